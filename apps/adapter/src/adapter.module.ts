@@ -1,0 +1,57 @@
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { ServiceCatalog } from '@nix/catalog';
+import { ConfigurationError, type NixConfig } from '@nix/config';
+import { AdapterHost, buildAdapter, KNOWN_REGISTRIES, type BuiltAdapter } from '@nix/registries';
+import type { Clock } from '@nix/domain';
+import { adapterControllerFor } from './adapter-controller';
+
+export interface AdapterOptions {
+  config: NixConfig;
+  catalog: ServiceCatalog;
+  clock: Clock;
+  /** The registries this process serves; all catalogued ones by default. */
+  registries?: string[];
+}
+
+const BUILT_ADAPTERS = Symbol('BUILT_ADAPTERS');
+
+/** The provider adapters of a process, each reachable on its registry's topic. */
+@Module({})
+export class AdapterModule implements OnApplicationShutdown {
+  constructor(@Inject(BUILT_ADAPTERS) private readonly built: BuiltAdapter[]) {}
+
+  static forRegistries(options: AdapterOptions): DynamicModule {
+    const registries = options.registries ?? options.config.adapterRegistries ?? options.catalog.registries.map((r) => r.registry);
+    const built: BuiltAdapter[] = [];
+    const controllers = registries.map((name) => {
+      const registry = options.catalog.registry(name);
+      if (!registry) throw new ConfigurationError('environment', 'NIX_ADAPTER_REGISTRIES', `names "${name}", which is not catalogued in schemas/`);
+      if (!KNOWN_REGISTRIES.includes(name)) throw new ConfigurationError('environment', 'NIX_ADAPTER_REGISTRIES', `"${name}" has no adapter`);
+      const backend = options.config.registries[name] ?? { kind: 'sample' as const };
+      if (backend.kind === 'sample' && options.config.production) {
+        const variable = `NIX_REGISTRY_${name.toUpperCase().replace(/-/g, '_')}_BACKEND`;
+        throw new ConfigurationError('environment', variable, 'must be "http" in production; sample registries are for the embedded default');
+      }
+      built.push(buildAdapter(name, backend));
+      return adapterControllerFor(name, registry.topic);
+    });
+    const host = new AdapterHost(
+      built.map((b) => ({ adapter: b.adapter })),
+      options.config.instanceId,
+      options.clock,
+    );
+    return {
+      module: AdapterModule,
+      controllers,
+      providers: [
+        { provide: AdapterHost, useValue: host },
+        { provide: BUILT_ADAPTERS, useValue: built },
+      ],
+      exports: [AdapterHost],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.built.map((b) => b.close()));
+  }
+}

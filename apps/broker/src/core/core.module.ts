@@ -1,0 +1,32 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { ServiceCatalog } from '@nix/catalog';
+import type { NixConfig } from '@nix/config';
+import { NixMetrics } from '@nix/observability';
+import { SystemClock } from './system-clock';
+import { CLOCK, EXCHANGE_IDS, LOGGER, METRICS, NIX_CONFIG, SERVICE_CATALOG } from './tokens';
+import { UuidV7ExchangeIds } from './uuid-exchange-ids';
+
+export interface CoreOptions {
+  config: NixConfig;
+  catalog: ServiceCatalog;
+  logger: Logger;
+  metrics: NixMetrics;
+}
+
+/** The configuration, ports and catalog every part of a NIX process shares. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(options: CoreOptions): DynamicModule {
+    const providers = [
+      { provide: NIX_CONFIG, useValue: options.config },
+      { provide: LOGGER, useValue: options.logger },
+      { provide: METRICS, useValue: options.metrics },
+      { provide: CLOCK, useClass: SystemClock },
+      { provide: EXCHANGE_IDS, useClass: UuidV7ExchangeIds },
+      { provide: SERVICE_CATALOG, useValue: options.catalog },
+    ];
+    return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}

@@ -1,0 +1,40 @@
+import type { FastifyReply } from 'fastify';
+import { ProblemError } from '@nix/domain';
+
+/** Answers with application/problem+json (RFC 9457), with the headers each status needs. */
+export function sendProblem(reply: FastifyReply, problem: ProblemError, exchangeId?: string): FastifyReply {
+  if (problem.extras.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.extras.retryAfterSeconds));
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="nix"');
+  if (problem.status === 405 && typeof problem.extras.allow === 'string') reply.header('allow', problem.extras.allow);
+  return reply
+    .code(problem.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(JSON.stringify(problem.toDetails(exchangeId)));
+}
+
+/**
+ * What the HTTP layer's own failures (Fastify's parsing and limits, Nest's
+ * routing) mean to a consumer. Nest hands them over as an HTTP status and
+ * Fastify's message, so the status decides.
+ */
+export function problemOfHttpFailure(status: number, message: string, path: string): ProblemError {
+  switch (status) {
+    case 404:
+      return new ProblemError('not-found', `Nothing is served at ${path}.`);
+    case 405:
+      return new ProblemError('method-not-allowed', `The method is not allowed at ${path}.`);
+    case 413:
+      return new ProblemError('payload-too-large', 'The body is larger than 64 KiB, the most an inquiry may carry.');
+    case 415:
+      return new ProblemError('unsupported-media-type', 'Send the inquiry as Content-Type: application/json.');
+  }
+  if (status === 400 && /JSON|body/i.test(message)) {
+    const empty = /empty/i.test(message);
+    return new ProblemError('malformed-json', empty ? 'The body is empty; send the inquiry as a JSON object.' : 'The body is not well-formed JSON.', {
+      errors: [{ pointer: '', detail: empty ? 'a JSON object is required' : 'is not valid JSON' }],
+    });
+  }
+  if (status >= 400 && status < 500) return new ProblemError('invalid-request', message.replace(/\s+/g, ' ').slice(0, 200));
+  return new ProblemError('internal-error', 'The broker failed unexpectedly; the failure is logged under this exchange ID.');
+}

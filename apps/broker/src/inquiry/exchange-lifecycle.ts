@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ExchangeTrace, trafficRecordOf, type Clock, type ExchangeIdGenerator } from '@nix/domain';
+import type { NixConfig } from '@nix/config';
+import { TRAFFIC_SINK, type TrafficSink } from '@nix/ledger';
+import type { NixMetrics } from '@nix/observability';
+import type { Logger } from 'pino';
+import { KEY_HASHER, type KeyHasher } from '../access/key-hasher';
+import { CLOCK, EXCHANGE_IDS, LOGGER, METRICS, NIX_CONFIG } from '../core/tokens';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    exchange: ExchangeTrace | null;
+  }
+}
+
+export const INQUIRY_PREFIX = '/v1/inquiries/';
+
+/** A consumer's tracking code: visible ASCII, at most 64 characters. */
+export const TRACKING_CODE = /^[\x21-\x7E]{1,64}$/;
+
+/**
+ * Every request under /v1/inquiries/ is an exchange, whatever becomes of it:
+ * it gets its ID when it arrives, before the body is even parsed, and exactly
+ * one traffic record when its answer has gone out.
+ */
+@Injectable()
+export class ExchangeLifecycle {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EXCHANGE_IDS) private readonly ids: ExchangeIdGenerator,
+    @Inject(TRAFFIC_SINK) private readonly sink: TrafficSink,
+    @Inject(METRICS) private readonly metrics: NixMetrics,
+    @Inject(KEY_HASHER) private readonly hasher: KeyHasher,
+    @Inject(NIX_CONFIG) private readonly config: NixConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  register(fastify: FastifyInstance): void {
+    fastify.decorateRequest('exchange', null);
+    fastify.addHook('onRequest', (request, reply, done) => {
+      if (request.url.startsWith(INQUIRY_PREFIX)) this.begin(request, reply);
+      done();
+    });
+    fastify.addHook('onResponse', (request, reply, done) => {
+      if (request.exchange) this.end(request.exchange, reply);
+      done();
+    });
+  }
+
+  private begin(request: FastifyRequest, reply: FastifyReply): void {
+    const trace = new ExchangeTrace(this.ids.next(), this.clock.now());
+    trace.requestBytes = Number(request.headers['content-length']) || 0;
+    request.exchange = trace;
+    reply.header('x-exchange-id', trace.exchangeId);
+    const trackingCode = request.headers['x-tracking-code'];
+    // Echoed on every answer, problems included, so the consumer can match them (R9).
+    if (typeof trackingCode === 'string' && TRACKING_CODE.test(trackingCode)) reply.header('x-tracking-code', trackingCode);
+    this.metrics.inFlight.inc();
+  }
+
+  private end(trace: ExchangeTrace, reply: FastifyReply): void {
+    if (trace.recorded) return;
+    trace.recorded = true;
+    this.metrics.inFlight.dec();
+    const record = trafficRecordOf(trace, {
+      respondedAt: this.clock.now(),
+      httpStatus: reply.statusCode,
+      responseBytes: Number(reply.getHeader('content-length')) || 0,
+      brokerInstance: this.config.instanceId,
+      trackingDigest: trace.consumer && trace.trackingCode ? this.hasher.trackingDigest(trace.consumer, trace.trackingCode) : null,
+    });
+    this.sink.record(record);
+    const registry = record.registry ?? 'unknown';
+    const service = record.service ?? 'unknown';
+    this.metrics.inquiries.inc({ consumer: record.consumer ?? 'unauthenticated', registry, service, outcome: record.outcome });
+    this.metrics.inquiryDuration.observe({ registry, service, outcome: record.outcome }, (record.respondedAt - record.receivedAt) / 1000);
+    this.metrics.segmentDuration.observe({ registry, segment: 'broker' }, record.brokerMs / 1000);
+    if (record.transportMs !== null) this.metrics.segmentDuration.observe({ registry, segment: 'transport' }, record.transportMs / 1000);
+    if (record.adapterMs !== null) this.metrics.segmentDuration.observe({ registry, segment: 'adapter' }, record.adapterMs / 1000);
+    if (record.registryMs !== null) this.metrics.segmentDuration.observe({ registry, segment: 'registry' }, record.registryMs / 1000);
+    if (this.config.log.exchanges || record.outcome === 'broker-error') {
+      const { exchangeId, consumer, outcome, httpStatus, problemType } = record;
+      this.logger.info({ exchangeId, consumer, registry, service, outcome, httpStatus, problemType }, 'exchange');
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ExchangeLifecycle } from './exchange-lifecycle';
+import { InquiryController } from './inquiry.controller';
+import { InquiryService } from './inquiry.service';
+import { RegistryGuards } from './registry-guards';
+
+@Module({
+  controllers: [InquiryController],
+  providers: [InquiryService, ExchangeLifecycle, RegistryGuards],
+  exports: [ExchangeLifecycle, RegistryGuards],
+})
+export class InquiryModule {}

@@ -1,0 +1,25 @@
+// @ts-check
+const { readFileSync } = require('node:fs');
+
+// The same SWC settings as the build, minus its exclusion of test files.
+const { exclude: _exclude, ...swcrc } = JSON.parse(readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+const base = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.(ts|js)$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  // Node 20 can require() these ESM-only packages, Jest cannot: compile them.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  moduleNameMapper: {
+    '^@nix/apps/(.*)$': '<rootDir>/apps/$1',
+    '^@nix/([a-z-]+)$': '<rootDir>/libs/$1/src',
+  },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  reporters: [['default', { summaryThreshold: 0 }]],
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.e2e.ts'] },
+  ],
+};

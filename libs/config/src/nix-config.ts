@@ -1,0 +1,170 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import Ajv from 'ajv';
+import { ConfigurationError } from './configuration-error';
+
+export type TransportKind = 'in-process' | 'kafka';
+export type RegistryBackendConfig = { kind: 'sample' } | { kind: 'http'; baseUrl: string; authorization?: string };
+
+export interface NixConfig {
+  production: boolean;
+  instanceId: string;
+  http: { host: string; port: number; bodyLimit: number; trustProxy: boolean };
+  transport: TransportKind;
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    partitions: number;
+    replicationFactor: number;
+    inquiryRetentionMs: number;
+    trafficRetentionMs: number;
+  };
+  paths: { schemas: string; contracts: string; data: string };
+  database: { url: string | null };
+  ledger: {
+    /** Key of the digest that replaces consumers' tracking codes in the ledger. */
+    trackingKey: string;
+    retentionMonths: number;
+    bufferLimit: number;
+    flushIntervalMs: number;
+    batchSize: number;
+  };
+  breaker: { volumeThreshold: number; errorThresholdPercentage: number; resetTimeoutMs: number; rollingCountTimeoutMs: number };
+  registries: Record<string, RegistryBackendConfig>;
+  adapterRegistries: string[] | null;
+  log: { level: string; exchanges: boolean };
+  shutdown: { drainMs: number };
+  /** Settings that look like NIX's but are not: logged at start. */
+  warnings: string[];
+}
+
+/** The Nix package manager's variables share the prefix. */
+const FOREIGN_NIX_VARIABLES = /^NIX_(PATH|SSL_CERT_FILE|PROFILES|REMOTE|USER_PROFILE_DIR|CONF_DIR|STORE|BUILD_.*|CC.*|CFLAGS.*|LDFLAGS.*|HARDENING.*)$/;
+
+/** The demo tracking key: for the embedded default only, refused in production. */
+export const DEMO_TRACKING_KEY = 'demo-tracking-key-not-for-production';
+
+/** Every environment variable NIX reads, with its type and default. The README's table follows this. */
+export const ENV_SCHEMA = {
+  type: 'object',
+  properties: {
+    NODE_ENV: { type: 'string', default: 'development' },
+    HOST: { type: 'string', default: '0.0.0.0' },
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    NIX_TRUST_PROXY: { type: 'boolean', default: false },
+    NIX_INSTANCE_ID: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+    NIX_TRANSPORT: { enum: ['in-process', 'kafka'], default: 'in-process' },
+    KAFKA_BROKERS: { type: 'string', pattern: '^[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*$' },
+    NIX_KAFKA_PARTITIONS: { type: 'integer', minimum: 1, maximum: 1000, default: 6 },
+    NIX_KAFKA_REPLICATION_FACTOR: { type: 'integer', minimum: 1, maximum: 7, default: 1 },
+    NIX_KAFKA_INQUIRY_RETENTION_MS: { type: 'integer', minimum: 60000, default: 300000 },
+    NIX_KAFKA_TRAFFIC_RETENTION_MS: { type: 'integer', minimum: 3600000, default: 2592000000 },
+    NIX_SCHEMAS_DIR: { type: 'string', minLength: 1, default: 'schemas' },
+    NIX_CONTRACTS_DIR: { type: 'string', minLength: 1, default: 'contracts' },
+    NIX_DATA_DIR: { type: 'string', minLength: 1, default: 'data' },
+    DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    NIX_TRACKING_KEY: { type: 'string', minLength: 16 },
+    NIX_RETENTION_MONTHS: { type: 'integer', minimum: 1, maximum: 120, default: 25 },
+    NIX_LEDGER_BUFFER_LIMIT: { type: 'integer', minimum: 1000, default: 200000 },
+    NIX_LEDGER_FLUSH_MS: { type: 'integer', minimum: 10, maximum: 60000, default: 200 },
+    NIX_LEDGER_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 50000, default: 2000 },
+    NIX_BREAKER_VOLUME_THRESHOLD: { type: 'integer', minimum: 1, default: 20 },
+    NIX_BREAKER_ERROR_PERCENT: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
+    NIX_BREAKER_RESET_MS: { type: 'integer', minimum: 100, default: 5000 },
+    NIX_BREAKER_WINDOW_MS: { type: 'integer', minimum: 1000, default: 10000 },
+    NIX_ADAPTER_REGISTRIES: { type: 'string', pattern: '^[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*$' },
+    NIX_LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    NIX_LOG_EXCHANGES: { type: 'boolean', default: false },
+    NIX_SHUTDOWN_DRAIN_MS: { type: 'integer', minimum: 0, maximum: 120000, default: 10000 },
+  },
+  patternProperties: {
+    '^NIX_REGISTRY_[A-Z0-9_]+_BACKEND$': { enum: ['sample', 'http'] },
+    '^NIX_REGISTRY_[A-Z0-9_]+_URL$': { type: 'string', pattern: '^https?://' },
+    '^NIX_REGISTRY_[A-Z0-9_]+_AUTHORIZATION$': { type: 'string', minLength: 1 },
+  },
+} as const;
+
+const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false });
+const validateEnv = ajv.compile(ENV_SCHEMA);
+
+/**
+ * Reads and checks the configuration once, at start. Anything wrong stops
+ * the process with a message that names the variable and the reason.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): NixConfig {
+  const known = Object.keys(ENV_SCHEMA.properties);
+  const patterns = Object.keys(ENV_SCHEMA.patternProperties).map((p) => new RegExp(p));
+  const values: Record<string, unknown> = {};
+  const warnings: string[] = [];
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || value === '') continue;
+    if (known.includes(key) || patterns.some((p) => p.test(key))) values[key] = value;
+    else if (key.startsWith('NIX_') && !FOREIGN_NIX_VARIABLES.test(key)) warnings.push(`${key} is not a NIX setting and is ignored (a typo?)`);
+  }
+  if (!validateEnv(values)) {
+    const reasons = validateEnv.errors!.map((e) => `${e.instancePath.slice(1) || 'environment'} ${e.message}`).join('; ');
+    throw new ConfigurationError('environment', '', reasons);
+  }
+  const v = values as Record<string, any>;
+  const production = v.NODE_ENV === 'production';
+  const fail = (key: string, reason: string): never => {
+    throw new ConfigurationError('environment', key, reason);
+  };
+
+  if (v.NIX_TRANSPORT === 'kafka' && !v.KAFKA_BROKERS) fail('KAFKA_BROKERS', 'is required when NIX_TRANSPORT=kafka');
+  const trackingKey: string = v.NIX_TRACKING_KEY ?? (production ? fail('NIX_TRACKING_KEY', 'is required in production') : DEMO_TRACKING_KEY);
+  if (production && trackingKey === DEMO_TRACKING_KEY) fail('NIX_TRACKING_KEY', 'is the demo key, which is refused in production');
+
+  const registries: Record<string, RegistryBackendConfig> = {};
+  for (const key of Object.keys(v)) {
+    const match = /^NIX_REGISTRY_([A-Z0-9_]+)_BACKEND$/.exec(key);
+    if (!match) continue;
+    const name = match[1].toLowerCase().replace(/_/g, '-');
+    if (v[key] === 'sample') {
+      registries[name] = { kind: 'sample' };
+    } else {
+      const baseUrl: string = v[`NIX_REGISTRY_${match[1]}_URL`] ?? fail(`NIX_REGISTRY_${match[1]}_URL`, 'is required when the backend is http');
+      registries[name] = { kind: 'http', baseUrl, authorization: v[`NIX_REGISTRY_${match[1]}_AUTHORIZATION`] };
+    }
+  }
+  if (production) {
+    const sample = Object.entries(registries).find(([, b]) => b.kind === 'sample');
+    if (sample) fail(`NIX_REGISTRY_${sample[0].toUpperCase().replace(/-/g, '_')}_BACKEND`, 'is "sample", which is refused in production');
+  }
+
+  return {
+    production,
+    instanceId: v.NIX_INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    http: { host: v.HOST, port: v.PORT, bodyLimit: 64 * 1024, trustProxy: v.NIX_TRUST_PROXY },
+    transport: v.NIX_TRANSPORT,
+    kafka: {
+      brokers: v.KAFKA_BROKERS ? String(v.KAFKA_BROKERS).split(',') : [],
+      clientId: 'nix',
+      partitions: v.NIX_KAFKA_PARTITIONS,
+      replicationFactor: v.NIX_KAFKA_REPLICATION_FACTOR,
+      inquiryRetentionMs: v.NIX_KAFKA_INQUIRY_RETENTION_MS,
+      trafficRetentionMs: v.NIX_KAFKA_TRAFFIC_RETENTION_MS,
+    },
+    paths: { schemas: resolve(v.NIX_SCHEMAS_DIR), contracts: resolve(v.NIX_CONTRACTS_DIR), data: resolve(v.NIX_DATA_DIR) },
+    database: { url: v.DATABASE_URL ?? null },
+    ledger: {
+      trackingKey,
+      retentionMonths: v.NIX_RETENTION_MONTHS,
+      bufferLimit: v.NIX_LEDGER_BUFFER_LIMIT,
+      flushIntervalMs: v.NIX_LEDGER_FLUSH_MS,
+      batchSize: v.NIX_LEDGER_BATCH_SIZE,
+    },
+    breaker: {
+      volumeThreshold: v.NIX_BREAKER_VOLUME_THRESHOLD,
+      errorThresholdPercentage: v.NIX_BREAKER_ERROR_PERCENT,
+      resetTimeoutMs: v.NIX_BREAKER_RESET_MS,
+      rollingCountTimeoutMs: v.NIX_BREAKER_WINDOW_MS,
+    },
+    registries,
+    adapterRegistries: v.NIX_ADAPTER_REGISTRIES ? String(v.NIX_ADAPTER_REGISTRIES).split(',') : null,
+    log: { level: v.NIX_LOG_LEVEL, exchanges: v.NIX_LOG_EXCHANGES },
+    shutdown: { drainMs: v.NIX_SHUTDOWN_DRAIN_MS },
+    warnings,
+  };
+}

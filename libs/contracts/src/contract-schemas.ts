@@ -1,0 +1,64 @@
+/** JSON Schemas of the contract files in contracts/. */
+const bilingual = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['fa', 'en'],
+  properties: { fa: { type: 'string', minLength: 1 }, en: { type: 'string', minLength: 1 } },
+};
+const slug = { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' };
+const day = { type: 'string', format: 'date' };
+
+export const AGENCY_FILE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'roles'],
+  properties: {
+    id: slug,
+    name: bilingual,
+    roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['consumer', 'provider', 'working-group'] } },
+    demo: { type: 'boolean' },
+    apiKeys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'sha256'],
+        properties: {
+          id: slug,
+          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+          networks: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+          expires: day,
+        },
+      },
+    },
+  },
+} as const;
+
+export const AGREEMENT_FILE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['consumer', 'agreements'],
+  properties: {
+    consumer: slug,
+    agreements: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'registry', 'service', 'dataItems', 'purposes', 'validFrom', 'validUntil', 'dailyQuota'],
+        properties: {
+          id: slug,
+          registry: slug,
+          service: slug,
+          dataItems: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+          purposes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' } },
+          validFrom: day,
+          validUntil: day,
+          dailyQuota: { type: 'integer', minimum: 1 },
+          resolution: { type: 'string', minLength: 1, description: "The working group's decision that approved this agreement." },
+        },
+      },
+    },
+  },
+} as const;

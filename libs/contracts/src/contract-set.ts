@@ -1,0 +1,155 @@
+import { BlockList, isIP } from 'node:net';
+import { join } from 'node:path';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { ConfigurationError } from '@nix/config';
+import type { Agency, Agreement } from '@nix/domain';
+import type { ServiceCatalog } from '@nix/catalog';
+import { AGENCY_FILE_SCHEMA, AGREEMENT_FILE_SCHEMA } from './contract-schemas';
+import { readContractDir, type ContractFile } from './contract-files';
+
+export interface ApiKeyEntry {
+  agencyId: string;
+  keyId: string;
+  sha256: string;
+  /** When set, the key is accepted only from these networks. */
+  networks: BlockList | null;
+  /** Last day the key is valid, YYYY-MM-DD, or null. */
+  expires: string | null;
+}
+
+export interface ContractSet {
+  agencies: Agency[];
+  agreements: Agreement[];
+  apiKeys: ApiKeyEntry[];
+  /** Demo agencies that were in the files but are refused in production. */
+  refusedDemoAgencies: string[];
+}
+
+export interface ContractOptions {
+  /** In production, demo agencies, their keys and their agreements are refused. */
+  production: boolean;
+}
+
+/**
+ * Reads contracts/agencies/*.yaml and contracts/agreements/*.yaml (and
+ * contracts/demo/ for the embedded default), checks each file against its
+ * schema and every reference against the agencies and the service catalog.
+ */
+export function loadContracts(dir: string, catalog: ServiceCatalog, options: ContractOptions): ContractSet {
+  const ajv = new Ajv2020({ allErrors: false, strict: false });
+  addFormats(ajv, ['date']);
+  const validateAgency = ajv.compile(AGENCY_FILE_SCHEMA);
+  const validateAgreements = ajv.compile(AGREEMENT_FILE_SCHEMA);
+  const check = (file: ContractFile, validate: ValidateFunction) => {
+    if (!validate(file.data)) {
+      const error = validate.errors![0];
+      const where = error.keyword === 'required' ? `${error.instancePath}/${error.params.missingProperty}` : error.instancePath;
+      const why = error.keyword === 'additionalProperties' ? `has an unknown field "${error.params.additionalProperty}"` : error.message;
+      throw file.error(where, why ?? 'is not valid');
+    }
+  };
+
+  const agencyFiles = [...readContractDir(join(dir, 'agencies')), ...readContractDir(join(dir, 'demo', 'agencies'))];
+  const agreementFiles = [...readContractDir(join(dir, 'agreements')), ...readContractDir(join(dir, 'demo', 'agreements'))];
+
+  const agencies = new Map<string, Agency>();
+  const apiKeys: ApiKeyEntry[] = [];
+  const keyHashes = new Set<string>();
+  const refusedDemoAgencies: string[] = [];
+  for (const file of agencyFiles) {
+    check(file, validateAgency);
+    const raw = file.data as any;
+    if (agencies.has(raw.id) || refusedDemoAgencies.includes(raw.id)) throw file.error('/id', `agency "${raw.id}" is defined twice`);
+    const agency: Agency = { id: raw.id, name: raw.name, roles: raw.roles, demo: raw.demo === true };
+    if (agency.demo && options.production) {
+      refusedDemoAgencies.push(agency.id);
+      continue;
+    }
+    agencies.set(agency.id, agency);
+    (raw.apiKeys ?? []).forEach((key: any, i: number) => {
+      if (keyHashes.has(key.sha256)) throw file.error(`/apiKeys/${i}/sha256`, 'is the hash of a key another entry already holds');
+      keyHashes.add(key.sha256);
+      apiKeys.push({
+        agencyId: agency.id,
+        keyId: key.id,
+        sha256: key.sha256,
+        networks: key.networks ? blockListOf(file, `/apiKeys/${i}/networks`, key.networks) : null,
+        expires: key.expires ?? null,
+      });
+    });
+  }
+
+  for (const service of catalog.services()) {
+    const custodian = agencies.get(service.custodian);
+    if (!custodian || !custodian.roles.includes('provider')) {
+      throw new ConfigurationError(
+        `schemas/${service.registry}/registry.json`,
+        '/custodian',
+        `agency "${service.custodian}" must be defined in ${join(dir, 'agencies')} with the provider role`,
+      );
+    }
+  }
+
+  const agreements: Agreement[] = [];
+  const agreementIds = new Set<string>();
+  for (const file of agreementFiles) {
+    check(file, validateAgreements);
+    const raw = file.data as any;
+    if (refusedDemoAgencies.includes(raw.consumer)) continue;
+    const consumer = agencies.get(raw.consumer);
+    if (!consumer) throw file.error('/consumer', `names agency "${raw.consumer}", which no file in ${join(dir, 'agencies')} defines`);
+    if (!consumer.roles.includes('consumer')) throw file.error('/consumer', `agency "${raw.consumer}" does not hold the consumer role`);
+    raw.agreements.forEach((a: any, i: number) => {
+      const at = `/agreements/${i}`;
+      if (agreementIds.has(a.id)) throw file.error(`${at}/id`, `agreement "${a.id}" is defined twice`);
+      agreementIds.add(a.id);
+      const service = catalog.get(a.registry, a.service);
+      if (!catalog.registry(a.registry)) throw file.error(`${at}/registry`, `no registry "${a.registry}" is catalogued`);
+      if (!service) throw file.error(`${at}/service`, `registry "${a.registry}" has no service "${a.service}"`);
+      a.dataItems.forEach((item: string, j: number) => {
+        if (!service.dataItems.includes(item)) {
+          throw file.error(`${at}/dataItems/${j}`, `"${item}" is not a data item of ${a.registry}/${a.service} (it has: ${service.dataItems.join(', ')})`);
+        }
+      });
+      if (a.validUntil < a.validFrom) throw file.error(`${at}/validUntil`, 'is before validFrom');
+      const agreement: Agreement = {
+        id: a.id,
+        consumer: raw.consumer,
+        registry: a.registry,
+        service: a.service,
+        dataItems: a.dataItems,
+        purposes: a.purposes,
+        validFrom: a.validFrom,
+        validUntil: a.validUntil,
+        dailyQuota: a.dailyQuota,
+      };
+      const clash = agreements.find(
+        (b) =>
+          b.consumer === agreement.consumer &&
+          b.registry === agreement.registry &&
+          b.service === agreement.service &&
+          b.validFrom <= agreement.validUntil &&
+          agreement.validFrom <= b.validUntil &&
+          b.purposes.some((p) => agreement.purposes.includes(p)),
+      );
+      if (clash) throw file.error(`${at}/purposes`, `overlaps agreement "${clash.id}" for the same service, purpose and days; one agreement must decide`);
+      agreements.push(agreement);
+    });
+  }
+  return { agencies: [...agencies.values()], agreements, apiKeys, refusedDemoAgencies };
+}
+
+function blockListOf(file: ContractFile, at: string, networks: string[]): BlockList {
+  const list = new BlockList();
+  networks.forEach((cidr, i) => {
+    const [address, prefix] = cidr.split('/');
+    const family = isIP(address);
+    const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
+    if (!family || !Number.isInteger(bits) || bits < 0 || bits > (family === 6 ? 128 : 32)) {
+      throw file.error(`${at}/${i}`, `"${cidr}" is not an IP network in CIDR form`);
+    }
+    list.addSubnet(address, bits, family === 6 ? 'ipv6' : 'ipv4');
+  });
+  return list;
+}

@@ -1,0 +1,3 @@
+export * from './contract-files';
+export * from './contract-schemas';
+export * from './contract-set';

@@ -1,0 +1,99 @@
+import { ProblemError } from './problem';
+
+export const AGENCY_ROLES = ['consumer', 'provider', 'working-group'] as const;
+export type AgencyRole = (typeof AGENCY_ROLES)[number];
+
+export interface BilingualText {
+  fa: string;
+  en: string;
+}
+
+export interface Agency {
+  id: string;
+  name: BilingualText;
+  roles: AgencyRole[];
+  /** Demo agencies exist for the embedded default only and are refused in production. */
+  demo: boolean;
+}
+
+/**
+ * A data-sharing agreement (R6): which consumer may ask which registry
+ * service, for which purposes, for which data items, when, and how often.
+ */
+export interface Agreement {
+  id: string;
+  consumer: string;
+  registry: string;
+  service: string;
+  dataItems: string[];
+  /** Purpose codes: the legal bases the consumer may cite in X-Purpose. */
+  purposes: string[];
+  /** First and last day in force, inclusive, YYYY-MM-DD in Tehran time. */
+  validFrom: string;
+  validUntil: string;
+  dailyQuota: number;
+}
+
+export function hasRole(agency: Agency, role: AgencyRole): boolean {
+  return agency.roles.includes(role);
+}
+
+export function isInForce(agreement: Agreement, today: string): boolean {
+  return agreement.validFrom <= today && today <= agreement.validUntil;
+}
+
+/**
+ * Decides whether an agency may make an inquiry (R6: denied unless an
+ * agreement allows it). Answers the agreement that allows it, or throws a
+ * ProblemError that names what is missing.
+ */
+export class AccessPolicy {
+  private readonly byCall = new Map<string, Agreement[]>();
+
+  constructor(agreements: readonly Agreement[]) {
+    for (const agreement of agreements) {
+      const key = callKey(agreement.consumer, agreement.registry, agreement.service);
+      const list = this.byCall.get(key) ?? [];
+      list.push(agreement);
+      this.byCall.set(key, list);
+    }
+  }
+
+  agreementsOf(consumer: string, registry: string, service: string): readonly Agreement[] {
+    return this.byCall.get(callKey(consumer, registry, service)) ?? [];
+  }
+
+  authorize(agency: Agency, registry: string, service: string, purpose: string | undefined, today: string): Agreement {
+    if (!hasRole(agency, 'consumer')) {
+      throw new ProblemError('role-required', `Agency ${agency.id} does not hold the consumer role, so it may not make inquiries.`);
+    }
+    const candidates = this.agreementsOf(agency.id, registry, service);
+    if (candidates.length === 0) {
+      throw new ProblemError('no-agreement', `Agency ${agency.id} holds no agreement for ${registry}/${service}.`, {
+        missing: { consumer: agency.id, registry, service },
+      });
+    }
+    const inForce = candidates.filter((agreement) => isInForce(agreement, today));
+    if (inForce.length === 0) {
+      const periods = candidates.map((a) => `${a.id} (${a.validFrom} to ${a.validUntil})`).join(', ');
+      throw new ProblemError('agreement-not-in-force', `No agreement for ${registry}/${service} is in force on ${today}: ${periods}.`);
+    }
+    if (!purpose) {
+      throw new ProblemError('purpose-required', 'The X-Purpose header must give the purpose code (legal basis) of this inquiry.', {
+        errors: [{ pointer: 'header:X-Purpose', detail: 'is required' }],
+      });
+    }
+    const agreement = inForce.find((a) => a.purposes.includes(purpose));
+    if (!agreement) {
+      const allowed = [...new Set(inForce.flatMap((a) => a.purposes))].sort();
+      throw new ProblemError('purpose-not-agreed', `Purpose "${purpose}" is not agreed for ${registry}/${service}; agreed purposes: ${allowed.join(', ')}.`, {
+        errors: [{ pointer: 'header:X-Purpose', detail: `must be one of: ${allowed.join(', ')}` }],
+      });
+    }
+    return agreement;
+  }
+}
+
+function callKey(consumer: string, registry: string, service: string): string {
+  return `${consumer}\u0000${registry}\u0000${service}`;
+}

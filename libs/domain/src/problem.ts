@@ -1,0 +1,85 @@
+import type { Outcome } from './outcome';
+
+/**
+ * The problem types the broker answers with (RFC 9457). Each is documented at
+ * its type URI, which the broker serves, so that a consumer's developer can
+ * look up any error they meet.
+ */
+export const PROBLEM_TYPES = {
+  'invalid-request': { status: 400, outcome: 'invalid', title: 'The request is not valid' },
+  'malformed-json': { status: 400, outcome: 'invalid', title: 'The body is not well-formed JSON' },
+  'purpose-required': { status: 400, outcome: 'invalid', title: 'The X-Purpose header is required' },
+  unauthenticated: { status: 401, outcome: 'unauthenticated', title: 'The agency could not be identified' },
+  'no-agreement': { status: 403, outcome: 'denied', title: 'No agreement allows this inquiry' },
+  'agreement-not-in-force': { status: 403, outcome: 'denied', title: 'The agreement is not in force today' },
+  'purpose-not-agreed': { status: 403, outcome: 'denied', title: 'The purpose is not one the agreement allows' },
+  'role-required': { status: 403, outcome: 'denied', title: 'The agency does not hold the role this needs' },
+  'relay-forbidden': { status: 403, outcome: 'denied', title: 'An agency may not relay inquiries for another' },
+  'network-not-allowed': { status: 403, outcome: 'denied', title: "The call does not come from the agency's registered network" },
+  'unknown-service': { status: 404, outcome: 'invalid', title: 'No such registry service' },
+  'record-not-found': { status: 404, outcome: 'not-found', title: 'The registry holds no such record' },
+  'payload-too-large': { status: 413, outcome: 'invalid', title: 'The body is larger than the broker accepts' },
+  'unsupported-media-type': { status: 415, outcome: 'invalid', title: 'The body must be application/json' },
+  'quota-exceeded': { status: 429, outcome: 'over-quota', title: "The agreement's daily quota is used up" },
+  'provider-error': { status: 503, outcome: 'provider-error', title: 'The registry failed to answer' },
+  'registry-unavailable': { status: 503, outcome: 'unavailable', title: 'The registry cannot be reached now' },
+  'deadline-exceeded': { status: 504, outcome: 'timeout', title: 'The registry did not answer in time' },
+  'not-found': { status: 404, outcome: 'invalid', title: 'No such resource' },
+  'method-not-allowed': { status: 405, outcome: 'invalid', title: 'The method is not allowed here' },
+  'shutting-down': { status: 503, outcome: 'unavailable', title: 'The broker is shutting down' },
+  'internal-error': { status: 500, outcome: 'broker-error', title: 'The broker failed unexpectedly' },
+} as const satisfies Record<string, { status: number; outcome: Outcome; title: string }>;
+
+export type ProblemType = keyof typeof PROBLEM_TYPES;
+
+export const PROBLEM_BASE = '/problems/';
+
+/** One field at fault, named by a JSON pointer into the body (or a header name). */
+export interface FieldError {
+  pointer: string;
+  detail: string;
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  exchangeId?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+/**
+ * A failure that ends an exchange with a problem answer. Thrown by domain and
+ * edge code alike; the HTTP edge turns it into application/problem+json.
+ */
+export class ProblemError extends Error {
+  readonly status: number;
+  readonly outcome: Outcome;
+
+  constructor(
+    readonly problemType: ProblemType,
+    readonly detail: string,
+    readonly extras: { errors?: FieldError[]; retryAfterSeconds?: number; [key: string]: unknown } = {},
+  ) {
+    super(detail);
+    this.name = 'ProblemError';
+    this.status = PROBLEM_TYPES[problemType].status;
+    this.outcome = PROBLEM_TYPES[problemType].outcome;
+  }
+
+  toDetails(exchangeId?: string): ProblemDetails {
+    const { retryAfterSeconds, ...extensions } = this.extras;
+    return {
+      type: PROBLEM_BASE + this.problemType,
+      title: PROBLEM_TYPES[this.problemType].title,
+      status: this.status,
+      detail: this.detail,
+      ...(exchangeId ? { exchangeId } : {}),
+      ...(retryAfterSeconds !== undefined ? { retryAfter: retryAfterSeconds } : {}),
+      ...extensions,
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './traffic-sink';
+export * from './memory-traffic-ledger';

@@ -1,0 +1,116 @@
+import { BaseRpcContext, ClientProxy, Server, type CustomTransportStrategy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type { InquiryMessage } from '@nix/domain';
+import { TransportUnavailableError } from '../transport-errors';
+
+type Handler = (data: unknown) => Promise<unknown>;
+
+/** Where in-process servers register their handlers and clients find them. */
+export class InProcessBus {
+  private readonly handlers = new Map<string, Handler>();
+
+  register(pattern: string, handler: Handler): void {
+    this.handlers.set(pattern, handler);
+  }
+
+  unregister(pattern: string): void {
+    this.handlers.delete(pattern);
+  }
+
+  find(pattern: string): Handler | undefined {
+    return this.handlers.get(pattern);
+  }
+
+  get patterns(): string[] {
+    return [...this.handlers.keys()];
+  }
+}
+
+export class InProcessContext extends BaseRpcContext<[string]> {
+  getPattern(): string {
+    return this.args[0];
+  }
+}
+
+/**
+ * The embedded default's transport, server half: it serves the adapter
+ * handlers of this Nest app to clients in the same process.
+ */
+export class InProcessServer extends Server implements CustomTransportStrategy {
+  override readonly transportId = Symbol('nix-in-process');
+  dropped = 0;
+
+  constructor(
+    private readonly bus: InProcessBus,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+  }
+
+  listen(callback: () => void): void {
+    for (const [pattern, handler] of this.messageHandlers) {
+      this.bus.register(pattern, async (data) => {
+        const message = data as InquiryMessage;
+        // An adapter drops work whose deadline has passed: nobody waits for it.
+        if (message.deadline <= this.now()) {
+          this.dropped++;
+          throw new TransportUnavailableError('the inquiry expired before an adapter took it');
+        }
+        const result = await handler(data, new InProcessContext([pattern]));
+        return isObservable(result) ? lastValueFrom(result) : result;
+      });
+    }
+    callback();
+  }
+
+  close(): void {
+    for (const pattern of this.messageHandlers.keys()) this.bus.unregister(pattern);
+  }
+
+  on(): void {
+    // The in-process transport has no connection events.
+  }
+
+  unwrap<T>(): T {
+    return this.bus as T;
+  }
+}
+
+/** The embedded default's transport, client half. */
+export class InProcessClient extends ClientProxy {
+  constructor(private readonly bus: InProcessBus) {
+    super();
+  }
+
+  async connect(): Promise<void> {
+    // Nothing to connect: the bus is in this process.
+  }
+
+  close(): void {
+    // Nothing to close.
+  }
+
+  unwrap<T>(): T {
+    return this.bus as T;
+  }
+
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const handler = this.bus.find(packet.pattern as string);
+    if (!handler) {
+      callback({ err: new TransportUnavailableError(`no adapter serves ${packet.pattern}`), isDisposed: true });
+      return () => undefined;
+    }
+    let active = true;
+    handler(packet.data).then(
+      (response) => active && callback({ response, isDisposed: true }),
+      (err) => active && callback({ err, isDisposed: true }),
+    );
+    return () => {
+      active = false;
+    };
+  }
+
+  protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    return (await this.bus.find(packet.pattern as string)?.(packet.data)) as T;
+  }
+}

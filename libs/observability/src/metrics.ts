@@ -1,0 +1,104 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * Every metric family NIX exports. Labels stay bounded: agencies, registries,
+ * services and outcomes, never identifiers or exchange IDs.
+ */
+export class NixMetrics {
+  readonly registry = new Registry();
+
+  readonly inquiries = new Counter({
+    name: 'nix_inquiries_total',
+    help: 'Inquiries answered, by consumer agency, registry, service and outcome.',
+    labelNames: ['consumer', 'registry', 'service', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly inquiryDuration = new Histogram({
+    name: 'nix_inquiry_duration_seconds',
+    help: 'Time from receiving an inquiry to answering it.',
+    labelNames: ['registry', 'service', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly segmentDuration = new Histogram({
+    name: 'nix_inquiry_segment_seconds',
+    help: 'Inquiry latency by segment: broker, transport, adapter and registry.',
+    labelNames: ['registry', 'segment'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly inFlight = new Gauge({
+    name: 'nix_inquiries_in_flight',
+    help: 'Inquiries received and not yet answered.',
+    registers: [this.registry],
+  });
+
+  readonly breakerState = new Gauge({
+    name: 'nix_breaker_state',
+    help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['scope', 'registry'] as const,
+    registers: [this.registry],
+  });
+
+  readonly breakerRejections = new Counter({
+    name: 'nix_breaker_rejections_total',
+    help: 'Calls refused at once because a circuit breaker was open.',
+    labelNames: ['scope', 'registry'] as const,
+    registers: [this.registry],
+  });
+
+  readonly lateReplies = new Counter({
+    name: 'nix_late_replies_total',
+    help: 'Adapter replies that arrived after their inquiry had timed out, and were dropped.',
+    labelNames: ['registry'] as const,
+    registers: [this.registry],
+  });
+
+  readonly expiredInquiries = new Counter({
+    name: 'nix_adapter_expired_inquiries_total',
+    help: 'Inquiries an adapter dropped because their deadline had passed before it took them.',
+    labelNames: ['registry'] as const,
+    registers: [this.registry],
+  });
+
+  readonly kafkaConsumerLag = new Gauge({
+    name: 'nix_kafka_consumer_lag',
+    help: 'Messages not yet consumed, by consumer group and topic.',
+    labelNames: ['group', 'topic'] as const,
+    registers: [this.registry],
+  });
+
+  readonly ledgerBuffered = new Gauge({
+    name: 'nix_ledger_buffered_records',
+    help: 'Traffic records waiting to be written to the ledger.',
+    registers: [this.registry],
+  });
+
+  readonly ledgerLag = new Gauge({
+    name: 'nix_ledger_recorder_lag_seconds',
+    help: 'Age of the oldest traffic record not yet written to the ledger.',
+    registers: [this.registry],
+  });
+
+  readonly ledgerWritten = new Counter({
+    name: 'nix_ledger_records_written_total',
+    help: 'Traffic records written to the ledger.',
+    registers: [this.registry],
+  });
+
+  readonly ledgerWriteFailures = new Counter({
+    name: 'nix_ledger_write_failures_total',
+    help: 'Failed attempts to write a batch of traffic records; the batch is kept and retried.',
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean; labels?: Record<string, string> } = {}) {
+    if (options.labels) this.registry.setDefaultLabels(options.labels);
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'nix_' });
+  }
+}

@@ -1,0 +1,16 @@
+export interface AddressRecord {
+  postalCode: string;
+  province: string;
+  city: string;
+  locality: string;
+  street: string;
+  plaque: string;
+  unit: string | null;
+  floor: string | null;
+  latitude: number;
+  longitude: number;
+}
+
+export interface AddressRegistry {
+  findAddress(postalCode: string, signal: AbortSignal): Promise<AddressRecord | null>;
+}

@@ -1,0 +1,24 @@
+import { toJalaliDate } from '@nix/domain';
+import { notFound, ok, type AdapterAnswer, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
+import type { LegalEntityRegistry } from './legal-entity.port';
+
+export class LegalEntityAdapter implements RegistryAdapter {
+  readonly registry = 'legal-entity';
+  readonly services = ['company'] as const;
+
+  constructor(private readonly backend: LegalEntityRegistry) {}
+
+  async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<AdapterAnswer> {
+    const company = await call((signal) => this.backend.findCompany(body.nationalId as string, signal));
+    if (!company) return notFound;
+    return ok({
+      name: company.name,
+      legalForm: company.legalForm,
+      registrationNumber: company.registrationNumber,
+      registrationDate: company.registrationDate,
+      registrationDateJalali: toJalaliDate(company.registrationDate),
+      status: company.status,
+      postalCode: company.postalCode,
+    });
+  }
+}

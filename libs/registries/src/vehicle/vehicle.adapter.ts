@@ -1,0 +1,19 @@
+import { notFound, ok, type AdapterAnswer, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
+import type { VehicleKey, VehicleRegistry } from './vehicle.port';
+
+export class VehicleAdapter implements RegistryAdapter {
+  readonly registry = 'vehicle';
+  readonly services = ['vehicle'] as const;
+
+  constructor(private readonly backend: VehicleRegistry) {}
+
+  async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<AdapterAnswer> {
+    const key: VehicleKey = typeof body.plate === 'string' ? { plate: body.plate } : { vin: body.vin as string };
+    const vehicle = await call((signal) => this.backend.findVehicle(key, signal));
+    if (!vehicle) return notFound;
+    const { ownerNationalId, ...fields } = vehicle;
+    // The owner is never revealed; a named person is only confirmed or not.
+    const ownership = typeof body.ownerNationalId === 'string' ? { ownerMatch: body.ownerNationalId === ownerNationalId } : {};
+    return ok({ ...fields, ...ownership });
+  }
+}

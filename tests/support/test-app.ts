@@ -1,0 +1,78 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { request } from 'undici';
+import { loadConfig, type NixConfig } from '@nix/config';
+import { MemoryTrafficLedger, type TrafficSink } from '@nix/ledger';
+import { createLogger } from '@nix/observability';
+import { createNixApp, type NixApp } from '@nix/apps/nix/src/nix-app';
+
+export interface TestResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  json: any;
+}
+
+export interface TestApp extends NixApp {
+  url: string;
+  config: NixConfig;
+  /** Every log line the app wrote, parsed. */
+  logLines: string[];
+  call(method: string, path: string, options?: { headers?: Record<string, string>; body?: unknown; raw?: string }): Promise<TestResponse>;
+  inquire(registry: string, service: string, body: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export const DEMO_HEADERS = { authorization: 'Bearer demo-key', 'x-purpose': 'demo' };
+
+/** Starts the embedded default on a free port, logging into memory. */
+export async function startTestApp(env: Record<string, string> = {}, options: { sink?: TrafficSink } = {}): Promise<TestApp> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', NIX_LOG_LEVEL: 'info', ...env });
+  const logLines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      logLines.push(...String(chunk).split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  const logger = createLogger({ level: config.log.level, instanceId: config.instanceId, destination });
+  const nix = await createNixApp(config, { logger, sink: options.sink ?? new MemoryTrafficLedger() });
+  await nix.app.listen({ port: 0, host: '127.0.0.1' });
+  const url = await nix.app.getUrl();
+  const base = url.replace('[::1]', '127.0.0.1');
+  const call: TestApp['call'] = async (method, path, opts = {}) => {
+    const hasBody = opts.body !== undefined || opts.raw !== undefined;
+    const response = await request(base + path, {
+      method: method as 'GET',
+      headers: { ...(hasBody && opts.raw === undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+      body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
+    });
+    const text = await response.body.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.statusCode, headers: response.headers as Record<string, string>, text, json };
+  };
+  return {
+    ...nix,
+    url: base,
+    config,
+    logLines,
+    call,
+    inquire: (registry, service, body, headers = DEMO_HEADERS) => call('POST', `/v1/inquiries/${registry}/${service}`, { headers, body }),
+    close: () => nix.app.close(),
+  };
+}
+
+/** A copy of contracts/ with extra YAML files, for tests that need their own agencies and agreements. */
+export function contractsWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nix-contracts-'));
+  cpSync(join(__dirname, '..', '..', 'contracts'), dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
