@@ -1,6 +1,3 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { loadConfig, type NixConfig } from '@nix/config';
@@ -67,12 +64,4 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     inquire: (registry, service, body, headers = DEMO_HEADERS) => call('POST', `/v1/inquiries/${registry}/${service}`, { headers, body }),
     close: () => nix.app.close(),
   };
-}
-
-/** A copy of contracts/ with extra YAML files, for tests that need their own agencies and agreements. */
-export function contractsWith(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nix-contracts-'));
-  cpSync(join(__dirname, '..', '..', 'contracts'), dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
 }
