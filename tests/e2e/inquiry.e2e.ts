@@ -36,7 +36,8 @@ describe('the inquiry path on the embedded default', () => {
 
   it('answers 401 problem+json without a key, and with a wrong one', async () => {
     const body = { nationalId: '0067749828', birthDate: '1988-03-21' };
-    for (const headers of [{ 'x-purpose': 'demo' }, { authorization: 'Bearer not-a-key', 'x-purpose': 'demo' }]) {
+    const attempts: Record<string, string>[] = [{ 'x-purpose': 'demo' }, { authorization: 'Bearer not-a-key', 'x-purpose': 'demo' }];
+    for (const headers of attempts) {
       const response = await nix.inquire('identity', 'person', body, headers);
       expect(response.status).toBe(401);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);

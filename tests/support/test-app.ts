@@ -1,7 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { loadConfig, type NixConfig } from '@nix/config';
-import { MemoryTrafficLedger, type TrafficSink } from '@nix/ledger';
+import type { TrafficSink } from '@nix/ledger';
 import { createLogger } from '@nix/observability';
 import { createNixApp, type NixApp } from '@nix/apps/nix/src/nix-app';
 
@@ -26,7 +29,8 @@ export const DEMO_HEADERS = { authorization: 'Bearer demo-key', 'x-purpose': 'de
 
 /** Starts the embedded default on a free port, logging into memory. */
 export async function startTestApp(env: Record<string, string> = {}, options: { sink?: TrafficSink } = {}): Promise<TestApp> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', NIX_LOG_LEVEL: 'info', ...env });
+  const dataDir = mkdtempSync(join(tmpdir(), 'nix-data-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', NIX_LOG_LEVEL: 'info', NIX_DATA_DIR: dataDir, ...env });
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -35,7 +39,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     },
   });
   const logger = createLogger({ level: config.log.level, instanceId: config.instanceId, destination });
-  const nix = await createNixApp(config, { logger, sink: options.sink ?? new MemoryTrafficLedger() });
+  const nix = await createNixApp(config, { logger, sink: options.sink });
   await nix.app.listen({ port: 0, host: '127.0.0.1' });
   const url = await nix.app.getUrl();
   const base = url.replace('[::1]', '127.0.0.1');

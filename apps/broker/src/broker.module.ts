@@ -18,7 +18,8 @@ export interface BrokerOptions extends CoreOptions {
   contracts: ContractSet;
   /** The transport client that carries inquiries to the adapters. */
   client: ClientProxy;
-  sink: TrafficSink;
+  /** Replaces the ledger writer (the Kafka publisher, or a memory sink in tests). */
+  sink?: TrafficSink;
   /** Further modules of the process, e.g. the adapters in the embedded default. */
   imports?: ModuleMetadata['imports'];
 }
@@ -38,7 +39,7 @@ export class BrokerModule {
         }),
         AccessModule.forRoot(options.contracts),
         MessagingModule.forClient(options.client),
-        LedgerModule.forSink(options.sink),
+        LedgerModule.forRoot({ sink: options.sink }),
         CatalogModule,
         InquiryModule,
         ProblemsModule,

@@ -4,7 +4,7 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { NixConfig } from '@nix/config';
 import { InProcessBus, InProcessClient, InProcessServer } from '@nix/messaging';
-import { MemoryTrafficLedger, type TrafficSink } from '@nix/ledger';
+import type { TrafficSink } from '@nix/ledger';
 import { NixMetrics } from '@nix/observability';
 import { AdapterModule } from '@nix/apps/adapter/src/adapter.module';
 import { BrokerModule } from '@nix/apps/broker/src/broker.module';
@@ -17,7 +17,6 @@ export const NIX_VERSION = '0.1.0';
 export interface NixApp {
   app: NestFastifyApplication;
   metrics: NixMetrics;
-  sink: TrafficSink;
 }
 
 export interface NixAppOptions {
@@ -33,7 +32,6 @@ export interface NixAppOptions {
 export async function createNixApp(config: NixConfig, options: NixAppOptions): Promise<NixApp> {
   const { catalog, contracts } = loadStartup(config);
   const metrics = new NixMetrics({ labels: { instance: config.instanceId } });
-  const sink = options.sink ?? new MemoryTrafficLedger();
   const bus = new InProcessBus();
   const clock = new SystemClock();
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -44,7 +42,7 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
       logger: options.logger,
       metrics,
       client: new InProcessClient(bus),
-      sink,
+      sink: options.sink,
       imports: [AdapterModule.forRegistries({ config, catalog, clock })],
     }),
     new FastifyAdapter({ bodyLimit: config.http.bodyLimit, trustProxy: config.http.trustProxy }),
@@ -55,5 +53,5 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
   app.connectMicroservice({ strategy: new InProcessServer(bus, () => clock.now()) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.init();
-  return { app, metrics, sink };
+  return { app, metrics };
 }

@@ -18,14 +18,14 @@ export function createSchemaCompiler(): Ajv2020 {
  * Turns ajv's errors into RFC 9457 field errors: each names its field by JSON
  * pointer and says why in words, never echoing the value.
  */
-export function fieldErrorsOf(errors: readonly ErrorObject[] | null | undefined, data: unknown): FieldError[] {
+export function fieldErrorsOf(errors: readonly ErrorObject[] | null | undefined, data: unknown, subject: 'inquiry' | 'answer' = 'inquiry'): FieldError[] {
   if (!errors?.length) return [];
   const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath.replace(/\/oneOf$/, '/oneOf/'));
   const result: FieldError[] = [];
   for (const error of errors) {
     // Branch failures inside a oneOf are summed up by the oneOf error itself.
     if (oneOfPaths.some((p) => error.schemaPath.startsWith(p))) continue;
-    result.push(fieldErrorOf(error, data));
+    result.push(fieldErrorOf(error, data, subject));
   }
   const seen = new Set<string>();
   return result.filter((e) => {
@@ -36,13 +36,13 @@ export function fieldErrorsOf(errors: readonly ErrorObject[] | null | undefined,
   });
 }
 
-function fieldErrorOf(error: ErrorObject, data: unknown): FieldError {
+function fieldErrorOf(error: ErrorObject, data: unknown, subject: string): FieldError {
   const at = error.instancePath;
   switch (error.keyword) {
     case 'required':
       return { pointer: `${at}/${escapePointer(error.params.missingProperty)}`, detail: 'is required' };
     case 'additionalProperties':
-      return { pointer: `${at}/${escapePointer(error.params.additionalProperty)}`, detail: 'is not a field of this inquiry' };
+      return { pointer: `${at}/${escapePointer(error.params.additionalProperty)}`, detail: `is not a field of this ${subject}` };
     case 'format': {
       const identifier = (IDENTIFIER_FORMATS as Record<string, ((value: string) => string | null) | undefined>)[error.params.format as string];
       const value = valueAt(data, at);

@@ -129,7 +129,7 @@ function loadRegistry(ajv: ReturnType<typeof createSchemaCompiler>, root: string
       examples: (requestSchema.examples ?? []) as Record<string, unknown>[],
       dataItems,
       validateRequest: (body) => (validateRequest(body) ? [] : fieldErrorsOf(validateRequest.errors, body)),
-      validateAnswer: (answer) => (validateAnswer(answer) ? [] : fieldErrorsOf(validateAnswer.errors, answer)),
+      validateAnswer: (answer) => (validateAnswer(answer) ? [] : fieldErrorsOf(validateAnswer.errors, answer, 'answer')),
     });
   }
   return { registry: name, version: meta.version, topic, custodian: meta.custodian, title: meta.title, description: meta.description, services };
@@ -168,7 +168,9 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ConfigurationError(shown, '', `is not valid JSON: ${(error as Error).message}`);
+    const position = /position (\d+)/.exec((error as Error).message);
+    const line = position ? `line ${text.slice(0, Number(position[1])).split('\n').length}` : '';
+    throw new ConfigurationError(shown, line, `is not valid JSON: ${(error as Error).message}`);
   }
 }
 

@@ -143,13 +143,13 @@ export function loadContracts(dir: string, catalog: ServiceCatalog, options: Con
 function blockListOf(file: ContractFile, at: string, networks: string[]): BlockList {
   const list = new BlockList();
   networks.forEach((cidr, i) => {
-    const [address, prefix] = cidr.split('/');
-    const family = isIP(address);
-    const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
-    if (!family || !Number.isInteger(bits) || bits < 0 || bits > (family === 6 ? 128 : 32)) {
+    const match = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(cidr);
+    const family = match ? isIP(match[1]) : 0;
+    const bits = match?.[2] === undefined ? (family === 6 ? 128 : 32) : Number(match[2]);
+    if (!match || !family || bits > (family === 6 ? 128 : 32)) {
       throw file.error(`${at}/${i}`, `"${cidr}" is not an IP network in CIDR form`);
     }
-    list.addSubnet(address, bits, family === 6 ? 'ipv6' : 'ipv4');
+    list.addSubnet(match[1], bits, family === 6 ? 'ipv6' : 'ipv4');
   });
   return list;
 }

@@ -24,8 +24,10 @@ export class DailyQuota {
     return agreement.dailyQuota - entry.count - entry.elsewhere;
   }
 
-  /** Sets how many inquiries other instances made today under this agreement. */
+  /** Sets how many inquiries other instances made today under this agreement. A credit for a past day is stale and ignored. */
   credit(agreementId: string, date: string, elsewhere: number): void {
+    const entry = this.used.get(agreementId);
+    if (entry && entry.date > date) return;
     this.entryFor(agreementId, date).elsewhere = elsewhere;
   }
 

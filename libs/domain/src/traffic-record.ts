@@ -18,6 +18,8 @@ export interface TrafficRecord {
   service: string | null;
   serviceVersion: string | null;
   purpose: string | null;
+  /** The agreement the exchange was made under, once quota was taken from it. */
+  agreement: string | null;
   /** A keyed digest of the consumer's tracking code, never the code itself. */
   trackingDigest: string | null;
   outcome: Outcome;
@@ -45,6 +47,7 @@ export class ExchangeTrace {
   service: string | null = null;
   serviceVersion: string | null = null;
   purpose: string | null = null;
+  agreement: string | null = null;
   /** Held in memory for the adapter and the echo; digested before recording. */
   trackingCode: string | null = null;
   dispatchedAt: number | null = null;
@@ -105,6 +108,7 @@ export function trafficRecordOf(trace: ExchangeTrace, end: ExchangeEnd): Traffic
     service: trace.service,
     serviceVersion: trace.serviceVersion,
     purpose: trace.purpose,
+    agreement: trace.agreement,
     trackingDigest: end.trackingDigest,
     outcome: trace.outcome ?? (end.httpStatus < 400 ? 'ok' : 'broker-error'),
     httpStatus: end.httpStatus,

@@ -88,6 +88,7 @@ export class InquiryService {
       throw new ProblemError('invalid-request', `The inquiry does not match ${definition.registry}/${definition.service}'s request schema.`, { errors });
     }
     const quotaRemaining = this.access.quota.consume(agreement, day, now);
+    trace.agreement = agreement.id;
 
     const reply = await this.relay(trace, definition, {
       exchangeId: trace.exchangeId,

@@ -1,9 +1,67 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { TRAFFIC_SINK, type TrafficSink } from '@nix/ledger';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { NixConfig } from '@nix/config';
+import {
+  LedgerStore,
+  spoolDir,
+  TRAFFIC_SINK,
+  TrafficRepository,
+  TrafficSpool,
+  TrafficWriter,
+  type SqlClient,
+  type TrafficSink,
+} from '@nix/ledger';
+import type { NixMetrics } from '@nix/observability';
+import { METRICS, NIX_CONFIG } from '../core/tokens';
+import { LedgerRetention } from './ledger-retention';
 
+export const LEDGER_SQL = Symbol('LEDGER_SQL');
+
+export interface LedgerOptions {
+  /** Replaces the writer that feeds the ledger, e.g. the Kafka publisher, or a memory sink in tests. */
+  sink?: TrafficSink;
+}
+
+/** The traffic ledger: its store, its repository, and the sink the inquiry path records into. */
 @Module({})
-export class LedgerModule {
-  static forSink(sink: TrafficSink): DynamicModule {
-    return { module: LedgerModule, global: true, providers: [{ provide: TRAFFIC_SINK, useValue: sink }], exports: [TRAFFIC_SINK] };
+export class LedgerModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(TRAFFIC_SINK) private readonly sink: TrafficSink,
+    @Inject(LEDGER_SQL) private readonly sql: SqlClient,
+  ) {}
+
+  static forRoot(options: LedgerOptions = {}): DynamicModule {
+    return {
+      module: LedgerModule,
+      global: true,
+      providers: [
+        {
+          provide: LEDGER_SQL,
+          inject: [NIX_CONFIG],
+          useFactory: (config: NixConfig) => new LedgerStore({ databaseUrl: config.database.url, dataDir: config.paths.data }),
+        },
+        { provide: TrafficRepository, inject: [LEDGER_SQL], useFactory: (sql: SqlClient) => new TrafficRepository(sql) },
+        {
+          provide: TRAFFIC_SINK,
+          inject: [TrafficRepository, NIX_CONFIG, METRICS],
+          useFactory: (repository: TrafficRepository, config: NixConfig, metrics: NixMetrics) =>
+            options.sink ??
+            new TrafficWriter(
+              repository,
+              { batchSize: config.ledger.batchSize, flushIntervalMs: config.ledger.flushIntervalMs, bufferLimit: config.ledger.bufferLimit },
+              new TrafficSpool(spoolDir(config.paths.data)),
+              metrics,
+            ).start(),
+        },
+        LedgerRetention,
+      ],
+      exports: [TRAFFIC_SINK, TrafficRepository, LEDGER_SQL],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // In-flight inquiries are drained before this; their records are flushed, then the store closes.
+    if (this.sink instanceof TrafficWriter) await this.sink.close();
+    else await this.sink.flush();
+    await this.sql.close();
   }
 }

@@ -1,4 +1,5 @@
 import type { Clock, InquiryMessage, InquiryReply } from '@nix/domain';
+import { RegistryAnswerError } from '../http/registry-http-client';
 import type { RegistryAdapter, RegistryCall } from './registry-adapter';
 
 /** Wraps every backend call of one adapter, e.g. in a circuit breaker. */
@@ -77,7 +78,7 @@ export class AdapterHost {
 
 /** A reason safe to pass on: the error's kind and status, never data. */
 function describeFailure(error: unknown): string {
-  if (error instanceof DeadlinePassedError) return error.message;
+  if (error instanceof DeadlinePassedError || error instanceof RegistryAnswerError) return error.message;
   const e = error as { name?: string; status?: number; code?: string };
   if (e?.name === 'OpenCircuitError' || e?.code === 'EOPENBREAKER') return 'the registry backend is failing and its circuit is open';
   if (typeof e?.status === 'number') return `the registry answered HTTP ${e.status}`;

@@ -61,8 +61,15 @@ export class UndiciRegistryHttpClient implements RegistryHttpClient {
 }
 
 /** A registry answered 200 with something the mapping cannot read. */
-export function unreadable(registry: string, field: string): never {
-  throw new RegistryHttpError(200, `${registry} registry answered without a readable "${field}"`);
+export class RegistryAnswerError extends Error {
+  constructor(readonly field: string) {
+    super(`the registry's answer has no readable "${field}"`);
+    this.name = 'RegistryAnswerError';
+  }
+}
+
+export function unreadable(_registry: string, field: string): never {
+  throw new RegistryAnswerError(field);
 }
 
 export function text(registry: string, body: Record<string, unknown>, field: string): string {

@@ -1,0 +1,225 @@
+import { resolve } from 'node:path';
+import { ConfigurationError, DEMO_TRACKING_KEY, loadConfig } from '@nix/config';
+
+const PRODUCTION_KEY = 'a-production-tracking-key-0123456789';
+
+function configError(env: NodeJS.ProcessEnv): ConfigurationError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return error as ConfigurationError;
+  }
+  throw new Error('the configuration loaded');
+}
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      production: false,
+      http: { host: '0.0.0.0', port: 3000, bodyLimit: 65536, trustProxy: false },
+      transport: 'in-process',
+      kafka: {
+        brokers: [],
+        clientId: 'nix',
+        partitions: 6,
+        replicationFactor: 1,
+        inquiryRetentionMs: 300000,
+        trafficRetentionMs: 2592000000,
+      },
+      paths: { schemas: resolve('schemas'), contracts: resolve('contracts'), data: resolve('data') },
+      database: { url: null },
+      ledger: { trackingKey: DEMO_TRACKING_KEY, retentionMonths: 25, bufferLimit: 200000, flushIntervalMs: 200, batchSize: 2000 },
+      breaker: { volumeThreshold: 20, errorThresholdPercentage: 50, resetTimeoutMs: 5000, rollingCountTimeoutMs: 10000 },
+      registries: {},
+      adapterRegistries: null,
+      log: { level: 'info', exchanges: false },
+      shutdown: { drainMs: 10000 },
+      warnings: [],
+    });
+    expect(config.instanceId).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+  });
+
+  it('makes a different instance ID for each load unless one is set', () => {
+    expect(loadConfig({}).instanceId).not.toBe(loadConfig({}).instanceId);
+    expect(loadConfig({ NIX_INSTANCE_ID: 'broker-7' }).instanceId).toBe('broker-7');
+  });
+
+  it('treats an empty variable as unset', () => {
+    const config = loadConfig({ PORT: '', NIX_TRANSPORT: '', NIX_TRACKING_KEY: '' });
+    expect(config.http.port).toBe(3000);
+    expect(config.transport).toBe('in-process');
+    expect(config.ledger.trackingKey).toBe(DEMO_TRACKING_KEY);
+  });
+
+  it('coerces numbers and booleans from their text', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      NIX_TRUST_PROXY: 'true',
+      NIX_LOG_EXCHANGES: 'false',
+      NIX_KAFKA_PARTITIONS: '12',
+      NIX_RETENTION_MONTHS: '60',
+      NIX_LEDGER_FLUSH_MS: '50',
+      NIX_SHUTDOWN_DRAIN_MS: '0',
+      NIX_BREAKER_ERROR_PERCENT: '25',
+    });
+    expect(config.http.port).toBe(8080);
+    expect(config.http.trustProxy).toBe(true);
+    expect(config.log.exchanges).toBe(false);
+    expect(config.kafka.partitions).toBe(12);
+    expect(config.ledger.retentionMonths).toBe(60);
+    expect(config.ledger.flushIntervalMs).toBe(50);
+    expect(config.shutdown.drainMs).toBe(0);
+    expect(config.breaker.errorThresholdPercentage).toBe(25);
+  });
+
+  it('reads the remaining settings', () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://nix@db/nix',
+      NIX_SCHEMAS_DIR: 'config/schemas',
+      NIX_ADAPTER_REGISTRIES: 'identity,legal-entity',
+      NIX_LOG_LEVEL: 'debug',
+      NIX_TRACKING_KEY: PRODUCTION_KEY,
+    });
+    expect(config.production).toBe(false);
+    expect(config.http.host).toBe('127.0.0.1');
+    expect(config.database.url).toBe('postgres://nix@db/nix');
+    expect(config.paths.schemas).toBe(resolve('config/schemas'));
+    expect(config.adapterRegistries).toEqual(['identity', 'legal-entity']);
+    expect(config.log.level).toBe('debug');
+    expect(config.ledger.trackingKey).toBe(PRODUCTION_KEY);
+  });
+
+  it.each([
+    ['PORT', 'abc', 'PORT must be integer'],
+    ['PORT', '30.5', 'PORT must be integer'],
+    ['PORT', '70000', 'PORT must be <= 65535'],
+    ['NIX_TRUST_PROXY', 'yes', 'NIX_TRUST_PROXY must be boolean'],
+    ['NIX_LOG_EXCHANGES', 'on', 'NIX_LOG_EXCHANGES must be boolean'],
+    ['NIX_TRANSPORT', 'rabbitmq', 'NIX_TRANSPORT must be equal to one of the allowed values'],
+    ['NIX_LOG_LEVEL', 'loud', 'NIX_LOG_LEVEL must be equal to one of the allowed values'],
+    ['NIX_KAFKA_PARTITIONS', '0', 'NIX_KAFKA_PARTITIONS must be >= 1'],
+    ['NIX_KAFKA_INQUIRY_RETENTION_MS', '1000', 'NIX_KAFKA_INQUIRY_RETENTION_MS must be >= 60000'],
+    ['NIX_RETENTION_MONTHS', '121', 'NIX_RETENTION_MONTHS must be <= 120'],
+    ['KAFKA_BROKERS', 'kafka', 'KAFKA_BROKERS must match pattern'],
+    ['KAFKA_BROKERS', 'a:9092, b:9092', 'KAFKA_BROKERS must match pattern'],
+    ['DATABASE_URL', 'mysql://db/nix', 'DATABASE_URL must match pattern'],
+    ['NIX_TRACKING_KEY', 'too-short', 'NIX_TRACKING_KEY must NOT have fewer than 16 characters'],
+    ['NIX_INSTANCE_ID', 'broker 1', 'NIX_INSTANCE_ID must match pattern'],
+    ['NIX_ADAPTER_REGISTRIES', 'Identity', 'NIX_ADAPTER_REGISTRIES must match pattern'],
+    ['NIX_REGISTRY_IDENTITY_BACKEND', 'soap', 'NIX_REGISTRY_IDENTITY_BACKEND must be equal to one of the allowed values'],
+    ['NIX_REGISTRY_IDENTITY_URL', 'ftp://registry', 'NIX_REGISTRY_IDENTITY_URL must match pattern'],
+  ])('refuses %s=%s, naming the variable', (name, value, reason) => {
+    const error = configError({ [name]: value });
+    expect(error.source).toBe('environment');
+    expect(error.message).toContain(reason);
+    expect(error.message.startsWith('environment: ')).toBe(true);
+  });
+
+  it('names every bad variable at once', () => {
+    const error = configError({ PORT: 'abc', NIX_LOG_LEVEL: 'loud' });
+    expect(error.message).toContain('PORT must be integer');
+    expect(error.message).toContain('NIX_LOG_LEVEL must be equal to one of the allowed values');
+  });
+
+  describe('Kafka', () => {
+    it('requires KAFKA_BROKERS when NIX_TRANSPORT=kafka', () => {
+      const error = configError({ NIX_TRANSPORT: 'kafka' });
+      expect(error.location).toBe('KAFKA_BROKERS');
+      expect(error.message).toBe('environment at KAFKA_BROKERS: is required when NIX_TRANSPORT=kafka');
+    });
+
+    it('splits the broker list', () => {
+      const config = loadConfig({ NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: 'kafka-1:9092,kafka-2.nix.ir:9093' });
+      expect(config.transport).toBe('kafka');
+      expect(config.kafka.brokers).toEqual(['kafka-1:9092', 'kafka-2.nix.ir:9093']);
+    });
+  });
+
+  describe('production', () => {
+    it('requires NIX_TRACKING_KEY', () => {
+      const error = configError({ NODE_ENV: 'production' });
+      expect(error.message).toBe('environment at NIX_TRACKING_KEY: is required in production');
+    });
+
+    it('refuses the demo tracking key', () => {
+      const error = configError({ NODE_ENV: 'production', NIX_TRACKING_KEY: DEMO_TRACKING_KEY });
+      expect(error.message).toBe('environment at NIX_TRACKING_KEY: is the demo key, which is refused in production');
+    });
+
+    it.each([
+      ['NIX_REGISTRY_IDENTITY_BACKEND'],
+      ['NIX_REGISTRY_LEGAL_ENTITY_BACKEND'],
+    ])('refuses the sample backend set by %s', (name) => {
+      const error = configError({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, [name]: 'sample' });
+      expect(error.message).toBe(`environment at ${name}: is "sample", which is refused in production`);
+    });
+
+    it('starts with its own key and HTTP backends', () => {
+      const config = loadConfig({
+        NODE_ENV: 'production',
+        NIX_TRACKING_KEY: PRODUCTION_KEY,
+        NIX_REGISTRY_IDENTITY_BACKEND: 'http',
+        NIX_REGISTRY_IDENTITY_URL: 'https://nocr.example/api',
+      });
+      expect(config.production).toBe(true);
+      expect(config.ledger.trackingKey).toBe(PRODUCTION_KEY);
+      expect(config.registries).toEqual({ identity: { kind: 'http', baseUrl: 'https://nocr.example/api', authorization: undefined } });
+    });
+
+    it('accepts the demo key outside production', () => {
+      expect(loadConfig({ NODE_ENV: 'development', NIX_TRACKING_KEY: DEMO_TRACKING_KEY }).ledger.trackingKey).toBe(DEMO_TRACKING_KEY);
+    });
+  });
+
+  describe('registry backends', () => {
+    it('requires the URL of an http backend', () => {
+      const error = configError({ NIX_REGISTRY_LEGAL_ENTITY_BACKEND: 'http' });
+      expect(error.location).toBe('NIX_REGISTRY_LEGAL_ENTITY_URL');
+      expect(error.message).toBe('environment at NIX_REGISTRY_LEGAL_ENTITY_URL: is required when the backend is http');
+    });
+
+    it('maps NIX_REGISTRY_LEGAL_ENTITY_* to the legal-entity registry', () => {
+      const config = loadConfig({
+        NIX_REGISTRY_LEGAL_ENTITY_BACKEND: 'http',
+        NIX_REGISTRY_LEGAL_ENTITY_URL: 'http://deeds.example:8080/v2',
+        NIX_REGISTRY_LEGAL_ENTITY_AUTHORIZATION: 'Bearer s3cret',
+        NIX_REGISTRY_ADDRESS_BACKEND: 'sample',
+      });
+      expect(config.registries).toEqual({
+        'legal-entity': { kind: 'http', baseUrl: 'http://deeds.example:8080/v2', authorization: 'Bearer s3cret' },
+        address: { kind: 'sample' },
+      });
+    });
+
+    it('does not use a URL meant for another registry', () => {
+      const error = configError({ NIX_REGISTRY_VEHICLE_BACKEND: 'http', NIX_REGISTRY_IDENTITY_URL: 'http://nocr.example' });
+      expect(error.location).toBe('NIX_REGISTRY_VEHICLE_URL');
+    });
+  });
+
+  describe('unknown variables', () => {
+    it('warns about an unknown NIX_ variable instead of failing', () => {
+      const config = loadConfig({ NIX_FOO: 'bar', NIX_TRANSPROT: 'kafka' });
+      expect(config.warnings).toEqual(
+        expect.arrayContaining(['NIX_FOO is not a NIX setting and is ignored (a typo?)', 'NIX_TRANSPROT is not a NIX setting and is ignored (a typo?)']),
+      );
+      expect(config.warnings).toHaveLength(2);
+      expect(config.transport).toBe('in-process');
+    });
+
+    it.each([['NIX_SSL_CERT_FILE'], ['NIX_PATH'], ['NIX_PROFILES'], ['NIX_REMOTE'], ['NIX_BUILD_CORES'], ['NIX_CFLAGS_COMPILE']])(
+      "ignores the Nix package manager's %s silently",
+      (name) => {
+        expect(loadConfig({ [name]: '/etc/ssl/certs/ca-bundle.crt' }).warnings).toEqual([]);
+      },
+    );
+
+    it('ignores variables without the NIX_ prefix', () => {
+      expect(loadConfig({ HOME: '/root', PATH: '/usr/bin', FOO: 'bar' }).warnings).toEqual([]);
+    });
+  });
+});

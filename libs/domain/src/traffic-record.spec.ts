@@ -1,0 +1,151 @@
+import { ExchangeTrace, trafficRecordOf, type ExchangeEnd } from '@nix/domain';
+
+function end(overrides: Partial<ExchangeEnd> = {}): ExchangeEnd {
+  return { respondedAt: 1070, httpStatus: 200, responseBytes: 321, brokerInstance: 'broker-1', trackingDigest: 'digest-of-code', ...overrides };
+}
+
+function trace(fill: Partial<ExchangeTrace> = {}): ExchangeTrace {
+  const t = new ExchangeTrace('0190f1d2-0000-7000-8000-000000000001', 1000);
+  t.consumer = 'tax-organization';
+  t.registry = 'identity';
+  t.custodian = 'civil-registration';
+  t.service = 'person';
+  t.serviceVersion = '1.0.0';
+  t.purpose = 'taxpayer-registration';
+  t.trackingCode = 'TRK-SECRET-0067749828';
+  t.requestBytes = 64;
+  return Object.assign(t, fill);
+}
+
+describe('trafficRecordOf', () => {
+  it('splits a replied exchange into broker, transport, adapter and registry time', () => {
+    const t = trace({
+      dispatchedAt: 1010,
+      adapterReceivedAt: 1015,
+      adapterRepliedAt: 1045,
+      registryMs: 25,
+      repliedAt: 1060,
+      adapterInstance: 'adapter-1',
+      outcome: 'ok',
+    });
+    const record = trafficRecordOf(t, end({ respondedAt: 1070 }));
+    // 70 ms in all: 50 waiting for the reply, of which the adapter spent 30, of which the registry 25.
+    expect(record).toMatchObject({ brokerMs: 20, transportMs: 20, adapterMs: 5, registryMs: 25 });
+    expect(record.brokerMs + record.transportMs! + record.adapterMs! + record.registryMs!).toBe(record.respondedAt - record.receivedAt);
+  });
+
+  it('copies the metadata and keeps the digest, never the tracking code', () => {
+    const t = trace({ dispatchedAt: 1010, adapterReceivedAt: 1015, adapterRepliedAt: 1045, registryMs: 25, repliedAt: 1060, adapterInstance: 'adapter-1' });
+    t.agreement = 'tax-identity-person-1405';
+    const record = trafficRecordOf(t, end());
+    expect(record).toEqual({
+      exchangeId: '0190f1d2-0000-7000-8000-000000000001',
+      receivedAt: 1000,
+      dispatchedAt: 1010,
+      adapterReceivedAt: 1015,
+      adapterRepliedAt: 1045,
+      respondedAt: 1070,
+      consumer: 'tax-organization',
+      registry: 'identity',
+      custodian: 'civil-registration',
+      service: 'person',
+      serviceVersion: '1.0.0',
+      purpose: 'taxpayer-registration',
+      agreement: 'tax-identity-person-1405',
+      trackingDigest: 'digest-of-code',
+      outcome: 'ok',
+      httpStatus: 200,
+      problemType: null,
+      requestBytes: 64,
+      responseBytes: 321,
+      brokerMs: 20,
+      transportMs: 20,
+      adapterMs: 5,
+      registryMs: 25,
+      brokerInstance: 'broker-1',
+      adapterInstance: 'adapter-1',
+    });
+    expect(JSON.stringify(record)).not.toContain('TRK-SECRET');
+  });
+
+  it('counts the whole wait as transport when the exchange timed out after dispatch', () => {
+    const t = trace({ dispatchedAt: 1010, outcome: 'timeout', problemType: 'deadline-exceeded' });
+    const record = trafficRecordOf(t, end({ respondedAt: 4020, httpStatus: 504 }));
+    expect(record).toMatchObject({
+      brokerMs: 10,
+      transportMs: 3010,
+      adapterMs: null,
+      registryMs: null,
+      adapterReceivedAt: null,
+      adapterRepliedAt: null,
+      outcome: 'timeout',
+      httpStatus: 504,
+      problemType: 'deadline-exceeded',
+    });
+  });
+
+  it('counts a reply that came without adapter timings as transport up to the reply', () => {
+    const record = trafficRecordOf(trace({ dispatchedAt: 1010, repliedAt: 1050 }), end({ respondedAt: 1070 }));
+    expect(record).toMatchObject({ brokerMs: 30, transportMs: 40, adapterMs: null });
+  });
+
+  it('gives all the time to the broker when nothing was dispatched', () => {
+    const t = trace({ outcome: 'denied', problemType: 'no-agreement' });
+    const record = trafficRecordOf(t, end({ respondedAt: 1003.5, httpStatus: 403 }));
+    expect(record).toMatchObject({
+      dispatchedAt: null,
+      brokerMs: 3.5,
+      transportMs: null,
+      adapterMs: null,
+      registryMs: null,
+      adapterInstance: null,
+      outcome: 'denied',
+      problemType: 'no-agreement',
+    });
+  });
+
+  it('records what is known of an exchange refused before authentication', () => {
+    const t = new ExchangeTrace('x-1', 500);
+    const record = trafficRecordOf(t, end({ respondedAt: 501, httpStatus: 401, trackingDigest: null }));
+    expect(record).toMatchObject({ consumer: null, registry: null, service: null, purpose: null, agreement: null, trackingDigest: null, requestBytes: 0, brokerMs: 1 });
+  });
+
+  it.each([
+    [200, 'ok'],
+    [204, 'ok'],
+    [399, 'ok'],
+    [400, 'broker-error'],
+    [404, 'broker-error'],
+    [500, 'broker-error'],
+  ])('defaults the outcome of HTTP %i to %s when none was set', (httpStatus, outcome) => {
+    expect(trafficRecordOf(new ExchangeTrace('x', 0), end({ respondedAt: 1, httpStatus })).outcome).toBe(outcome);
+  });
+
+  it('keeps an outcome that was set, whatever the status', () => {
+    const t = trace({ outcome: 'over-quota' });
+    expect(trafficRecordOf(t, end({ httpStatus: 429 })).outcome).toBe('over-quota');
+    expect(trafficRecordOf(trace({ outcome: 'not-found' }), end({ httpStatus: 200 })).outcome).toBe('not-found');
+  });
+
+  it('rounds timings to the microsecond', () => {
+    const t = trace({ dispatchedAt: 1010.1234567, adapterReceivedAt: 5.5, adapterRepliedAt: 35.5, registryMs: 25.1234567, repliedAt: 1060.1234567 });
+    const record = trafficRecordOf(t, end({ respondedAt: 1070.9876543 }));
+    expect(record.registryMs).toBe(25.123);
+    expect(record.adapterMs).toBe(4.877);
+    expect(record.transportMs).toBe(20);
+    expect(record.brokerMs).toBe(20.988);
+  });
+
+  it('never gives a negative duration when clocks disagree', () => {
+    // The adapter's clock says it spent longer than the broker waited, and the registry longer than the adapter.
+    const t = trace({ dispatchedAt: 1010, adapterReceivedAt: 0, adapterRepliedAt: 100, registryMs: 150, repliedAt: 1060 });
+    const record = trafficRecordOf(t, end({ respondedAt: 1070 }));
+    expect(record.transportMs).toBe(0);
+    expect(record.adapterMs).toBe(0);
+    expect(record.brokerMs).toBe(20);
+
+    const reversed = trafficRecordOf(trace({ dispatchedAt: 1010, repliedAt: 1000 }), end({ respondedAt: 1070 }));
+    expect(reversed.transportMs).toBe(0);
+    expect(reversed.brokerMs).toBe(70);
+  });
+});

@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { SqlClient } from './sql-client';
+
+interface Pending {
+  resolve(rows: unknown[]): void;
+  reject(error: Error): void;
+}
+
+/** The embedded store: PGlite (PostgreSQL in WebAssembly) in a worker thread, its files under a directory. */
+export class PgliteSqlClient implements SqlClient {
+  readonly kind = 'pglite' as const;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private failure: Error | null = null;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.worker = new Worker(join(__dirname, 'pglite-worker.js'), { workerData: { dataDir } });
+    // The worker must not keep a process alive that has nothing else to do.
+    this.worker.unref();
+    this.worker.on('message', (message: { id: number; rows?: unknown[]; error?: { message: string; code?: string } }) => {
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      this.pending.delete(message.id);
+      if (message.error) pending.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
+      else pending.resolve(message.rows ?? []);
+    });
+    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('exit', (code) => this.failAll(new Error(`the embedded store stopped (exit ${code})`)));
+  }
+
+  query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.send({ op: 'query', sql, params }) as Promise<T[]>;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.send({ op: 'exec', sql });
+  }
+
+  async close(): Promise<void> {
+    if (this.failure) return;
+    await this.send({ op: 'close' }).catch(() => undefined);
+    this.failure = new Error('the embedded store is closed');
+    await this.worker.terminate();
+  }
+
+  private send(request: Record<string, unknown>): Promise<unknown[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...request });
+    });
+  }
+
+  private failAll(error: Error): void {
+    this.failure ??= error;
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}
+
+export function embeddedStoreDir(dataDir: string): string {
+  return join(dataDir, 'ledger');
+}

@@ -1,0 +1,165 @@
+import type { TrafficRecord } from '@nix/domain';
+import type { SqlClient } from './sql/sql-client';
+
+/** Upper bounds (ms, inclusive) of the latency histogram in the rollups; one more bucket holds the rest. */
+export const LATENCY_BOUNDS_MS = [1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 2000, 3000, 5000, 10000] as const;
+
+const GROUP_KEYS = ['consumer', 'registry', 'custodian', 'service', 'outcome', 'problem_type', 'purpose', 'agreement', 'broker_instance'];
+
+function histogramSql(): string {
+  const buckets = LATENCY_BOUNDS_MS.map((bound, i) => {
+    const lower = i === 0 ? '' : `total_ms > ${LATENCY_BOUNDS_MS[i - 1]} AND `;
+    return `count(*) FILTER (WHERE ${lower}total_ms <= ${bound})`;
+  });
+  buckets.push(`count(*) FILTER (WHERE total_ms > ${LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1]})`);
+  return `ARRAY[${buckets.join(', ')}]::bigint[]`;
+}
+
+/**
+ * Writes a batch and rolls it up in one statement. Records already in the
+ * ledger (a replay) are skipped, and only the new ones reach the rollups,
+ * so writing the same batch twice changes nothing.
+ */
+const INSERT_BATCH = `
+WITH inserted AS (
+  INSERT INTO traffic_record
+  SELECT * FROM json_populate_recordset(NULL::traffic_record, $1::json)
+  ON CONFLICT DO NOTHING
+  RETURNING *
+), rolled AS (
+  INSERT INTO traffic_hourly AS h (hour, ${GROUP_KEYS.join(', ')}, exchanges,
+    total_ms_sum, total_ms_min, total_ms_max, broker_ms_sum, transport_ms_sum, adapter_ms_sum, registry_ms_sum,
+    request_bytes_sum, request_bytes_min, request_bytes_max, response_bytes_sum, response_bytes_min, response_bytes_max, latency_counts)
+  SELECT date_trunc('hour', received_at, 'Asia/Tehran'), ${GROUP_KEYS.map((k) => `coalesce(${k}, '')`).join(', ')}, count(*),
+    sum(total_ms), min(total_ms), max(total_ms), sum(broker_ms), coalesce(sum(transport_ms), 0), coalesce(sum(adapter_ms), 0), coalesce(sum(registry_ms), 0),
+    sum(request_bytes), min(request_bytes), max(request_bytes), sum(response_bytes), min(response_bytes), max(response_bytes), ${histogramSql()}
+  FROM inserted
+  GROUP BY ${Array.from({ length: GROUP_KEYS.length + 1 }, (_, i) => i + 1).join(', ')}
+  ON CONFLICT (hour, ${GROUP_KEYS.join(', ')}) DO UPDATE SET
+    exchanges = h.exchanges + excluded.exchanges,
+    total_ms_sum = h.total_ms_sum + excluded.total_ms_sum,
+    total_ms_min = least(h.total_ms_min, excluded.total_ms_min),
+    total_ms_max = greatest(h.total_ms_max, excluded.total_ms_max),
+    broker_ms_sum = h.broker_ms_sum + excluded.broker_ms_sum,
+    transport_ms_sum = h.transport_ms_sum + excluded.transport_ms_sum,
+    adapter_ms_sum = h.adapter_ms_sum + excluded.adapter_ms_sum,
+    registry_ms_sum = h.registry_ms_sum + excluded.registry_ms_sum,
+    request_bytes_sum = h.request_bytes_sum + excluded.request_bytes_sum,
+    request_bytes_min = least(h.request_bytes_min, excluded.request_bytes_min),
+    request_bytes_max = greatest(h.request_bytes_max, excluded.request_bytes_max),
+    response_bytes_sum = h.response_bytes_sum + excluded.response_bytes_sum,
+    response_bytes_min = least(h.response_bytes_min, excluded.response_bytes_min),
+    response_bytes_max = greatest(h.response_bytes_max, excluded.response_bytes_max),
+    latency_counts = nix_add_counts(h.latency_counts, excluded.latency_counts)
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM inserted)::int AS inserted`;
+
+/** Timestamps keep their microseconds: received, dispatched and answered can fall in one millisecond. */
+function isoMicros(epochMs: number | null): string | null {
+  if (epochMs === null) return null;
+  const whole = Math.floor(epochMs);
+  const micros = Math.round((epochMs - whole) * 1000);
+  return new Date(whole).toISOString().replace('Z', `${String(Math.min(micros, 999)).padStart(3, '0')}Z`);
+}
+
+export function rowOf(r: TrafficRecord): Record<string, unknown> {
+  return {
+    exchange_id: r.exchangeId,
+    received_at: isoMicros(r.receivedAt),
+    dispatched_at: isoMicros(r.dispatchedAt),
+    adapter_received_at: isoMicros(r.adapterReceivedAt),
+    adapter_replied_at: isoMicros(r.adapterRepliedAt),
+    responded_at: isoMicros(r.respondedAt),
+    consumer: r.consumer,
+    registry: r.registry,
+    custodian: r.custodian,
+    service: r.service,
+    service_version: r.serviceVersion,
+    purpose: r.purpose,
+    agreement: r.agreement,
+    tracking_digest: r.trackingDigest,
+    outcome: r.outcome,
+    http_status: r.httpStatus,
+    problem_type: r.problemType,
+    request_bytes: r.requestBytes,
+    response_bytes: r.responseBytes,
+    total_ms: Math.max(0, r.respondedAt - r.receivedAt),
+    broker_ms: r.brokerMs,
+    transport_ms: r.transportMs,
+    adapter_ms: r.adapterMs,
+    registry_ms: r.registryMs,
+    broker_instance: r.brokerInstance,
+    adapter_instance: r.adapterInstance,
+  };
+}
+
+/** Month partitions of traffic_record are named traffic_record_yYYYYmMM and cover UTC months. */
+function partitionOf(epochMs: number): { name: string; from: string; to: string } {
+  const d = new Date(epochMs);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  const next = new Date(Date.UTC(y, m + 1, 1));
+  return {
+    name: `traffic_record_y${y}m${String(m + 1).padStart(2, '0')}`,
+    from: new Date(Date.UTC(y, m, 1)).toISOString(),
+    to: next.toISOString(),
+  };
+}
+
+/** The traffic ledger's storage: raw records by month partition, and their hourly rollups. */
+export class TrafficRepository {
+  private readonly knownPartitions = new Set<string>();
+
+  constructor(readonly sql: SqlClient) {}
+
+  /** Writes records not yet in the ledger; answers how many were new. */
+  async insertBatch(records: readonly TrafficRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
+    await this.ensurePartitionsFor(records.map((r) => r.receivedAt));
+    const [result] = await this.sql.query<{ inserted: number }>(INSERT_BATCH, [JSON.stringify(records.map(rowOf))]);
+    return result.inserted;
+  }
+
+  async ensurePartitionsFor(times: readonly number[]): Promise<void> {
+    const needed = new Map<string, ReturnType<typeof partitionOf>>();
+    for (const t of times) {
+      const p = partitionOf(t);
+      if (!this.knownPartitions.has(p.name)) needed.set(p.name, p);
+    }
+    for (const p of needed.values()) {
+      await this.sql.exec(`CREATE TABLE IF NOT EXISTS ${p.name} PARTITION OF traffic_record FOR VALUES FROM ('${p.from}') TO ('${p.to}')`).catch((error: Error) => {
+        // Another broker created it at the same moment.
+        if (!/already exists/.test(error.message)) throw error;
+      });
+      this.knownPartitions.add(p.name);
+    }
+  }
+
+  async partitions(): Promise<string[]> {
+    const rows = await this.sql.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+       WHERE p.relname = 'traffic_record' ORDER BY 1`,
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /** Retention: drops whole month partitions that end before the cutoff. Rollups stay. */
+  async dropPartitionsBefore(cutoffMs: number): Promise<string[]> {
+    const cutoff = partitionOf(cutoffMs).name;
+    const dropped: string[] = [];
+    for (const name of await this.partitions()) {
+      if (/^traffic_record_y\d{4}m\d{2}$/.test(name) && name < cutoff) {
+        await this.sql.exec(`DROP TABLE ${name}`);
+        this.knownPartitions.delete(name);
+        dropped.push(name);
+      }
+    }
+    return dropped;
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM traffic_record');
+    return row.n;
+  }
+}
