@@ -21,5 +21,13 @@ module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.e2e.ts'], testTimeout: 30_000 },
+    {
+      ...base,
+      displayName: 'postgres',
+      testMatch: ['<rootDir>/tests/postgres/**/*.e2e.ts'],
+      testTimeout: 60_000,
+      globalSetup: '<rootDir>/tests/support/postgres-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/postgres-teardown.ts',
+    },
   ],
 };

@@ -143,6 +143,7 @@ describe('the inquiry path on the embedded default', () => {
     await nix.inquire('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' }, { ...DEMO_HEADERS, 'x-tracking-code': '0067749828' });
     await nix.inquire('identity', 'person', { nationalId: '0067749828' });
     await nix.call('POST', '/v1/inquiries/0067749828/1193653471', { headers: DEMO_HEADERS, body: {} });
+    await nix.flushLedger();
     const records = ledger.records.slice(before);
     expect(records.map((r) => r.outcome)).toEqual(['ok', 'invalid', 'invalid']);
     expect(records[0]).toMatchObject({ consumer: 'demo-agency', registry: 'identity', custodian: 'civil-registration', service: 'person', purpose: 'demo', httpStatus: 200 });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { loadConfig, type NixConfig } from '@nix/config';
-import type { TrafficSink } from '@nix/ledger';
+import { TRAFFIC_SINK, type TrafficSink } from '@nix/ledger';
+import { LEDGER_SQL } from '@nix/apps/broker/src/ledger/ledger.module';
+import { ExchangeLifecycle } from '@nix/apps/broker/src/inquiry/exchange-lifecycle';
 import { createLogger } from '@nix/observability';
 import { createNixApp, type NixApp } from '@nix/apps/nix/src/nix-app';
 
@@ -22,6 +24,8 @@ export interface TestApp extends NixApp {
   logLines: string[];
   call(method: string, path: string, options?: { headers?: Record<string, string>; body?: unknown; raw?: string }): Promise<TestResponse>;
   inquire(registry: string, service: string, body: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  /** Waits until every traffic record so far is in the ledger. */
+  flushLedger(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,12 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     logLines,
     call,
     inquire: (registry, service, body, headers = DEMO_HEADERS) => call('POST', `/v1/inquiries/${registry}/${service}`, { headers, body }),
+    flushLedger: async () => {
+      // The answer can reach the test before the broker has recorded its exchange.
+      await nix.app.get(ExchangeLifecycle, { strict: false }).whenIdle(5000);
+      await nix.app.get(LEDGER_SQL, { strict: false }).ready;
+      await nix.app.get(TRAFFIC_SINK, { strict: false }).flush();
+    },
     close: () => nix.app.close(),
   };
 }

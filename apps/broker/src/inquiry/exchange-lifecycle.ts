@@ -26,6 +26,9 @@ export const TRACKING_CODE = /^[\x21-\x7E]{1,64}$/;
  */
 @Injectable()
 export class ExchangeLifecycle {
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(EXCHANGE_IDS) private readonly ids: ExchangeIdGenerator,
@@ -48,11 +51,29 @@ export class ExchangeLifecycle {
     });
   }
 
+  /** Exchanges received and not yet recorded. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /** Resolves once every exchange received so far is answered and recorded, or after timeoutMs. */
+  whenIdle(timeoutMs: number): Promise<boolean> {
+    if (this.inFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
   private begin(request: FastifyRequest, reply: FastifyReply): void {
     const trace = new ExchangeTrace(this.ids.next(), this.clock.now());
     trace.requestBytes = Number(request.headers['content-length']) || 0;
     request.exchange = trace;
     reply.header('x-exchange-id', trace.exchangeId);
+    this.inFlight++;
     const trackingCode = request.headers['x-tracking-code'];
     // Echoed on every answer, problems included, so the consumer can match them (R9).
     if (typeof trackingCode === 'string' && TRACKING_CODE.test(trackingCode)) reply.header('x-tracking-code', trackingCode);
@@ -63,6 +84,7 @@ export class ExchangeLifecycle {
     if (trace.recorded) return;
     trace.recorded = true;
     this.metrics.inFlight.dec();
+    if (--this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     const record = trafficRecordOf(trace, {
       respondedAt: this.clock.now(),
       httpStatus: reply.statusCode,

@@ -1,0 +1,3 @@
+import { ledgerSuite } from '../support/ledger-suite';
+
+ledgerSuite(describe, 'the traffic ledger on the embedded store', async () => ({}));

@@ -1,0 +1,66 @@
+import type { TrafficRecord } from '@nix/domain';
+import { TrafficRepository } from '@nix/ledger';
+import { DEMO_HEADERS, startTestApp, type TestApp } from './test-app';
+
+/** The ledger's guarantees, run against the embedded store and against PostgreSQL. */
+export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => Promise<Record<string, string>>): void {
+  describeFn(name, () => {
+    let nix: TestApp;
+
+    beforeAll(async () => {
+      nix = await startTestApp(await env());
+    });
+    afterAll(() => nix.close());
+
+    it('holds exactly one record per exchange, whatever its outcome, with timestamps in order', async () => {
+      const repository = nix.app.get(TrafficRepository);
+      await nix.flushLedger();
+      const before = await repository.count();
+      const sent = [
+        await nix.inquire('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' }),
+        await nix.inquire('identity', 'person', { nationalId: '0067749829', birthDate: '1988-03-21' }),
+        await nix.inquire('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' }, { 'x-purpose': 'demo' }),
+        await nix.inquire('legal-entity', 'company', { nationalId: '10100841346' }),
+        await nix.call('POST', '/v1/inquiries/goods/goods', { headers: { ...DEMO_HEADERS, 'content-type': 'text/plain' }, raw: 'x' }),
+      ];
+      expect(sent.map((r) => r.status)).toEqual([200, 400, 401, 404, 415]);
+      await nix.flushLedger();
+      expect(await repository.count()).toBe(before + sent.length);
+      const rows = await repository.sql.query<Record<string, any>>(
+        `SELECT exchange_id::text AS id, outcome, http_status, received_at, dispatched_at, adapter_received_at, adapter_replied_at, responded_at
+         FROM traffic_record WHERE exchange_id::text = ANY($1::text[])`,
+        [sent.map((r) => r.headers['x-exchange-id'])],
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      expect(sent.map((r) => byId.get(r.headers['x-exchange-id'])?.outcome)).toEqual(['ok', 'invalid', 'unauthenticated', 'not-found', 'invalid']);
+      const ok = byId.get(sent[0].headers['x-exchange-id'])!;
+      const times = ['received_at', 'dispatched_at', 'adapter_received_at', 'adapter_replied_at', 'responded_at'].map((k) => new Date(ok[k]).getTime());
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+      expect(times[4] - times[0]).toBeLessThan(5000);
+    });
+
+    it('rolls every record up by the hour, and a replay adds nothing', async () => {
+      const repository = nix.app.get(TrafficRepository);
+      await nix.flushLedger();
+      const total = async () => (await repository.sql.query<{ n: number }>('SELECT coalesce(sum(exchanges), 0)::int AS n FROM traffic_hourly'))[0].n;
+      expect(await total()).toBe(await repository.count());
+      const before = await repository.count();
+      // Read the records back exactly as they were written, then write them again.
+      const records = await repository.sql.query<TrafficRecord>(
+        `SELECT exchange_id::text AS "exchangeId",
+                extract(epoch FROM received_at) * 1000 AS "receivedAt", extract(epoch FROM dispatched_at) * 1000 AS "dispatchedAt",
+                extract(epoch FROM adapter_received_at) * 1000 AS "adapterReceivedAt", extract(epoch FROM adapter_replied_at) * 1000 AS "adapterRepliedAt",
+                extract(epoch FROM responded_at) * 1000 AS "respondedAt",
+                consumer, registry, custodian, service, service_version AS "serviceVersion", purpose, agreement, tracking_digest AS "trackingDigest",
+                outcome, http_status AS "httpStatus", problem_type AS "problemType", request_bytes AS "requestBytes", response_bytes AS "responseBytes",
+                broker_ms AS "brokerMs", transport_ms AS "transportMs", adapter_ms AS "adapterMs", registry_ms AS "registryMs",
+                broker_instance AS "brokerInstance", adapter_instance AS "adapterInstance"
+         FROM traffic_record`,
+      );
+      expect(records.length).toBe(before);
+      expect(await repository.insertBatch(records.map((r) => ({ ...r, receivedAt: Number(r.receivedAt), respondedAt: Number(r.respondedAt) })))).toBe(0);
+      expect(await repository.count()).toBe(before);
+      expect(await total()).toBe(before);
+    });
+  });
+}
