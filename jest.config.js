@@ -13,6 +13,7 @@ const base = {
     '^@nix/apps/(.*)$': '<rootDir>/apps/$1',
     '^@nix/([a-z-]+)$': '<rootDir>/libs/$1/src',
   },
+  setupFilesAfterEnv: ['<rootDir>/tests/support/jest-timeouts.ts'],
 };
 
 /** @type {import('jest').Config} */
@@ -20,14 +21,20 @@ module.exports = {
   reporters: [['default', { summaryThreshold: 0 }]],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.e2e.ts'], testTimeout: 30_000 },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.e2e.ts'] },
     {
       ...base,
       displayName: 'postgres',
       testMatch: ['<rootDir>/tests/postgres/**/*.e2e.ts'],
-      testTimeout: 60_000,
       globalSetup: '<rootDir>/tests/support/postgres-setup.ts',
       globalTeardown: '<rootDir>/tests/support/postgres-teardown.ts',
+    },
+    {
+      ...base,
+      displayName: 'kafka',
+      testMatch: ['<rootDir>/tests/kafka/**/*.e2e.ts'],
+      globalSetup: '<rootDir>/tests/support/kafka-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/kafka-teardown.ts',
     },
   ],
 };

@@ -8,7 +8,7 @@ import { TRAFFIC_SINK, type TrafficSink } from '@nix/ledger';
 import { LEDGER_SQL } from '@nix/apps/broker/src/ledger/ledger.module';
 import { ExchangeLifecycle } from '@nix/apps/broker/src/inquiry/exchange-lifecycle';
 import { createLogger } from '@nix/observability';
-import { createNixApp, type NixApp } from '@nix/apps/nix/src/nix-app';
+import { createNixApp, type NixApp, type NixRole } from '@nix/apps/nix/src/nix-app';
 
 export interface TestResponse {
   status: number;
@@ -32,7 +32,10 @@ export interface TestApp extends NixApp {
 export const DEMO_HEADERS = { authorization: 'Bearer demo-key', 'x-purpose': 'demo' };
 
 /** Starts the embedded default on a free port, logging into memory. */
-export async function startTestApp(env: Record<string, string> = {}, options: { sink?: TrafficSink } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { sink?: TrafficSink; roles?: NixRole[]; registries?: string[] } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nix-data-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', NIX_LOG_LEVEL: 'info', NIX_DATA_DIR: dataDir, ...env });
   const logLines: string[] = [];
@@ -43,7 +46,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     },
   });
   const logger = createLogger({ level: config.log.level, instanceId: config.instanceId, destination });
-  const nix = await createNixApp(config, { logger, sink: options.sink });
+  const nix = await createNixApp(config, { logger, sink: options.sink, roles: options.roles, registries: options.registries });
   await nix.app.listen({ port: 0, host: '127.0.0.1' });
   const url = await nix.app.getUrl();
   const base = url.replace('[::1]', '127.0.0.1');
@@ -74,7 +77,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       // The answer can reach the test before the broker has recorded its exchange.
       await nix.app.get(ExchangeLifecycle, { strict: false }).whenIdle(5000);
       await nix.app.get(LEDGER_SQL, { strict: false }).ready;
-      await nix.app.get(TRAFFIC_SINK, { strict: false }).flush();
+      await nix.app.get(TRAFFIC_SINK, { strict: false })?.flush();
     },
     close: () => nix.app.close(),
   };

@@ -4,15 +4,15 @@ import type { InquiryMessage, InquiryReply } from '@nix/domain';
 import { AdapterHost } from '@nix/registries';
 
 /**
- * The message handler of one registry's topic. It never sees the transport:
+ * The message handler of one registry's inquiry address. It never sees the transport:
  * the in-process or Kafka server calls it with the inquiry.
  */
-export function adapterControllerFor(registry: string, topic: string): Type {
+export function adapterControllerFor(registry: string, address: string): Type {
   @Controller()
   class RegistryInquiryHandler {
     constructor(@Inject(AdapterHost) private readonly host: AdapterHost) {}
 
-    @MessagePattern(topic)
+    @MessagePattern(address)
     handle(@Payload() message: InquiryMessage): Promise<InquiryReply> {
       return this.host.handle(message);
     }

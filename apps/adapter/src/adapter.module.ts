@@ -33,7 +33,7 @@ export class AdapterModule implements OnApplicationShutdown {
         throw new ConfigurationError('environment', variable, 'must be "http" in production; sample registries are for the embedded default');
       }
       built.push(buildAdapter(name, backend));
-      return adapterControllerFor(name, registry.topic);
+      return adapterControllerFor(name, registry.address);
     });
     const host = new AdapterHost(
       built.map((b) => ({ adapter: b.adapter })),

@@ -1,57 +1,125 @@
 import { NestFactory } from '@nestjs/core';
+import type { ClientProxy, CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
-import type { NixConfig } from '@nix/config';
-import { InProcessBus, InProcessClient, InProcessServer } from '@nix/messaging';
-import type { TrafficSink } from '@nix/ledger';
+import { ConfigurationError, type NixConfig } from '@nix/config';
+import { KafkaTrafficStore, spoolDir, TrafficSpool, TrafficWriter, type TrafficSink } from '@nix/ledger';
+import {
+  createKafka,
+  InProcessBus,
+  InProcessClient,
+  InProcessServer,
+  KafkaInquiryClient,
+  KafkaInquiryServer,
+  topicOf,
+  trafficTopicConfig,
+  type KafkaSettings,
+} from '@nix/messaging';
 import { NixMetrics } from '@nix/observability';
-import { AdapterModule } from '@nix/apps/adapter/src/adapter.module';
-import { BrokerModule } from '@nix/apps/broker/src/broker.module';
 import { SystemClock } from '@nix/apps/broker/src/core/system-clock';
 import { configureHttp } from '@nix/apps/broker/src/http/http-setup';
 import { loadStartup } from '@nix/apps/broker/src/startup';
+import { NixModule, type NixModuleOptions } from './nix.module';
 
 export const NIX_VERSION = '0.1.0';
+
+/** The parts a NIX process can run. */
+export type NixRole = 'broker' | 'adapters' | 'recorder';
+export const ALL_ROLES: readonly NixRole[] = ['broker', 'adapters', 'recorder'];
 
 export interface NixApp {
   app: NestFastifyApplication;
   metrics: NixMetrics;
+  roles: ReadonlySet<NixRole>;
+  /** The broker's transport client, when it runs the broker. */
+  client?: ClientProxy;
 }
 
 export interface NixAppOptions {
   logger: Logger;
+  /** Which parts to run; all by default (the embedded default). */
+  roles?: readonly NixRole[];
+  /** The registries whose adapters to run; all catalogued ones by default. */
+  registries?: string[];
+  /** Replaces the broker's traffic sink (tests). */
   sink?: TrafficSink;
 }
 
+export function kafkaSettingsOf(config: NixConfig): KafkaSettings {
+  return { ...config.kafka, instanceId: config.instanceId };
+}
+
 /**
- * The embedded default: broker and every adapter in one process, joined by
- * the in-process transport, answering from the sample registries unless
- * configured otherwise.
+ * Assembles a NIX process. With the in-process transport the broker and
+ * every adapter run together (the embedded default); with Kafka each part
+ * can run alone, or all of them in one process.
  */
 export async function createNixApp(config: NixConfig, options: NixAppOptions): Promise<NixApp> {
+  const roles = new Set<NixRole>(options.roles ?? ALL_ROLES);
+  const { logger } = options;
   const { catalog, contracts } = loadStartup(config);
   const metrics = new NixMetrics({ labels: { instance: config.instanceId } });
-  const bus = new InProcessBus();
   const clock = new SystemClock();
+  const now = () => clock.now();
+  let client: ClientProxy | undefined;
+  let server: CustomTransportStrategy | undefined;
+  let sink = options.sink;
+  let recorder: NixModuleOptions['recorder'];
+
+  if (config.transport === 'in-process') {
+    if (!roles.has('broker') || !roles.has('adapters')) {
+      throw new ConfigurationError('environment', 'NIX_TRANSPORT', 'is in-process, which runs the broker and the adapters together; set NIX_TRANSPORT=kafka to run them apart');
+    }
+    roles.delete('recorder');
+    const bus = new InProcessBus();
+    client = new InProcessClient(bus);
+    server = new InProcessServer(bus, now);
+  } else {
+    const settings = kafkaSettingsOf(config);
+    const kafka = createKafka(settings, logger, 'traffic');
+    if (roles.has('broker')) {
+      client = new KafkaInquiryClient(settings, logger, { lateReply: (registry) => metrics.lateReplies.inc({ registry }) });
+      sink ??= new TrafficWriter(
+        new KafkaTrafficStore(kafka, trafficTopicConfig(settings)),
+        { batchSize: config.ledger.batchSize, flushIntervalMs: Math.min(config.ledger.flushIntervalMs, 50), bufferLimit: config.ledger.bufferLimit },
+        new TrafficSpool(spoolDir(config.paths.data)),
+        metrics,
+      ).start();
+    }
+    if (roles.has('adapters')) {
+      server = new KafkaInquiryServer(
+        settings,
+        logger,
+        {
+          expired: (registry) => metrics.expiredInquiries.inc({ registry }),
+          lag: (group, topic, messages) => metrics.kafkaConsumerLag.set({ group, topic }, messages),
+        },
+        now,
+      );
+    }
+    if (roles.has('recorder')) recorder = { kafka, topic: trafficTopicConfig(settings), groupId: topicOf(settings, 'recorder') };
+  }
+
   const app = await NestFactory.create<NestFastifyApplication>(
-    BrokerModule.forRoot({
-      config,
-      catalog,
-      contracts,
-      logger: options.logger,
-      metrics,
-      client: new InProcessClient(bus),
-      sink: options.sink,
-      imports: [AdapterModule.forRegistries({ config, catalog, clock })],
+    NixModule.forRoot({
+      core: { config, catalog, logger, metrics },
+      broker: roles.has('broker') ? { contracts, client: client!, sink } : undefined,
+      adapters: roles.has('adapters') ? { config, catalog, clock, registries: options.registries } : undefined,
+      recorder,
     }),
     new FastifyAdapter({ bodyLimit: config.http.bodyLimit, trustProxy: config.http.trustProxy }),
     { bufferLogs: true, abortOnError: false },
   );
   app.useLogger(app.get(PinoNestLogger));
-  configureHttp(app, NIX_VERSION);
-  app.connectMicroservice({ strategy: new InProcessServer(bus, () => clock.now()) }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
+  if (roles.has('broker')) configureHttp(app, NIX_VERSION);
+  if (server) {
+    app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
+  if (client instanceof KafkaInquiryClient) {
+    await client.ready().catch((error: Error) => logger.warn({ err: error }, 'Kafka is not reachable yet; inquiries answer 503 until it is'));
+  }
   await app.init();
-  return { app, metrics };
+  return { app, metrics, roles, client };
 }

@@ -23,10 +23,10 @@ describe('ServiceCatalog over the real schemas', () => {
   });
 
   it("addresses each service to its registry's major-version topic", () => {
-    expect(catalog.get('identity', 'person')!.topic).toBe('nix.inquiry.identity.v1');
-    expect(catalog.get('identity', 'person-verification')!.topic).toBe('nix.inquiry.identity.v1');
-    expect(catalog.get('legal-entity', 'company')!.topic).toBe('nix.inquiry.legal-entity.v1');
-    expect(catalog.registry('vehicle')!.topic).toBe('nix.inquiry.vehicle.v1');
+    expect(catalog.get('identity', 'person')!.address).toBe('inquiry.identity.v1');
+    expect(catalog.get('identity', 'person-verification')!.address).toBe('inquiry.identity.v1');
+    expect(catalog.get('legal-entity', 'company')!.address).toBe('inquiry.legal-entity.v1');
+    expect(catalog.registry('vehicle')!.address).toBe('inquiry.vehicle.v1');
   });
 
   it('names custodians, versions, timeouts and bilingual titles', () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ConfigurationError } from '@nix/config';
-import { inquiryTopic, majorOf, type BilingualText, type FieldError } from '@nix/domain';
+import { inquiryAddress, majorOf, type BilingualText, type FieldError } from '@nix/domain';
 import { createSchemaCompiler, fieldErrorsOf, type CompiledSchema } from './json-schema';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; examples?: unknown[] };
@@ -9,7 +9,7 @@ type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknow
 export interface RegistryDefinition {
   registry: string;
   version: string;
-  topic: string;
+  address: string;
   custodian: string;
   title: BilingualText;
   description: BilingualText;
@@ -22,8 +22,8 @@ export interface ServiceDefinition {
   service: string;
   version: string;
   custodian: string;
-  /** Where the broker sends its inquiries: the registry's topic for its major version. */
-  topic: string;
+  /** Where the broker sends its inquiries: the registry's transport address for its major version. */
+  address: string;
   timeoutMs: number;
   title: BilingualText;
   description: BilingualText;
@@ -96,7 +96,7 @@ function loadRegistry(ajv: ReturnType<typeof createSchemaCompiler>, root: string
   need(isBilingual(meta.title), '/title', 'must have fa and en');
   need(isBilingual(meta.description), '/description', 'must have fa and en');
   need(meta.services && typeof meta.services === 'object' && Object.keys(meta.services).length > 0, '/services', 'must list at least one service');
-  const topic = inquiryTopic(name, majorOf(meta.version));
+  const address = inquiryAddress(name, majorOf(meta.version));
   const services: ServiceDefinition[] = [];
   for (const [service, spec] of Object.entries<any>(meta.services)) {
     const at = `/services/${service}`;
@@ -120,7 +120,7 @@ function loadRegistry(ajv: ReturnType<typeof createSchemaCompiler>, root: string
       service,
       version: spec.version,
       custodian: meta.custodian,
-      topic,
+      address,
       timeoutMs: spec.timeoutMs,
       title: spec.title,
       description: spec.description,
@@ -132,7 +132,7 @@ function loadRegistry(ajv: ReturnType<typeof createSchemaCompiler>, root: string
       validateAnswer: (answer) => (validateAnswer(answer) ? [] : fieldErrorsOf(validateAnswer.errors, answer, 'answer')),
     });
   }
-  return { registry: name, version: meta.version, topic, custodian: meta.custodian, title: meta.title, description: meta.description, services };
+  return { registry: name, version: meta.version, address, custodian: meta.custodian, title: meta.title, description: meta.description, services };
 }
 
 function compile(ajv: ReturnType<typeof createSchemaCompiler>, file: string, schema: JsonSchema): CompiledSchema {

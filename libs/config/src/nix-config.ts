@@ -15,6 +15,7 @@ export interface NixConfig {
   kafka: {
     brokers: string[];
     clientId: string;
+    topicPrefix: string;
     partitions: number;
     replicationFactor: number;
     inquiryRetentionMs: number;
@@ -56,6 +57,7 @@ export const ENV_SCHEMA = {
     NIX_INSTANCE_ID: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
     NIX_TRANSPORT: { enum: ['in-process', 'kafka'], default: 'in-process' },
     KAFKA_BROKERS: { type: 'string', pattern: '^[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*$' },
+    NIX_KAFKA_TOPIC_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$', default: 'nix' },
     NIX_KAFKA_PARTITIONS: { type: 'integer', minimum: 1, maximum: 1000, default: 6 },
     NIX_KAFKA_REPLICATION_FACTOR: { type: 'integer', minimum: 1, maximum: 7, default: 1 },
     NIX_KAFKA_INQUIRY_RETENTION_MS: { type: 'integer', minimum: 60000, default: 300000 },
@@ -141,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NixConfig {
     kafka: {
       brokers: v.KAFKA_BROKERS ? String(v.KAFKA_BROKERS).split(',') : [],
       clientId: 'nix',
+      topicPrefix: v.NIX_KAFKA_TOPIC_PREFIX,
       partitions: v.NIX_KAFKA_PARTITIONS,
       replicationFactor: v.NIX_KAFKA_REPLICATION_FACTOR,
       inquiryRetentionMs: v.NIX_KAFKA_INQUIRY_RETENTION_MS,

@@ -34,9 +34,13 @@ export interface InquiryReply {
   registryMs: number;
 }
 
-/** The Kafka topic (and in-process address) of a registry's major version. */
-export function inquiryTopic(registry: string, majorVersion: number): string {
-  return `nix.inquiry.${registry}.v${majorVersion}`;
+/**
+ * Where a registry's major version takes inquiries, whatever the transport:
+ * the in-process address, and on Kafka the topic after the cluster's prefix
+ * (nix.inquiry.identity.v1 by default).
+ */
+export function inquiryAddress(registry: string, majorVersion: number): string {
+  return `inquiry.${registry}.v${majorVersion}`;
 }
 
 export function majorOf(version: string): number {

@@ -27,6 +27,10 @@ export const PROBLEM_TYPES = {
   'not-found': { status: 404, outcome: 'invalid', title: 'No such resource' },
   'method-not-allowed': { status: 405, outcome: 'invalid', title: 'The method is not allowed here' },
   'shutting-down': { status: 503, outcome: 'unavailable', title: 'The broker is shutting down' },
+  'invalid-period': { status: 400, outcome: 'invalid', title: 'The report period is not valid' },
+  'report-out-of-scope': { status: 403, outcome: 'denied', title: 'The report asks for traffic the agency may not see' },
+  'ledger-unavailable': { status: 503, outcome: 'unavailable', title: 'The traffic ledger cannot be read now' },
+  'pdf-unavailable': { status: 503, outcome: 'unavailable', title: 'No browser is installed to print the report as PDF' },
   'internal-error': { status: 500, outcome: 'broker-error', title: 'The broker failed unexpectedly' },
 } as const satisfies Record<string, { status: number; outcome: Outcome; title: string }>;
 

@@ -8,3 +8,5 @@ export * from './traffic-sink';
 export * from './traffic-spool';
 export * from './traffic-writer';
 export * from './ledger-store';
+export * from './kafka/traffic-publisher';
+export * from './kafka/traffic-recorder';

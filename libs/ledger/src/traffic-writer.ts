@@ -6,6 +6,8 @@ import type { TrafficSpool } from './traffic-spool';
 /** Whatever takes batches of records for good: the ledger's repository, or Kafka. */
 export interface TrafficBatchStore {
   insertBatch(records: readonly TrafficRecord[]): Promise<unknown>;
+  /** Releases connections the store opened itself. */
+  close?(): Promise<void>;
 }
 
 export interface TrafficWriterOptions {
@@ -84,6 +86,7 @@ export class TrafficWriter implements TrafficSink {
     this.timer = null;
     await this.writing;
     await this.flush();
+    await this.store.close?.();
   }
 
   private async writeAll(): Promise<void> {

@@ -9,7 +9,7 @@ import { DeadlineExceededError, TransportUnavailableError } from './transport-er
  * with TransportUnavailableError or DeadlineExceededError.
  */
 export interface InquiryDispatcher {
-  dispatch(topic: string, message: InquiryMessage): Promise<InquiryReply>;
+  dispatch(address: string, message: InquiryMessage): Promise<InquiryReply>;
 }
 
 export const INQUIRY_DISPATCHER = Symbol('INQUIRY_DISPATCHER');
@@ -21,11 +21,11 @@ export class ClientProxyDispatcher implements InquiryDispatcher {
     private readonly now: () => number,
   ) {}
 
-  async dispatch(topic: string, message: InquiryMessage): Promise<InquiryReply> {
+  async dispatch(address: string, message: InquiryMessage): Promise<InquiryReply> {
     const waitMs = message.deadline - this.now();
     if (waitMs <= 0) throw new DeadlineExceededError(0);
     try {
-      return await lastValueFrom(this.client.send<InquiryReply, InquiryMessage>(topic, message).pipe(timeout({ first: waitMs })));
+      return await lastValueFrom(this.client.send<InquiryReply, InquiryMessage>(address, message).pipe(timeout({ first: waitMs })));
     } catch (error) {
       if (error instanceof TimeoutError) throw new DeadlineExceededError(waitMs);
       if (error instanceof DeadlineExceededError || error instanceof TransportUnavailableError) throw error;

@@ -108,7 +108,7 @@ export class InquiryService {
     trace.dispatchedAt = this.clock.now();
     let reply: InquiryReply;
     try {
-      reply = await this.guards.guard(definition.registry, () => this.dispatcher.dispatch(definition.topic, message));
+      reply = await this.guards.guard(definition.registry, () => this.dispatcher.dispatch(definition.address, message));
     } catch (error) {
       trace.repliedAt = this.clock.now();
       throw this.problemOfTransport(definition, error);

@@ -17,15 +17,19 @@ import { LedgerRetention } from './ledger-retention';
 export const LEDGER_SQL = Symbol('LEDGER_SQL');
 
 export interface LedgerOptions {
-  /** Replaces the writer that feeds the ledger, e.g. the Kafka publisher, or a memory sink in tests. */
-  sink?: TrafficSink;
+  /**
+   * Where the broker's traffic records go: a sink given here (the Kafka
+   * publisher, or a memory sink in tests), the ledger writer when undefined,
+   * or nowhere when null (a process without the broker).
+   */
+  sink?: TrafficSink | null;
 }
 
 /** The traffic ledger: its store, its repository, and the sink the inquiry path records into. */
 @Module({})
 export class LedgerModule implements OnApplicationShutdown {
   constructor(
-    @Inject(TRAFFIC_SINK) private readonly sink: TrafficSink,
+    @Inject(TRAFFIC_SINK) private readonly sink: TrafficSink | null,
     @Inject(LEDGER_SQL) private readonly sql: SqlClient,
   ) {}
 
@@ -44,7 +48,7 @@ export class LedgerModule implements OnApplicationShutdown {
           provide: TRAFFIC_SINK,
           inject: [TrafficRepository, NIX_CONFIG, METRICS],
           useFactory: (repository: TrafficRepository, config: NixConfig, metrics: NixMetrics) =>
-            options.sink ??
+            options.sink !== undefined ? options.sink :
             new TrafficWriter(
               repository,
               { batchSize: config.ledger.batchSize, flushIntervalMs: config.ledger.flushIntervalMs, bufferLimit: config.ledger.bufferLimit },
@@ -61,7 +65,7 @@ export class LedgerModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     // In-flight inquiries are drained before this; their records are flushed, then the store closes.
     if (this.sink instanceof TrafficWriter) await this.sink.close();
-    else await this.sink.flush();
+    else await this.sink?.flush();
     await this.sql.close();
   }
 }

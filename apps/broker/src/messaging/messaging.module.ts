@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import type { Clock } from '@nix/domain';
 import { ClientProxyDispatcher, INQUIRY_DISPATCHER } from '@nix/messaging';
@@ -12,7 +12,14 @@ export const INQUIRY_CLIENT = Symbol('INQUIRY_CLIENT');
  * sees the dispatcher.
  */
 @Module({})
-export class MessagingModule {
+export class MessagingModule implements OnApplicationShutdown {
+  constructor(@Inject(INQUIRY_CLIENT) private readonly client: ClientProxy) {}
+
+  /** After the HTTP server has drained: no inquiry is waiting any more. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+
   static forClient(client: ClientProxy): DynamicModule {
     return {
       module: MessagingModule,

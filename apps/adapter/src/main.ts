@@ -1,0 +1,6 @@
+import { runNix } from '@nix/apps/nix/src/run-nix';
+
+// Provider adapters alone, for the registries given as arguments (identity,vehicle …),
+// or in NIX_ADAPTER_REGISTRIES, or all catalogued ones.
+const registries = process.argv.slice(2).flatMap((arg) => arg.split(',')).filter(Boolean);
+void runNix('NIX adapter', ['adapters'], registries.length > 0 ? registries : undefined);

@@ -1,0 +1,4 @@
+import { runNix } from '@nix/apps/nix/src/run-nix';
+
+// The HTTP broker alone; adapters and the recorder run as their own processes over Kafka.
+void runNix('NIX broker', ['broker']);

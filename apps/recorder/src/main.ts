@@ -1,0 +1,4 @@
+import { runNix } from '@nix/apps/nix/src/run-nix';
+
+// The traffic recorder alone: nix.traffic.v1 into the ledger's PostgreSQL.
+void runNix('NIX recorder', ['recorder']);

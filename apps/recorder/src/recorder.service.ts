@@ -1,0 +1,32 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { ITopicConfig, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { TrafficRecorder, TrafficRepository } from '@nix/ledger';
+import type { NixMetrics } from '@nix/observability';
+import { LOGGER, METRICS } from '@nix/apps/broker/src/core/tokens';
+
+export const RECORDER_KAFKA = Symbol('RECORDER_KAFKA');
+
+/** Runs the traffic recorder for the life of the process. */
+@Injectable()
+export class RecorderService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly recorder: TrafficRecorder;
+
+  constructor(
+    @Inject(RECORDER_KAFKA) { kafka, topic, groupId }: { kafka: Kafka; topic: ITopicConfig; groupId: string },
+    repository: TrafficRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) metrics: NixMetrics,
+  ) {
+    this.recorder = new TrafficRecorder(kafka, topic, repository, logger, groupId, metrics);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.recorder.start();
+    this.logger.info('traffic recorder is consuming the traffic topic');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.recorder.stop();
+  }
+}

@@ -1,0 +1,54 @@
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  /** This process's stable name: its reply topic and consumer groups derive from it. */
+  instanceId: string;
+  /** Starts every topic and consumer group name: "nix" gives nix.inquiry.identity.v1, nix.traffic.v1. */
+  topicPrefix: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Inquiry and reply topics carry content: they keep it only minutes (R3). */
+  inquiryRetentionMs: number;
+  trafficRetentionMs: number;
+}
+
+/** The Kafka topic of a transport address (inquiry.identity.v1 → nix.inquiry.identity.v1). */
+export function topicOf(settings: Pick<KafkaSettings, 'topicPrefix'>, address: string): string {
+  return `${settings.topicPrefix}.${address}`;
+}
+
+export function trafficTopicOf(settings: Pick<KafkaSettings, 'topicPrefix'>): string {
+  return topicOf(settings, 'traffic.v1');
+}
+
+export function replyTopicOf(settings: Pick<KafkaSettings, 'topicPrefix' | 'instanceId'>): string {
+  return topicOf(settings, `reply.${settings.instanceId}`);
+}
+
+/** A kafkajs client whose own log lines go to pino, and which gives up fast instead of hanging when Kafka is away. */
+export function createKafka(settings: KafkaSettings, logger: Logger, role: string): Kafka {
+  const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+    [logLevel.ERROR]: 'error',
+    [logLevel.WARN]: 'warn',
+    [logLevel.INFO]: 'info',
+    [logLevel.DEBUG]: 'debug',
+  };
+  const config: KafkaConfig = {
+    clientId: `${settings.clientId}-${role}-${settings.instanceId}`,
+    brokers: settings.brokers,
+    connectionTimeout: 1000,
+    requestTimeout: 5000,
+    retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 5 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        logger[levels[level] ?? 'info']({ kafka: extra.broker ?? extra.groupId ?? role, error: extra.error }, `kafka: ${message}`);
+      },
+  };
+  return new Kafka(config);
+}

@@ -1,0 +1,67 @@
+import type { Agreement } from '@nix/domain';
+import { expiringAgreements, findingRows, inForceDuring, risingErrorRates, silentAgencies, unusedAgreements } from './compliance';
+
+const agreement = (id: string, consumer: string, validFrom: string, validUntil: string): Agreement => ({
+  id,
+  consumer,
+  registry: 'identity',
+  service: 'person',
+  dataItems: ['alive'],
+  purposes: ['p'],
+  validFrom,
+  validUntil,
+  dailyQuota: 10,
+});
+
+const AUTUMN = { first: '2026-09-23', last: '2026-12-21' };
+const TAX = agreement('tax-1', 'tax', '2026-03-21', '2027-03-20');
+const SSO = agreement('sso-1', 'sso', '2026-03-21', '2026-12-01');
+const OLD = agreement('old-1', 'old', '2020-01-01', '2026-09-22');
+
+describe('compliance findings', () => {
+  it('takes an agreement as in force when it overlaps the period by a day or more', () => {
+    expect([TAX, SSO, OLD].filter((a) => inForceDuring(a, AUTUMN)).map((a) => a.id)).toEqual(['tax-1', 'sso-1']);
+    expect(inForceDuring(agreement('x', 'x', '2026-12-21', '2027-01-01'), AUTUMN)).toBe(true);
+  });
+
+  it('lists agencies holding agreements that sent no traffic at all', () => {
+    expect(silentAgencies([TAX, SSO, agreement('sso-2', 'sso', '2026-01-01', '2027-01-01')], new Set(['tax']))).toEqual([{ agency: 'sso', agreements: ['sso-1', 'sso-2'] }]);
+  });
+
+  it('lists agreements no inquiry was made under', () => {
+    expect(unusedAgreements([TAX, SSO], new Set(['tax-1'])).map((a) => a.agreement)).toEqual(['sso-1']);
+  });
+
+  it('lists agreements in force whose last day is near, soonest first', () => {
+    expect(expiringAgreements([TAX, SSO, OLD], '2026-11-23', 30)).toEqual([
+      { agreement: 'sso-1', consumer: 'sso', registry: 'identity', service: 'person', validFrom: '2026-03-21', validUntil: '2026-12-01', daysLeft: 8 },
+    ]);
+    expect(expiringAgreements([SSO], '2026-12-01', 30)[0].daysLeft).toBe(0);
+    expect(expiringAgreements([SSO], '2026-12-02', 30)).toEqual([]);
+  });
+
+  it('lists services whose error rate rose against the previous period', () => {
+    const service = (registry: string, providerFailures: number, answered: number) => ({
+      registry,
+      service: 's',
+      provider: `${registry}-custodian`,
+      counts: { answered, refused: 0, providerFailures, brokerErrors: 0 },
+    });
+    const rising = risingErrorRates([service('goods', 10, 10), service('identity', 1, 99)], [service('goods', 0, 20), service('identity', 1, 99)]);
+    expect(rising).toEqual([{ registry: 'goods', service: 's', provider: 'goods-custodian', previous: { accepted: 20, errorRate: 0 }, current: { accepted: 20, errorRate: 0.5 } }]);
+  });
+
+  it('flattens every finding into CSV rows', () => {
+    const rows = findingRows({
+      silentAgencies: [{ agency: 'sso', agreements: ['sso-1'] }],
+      unusedAgreements: [],
+      refusals: [{ consumer: 'tax', outcome: 'over-quota', reason: 'quota-exceeded', count: 4 }],
+      risingErrorRates: [],
+      expiringAgreements: [],
+    });
+    expect(rows.map((r) => [r.finding, r.agency, r.reason, r.count])).toEqual([
+      ['silent-agency', 'sso', null, null],
+      ['refusal', 'tax', 'quota-exceeded', 4],
+    ]);
+  });
+});

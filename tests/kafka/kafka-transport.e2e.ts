@@ -1,0 +1,86 @@
+import { createKafka, trafficTopicConfig } from '@nix/messaging';
+import { TrafficRecorder, TrafficRepository } from '@nix/ledger';
+import { createLogger } from '@nix/observability';
+import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
+import { freshDatabase } from '../support/postgres';
+import { DEMO_HEADERS, startTestApp, type TestApp } from '../support/test-app';
+
+/** Polls until the count has not changed for a second and a half. */
+async function settled(probe: () => Promise<number>): Promise<number> {
+  let last = await probe();
+  for (let stable = 0; stable < 6; ) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const next = await probe();
+    stable = next === last ? stable + 1 : 0;
+    last = next;
+  }
+  return last;
+}
+
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describeWithKafka('NIX over Kafka, in one process', () => {
+  let nix: TestApp;
+  const prefix = uniquePrefix('nixtest-transport');
+
+  beforeAll(async () => {
+    nix = await startTestApp({ ...kafkaEnv(prefix, `${prefix}-all`), DATABASE_URL: await freshDatabase() });
+  });
+  afterAll(() => nix?.close());
+
+  it('answers every catalogued example with 200 over Kafka', async () => {
+    const catalog = await nix.call('GET', '/v1/services');
+    let answered = 0;
+    for (const entry of catalog.json.services) {
+      for (const example of entry.examples) {
+        const response = await nix.inquire(entry.registry, entry.service, example);
+        expect({ service: `${entry.registry}/${entry.service}`, status: response.status }).toEqual({ service: `${entry.registry}/${entry.service}`, status: 200 });
+        answered++;
+      }
+    }
+    expect(answered).toBeGreaterThanOrEqual(11);
+  });
+
+  it('records exactly one traffic record per exchange through nix.traffic.v1, and a replay of the topic adds none', async () => {
+    const repository = nix.app.get(TrafficRepository);
+    await nix.flushLedger();
+    const before = await settled(() => repository.count());
+    const responses = await Promise.all([
+      ...Array.from({ length: 20 }, () => nix.inquire('address', 'postal-code', { postalCode: '1193653471' })),
+      ...Array.from({ length: 5 }, () => nix.inquire('identity', 'person', { nationalId: '0067749829', birthDate: '1988-03-21' })),
+      ...Array.from({ length: 5 }, () => nix.inquire('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' }, {})),
+    ]);
+    expect(new Set(responses.map((r) => r.status))).toEqual(new Set([200, 400, 401]));
+    await nix.flushLedger();
+    await eventually(() => repository.count(), (n) => n >= before + 30);
+    const after = await settled(() => repository.count());
+    expect(after).toBe(before + 30);
+
+    // Replay the whole topic into the same ledger with a fresh consumer group.
+    const settings = { ...nix.config.kafka, instanceId: nix.config.instanceId };
+    const logger = createLogger({ level: 'silent', instanceId: 'replay' });
+    const replay = new TrafficRecorder(createKafka(settings, logger, 'replay'), trafficTopicConfig(settings), repository, logger, `${prefix}.replay`);
+    await replay.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      expect(await repository.count()).toBe(after);
+      const [rollup] = await repository.sql.query<{ n: number }>('SELECT sum(exchanges)::int AS n FROM traffic_hourly');
+      expect(rollup.n).toBe(after);
+    } finally {
+      await replay.stop();
+    }
+  });
+
+  it('passes the tracking code to the adapter and echoes it', async () => {
+    const response = await nix.inquire('goods', 'goods', { gtin: '6260100001237' }, { ...DEMO_HEADERS, 'x-tracking-code': 'KAFKA-42' });
+    expect(response.status).toBe(200);
+    expect(response.headers['x-tracking-code']).toBe('KAFKA-42');
+  });
+});

@@ -1,0 +1,21 @@
+import { provisionKafka, type ProvisionedKafka } from './kafka';
+import postgresSetup from './postgres-setup';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __nixKafka: ProvisionedKafka | undefined;
+}
+
+/** Jest global setup of the Kafka suites: a real broker (see provisionKafka), and PostgreSQL. */
+export default async function setup(): Promise<void> {
+  await postgresSetup();
+  if (process.env.NIX_TEST_KAFKA_BROKERS) return;
+  try {
+    globalThis.__nixKafka = await provisionKafka();
+    process.env.NIX_TEST_KAFKA_BROKERS = globalThis.__nixKafka.brokers;
+    process.stderr.write(`\nKafka for the tests (${globalThis.__nixKafka.source}): ${globalThis.__nixKafka.brokers}\n`);
+  } catch (error) {
+    if (process.env.CI) throw new Error(`CI needs Kafka and none could be had: ${(error as Error).message}`);
+    process.stderr.write(`\n*** Kafka suites SKIPPED: ${(error as Error).message}\n`);
+  }
+}
