@@ -3,28 +3,8 @@ import { TrafficRecorder, TrafficRepository } from '@nix/ledger';
 import { createLogger } from '@nix/observability';
 import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
 import { freshDatabase } from '../support/postgres';
+import { eventually, settled } from '../support/polling';
 import { DEMO_HEADERS, startTestApp, type TestApp } from '../support/test-app';
-
-/** Polls until the count has not changed for a second and a half. */
-async function settled(probe: () => Promise<number>): Promise<number> {
-  let last = await probe();
-  for (let stable = 0; stable < 6; ) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const next = await probe();
-    stable = next === last ? stable + 1 : 0;
-    last = next;
-  }
-  return last;
-}
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describeWithKafka('NIX over Kafka, in one process', () => {
   let nix: TestApp;
