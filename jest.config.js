@@ -34,6 +34,6 @@ module.exports = {
       globalSetup: '<rootDir>/tests/support/kafka-setup.ts',
       globalTeardown: '<rootDir>/tests/support/kafka-teardown.ts',
     },
-    { ...base, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.e2e.ts'], testTimeout: 60_000 },
+    { ...base, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.e2e.ts'] },
   ],
 };

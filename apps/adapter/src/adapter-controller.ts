@@ -13,7 +13,7 @@ export function adapterControllerFor(registry: string, address: string): Type {
     constructor(@Inject(AdapterHost) private readonly host: AdapterHost) {}
 
     @MessagePattern(address)
-    handle(@Payload() message: InquiryMessage): Promise<InquiryReply> {
+    handle(@Payload() message: InquiryMessage): Promise<InquiryReply | null> {
       return this.host.handle(message);
     }
   }

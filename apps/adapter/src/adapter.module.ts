@@ -3,22 +3,29 @@ import type { ServiceCatalog } from '@nix/catalog';
 import { ConfigurationError, type NixConfig } from '@nix/config';
 import { AdapterHost, buildAdapter, KNOWN_REGISTRIES, type BuiltAdapter } from '@nix/registries';
 import type { Clock } from '@nix/domain';
+import type { NixMetrics } from '@nix/observability';
+import { BREAKER_STATE_VALUE, CircuitBreakers } from '@nix/resilience';
 import { adapterControllerFor } from './adapter-controller';
 
 export interface AdapterOptions {
   config: NixConfig;
   catalog: ServiceCatalog;
   clock: Clock;
+  metrics: NixMetrics;
   /** The registries this process serves; all catalogued ones by default. */
   registries?: string[];
 }
 
 const BUILT_ADAPTERS = Symbol('BUILT_ADAPTERS');
+export const ADAPTER_BREAKERS = Symbol('ADAPTER_BREAKERS');
 
 /** The provider adapters of a process, each reachable on its registry's topic. */
 @Module({})
 export class AdapterModule implements OnApplicationShutdown {
-  constructor(@Inject(BUILT_ADAPTERS) private readonly built: BuiltAdapter[]) {}
+  constructor(
+    @Inject(BUILT_ADAPTERS) private readonly built: BuiltAdapter[],
+    @Inject(ADAPTER_BREAKERS) private readonly breakers: CircuitBreakers,
+  ) {}
 
   static forRegistries(options: AdapterOptions): DynamicModule {
     const registries = options.registries ?? options.config.adapterRegistries ?? options.catalog.registries.map((r) => r.registry);
@@ -35,23 +42,39 @@ export class AdapterModule implements OnApplicationShutdown {
       built.push(buildAdapter(name, backend));
       return adapterControllerFor(name, registry.address);
     });
+    // A breaker per registry backend: a failing registry is answered at once with provider-error.
+    const breakers = new CircuitBreakers(
+      {
+        volumeThreshold: options.config.breaker.volumeThreshold,
+        errorThresholdPercentage: options.config.breaker.errorThresholdPercentage,
+        resetTimeoutMs: options.config.breaker.resetTimeoutMs,
+        rollingCountTimeoutMs: options.config.breaker.rollingCountTimeoutMs,
+      },
+      {
+        state: (registry, state) => options.metrics.breakerState.set({ scope: 'adapter', registry }, BREAKER_STATE_VALUE[state]),
+        rejected: (registry) => options.metrics.breakerRejections.inc({ scope: 'adapter', registry }),
+      },
+    );
     const host = new AdapterHost(
-      built.map((b) => ({ adapter: b.adapter })),
+      built.map((b) => ({ adapter: b.adapter, guard: (operation) => breakers.guard(b.adapter.registry, operation) })),
       options.config.instanceId,
       options.clock,
     );
     return {
       module: AdapterModule,
+      global: true,
       controllers,
       providers: [
         { provide: AdapterHost, useValue: host },
         { provide: BUILT_ADAPTERS, useValue: built },
+        { provide: ADAPTER_BREAKERS, useValue: breakers },
       ],
-      exports: [AdapterHost],
+      exports: [AdapterHost, ADAPTER_BREAKERS],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.breakers.shutdown();
     await Promise.all(this.built.map((b) => b.close()));
   }
 }

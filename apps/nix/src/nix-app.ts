@@ -79,7 +79,8 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
     const settings = kafkaSettingsOf(config);
     const kafka = createKafka(settings, logger, 'traffic');
     if (roles.has('broker')) {
-      client = new KafkaInquiryClient(settings, logger, { lateReply: (registry) => metrics.lateReplies.inc({ registry }) });
+      const addresses = catalog.registries.map((r) => r.address);
+      client = new KafkaInquiryClient(settings, logger, addresses, { lateReply: (registry) => metrics.lateReplies.inc({ registry }) });
       sink ??= new TrafficWriter(
         new KafkaTrafficStore(kafka, trafficTopicConfig(settings)),
         { batchSize: config.ledger.batchSize, flushIntervalMs: Math.min(config.ledger.flushIntervalMs, 50), bufferLimit: config.ledger.bufferLimit },
@@ -105,8 +106,9 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
     NixModule.forRoot({
       core: { config, catalog, logger, metrics },
       broker: roles.has('broker') ? { contracts, client: client!, sink } : undefined,
-      adapters: roles.has('adapters') ? { config, catalog, clock, registries: options.registries } : undefined,
+      adapters: roles.has('adapters') ? { config, catalog, clock, metrics, registries: options.registries } : undefined,
       recorder,
+      server,
     }),
     new FastifyAdapter({ bodyLimit: config.http.bodyLimit, trustProxy: config.http.trustProxy }),
     { bufferLogs: true, abortOnError: false },

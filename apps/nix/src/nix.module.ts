@@ -10,6 +10,8 @@ import { LedgerModule } from '@nix/apps/broker/src/ledger/ledger.module';
 import { MetricsModule } from '@nix/apps/broker/src/metrics/metrics.module';
 import { RecorderModule } from '@nix/apps/recorder/src/recorder.module';
 import type { ITopicConfig, Kafka } from 'kafkajs';
+import { HealthModule } from './health/health.module';
+import { INQUIRY_SERVER } from './health/readiness.service';
 
 export interface NixModuleOptions {
   core: CoreOptions;
@@ -17,6 +19,8 @@ export interface NixModuleOptions {
   broker?: BrokerOptions & { sink?: TrafficSink };
   /** Provider adapters, when this process runs them. */
   adapters?: AdapterOptions;
+  /** The transport server of the adapters, for readiness. */
+  server?: unknown;
   /** The traffic recorder (Kafka into the ledger), when this process runs it. */
   recorder?: { kafka: Kafka; topic: ITopicConfig; groupId: string };
 }
@@ -36,6 +40,7 @@ export class NixModule {
         exclude: [{ path: 'v1/inquiries/*path', method: RequestMethod.ALL }],
       }),
       MetricsModule,
+      HealthModule,
     ];
     if (options.broker || options.recorder) {
       imports.push(LedgerModule.forRoot({ sink: options.broker ? options.broker.sink : null }));
@@ -43,6 +48,12 @@ export class NixModule {
     if (options.broker) imports.push(BrokerModule.forRoot(options.broker));
     if (options.adapters) imports.push(AdapterModule.forRegistries(options.adapters));
     if (options.recorder) imports.push(RecorderModule.forKafka(options.recorder.kafka, options.recorder.topic, options.recorder.groupId));
-    return { module: NixModule, imports, providers: [{ provide: APP_FILTER, useClass: ProblemFilter }] };
+    return {
+      module: NixModule,
+      global: true,
+      imports,
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }, { provide: INQUIRY_SERVER, useValue: options.server ?? null }],
+      exports: [INQUIRY_SERVER],
+    };
   }
 }

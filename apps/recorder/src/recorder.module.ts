@@ -6,6 +6,6 @@ import { RECORDER_KAFKA, RecorderService } from './recorder.service';
 @Module({})
 export class RecorderModule {
   static forKafka(kafka: Kafka, topic: ITopicConfig, groupId: string): DynamicModule {
-    return { module: RecorderModule, providers: [{ provide: RECORDER_KAFKA, useValue: { kafka, topic, groupId } }, RecorderService], exports: [RecorderService] };
+    return { module: RecorderModule, global: true, providers: [{ provide: RECORDER_KAFKA, useValue: { kafka, topic, groupId } }, RecorderService], exports: [RecorderService] };
   }
 }

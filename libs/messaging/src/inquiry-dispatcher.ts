@@ -14,6 +14,19 @@ export interface InquiryDispatcher {
 
 export const INQUIRY_DISPATCHER = Symbol('INQUIRY_DISPATCHER');
 
+/** What a transport client can say about itself, for readiness. */
+export interface TransportStatus {
+  readonly kind: 'in-process' | 'kafka';
+  /** Whether inquiries can be sent now. */
+  isConnected(): boolean;
+  /** How many adapter instances take each address's inquiries now. */
+  adapterCounts(addresses: string[]): Promise<Record<string, number>>;
+}
+
+export function hasTransportStatus(client: unknown): client is TransportStatus {
+  return typeof (client as TransportStatus)?.adapterCounts === 'function';
+}
+
 /** Dispatches through a Nest ClientProxy: in-process or Kafka, the same way. */
 export class ClientProxyDispatcher implements InquiryDispatcher {
   constructor(

@@ -10,6 +10,7 @@ import {
 } from '@nix/domain';
 import type { ServiceCatalog, ServiceDefinition } from '@nix/catalog';
 import { DeadlineExceededError, INQUIRY_DISPATCHER, TransportUnavailableError, type InquiryDispatcher } from '@nix/messaging';
+import { BreakerOpenError } from '@nix/resilience';
 import type { Logger } from 'pino';
 import { AccessService } from '../access/access.service';
 import { CLOCK, LOGGER, SERVICE_CATALOG } from '../core/tokens';
@@ -142,6 +143,11 @@ export class InquiryService {
 
   private problemOfTransport(definition: ServiceDefinition, error: unknown): ProblemError {
     if (error instanceof ProblemError) return error;
+    if (error instanceof BreakerOpenError) {
+      return new ProblemError('registry-unavailable', `The ${definition.registry} registry is failing; inquiries to it are refused for now.`, {
+        retryAfterSeconds: error.retryAfterSeconds,
+      });
+    }
     if (error instanceof DeadlineExceededError) {
       return new ProblemError('deadline-exceeded', `The ${definition.registry} registry did not answer within ${definition.timeoutMs} ms.`);
     }

@@ -1,6 +1,7 @@
 import { BaseRpcContext, ClientProxy, Server, type CustomTransportStrategy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { InquiryMessage } from '@nix/domain';
+import type { TransportStatus } from '../inquiry-dispatcher';
 import { TransportUnavailableError } from '../transport-errors';
 
 type Handler = (data: unknown) => Promise<unknown>;
@@ -77,13 +78,23 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
 }
 
 /** The embedded default's transport, client half. */
-export class InProcessClient extends ClientProxy {
+export class InProcessClient extends ClientProxy implements TransportStatus {
+  readonly kind = 'in-process' as const;
+
   constructor(private readonly bus: InProcessBus) {
     super();
   }
 
   async connect(): Promise<void> {
     // Nothing to connect: the bus is in this process.
+  }
+
+  isConnected(): boolean {
+    return true;
+  }
+
+  async adapterCounts(addresses: string[]): Promise<Record<string, number>> {
+    return Object.fromEntries(addresses.map((a) => [a, this.bus.find(a) ? 1 : 0]));
   }
 
   close(): void {
@@ -102,7 +113,8 @@ export class InProcessClient extends ClientProxy {
     }
     let active = true;
     handler(packet.data).then(
-      (response) => active && callback({ response, isDisposed: true }),
+      // No reply (the adapter dropped expired work): the caller's deadline answers.
+      (response) => active && response !== null && callback({ response, isDisposed: true }),
       (err) => active && callback({ err, isDisposed: true }),
     );
     return () => {

@@ -3,11 +3,12 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs
 import { Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { InquiryMessage } from '@nix/domain';
+import type { TransportStatus } from '../inquiry-dispatcher';
 import { TransportUnavailableError } from '../transport-errors';
 import { BatchingProducer } from './batching-producer';
 import { inquiryToKafka, replyExchangeId, replyFromKafka } from './kafka-envelope';
 import { createKafka, replyTopicOf, topicOf, type KafkaSettings } from './kafka-settings';
-import { ensureTopics, replyTopicConfig } from './kafka-topics';
+import { ensureTopics, inquiryTopicConfig, replyTopicConfig } from './kafka-topics';
 
 export interface KafkaClientObserver {
   lateReply(registry: string): void;
@@ -25,7 +26,8 @@ const PROBE_INTERVAL_MS = 500;
  * other's replies. A reply that comes after its caller gave up is dropped and
  * counted.
  */
-export class KafkaInquiryClient extends ClientProxy {
+export class KafkaInquiryClient extends ClientProxy implements TransportStatus {
+  readonly kind = 'kafka' as const;
   readonly replyTopic: string;
   private readonly kafka: Kafka;
   private readonly producer: Producer;
@@ -43,6 +45,8 @@ export class KafkaInquiryClient extends ClientProxy {
   constructor(
     private readonly settings: KafkaSettings,
     private readonly logger: Logger,
+    /** The inquiry addresses of the catalogue: their topics exist before the first inquiry is sent. */
+    private readonly addresses: string[],
     private readonly observer: KafkaClientObserver = { lateReply: () => undefined },
   ) {
     super();
@@ -61,8 +65,16 @@ export class KafkaInquiryClient extends ClientProxy {
   }
 
   /** Whether inquiries can be sent now. */
-  get isConnected(): boolean {
+  isConnected(): boolean {
     return this.connected && this.failingSince === 0;
+  }
+
+  /** Members of each address's adapter consumer group, as Kafka reports them. */
+  async adapterCounts(addresses: string[]): Promise<Record<string, number>> {
+    const groups = addresses.map((a) => topicOf(this.settings, `adapter.${a}`));
+    const { groups: described } = await this.admin.describeGroups(groups);
+    const members = new Map(described.map((g) => [g.groupId, g.state === 'Stable' ? g.members.length : 0]));
+    return Object.fromEntries(addresses.map((a, i) => [a, members.get(groups[i]) ?? 0]));
   }
 
   /**
@@ -136,7 +148,10 @@ export class KafkaInquiryClient extends ClientProxy {
 
   private async open(): Promise<void> {
     await this.admin.connect();
-    await ensureTopics(this.admin, [replyTopicConfig(this.replyTopic, this.settings)]);
+    await ensureTopics(this.admin, [
+      replyTopicConfig(this.replyTopic, this.settings),
+      ...this.addresses.map((address) => inquiryTopicConfig(topicOf(this.settings, address), this.settings)),
+    ]);
     await this.producer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.replyTopic, fromBeginning: false });

@@ -96,13 +96,22 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
       retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3000, restartOnFailure: async () => true },
     });
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: false });
+    // A new group reads from the start of the topic: inquiries sent before the first adapter joined
+    // are not skipped (those past their deadline are dropped unread).
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const joined = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
     await consumer.run({
       autoCommit: true,
       autoCommitInterval: 500,
       partitionsConsumedConcurrently: this.settings.partitions,
       eachBatch: (payload) => this.onBatch(address, topic, groupId, payload),
     });
+    await joined;
     return consumer;
   }
 
@@ -121,7 +130,11 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
           }
           try {
             const result = await handler(received.message, new KafkaInquiryContext([topic, batch.partition]));
-            const reply = (isObservable(result) ? await lastValueFrom(result) : result) as InquiryReply;
+            const reply = (isObservable(result) ? await lastValueFrom(result) : result) as InquiryReply | null;
+            if (reply === null) {
+              this.observer.expired(received.message.registry);
+              return;
+            }
             await this.sender.send(received.replyTo, replyToKafka(reply));
           } catch (error) {
             this.log.warn({ err: error, topic, exchangeId: received.message.exchangeId }, 'adapter could not answer an inquiry');

@@ -43,15 +43,31 @@ function transientTopic(topic: string, partitions: number, settings: KafkaSettin
   };
 }
 
-/** Creates the topics that do not exist yet, with their settings; existing ones are left as they are. */
-export async function ensureTopics(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+/**
+ * Creates the topics that do not exist yet, with their settings (existing
+ * ones are left as they are), and waits until every partition has a leader:
+ * a topic that has just been created answers "unknown partition" for a moment.
+ */
+export async function ensureTopics(admin: Admin, topics: ITopicConfig[], timeoutMs = 20_000): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t.topic));
-  if (missing.length === 0) return;
-  try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-  } catch (error) {
-    // Another process created one of them meanwhile.
-    if (!/already exists/i.test(String((error as Error).message))) throw error;
+  if (missing.length > 0) {
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: false });
+    } catch (error) {
+      // Another process created one of them meanwhile.
+      if (!/already exists/i.test(String((error as Error).message))) throw error;
+    }
+  }
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+      if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > until) throw error;
+    }
+    if (Date.now() > until) throw new Error(`Kafka topics have no leader yet: ${topics.map((t) => t.topic).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -38,7 +38,8 @@ export class AdapterHost {
     return [...this.adapters.keys()];
   }
 
-  async handle(message: InquiryMessage): Promise<InquiryReply> {
+  /** The reply to an inquiry, or null when its deadline passed meanwhile: nobody waits for it any more. */
+  async handle(message: InquiryMessage): Promise<InquiryReply | null> {
     const adapterReceivedAt = this.clock.now();
     let registryMs = 0;
     const reply = (fields: Pick<InquiryReply, 'status' | 'answer' | 'detail'>): InquiryReply => ({
@@ -71,6 +72,7 @@ export class AdapterHost {
       const answer = await hosted.adapter.answer(message.service, message.body, call);
       return reply(answer.status === 'ok' ? { status: 'ok', answer: answer.answer } : answer);
     } catch (error) {
+      if (error instanceof DeadlinePassedError) return null;
       return reply({ status: 'provider-error', detail: describeFailure(error) });
     }
   }
@@ -78,9 +80,9 @@ export class AdapterHost {
 
 /** A reason safe to pass on: the error's kind and status, never data. */
 function describeFailure(error: unknown): string {
-  if (error instanceof DeadlinePassedError || error instanceof RegistryAnswerError) return error.message;
+  if (error instanceof RegistryAnswerError) return error.message;
   const e = error as { name?: string; status?: number; code?: string };
-  if (e?.name === 'OpenCircuitError' || e?.code === 'EOPENBREAKER') return 'the registry backend is failing and its circuit is open';
+  if (e?.name === 'BreakerOpenError') return 'the registry backend is failing and its circuit is open';
   if (typeof e?.status === 'number') return `the registry answered HTTP ${e.status}`;
   if (e?.code) return `the registry could not be reached (${e.code})`;
   return 'the registry backend failed';

@@ -69,10 +69,17 @@ function message(registryName: string, service: string, body: Record<string, unk
   };
 }
 
+/** The reply of a host that must not drop the inquiry. */
+async function answered(host: AdapterHost, inquiry: InquiryMessage): Promise<InquiryReply> {
+  const reply = await host.handle(inquiry);
+  if (reply === null) throw new Error('the adapter dropped an inquiry whose deadline had not passed');
+  return reply;
+}
+
 /** Asks both backends the same inquiry; the HTTP one must answer ok. */
 async function bothAnswers(registryName: string, service: string, body: Record<string, unknown>) {
-  const viaHttp = await httpHost.handle(message(registryName, service, body));
-  const viaSample = await sampleHost.handle(message(registryName, service, body));
+  const viaHttp = await answered(httpHost, message(registryName, service, body));
+  const viaSample = await answered(sampleHost, message(registryName, service, body));
   expect(viaHttp.detail).toBeUndefined();
   expect(viaHttp.status).toBe('ok');
   return { viaHttp: viaHttp.answer, viaSample: viaSample.answer };
@@ -156,14 +163,14 @@ describe('vehicle ownership', () => {
   const pinned = { plate: '12ب345-67', owner: '0067749828' };
 
   it('confirms the registered owner without naming them', async () => {
-    const reply = await httpHost.handle(message('vehicle', 'vehicle', { plate: pinned.plate, ownerNationalId: pinned.owner }));
+    const reply = await answered(httpHost, message('vehicle', 'vehicle', { plate: pinned.plate, ownerNationalId: pinned.owner }));
     expect(reply.status).toBe('ok');
     expect(reply.answer!.ownerMatch).toBe(true);
     expect(JSON.stringify(reply)).not.toContain(pinned.owner);
   });
 
   it('denies ownership to anyone else', async () => {
-    const reply = await httpHost.handle(message('vehicle', 'vehicle', { vin: 'NAAM11CA3EK123456', ownerNationalId: '1273456904' }));
+    const reply = await answered(httpHost, message('vehicle', 'vehicle', { vin: 'NAAM11CA3EK123456', ownerNationalId: '1273456904' }));
     expect(reply.status).toBe('ok');
     expect(reply.answer!.ownerMatch).toBe(false);
     expect(JSON.stringify(reply)).not.toContain(pinned.owner);
@@ -189,17 +196,17 @@ describe('records the registry does not hold', () => {
     ['goods', 'goods', { iranCode: '9999999999999999' }],
     ['goods', 'goods', { gtin: '4006381333931' }],
   ])('answer not-found for %s/%s %j', async (registryName, service, body) => {
-    const reply = await httpHost.handle(message(registryName, service, body));
+    const reply = await answered(httpHost, message(registryName, service, body));
     expect(reply.status).toBe('not-found');
     expect(reply.answer).toBeUndefined();
-    expect((await sampleHost.handle(message(registryName, service, body))).status).toBe('not-found');
+    expect((await answered(sampleHost, message(registryName, service, body))).status).toBe('not-found');
   });
 });
 
 describe('registry failures', () => {
   it('turn an HTTP 500 into a provider error that names the status, not the inquiry', async () => {
     server.fault = { kind: 'error', status: 500 };
-    const reply = await httpHost.handle(message('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' }));
+    const reply = await answered(httpHost, message('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' }));
     expect(reply.status).toBe('provider-error');
     expect(reply.answer).toBeUndefined();
     expect(reply.detail).toContain('HTTP 500');
@@ -209,38 +216,34 @@ describe('registry failures', () => {
 
   it('turn an HTTP 503 of any registry into a provider error', async () => {
     server.fault = { kind: 'error', status: 503 };
-    const reply = await httpHost.handle(message('vehicle', 'vehicle', { plate: '12ب345-67' }));
+    const reply = await answered(httpHost, message('vehicle', 'vehicle', { plate: '12ب345-67' }));
     expect(reply).toMatchObject({ status: 'provider-error', detail: 'the registry answered HTTP 503' });
     expect(reply.detail).not.toContain('345');
   });
 
-  it('give up on a stalled registry at the deadline', async () => {
+  it('give up on a stalled registry at the deadline, and drop the work: nobody waits for its reply', async () => {
     server.fault = { kind: 'stall', ms: 2000 };
     const started = Date.now();
     stallEndsAt = started + 2000;
     const reply = await httpHost.handle(message('legal-entity', 'company', { nationalId: '10100841331' }, 200));
     const elapsed = Date.now() - started;
-    expect(reply.status).toBe('provider-error');
-    expect(reply.detail).toBe('the inquiry deadline passed before the registry answered');
-    expect(reply.detail).not.toContain('10100841331');
+    expect(reply).toBeNull();
     expect(elapsed).toBeGreaterThanOrEqual(150);
     expect(elapsed).toBeLessThan(1000);
-    expect(reply.registryMs).toBeGreaterThanOrEqual(150);
-    expect(reply.registryMs).toBeLessThan(1000);
   });
 
   it('do not call the registry once the deadline has passed', async () => {
     const before = server.requests;
     const reply = await httpHost.handle(message('address', 'postal-code', { postalCode: '1193653471' }, -1));
-    expect(reply).toMatchObject({ status: 'provider-error', detail: 'the inquiry deadline passed before the registry answered' });
+    expect(reply).toBeNull();
     expect(server.requests).toBe(before);
   });
 
   it('answer again once the fault clears', async () => {
     server.fault = { kind: 'error', status: 500 };
-    expect((await httpHost.handle(message('address', 'postal-code', { postalCode: '1193653471' }))).status).toBe('provider-error');
+    expect((await answered(httpHost, message('address', 'postal-code', { postalCode: '1193653471' }))).status).toBe('provider-error');
     server.fault = { kind: 'none' };
-    expect((await httpHost.handle(message('address', 'postal-code', { postalCode: '1193653471' }))).status).toBe('ok');
+    expect((await answered(httpHost, message('address', 'postal-code', { postalCode: '1193653471' }))).status).toBe('ok');
   });
 
   it('turn an unreadable registry answer into a provider error that carries no data', async () => {
@@ -250,7 +253,7 @@ describe('registry failures', () => {
       close: async () => undefined,
     };
     const host = new AdapterHost([{ adapter: new IdentityAdapter(new IdentityHttpRegistry(client)) }], 'adapter-stub', clock);
-    const reply = await host.handle(message('identity', 'person', { nationalId: persons[0].nationalId, birthDate: persons[0].birthDate }));
+    const reply = await answered(host, message('identity', 'person', { nationalId: persons[0].nationalId, birthDate: persons[0].birthDate }));
     expect(reply.status).toBe('provider-error');
     expect(reply.answer).toBeUndefined();
     for (const value of [persons[0].nationalId, persons[0].firstName, persons[0].lastName]) expect(reply.detail).not.toContain(value);
@@ -261,7 +264,7 @@ describe('the adapter host', () => {
   it('echoes the exchange and times the reply', async () => {
     const sent = message('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' });
     const before = Date.now();
-    const reply: InquiryReply = await httpHost.handle(sent);
+    const reply: InquiryReply = await answered(httpHost, sent);
     expect(reply.exchangeId).toBe(sent.exchangeId);
     expect(reply.adapterInstance).toBe('adapter-http');
     expect(reply.adapterReceivedAt).toBeGreaterThanOrEqual(before);
@@ -271,9 +274,9 @@ describe('the adapter host', () => {
   });
 
   it('refuses a service its adapters do not serve', async () => {
-    const reply = await httpHost.handle(message('identity', 'marriage', { nationalId: '0067749828' }));
+    const reply = await answered(httpHost, message('identity', 'marriage', { nationalId: '0067749828' }));
     expect(reply).toMatchObject({ status: 'provider-error', detail: 'this adapter does not serve identity/marriage' });
-    const unknown = await httpHost.handle(message('cadastre', 'parcel', {}));
+    const unknown = await answered(httpHost, message('cadastre', 'parcel', {}));
     expect(unknown).toMatchObject({ status: 'provider-error', detail: 'this adapter does not serve cadastre/parcel' });
   });
 
