@@ -10,3 +10,4 @@ export * from './traffic-writer';
 export * from './ledger-store';
 export * from './kafka/traffic-publisher';
 export * from './kafka/traffic-recorder';
+export * from './audit/content-audit';
