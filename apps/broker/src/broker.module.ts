@@ -3,9 +3,11 @@ import type { ClientProxy } from '@nestjs/microservices';
 import type { ContractSet } from '@nix/contracts';
 import { AccessModule } from './access/access.module';
 import { CatalogModule } from './catalog/catalog.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { InquiryModule } from './inquiry/inquiry.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { ProblemsModule } from './problems/problems.module';
+import { ReportsModule } from './reports/reports.module';
 
 export interface BrokerOptions {
   contracts: ContractSet;
@@ -25,6 +27,8 @@ export class BrokerModule {
         CatalogModule,
         InquiryModule,
         ProblemsModule,
+        ReportsModule,
+        DashboardModule,
       ],
     };
   }

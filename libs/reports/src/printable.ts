@@ -122,11 +122,12 @@ export function renderPrintableReport(report: AgencyReport, lang: Language): str
             .join('')}</table>`
     }</section>`;
   };
-  const table = (head: string[], rows: string[][], testId: string) =>
+  /** The first column names the row; the next textColumns - 1 hold text, the rest figures. */
+  const table = (head: string[], rows: string[][], testId: string, textColumns = 1) =>
     rows.length === 0
       ? `<p class="none">${t.none}</p>`
       : `<table data-testid="${testId}"><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows
-          .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td class="num">${c}</td>`)).join('')}</tr>`)
+          .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td${i < textColumns ? '' : ' class="num"'}>${c}</td>`)).join('')}</tr>`)
           .join('')}</tbody></table>`;
 
   const sections: string[] = [];
@@ -148,6 +149,7 @@ export function renderPrintableReport(report: AgencyReport, lang: Language): str
           `${n(r.responseBytesMean)} / ${n(r.responseBytesMax)}`,
         ]),
         'consumer-usage',
+        2,
       )}
       ${bars(t.topServices, byService, serviceName, 'top-services')}
     </section>`);
@@ -176,9 +178,9 @@ export function renderPrintableReport(report: AgencyReport, lang: Language): str
       <h3>${t.refusals}</h3>
       ${table([t.reason, t.count], consumer.refusals.map((r) => [e(`${r.outcome}: ${r.reason}`), n(r.count)]), 'refusals')}
       <h3>${t.unused}</h3>
-      ${table([t.agreement, t.service, t.validUntil], consumer.unusedAgreements.map((a) => [e(a.agreement), serviceName(a), e(a.validUntil)]), 'unused-agreements')}
+      ${table([t.agreement, t.service, t.validUntil], consumer.unusedAgreements.map((a) => [e(a.agreement), serviceName(a), e(a.validUntil)]), 'unused-agreements', 2)}
       <h3>${t.expiring}</h3>
-      ${table([t.agreement, t.service, t.validUntil, t.daysLeft], consumer.expiringAgreements.map((a) => [e(a.agreement), serviceName(a), e(a.validUntil), n(a.daysLeft)]), 'expiring-agreements')}
+      ${table([t.agreement, t.service, t.validUntil, t.daysLeft], consumer.expiringAgreements.map((a) => [e(a.agreement), serviceName(a), e(a.validUntil), n(a.daysLeft)]), 'expiring-agreements', 2)}
     </section>`);
   }
 
@@ -218,7 +220,7 @@ export function renderPrintableReport(report: AgencyReport, lang: Language): str
   <h1>${t.title}: <span data-testid="agency-name">${e(report.agency.name[lang])}</span></h1>
   <p class="meta">${t.subtitle}</p>
   <p class="meta"><strong>${t.period}:</strong> <span data-testid="period-label">${e(p.label[lang])}</span></p>
-  <p class="meta">${t.jalali}: ${e(p.jalali.first)} — ${e(p.jalali.last)} · ${t.gregorian}: ${e(p.gregorian.first)} — ${e(p.gregorian.last)}</p>
+  <p class="meta">${t.jalali}: <bdi dir="ltr">${e(p.jalali.first)}</bdi> — <bdi dir="ltr">${e(p.jalali.last)}</bdi> · ${t.gregorian}: <bdi dir="ltr">${e(p.gregorian.first)}</bdi> — <bdi dir="ltr">${e(p.gregorian.last)}</bdi></p>
   <p class="meta">${t.generated}: ${e(generated[0])} (${e(generated[1])})</p>
 </header>
 <main>

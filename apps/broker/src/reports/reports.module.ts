@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { PdfPrinter } from './pdf-printer';
+import { ReportsController } from './reports.controller';
+import { ReportsRepository } from './reports.repository';
+import { ReportsService } from './reports.service';
+
+/** Usage, service-level and compliance reports, and each agency's printable report, from the ledger's rollups. */
+@Module({
+  controllers: [ReportsController],
+  providers: [ReportsRepository, ReportsService, PdfPrinter],
+  exports: [ReportsService, ReportsRepository],
+})
+export class ReportsModule {}
