@@ -1,7 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { ClientProxy, CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { ConfigurationError, type NixConfig } from '@nix/config';
 import { KafkaTrafficStore, spoolDir, TrafficSpool, TrafficWriter, type TrafficSink } from '@nix/ledger';
@@ -16,7 +15,7 @@ import {
   trafficTopicConfig,
   type KafkaSettings,
 } from '@nix/messaging';
-import { NixMetrics } from '@nix/observability';
+import { NixMetrics, PinoNestLogger } from '@nix/observability';
 import { SystemClock } from '@nix/apps/broker/src/core/system-clock';
 import { configureHttp } from '@nix/apps/broker/src/http/http-setup';
 import { loadStartup } from '@nix/apps/broker/src/startup';
@@ -113,7 +112,7 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
     new FastifyAdapter({ bodyLimit: config.http.bodyLimit, trustProxy: config.http.trustProxy }),
     { bufferLogs: true, abortOnError: false },
   );
-  app.useLogger(app.get(PinoNestLogger));
+  app.useLogger(new PinoNestLogger(logger));
   if (roles.has('broker')) configureHttp(app, NIX_VERSION);
   if (server) {
     app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });

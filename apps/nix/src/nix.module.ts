@@ -1,6 +1,5 @@
-import { Module, RequestMethod, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import type { TrafficSink } from '@nix/ledger';
 import { AdapterModule, type AdapterOptions } from '@nix/apps/adapter/src/adapter.module';
 import { BrokerModule, type BrokerOptions } from '@nix/apps/broker/src/broker.module';
@@ -34,11 +33,6 @@ export class NixModule {
   static forRoot(options: NixModuleOptions): DynamicModule {
     const imports: NonNullable<ModuleMetadata['imports']> = [
       CoreModule.forRoot(options.core),
-      LoggerModule.forRoot({
-        pinoHttp: { logger: options.core.logger, autoLogging: false, quietReqLogger: true },
-        // The inquiry path logs through the exchange lifecycle, not per request.
-        exclude: [{ path: 'v1/inquiries/*path', method: RequestMethod.ALL }],
-      }),
       MetricsModule,
       HealthModule,
     ];

@@ -16,14 +16,50 @@ function histogramSql(): string {
 }
 
 /**
+ * The columns of traffic_record, each with how a batch carries it: arrays of
+ * plain values (timestamps as epoch milliseconds) that Postgres unnests. That
+ * is much cheaper to parse than JSON or ISO timestamps, on PostgreSQL and on
+ * the embedded store alike.
+ */
+const COLUMNS: readonly { column: string; type: string; value: (r: TrafficRecord) => unknown; epochMs?: true }[] = [
+  { column: 'exchange_id', type: 'uuid', value: (r) => r.exchangeId },
+  { column: 'received_at', type: 'float8', value: (r) => r.receivedAt, epochMs: true },
+  { column: 'dispatched_at', type: 'float8', value: (r) => r.dispatchedAt, epochMs: true },
+  { column: 'adapter_received_at', type: 'float8', value: (r) => r.adapterReceivedAt, epochMs: true },
+  { column: 'adapter_replied_at', type: 'float8', value: (r) => r.adapterRepliedAt, epochMs: true },
+  { column: 'responded_at', type: 'float8', value: (r) => r.respondedAt, epochMs: true },
+  { column: 'consumer', type: 'text', value: (r) => r.consumer },
+  { column: 'registry', type: 'text', value: (r) => r.registry },
+  { column: 'custodian', type: 'text', value: (r) => r.custodian },
+  { column: 'service', type: 'text', value: (r) => r.service },
+  { column: 'service_version', type: 'text', value: (r) => r.serviceVersion },
+  { column: 'purpose', type: 'text', value: (r) => r.purpose },
+  { column: 'agreement', type: 'text', value: (r) => r.agreement },
+  { column: 'tracking_digest', type: 'text', value: (r) => r.trackingDigest },
+  { column: 'outcome', type: 'text', value: (r) => r.outcome },
+  { column: 'http_status', type: 'int2', value: (r) => r.httpStatus },
+  { column: 'problem_type', type: 'text', value: (r) => r.problemType },
+  { column: 'request_bytes', type: 'int4', value: (r) => r.requestBytes },
+  { column: 'response_bytes', type: 'int4', value: (r) => r.responseBytes },
+  { column: 'total_ms', type: 'float4', value: (r) => Math.max(0, r.respondedAt - r.receivedAt) },
+  { column: 'broker_ms', type: 'float4', value: (r) => r.brokerMs },
+  { column: 'transport_ms', type: 'float4', value: (r) => r.transportMs },
+  { column: 'adapter_ms', type: 'float4', value: (r) => r.adapterMs },
+  { column: 'registry_ms', type: 'float4', value: (r) => r.registryMs },
+  { column: 'broker_instance', type: 'text', value: (r) => r.brokerInstance },
+  { column: 'adapter_instance', type: 'text', value: (r) => r.adapterInstance },
+];
+
+/**
  * Writes a batch and rolls it up in one statement. Records already in the
  * ledger (a replay) are skipped, and only the new ones reach the rollups,
  * so writing the same batch twice changes nothing.
  */
 const INSERT_BATCH = `
 WITH inserted AS (
-  INSERT INTO traffic_record
-  SELECT * FROM json_populate_recordset(NULL::traffic_record, $1::json)
+  INSERT INTO traffic_record (${COLUMNS.map((c) => c.column).join(', ')})
+  SELECT ${COLUMNS.map((c) => (c.epochMs ? `to_timestamp(${c.column} / 1000.0)` : c.column)).join(', ')}
+  FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')}) AS batch(${COLUMNS.map((c) => c.column).join(', ')})
   ON CONFLICT DO NOTHING
   RETURNING *
 ), rolled AS (
@@ -55,43 +91,20 @@ WITH inserted AS (
 )
 SELECT (SELECT count(*) FROM inserted)::int AS inserted`;
 
-/** Timestamps keep their microseconds: received, dispatched and answered can fall in one millisecond. */
-function isoMicros(epochMs: number | null): string | null {
-  if (epochMs === null) return null;
-  const whole = Math.floor(epochMs);
-  const micros = Math.round((epochMs - whole) * 1000);
-  return new Date(whole).toISOString().replace('Z', `${String(Math.min(micros, 999)).padStart(3, '0')}Z`);
+/** The batch as one array per column, in the order of INSERT_BATCH's parameters. */
+export function batchParameters(records: readonly TrafficRecord[]): unknown[][] {
+  return COLUMNS.map((c) => records.map(c.value));
 }
 
-export function rowOf(r: TrafficRecord): Record<string, unknown> {
-  return {
-    exchange_id: r.exchangeId,
-    received_at: isoMicros(r.receivedAt),
-    dispatched_at: isoMicros(r.dispatchedAt),
-    adapter_received_at: isoMicros(r.adapterReceivedAt),
-    adapter_replied_at: isoMicros(r.adapterRepliedAt),
-    responded_at: isoMicros(r.respondedAt),
-    consumer: r.consumer,
-    registry: r.registry,
-    custodian: r.custodian,
-    service: r.service,
-    service_version: r.serviceVersion,
-    purpose: r.purpose,
-    agreement: r.agreement,
-    tracking_digest: r.trackingDigest,
-    outcome: r.outcome,
-    http_status: r.httpStatus,
-    problem_type: r.problemType,
-    request_bytes: r.requestBytes,
-    response_bytes: r.responseBytes,
-    total_ms: Math.max(0, r.respondedAt - r.receivedAt),
-    broker_ms: r.brokerMs,
-    transport_ms: r.transportMs,
-    adapter_ms: r.adapterMs,
-    registry_ms: r.registryMs,
-    broker_instance: r.brokerInstance,
-    adapter_instance: r.adapterInstance,
-  };
+/** One instant in each UTC month from first to last: a batch spans seconds, so usually one. */
+function monthsBetween(first: number, last: number): number[] {
+  const months = [first];
+  const end = new Date(last);
+  for (let d = new Date(first); d.getUTCFullYear() * 12 + d.getUTCMonth() < end.getUTCFullYear() * 12 + end.getUTCMonth(); ) {
+    d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+    months.push(d.getTime());
+  }
+  return months;
 }
 
 /** Month partitions of traffic_record are named traffic_record_yYYYYmMM and cover UTC months. */
@@ -116,8 +129,14 @@ export class TrafficRepository {
   /** Writes records not yet in the ledger; answers how many were new. */
   async insertBatch(records: readonly TrafficRecord[]): Promise<number> {
     if (records.length === 0) return 0;
-    await this.ensurePartitionsFor(records.map((r) => r.receivedAt));
-    const [result] = await this.sql.query<{ inserted: number }>(INSERT_BATCH, [JSON.stringify(records.map(rowOf))]);
+    let first = Infinity;
+    let last = -Infinity;
+    for (const r of records) {
+      if (r.receivedAt < first) first = r.receivedAt;
+      if (r.receivedAt > last) last = r.receivedAt;
+    }
+    await this.ensurePartitionsFor(monthsBetween(first, last));
+    const [result] = await this.sql.query<{ inserted: number }>(INSERT_BATCH, batchParameters(records));
     return result.inserted;
   }
 

@@ -16,6 +16,15 @@ declare module 'fastify' {
 
 export const INQUIRY_PREFIX = '/v1/inquiries/';
 
+interface ExchangeSeries {
+  count: { inc(): void };
+  duration: { observe(value: number): void };
+  broker: { observe(value: number): void };
+  transport: { observe(value: number): void };
+  adapter: { observe(value: number): void };
+  registry: { observe(value: number): void };
+}
+
 /** A consumer's tracking code: visible ASCII, at most 64 characters. */
 export const TRACKING_CODE = /^[\x21-\x7E]{1,64}$/;
 
@@ -27,6 +36,7 @@ export const TRACKING_CODE = /^[\x21-\x7E]{1,64}$/;
 @Injectable()
 export class ExchangeLifecycle {
   private inFlight = 0;
+  private readonly series = new Map<string, ExchangeSeries>();
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -49,6 +59,28 @@ export class ExchangeLifecycle {
       if (request.exchange) this.end(request.exchange, reply);
       done();
     });
+  }
+
+  /**
+   * The metric series of one consumer × service × outcome, looked up once:
+   * resolving labels on every observation costs more than the observation.
+   */
+  private seriesOf(consumer: string, registry: string, service: string, outcome: string): ExchangeSeries {
+    const key = `${consumer}\u0000${registry}\u0000${service}\u0000${outcome}`;
+    let series = this.series.get(key);
+    if (!series) {
+      const segment = (name: string) => this.metrics.segmentDuration.labels({ registry, segment: name });
+      series = {
+        count: this.metrics.inquiries.labels({ consumer, registry, service, outcome }),
+        duration: this.metrics.inquiryDuration.labels({ registry, service, outcome }),
+        broker: segment('broker'),
+        transport: segment('transport'),
+        adapter: segment('adapter'),
+        registry: segment('registry'),
+      };
+      this.series.set(key, series);
+    }
+    return series;
   }
 
   /** Exchanges received and not yet recorded. */
@@ -95,12 +127,13 @@ export class ExchangeLifecycle {
     this.sink.record(record);
     const registry = record.registry ?? 'unknown';
     const service = record.service ?? 'unknown';
-    this.metrics.inquiries.inc({ consumer: record.consumer ?? 'unauthenticated', registry, service, outcome: record.outcome });
-    this.metrics.inquiryDuration.observe({ registry, service, outcome: record.outcome }, (record.respondedAt - record.receivedAt) / 1000);
-    this.metrics.segmentDuration.observe({ registry, segment: 'broker' }, record.brokerMs / 1000);
-    if (record.transportMs !== null) this.metrics.segmentDuration.observe({ registry, segment: 'transport' }, record.transportMs / 1000);
-    if (record.adapterMs !== null) this.metrics.segmentDuration.observe({ registry, segment: 'adapter' }, record.adapterMs / 1000);
-    if (record.registryMs !== null) this.metrics.segmentDuration.observe({ registry, segment: 'registry' }, record.registryMs / 1000);
+    const series = this.seriesOf(record.consumer ?? 'unauthenticated', registry, service, record.outcome);
+    series.count.inc();
+    series.duration.observe((record.respondedAt - record.receivedAt) / 1000);
+    series.broker.observe(record.brokerMs / 1000);
+    if (record.transportMs !== null) series.transport.observe(record.transportMs / 1000);
+    if (record.adapterMs !== null) series.adapter.observe(record.adapterMs / 1000);
+    if (record.registryMs !== null) series.registry.observe(record.registryMs / 1000);
     if (this.config.log.exchanges || record.outcome === 'broker-error') {
       const { exchangeId, consumer, outcome, httpStatus, problemType } = record;
       this.logger.info({ exchangeId, consumer, registry, service, outcome, httpStatus, problemType }, 'exchange');

@@ -3,6 +3,7 @@ import {
   DayTracker,
   ProblemError,
   projectAnswer,
+  type Agreement,
   type Clock,
   type ExchangeTrace,
   type InquiryMessage,
@@ -102,7 +103,7 @@ export class InquiryService {
       deadline: now + definition.timeoutMs,
       body: call.body as Record<string, unknown>,
     });
-    return { answer: this.answerOf(definition, reply, agreement.dataItems), quotaRemaining, quotaLimit: agreement.dailyQuota };
+    return { answer: this.answerOf(definition, reply, agreement), quotaRemaining, quotaLimit: agreement.dailyQuota };
   }
 
   private async relay(trace: ExchangeTrace, definition: ServiceDefinition, message: InquiryMessage): Promise<InquiryReply> {
@@ -122,7 +123,7 @@ export class InquiryService {
     return reply;
   }
 
-  private answerOf(definition: ServiceDefinition, reply: InquiryReply, dataItems: string[]): Record<string, unknown> {
+  private answerOf(definition: ServiceDefinition, reply: InquiryReply, agreement: Agreement): Record<string, unknown> {
     switch (reply.status) {
       case 'ok': {
         const errors = definition.validateAnswer(reply.answer);
@@ -130,7 +131,7 @@ export class InquiryService {
           this.logger.error({ registry: definition.registry, service: definition.service, errors }, 'adapter answer does not match the response schema');
           throw new ProblemError('provider-error', `The ${definition.registry} registry answered in a shape its schema does not allow.`);
         }
-        return projectAnswer(reply.answer!, this.dataItemSet(dataItems));
+        return projectAnswer(reply.answer!, this.dataItemSet(agreement));
       }
       case 'not-found':
         return this.fail(new ProblemError('record-not-found', `The ${definition.registry} registry holds no record that matches this inquiry.`));
@@ -155,10 +156,9 @@ export class InquiryService {
     return new ProblemError('registry-unavailable', `The ${definition.registry} registry cannot be reached now (${reason}).`, { retryAfterSeconds: 5 });
   }
 
-  private dataItemSet(dataItems: string[]): ReadonlySet<string> {
-    const key = dataItems.join('\u0000');
-    let set = this.dataItemSets.get(key);
-    if (!set) this.dataItemSets.set(key, (set = new Set(dataItems)));
+  private dataItemSet(agreement: Agreement): ReadonlySet<string> {
+    let set = this.dataItemSets.get(agreement.id);
+    if (!set) this.dataItemSets.set(agreement.id, (set = new Set(agreement.dataItems)));
     return set;
   }
 
