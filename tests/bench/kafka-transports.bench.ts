@@ -1,0 +1,140 @@
+/**
+ * Which Kafka transport carries inquiries: @nestjs/microservices' ClientKafka
+ * and ServerKafka, or NIX's own kafkajs client/server pair. Both run the same
+ * trivial handler over the same local broker; the figures decide (README).
+ *
+ *   node -r ./tests/bench/register.js tests/bench/kafka-transports.bench.ts   (KAFKA_BROKERS, or a local KRaft broker)
+ */
+import 'reflect-metadata';
+import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ClientKafka, MessagePattern, Payload, Transport, type ClientProxy } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import { v7 } from 'uuid';
+import { join } from 'node:path';
+import { createLogger } from '@nix/observability';
+import { createKafka, ensureTopics, KafkaInquiryClient, KafkaInquiryServer, type KafkaSettings } from '@nix/messaging';
+import type { InquiryMessage } from '@nix/domain';
+import { runContext, writeResults } from './bench-results';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+
+@Controller()
+class EchoController {
+  @MessagePattern('bench.echo')
+  echoNest(@Payload() data: unknown) {
+    return data;
+  }
+
+  @MessagePattern('inquiry.echo.v1')
+  echoNix(@Payload() message: InquiryMessage) {
+    return { exchangeId: message.exchangeId, status: 'ok', answer: message.body, adapterInstance: 'bench', adapterReceivedAt: 0, adapterRepliedAt: 0, registryMs: 0 };
+  }
+}
+
+@Module({ controllers: [EchoController] })
+class EchoModule {}
+
+async function measure(name: string, send: () => Promise<unknown>) {
+  for (let i = 0; i < 200; i++) await send();
+  const sequential: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const t = performance.now();
+    await send();
+    sequential.push(performance.now() - t);
+  }
+  const concurrent: number[] = [];
+  const until = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (Date.now() < until) {
+        const t = performance.now();
+        await send();
+        concurrent.push(performance.now() - t);
+      }
+    }),
+  );
+  const pct = (values: number[], p: number) => Math.round([...values].sort((a, b) => a - b)[Math.floor(values.length * p)] * 100) / 100;
+  const result = {
+    sequentialP50Ms: pct(sequential, 0.5),
+    sequentialP99Ms: pct(sequential, 0.99),
+    concurrent50ReqPerSec: Math.round(concurrent.length / SECONDS),
+    concurrent50P50Ms: pct(concurrent, 0.5),
+    concurrent50P99Ms: pct(concurrent, 0.99),
+  };
+  process.stdout.write(`${name.padEnd(12)} ${JSON.stringify(result)}\n`);
+  return result;
+}
+
+async function main(): Promise<void> {
+  let brokers = process.env.KAFKA_BROKERS;
+  let local: { destroy(): Promise<void> } | undefined;
+  if (!brokers) {
+    const { ensureJars, startLocalKafka } = require(join(__dirname, '..', '..', 'deploy', 'kafka', 'local-kafka.js'));
+    await ensureJars();
+    const kafka = await startLocalKafka({ serverProperties: { 'num.partitions': 6 } });
+    brokers = kafka.brokers as string;
+    local = kafka;
+  }
+  const logger = createLogger({ level: 'error', instanceId: 'bench' });
+  const results: Record<string, unknown> = {};
+  try {
+    // NestJS ClientKafka / ServerKafka, on topics that exist before they subscribe.
+    const admin = createKafka({ brokers: [brokers], clientId: 'bench', instanceId: 'bench', topicPrefix: 'bench', partitions: 6, replicationFactor: 1, inquiryRetentionMs: 300_000, trafficRetentionMs: 3_600_000 }, logger, 'admin').admin();
+    await admin.connect();
+    await ensureTopics(admin, [{ topic: 'bench.echo', numPartitions: 6 }, { topic: 'bench.echo.reply', numPartitions: 1 }]);
+    await admin.disconnect();
+    const nestServer: INestMicroservice = await NestFactory.createMicroservice(EchoModule, {
+      transport: Transport.KAFKA,
+      options: { client: { brokers: [brokers], clientId: 'bench-nest-server' }, consumer: { groupId: `bench-nest-${Date.now()}` } },
+      logger: false,
+    });
+    await nestServer.listen();
+    const nestClient = new ClientKafka({ client: { brokers: [brokers], clientId: 'bench-nest-client' }, consumer: { groupId: `bench-nest-client-${Date.now()}` } });
+    nestClient.subscribeToResponseOf('bench.echo');
+    await nestClient.connect();
+    results.nestClientKafka = await measure('ClientKafka', () => lastValueFrom(nestClient.send('bench.echo', { postalCode: '1193653471' })));
+    await nestClient.close();
+    await nestServer.close();
+
+    // NIX's kafkajs transport.
+    const settings: KafkaSettings = {
+      brokers: [brokers],
+      clientId: 'bench',
+      instanceId: `bench-${Date.now()}`,
+      topicPrefix: `bench${Date.now()}`,
+      partitions: 6,
+      replicationFactor: 1,
+      inquiryRetentionMs: 300_000,
+      trafficRetentionMs: 3_600_000,
+    };
+    const nixServer = await NestFactory.createMicroservice(EchoModule, { strategy: new KafkaInquiryServer(settings, logger), logger: false });
+    await nixServer.listen();
+    const nixClient: ClientProxy = new KafkaInquiryClient(settings, logger, ['inquiry.echo.v1']);
+    await (nixClient as KafkaInquiryClient).ready();
+    const message = (): InquiryMessage => ({
+      exchangeId: v7(),
+      registry: 'echo',
+      service: 'echo',
+      version: '1.0.0',
+      consumer: 'bench',
+      purpose: 'bench',
+      deadline: Date.now() + 10_000,
+      body: { postalCode: '1193653471' },
+    });
+    results.nixKafkajs = await measure('NIX kafkajs', () => lastValueFrom(nixClient.send('inquiry.echo.v1', message())));
+    await nixClient.close();
+    await nixServer.close();
+  } finally {
+    await local?.destroy();
+  }
+  writeResults({ kafkaTransports: { ...runContext(), ...results } });
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`${(error as Error).stack}\n`);
+    process.exit(1);
+  },
+);
