@@ -167,12 +167,19 @@ async function main(): Promise<void> {
     const dataDir = mkdtempSync(join(tmpdir(), 'nix-bench-breaker-'));
     const goods = requests.filter((r) => r.path.endsWith('/goods/goods'));
     const env = { ...nixEnv(dataDir), NIX_ADAPTER_REGISTRIES: 'identity,legal-entity,address,vehicle', NIX_BREAKER_RESET_MS: '60000' };
-    const open = await withServer(['dist/apps/nix/src/main.js'], env, '/health/ready', async () => {
+    const [single, busy] = await withServer(['dist/apps/nix/src/main.js'], env, '/health/ready', async () => {
       await load(goods, 10, 2);
-      return load(goods, 50, SECONDS);
+      return [await load(goods, 1, SECONDS), await load(goods, 50, SECONDS)];
     });
-    process.stdout.write(`breaker open: p50 ${open.p50Ms} ms  p99 ${open.p99Ms} ms  (${open.reqPerSec} refusals/s)\n`);
-    results.breakerOpen = { ...context, target: TARGETS.breakerOpen, meetsTarget: open.p50Ms <= TARGETS.breakerOpen.maxP50Ms, p50Ms: open.p50Ms, p99Ms: open.p99Ms, refusalsPerSec: open.reqPerSec };
+    process.stdout.write(`breaker open: one caller p50 ${single.p50Ms} ms p99 ${single.p99Ms} ms; 50 callers p50 ${busy.p50Ms} ms p99 ${busy.p99Ms} ms (${busy.reqPerSec} refusals/s)\n`);
+    results.breakerOpen = {
+      ...context,
+      target: TARGETS.breakerOpen,
+      meetsTarget: single.p50Ms <= TARGETS.breakerOpen.maxP50Ms,
+      oneCaller: { p50Ms: single.p50Ms, p99Ms: single.p99Ms, refusalsPerSec: single.reqPerSec },
+      fiftyCallers: { p50Ms: busy.p50Ms, p99Ms: busy.p99Ms, refusalsPerSec: busy.reqPerSec },
+      errorsAreExpected: 'every answer is the 503 refusal being measured',
+    };
     rmSync(dataDir, { recursive: true, force: true });
   }
 

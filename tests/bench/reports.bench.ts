@@ -13,13 +13,14 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ServiceCatalog } from '@nix/catalog';
 import type { Agency, Outcome } from '@nix/domain';
-import { LATENCY_BOUNDS_MS, migrate, PgSqlClient, TrafficRepository } from '@nix/ledger';
+import { migrate, PgSqlClient, rollupSql, TrafficRepository } from '@nix/ledger';
 import { calendarPeriodOf, parseServiceLevelQuery, parseUsageQuery, scopeOf } from '@nix/reports';
 import { AccessService } from '@nix/apps/broker/src/access/access.service';
 import { NodeKeyHasher } from '@nix/apps/broker/src/access/key-hasher';
 import { ReportsRepository } from '@nix/apps/broker/src/reports/reports.repository';
 import { ReportsService, type ReportCaller } from '@nix/apps/broker/src/reports/reports.service';
 import { createDatabase, startLocalPostgres, type LocalPostgres } from '../support/local-postgres';
+import { SERVICES } from './bench-traffic';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000_000);
 const CHUNK = 1_000_000;
@@ -31,14 +32,6 @@ const RESULTS = join(__dirname, 'results.json');
 
 /** The mix: consumers skewed like real traffic (a few agencies send most), each using three services. */
 const CONSUMERS = 40;
-const SERVICES = [
-  ['identity', 'person', 'civil-registration'],
-  ['identity', 'person-verification', 'civil-registration'],
-  ['legal-entity', 'company', 'deeds-registration'],
-  ['address', 'postal-code', 'iran-post'],
-  ['vehicle', 'vehicle', 'police'],
-  ['goods', 'goods', 'mimt'],
-];
 /** Cumulative shares of each outcome, with the problem type that ends it. */
 const OUTCOMES: [Outcome, number, string | null, number][] = [
   ['ok', 0.88, null, 200],
@@ -88,22 +81,6 @@ SELECT gen_random_uuid(), received_at, received_at + interval '1 ms', NULL, NULL
 FROM t`;
 }
 
-/** The ledger's hourly rollup (see TrafficRepository), over records already in traffic_record. */
-function rollupSql(from: number, to: number): string {
-  const keys = ['consumer', 'registry', 'custodian', 'service', 'outcome', 'problem_type', 'purpose', 'agreement', 'broker_instance'];
-  const buckets = LATENCY_BOUNDS_MS.map((bound, i) => `count(*) FILTER (WHERE ${i === 0 ? '' : `total_ms > ${LATENCY_BOUNDS_MS[i - 1]} AND `}total_ms <= ${bound})`);
-  buckets.push(`count(*) FILTER (WHERE total_ms > ${LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1]})`);
-  return `
-INSERT INTO traffic_hourly (hour, ${keys.join(', ')}, exchanges,
-  total_ms_sum, total_ms_min, total_ms_max, broker_ms_sum, transport_ms_sum, adapter_ms_sum, registry_ms_sum,
-  request_bytes_sum, request_bytes_min, request_bytes_max, response_bytes_sum, response_bytes_min, response_bytes_max, latency_counts)
-SELECT date_trunc('hour', received_at, 'Asia/Tehran'), ${keys.map((k) => `coalesce(${k}, '')`).join(', ')}, count(*),
-  sum(total_ms), min(total_ms), max(total_ms), sum(broker_ms), coalesce(sum(transport_ms), 0), coalesce(sum(adapter_ms), 0), coalesce(sum(registry_ms), 0),
-  sum(request_bytes), min(request_bytes), max(request_bytes), sum(response_bytes), min(response_bytes), max(response_bytes), ARRAY[${buckets.join(', ')}]::bigint[]
-FROM traffic_record WHERE received_at >= '${new Date(from).toISOString()}' AND received_at < '${new Date(to).toISOString()}'
-GROUP BY ${Array.from({ length: keys.length + 1 }, (_, i) => i + 1).join(', ')}`;
-}
-
 async function timed<T>(run: () => Promise<T>): Promise<[number, T]> {
   const started = performance.now();
   const result = await run();
@@ -134,7 +111,7 @@ async function generate(sql: PgSqlClient, from: number, to: number): Promise<voi
   });
   log('rolling up by Tehran hour');
   const [rollupMs] = await timed(async () => {
-    await sql.exec(rollupSql(from, to));
+    await sql.exec(rollupSql(`traffic_record WHERE received_at >= '${new Date(from).toISOString()}' AND received_at < '${new Date(to).toISOString()}'`));
     await sql.exec('VACUUM ANALYZE traffic_hourly');
   });
   log(`generated in ${Math.round(generateMs / 1000)} s, rolled up in ${Math.round(rollupMs / 1000)} s`);

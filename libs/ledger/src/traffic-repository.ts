@@ -51,25 +51,19 @@ const COLUMNS: readonly { column: string; type: string; value: (r: TrafficRecord
 ];
 
 /**
- * Writes a batch and rolls it up in one statement. Records already in the
- * ledger (a replay) are skipped, and only the new ones reach the rollups,
- * so writing the same batch twice changes nothing.
+ * The hourly rollup (Tehran hours) of the traffic records a source yields,
+ * merged into traffic_hourly. The batch insert rolls up the rows it has just
+ * inserted; a rebuild can roll up a range of traffic_record.
  */
-const INSERT_BATCH = `
-WITH inserted AS (
-  INSERT INTO traffic_record (${COLUMNS.map((c) => c.column).join(', ')})
-  SELECT ${COLUMNS.map((c) => (c.epochMs ? `to_timestamp(${c.column} / 1000.0)` : c.column)).join(', ')}
-  FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')}) AS batch(${COLUMNS.map((c) => c.column).join(', ')})
-  ON CONFLICT DO NOTHING
-  RETURNING *
-), rolled AS (
+export function rollupSql(source: string): string {
+  return `
   INSERT INTO traffic_hourly AS h (hour, ${GROUP_KEYS.join(', ')}, exchanges,
     total_ms_sum, total_ms_min, total_ms_max, broker_ms_sum, transport_ms_sum, adapter_ms_sum, registry_ms_sum,
     request_bytes_sum, request_bytes_min, request_bytes_max, response_bytes_sum, response_bytes_min, response_bytes_max, latency_counts)
   SELECT date_trunc('hour', received_at, 'Asia/Tehran'), ${GROUP_KEYS.map((k) => `coalesce(${k}, '')`).join(', ')}, count(*),
     sum(total_ms), min(total_ms), max(total_ms), sum(broker_ms), coalesce(sum(transport_ms), 0), coalesce(sum(adapter_ms), 0), coalesce(sum(registry_ms), 0),
     sum(request_bytes), min(request_bytes), max(request_bytes), sum(response_bytes), min(response_bytes), max(response_bytes), ${histogramSql()}
-  FROM inserted
+  FROM ${source}
   GROUP BY ${Array.from({ length: GROUP_KEYS.length + 1 }, (_, i) => i + 1).join(', ')}
   ON CONFLICT (hour, ${GROUP_KEYS.join(', ')}) DO UPDATE SET
     exchanges = h.exchanges + excluded.exchanges,
@@ -86,7 +80,23 @@ WITH inserted AS (
     response_bytes_sum = h.response_bytes_sum + excluded.response_bytes_sum,
     response_bytes_min = least(h.response_bytes_min, excluded.response_bytes_min),
     response_bytes_max = greatest(h.response_bytes_max, excluded.response_bytes_max),
-    latency_counts = nix_add_counts(h.latency_counts, excluded.latency_counts)
+    latency_counts = nix_add_counts(h.latency_counts, excluded.latency_counts)`;
+}
+
+/**
+ * Writes a batch and rolls it up in one statement. Records already in the
+ * ledger (a replay) are skipped, and only the new ones reach the rollups,
+ * so writing the same batch twice changes nothing.
+ */
+const INSERT_BATCH = `
+WITH inserted AS (
+  INSERT INTO traffic_record (${COLUMNS.map((c) => c.column).join(', ')})
+  SELECT ${COLUMNS.map((c) => (c.epochMs ? `to_timestamp(${c.column} / 1000.0)` : c.column)).join(', ')}
+  FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')}) AS batch(${COLUMNS.map((c) => c.column).join(', ')})
+  ON CONFLICT DO NOTHING
+  RETURNING *
+), rolled AS (
+  ${rollupSql('inserted')}
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM inserted)::int AS inserted`;
