@@ -26,7 +26,7 @@ describeWithKafka('an adapter that stops and comes back', () => {
   beforeAll(async () => {
     env = { NIX_SCHEMAS_DIR: schemas(), DATABASE_URL: await freshDatabase() };
     adapter = await startTestApp({ ...env, ...kafkaEnv(prefix, `${prefix}-adapter`) }, { roles: ['adapters'], registries: ['address'] });
-    broker = await startTestApp({ ...env, ...kafkaEnv(prefix, `${prefix}-broker`) }, { roles: ['broker'] });
+    broker = await startTestApp({ ...env, ...kafkaEnv(prefix, `${prefix}-broker`) }, { roles: ['broker', 'recorder'] });
     await eventually(() => broker.inquire('address', 'postal-code', ADDRESS).then((r) => r.status), (s) => s === 200, 60_000);
   });
   afterAll(async () => {
@@ -34,18 +34,40 @@ describeWithKafka('an adapter that stops and comes back', () => {
     await adapter?.close();
   });
 
-  it('answers 503 or 504 within the deadline while no adapter runs, and recovers when one starts, without restarting the broker', async () => {
+  it('answers 503 or 504 within the deadline when its adapter is killed mid-load, recovers when one starts, and loses no traffic record', async () => {
+    const repository = broker.app.get(TrafficRepository);
+    await broker.flushLedger();
+    const before = await settled(() => repository.count());
+    let sent = 0;
+    const ask = () => {
+      sent++;
+      return timed(() => broker.inquire('address', 'postal-code', ADDRESS));
+    };
+    // Load in flight while the adapter goes away.
+    const load = Promise.all(Array.from({ length: 60 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i * 10)).then(ask)));
+    await new Promise((resolve) => setTimeout(resolve, 200));
     await adapter.close();
+    const duringLoad = await load;
+    expect(duringLoad.some((a) => a.status === 200)).toBe(true);
+    for (const answer of duringLoad) {
+      expect([200, 503, 504]).toContain(answer.status);
+      expect(answer.ms).toBeLessThan(DEADLINE_MS + 500);
+    }
     const during = [];
-    for (let i = 0; i < 6; i++) during.push(await timed(() => broker.inquire('address', 'postal-code', ADDRESS)));
+    for (let i = 0; i < 6; i++) during.push(await ask());
     for (const answer of during) {
       expect([503, 504]).toContain(answer.status);
       expect(answer.ms).toBeLessThan(DEADLINE_MS + 500);
       expect(answer.response.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
     adapter = await startTestApp({ ...env, ...kafkaEnv(prefix, `${prefix}-adapter`) }, { roles: ['adapters'], registries: ['address'] });
-    const recovered = await eventually(() => broker.inquire('address', 'postal-code', ADDRESS).then((r) => r.status), (s) => s === 200, 60_000);
+    const recovered = await eventually(() => ask().then((r) => r.status), (s) => s === 200, 60_000);
     expect(recovered).toBe(200);
+    await broker.flushLedger();
+    await eventually(() => repository.count(), (n) => n >= before + sent, 60_000);
+    expect(await settled(() => repository.count())).toBe(before + sent);
+    const [byOutcome] = await repository.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM traffic_record WHERE outcome IN ('ok', 'timeout', 'unavailable')`);
+    expect(byOutcome.n).toBe(await repository.count());
     // The inquiries that waited in the topic were past their deadline: the new adapter dropped them, and said so.
     const metrics = await adapter.call('GET', '/metrics');
     expect(metrics.text).toMatch(/nix_adapter_expired_inquiries_total\{[^}]*registry="address"[^}]*\} [1-9]/);

@@ -1,16 +1,30 @@
 import type { TrafficRecord } from '@nix/domain';
 import { TrafficRepository } from '@nix/ledger';
+import { LedgerRetention } from '@nix/apps/broker/src/ledger/ledger-retention';
+import { schemasWithTimeouts } from './fixtures';
+import { startFakeRegistries } from './sample-registry';
 import { DEMO_HEADERS, startTestApp, type TestApp } from './test-app';
 
 /** The ledger's guarantees, run against the embedded store and against PostgreSQL. */
 export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => Promise<Record<string, string>>): void {
   describeFn(name, () => {
     let nix: TestApp;
+    let registries: Awaited<ReturnType<typeof startFakeRegistries>>;
 
     beforeAll(async () => {
-      nix = await startTestApp(await env());
+      // The address registry is reached over HTTP, with a short deadline, so that a stall gives a timeout.
+      registries = await startFakeRegistries();
+      nix = await startTestApp({
+        ...(await env()),
+        NIX_REGISTRY_ADDRESS_BACKEND: 'http',
+        NIX_REGISTRY_ADDRESS_URL: registries.env.NIX_REGISTRY_ADDRESS_URL,
+        NIX_SCHEMAS_DIR: schemasWithTimeouts({ 'address/postal-code': 300 }),
+      });
     });
-    afterAll(() => nix.close());
+    afterAll(async () => {
+      await nix.close();
+      await registries.close();
+    });
 
     it('holds exactly one record per exchange, whatever its outcome, with timestamps in order', async () => {
       const repository = nix.app.get(TrafficRepository);
@@ -22,8 +36,12 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
         await nix.inquire('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' }, { 'x-purpose': 'demo' }),
         await nix.inquire('legal-entity', 'company', { nationalId: '10100841346' }),
         await nix.call('POST', '/v1/inquiries/goods/goods', { headers: { ...DEMO_HEADERS, 'content-type': 'text/plain' }, raw: 'x' }),
+        await nix.inquire('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' }, { ...DEMO_HEADERS, 'x-purpose': 'marketing' }),
       ];
-      expect(sent.map((r) => r.status)).toEqual([200, 400, 401, 404, 415]);
+      registries.server.fault = { kind: 'stall', ms: 1000 };
+      sent.push(await nix.inquire('address', 'postal-code', { postalCode: '1193653471' }));
+      registries.server.fault = { kind: 'none' };
+      expect(sent.map((r) => r.status)).toEqual([200, 400, 401, 404, 415, 403, 504]);
       await nix.flushLedger();
       expect(await repository.count()).toBe(before + sent.length);
       const rows = await repository.sql.query<Record<string, any>>(
@@ -32,17 +50,42 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
         [sent.map((r) => r.headers['x-exchange-id'])],
       );
       const byId = new Map(rows.map((r) => [r.id, r]));
-      expect(sent.map((r) => byId.get(r.headers['x-exchange-id'])?.outcome)).toEqual(['ok', 'invalid', 'unauthenticated', 'not-found', 'invalid']);
+      expect(sent.map((r) => byId.get(r.headers['x-exchange-id'])?.outcome)).toEqual(['ok', 'invalid', 'unauthenticated', 'not-found', 'invalid', 'denied', 'timeout']);
       const ok = byId.get(sent[0].headers['x-exchange-id'])!;
       const times = ['received_at', 'dispatched_at', 'adapter_received_at', 'adapter_replied_at', 'responded_at'].map((k) => new Date(ok[k]).getTime());
       expect([...times].sort((a, b) => a - b)).toEqual(times);
       expect(times[4] - times[0]).toBeLessThan(5000);
+      const timeout = byId.get(sent[6].headers['x-exchange-id'])!;
+      expect(timeout.dispatched_at).not.toBeNull();
+      expect(timeout.adapter_received_at).toBeNull();
+      expect(new Date(timeout.responded_at).getTime() - new Date(timeout.received_at).getTime()).toBeGreaterThanOrEqual(290);
+    });
+
+    it('keeps raw records for the configured months by dropping whole partitions, and keeps the rollups', async () => {
+      const repository = nix.app.get(TrafficRepository);
+      const old = Date.UTC(2020, 0, 15, 10);
+      const record: TrafficRecord = {
+        exchangeId: '01700000-0000-7000-8000-000000000001', receivedAt: old, dispatchedAt: null, adapterReceivedAt: null, adapterRepliedAt: null,
+        respondedAt: old + 2, consumer: 'demo-agency', registry: 'identity', custodian: 'civil-registration', service: 'person', serviceVersion: '1.0.0',
+        purpose: 'demo', agreement: null, trackingDigest: null, outcome: 'denied', httpStatus: 403, problemType: 'no-agreement', requestBytes: 10,
+        responseBytes: 100, brokerMs: 2, transportMs: null, adapterMs: null, registryMs: null, brokerInstance: 'old', adapterInstance: null,
+      };
+      expect(await repository.insertBatch([record])).toBe(1);
+      expect(await repository.partitions()).toContain('traffic_record_y2020m01');
+      const dropped = await nix.app.get(LedgerRetention).apply();
+      expect(dropped).toEqual(['traffic_record_y2020m01']);
+      const partitions = await repository.partitions();
+      expect(partitions).not.toContain('traffic_record_y2020m01');
+      const month = new Date();
+      expect(partitions).toContain(`traffic_record_y${month.getUTCFullYear()}m${String(month.getUTCMonth() + 1).padStart(2, '0')}`);
+      const [kept] = await repository.sql.query<{ n: number }>(`SELECT sum(exchanges)::int AS n FROM traffic_hourly WHERE broker_instance = 'old'`);
+      expect(kept.n).toBe(1);
     });
 
     it('rolls every record up by the hour, and a replay adds nothing', async () => {
       const repository = nix.app.get(TrafficRepository);
       await nix.flushLedger();
-      const total = async () => (await repository.sql.query<{ n: number }>('SELECT coalesce(sum(exchanges), 0)::int AS n FROM traffic_hourly'))[0].n;
+      const total = async () => (await repository.sql.query<{ n: number }>("SELECT coalesce(sum(exchanges), 0)::int AS n FROM traffic_hourly WHERE broker_instance <> 'old'"))[0].n;
       expect(await total()).toBe(await repository.count());
       const before = await repository.count();
       // Read the records back exactly as they were written, then write them again.
