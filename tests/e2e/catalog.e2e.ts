@@ -48,6 +48,8 @@ describe('the service catalogue and API documentation', () => {
     expect(person.requestBody.content['application/json'].schema.properties.nationalId.format).toBe('ir-national-id');
     expect(Object.keys(person.requestBody.content['application/json'].examples)).toHaveLength(2);
     expect(Object.keys(document.json.paths).filter((p) => p.startsWith('/v1/inquiries/'))).toHaveLength(6);
+    expect(Object.keys(document.json.paths)).toEqual(expect.arrayContaining(['/v1/reports/usage', '/v1/reports/service-levels', '/v1/reports/compliance']));
+    expect(document.json.paths['/v1/reports/usage'].get.parameters.map((p: { name: string }) => p.name)).toContain('groupBy');
     const page = await nix.call('GET', '/docs');
     expect(page.status).toBe(200);
     expect(page.text).toContain('swagger');

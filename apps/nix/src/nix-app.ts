@@ -109,7 +109,7 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
       recorder,
       server,
     }),
-    new FastifyAdapter({ bodyLimit: config.http.bodyLimit, trustProxy: config.http.trustProxy }),
+    new FastifyAdapter({ bodyLimit: config.http.bodyLimit, trustProxy: config.http.trustProxy, routerOptions: { ignoreTrailingSlash: true } }),
     { bufferLogs: true, abortOnError: false },
   );
   app.useLogger(new PinoNestLogger(logger));

@@ -45,6 +45,7 @@ export function openApiDocument(entries: CatalogEntry[], version: string): Recor
     paths: {
       ...paths,
       '/v1/services': { get: { summary: 'The service catalogue', security: [], responses: { 200: { description: 'Every catalogued service.' } } } },
+      ...REPORT_PATHS,
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: "The agency's API key." } },
@@ -74,6 +75,46 @@ export function openApiDocument(entries: CatalogEntry[], version: string): Recor
     },
   };
 }
+
+const query = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
+const PERIOD = [
+  query('period', 'day | month | jalali-month | jalali-quarter, optionally with a value: day:2026-11-23, month:2026-11, jalali-month:1405-09, jalali-quarter:1405-Q3. Today when absent.'),
+  query('from', 'Start (ISO 8601), with to instead of period; rounded down to a whole Tehran hour.'),
+  query('to', 'End, exclusive (ISO 8601); at most 400 days after from.'),
+  ...['consumer', 'provider', 'registry', 'service', 'outcome'].map((f) => query(f, `Only this ${f}.`)),
+  query('format', 'json (default) or csv (UTF-8 with a BOM); Accept: text/csv works too.', { enum: ['json', 'csv'] }),
+  query('lang', 'Language of labels.', { enum: ['fa', 'en'] }),
+];
+const report = (summary: string, description: string, extra: Record<string, unknown>[] = []) => ({
+  get: {
+    tags: ['reports'],
+    summary,
+    description: `${description} The working group sees all traffic, a provider its own services, a consumer its own usage; another agency's data is a 403.`,
+    security: [{ apiKey: [] }],
+    parameters: [...PERIOD, ...extra],
+    responses: { 200: { description: 'The report (JSON, or CSV).' }, 400: { $ref: '#/components/responses/Problem' }, 401: { $ref: '#/components/responses/Problem' }, 403: { $ref: '#/components/responses/Problem' } },
+  },
+});
+
+/** The reports of the interoperability working group (R4, R11, R12), read from the hourly rollups. */
+const REPORT_PATHS: Record<string, unknown> = {
+  '/v1/reports/usage': report('Usage', 'Counts and measures grouped by any of consumer, provider, registry, service, outcome and period: {"rows": [{…grouped keys, "count", "succeeded", "failed", durations, sizes}], "totals", "period"}.', [
+    query('groupBy', 'Any subset of consumer, provider, registry, service, outcome, period, in any order.'),
+    query('interval', 'Period buckets when grouping by period.', { enum: ['hour', 'day', 'month', 'jalali-month', 'jalali-quarter'] }),
+    query('limit', 'At most this many rows (up to 50,000).', { type: 'integer' }),
+  ]),
+  '/v1/reports/service-levels': report('Provider service levels', 'Availability, error rate and latency p50/p95/p99 per service.'),
+  '/v1/reports/compliance': report('Compliance', 'Agencies with agreements but no traffic, denied and over-quota attempts by agency and reason, services with rising error rates, agreements near expiry.', [
+    query('expiresWithinDays', 'What counts as near expiry (default 30).', { type: 'integer' }),
+  ]),
+  '/v1/reports/agencies': report('Agencies', 'The caller and the agencies its reports meet.'),
+  '/v1/reports/agencies/{agencyId}': report("One agency's report", 'Its usage, service levels and compliance findings for the period.', [
+    { name: 'agencyId', in: 'path', required: true, schema: { type: 'string' } },
+  ]),
+  '/v1/reports/agencies/{agencyId}/printable': report('Printable agency report', 'HTML with print CSS, or format=pdf through headless Chromium.', [
+    { name: 'agencyId', in: 'path', required: true, schema: { type: 'string' } },
+  ]),
+};
 
 function stripMeta(schema: Record<string, unknown>): Record<string, unknown> {
   const { $schema: _schema, $id: _id, ...rest } = schema;
