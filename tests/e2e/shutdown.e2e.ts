@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -8,17 +7,10 @@ import { embeddedStoreDir, PgliteSqlClient } from '@nix/ledger';
 import { REPO_ROOT } from '../support/fixtures';
 import { startFakeRegistries } from '../support/sample-registry';
 import { DEMO_HEADERS } from '../support/test-app';
+import { freePort } from '../support/ports';
 
 jest.setTimeout(90_000);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('graceful shutdown of the process', () => {
   let registries: Awaited<ReturnType<typeof startFakeRegistries>>;
