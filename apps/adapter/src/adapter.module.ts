@@ -4,7 +4,7 @@ import { ConfigurationError, type NixConfig } from '@nix/config';
 import { AdapterHost, buildAdapter, KNOWN_REGISTRIES, type BuiltAdapter } from '@nix/registries';
 import type { Clock } from '@nix/domain';
 import type { NixMetrics } from '@nix/observability';
-import { BREAKER_STATE_VALUE, CircuitBreakers } from '@nix/resilience';
+import { breakerMetrics, CircuitBreakers } from '@nix/resilience';
 import { adapterControllerFor } from './adapter-controller';
 
 export interface AdapterOptions {
@@ -43,18 +43,7 @@ export class AdapterModule implements OnApplicationShutdown {
       return adapterControllerFor(name, registry.address);
     });
     // A breaker per registry backend: a failing registry is answered at once with provider-error.
-    const breakers = new CircuitBreakers(
-      {
-        volumeThreshold: options.config.breaker.volumeThreshold,
-        errorThresholdPercentage: options.config.breaker.errorThresholdPercentage,
-        resetTimeoutMs: options.config.breaker.resetTimeoutMs,
-        rollingCountTimeoutMs: options.config.breaker.rollingCountTimeoutMs,
-      },
-      {
-        state: (registry, state) => options.metrics.breakerState.set({ scope: 'adapter', registry }, BREAKER_STATE_VALUE[state]),
-        rejected: (registry) => options.metrics.breakerRejections.inc({ scope: 'adapter', registry }),
-      },
-    );
+    const breakers = new CircuitBreakers(options.config.breaker, breakerMetrics(options.metrics, 'adapter'));
     const host = new AdapterHost(
       built.map((b) => ({ adapter: b.adapter, guard: (operation) => breakers.guard(b.adapter.registry, operation) })),
       options.config.instanceId,

@@ -3,7 +3,7 @@ import type { ClientProxy, CustomTransportStrategy } from '@nestjs/microservices
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { ConfigurationError, type NixConfig } from '@nix/config';
-import { KafkaTrafficStore, spoolDir, TrafficSpool, TrafficWriter, type TrafficSink } from '@nix/ledger';
+import { KafkaTrafficStore, type TrafficSink } from '@nix/ledger';
 import {
   createKafka,
   InProcessBus,
@@ -18,6 +18,7 @@ import {
 import { NixMetrics, PinoNestLogger } from '@nix/observability';
 import { SystemClock } from '@nix/apps/broker/src/core/system-clock';
 import { configureHttp } from '@nix/apps/broker/src/http/http-setup';
+import { startTrafficWriter } from '@nix/apps/broker/src/ledger/ledger.module';
 import { loadStartup } from '@nix/apps/broker/src/startup';
 import { NixModule, type NixModuleOptions } from './nix.module';
 
@@ -80,12 +81,8 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
     if (roles.has('broker')) {
       const addresses = catalog.registries.map((r) => r.address);
       client = new KafkaInquiryClient(settings, logger, addresses, { lateReply: (registry) => metrics.lateReplies.inc({ registry }) });
-      sink ??= new TrafficWriter(
-        new KafkaTrafficStore(kafka, trafficTopicConfig(settings)),
-        { batchSize: config.ledger.batchSize, flushIntervalMs: Math.min(config.ledger.flushIntervalMs, 50), bufferLimit: config.ledger.bufferLimit },
-        new TrafficSpool(spoolDir(config.paths.data)),
-        metrics,
-      ).start();
+      // Kafka takes small batches cheaply: hand records over sooner than the database would want them.
+      sink ??= startTrafficWriter(new KafkaTrafficStore(kafka, trafficTopicConfig(settings)), config, metrics, Math.min(config.ledger.flushIntervalMs, 50));
     }
     if (roles.has('adapters')) {
       server = new KafkaInquiryServer(

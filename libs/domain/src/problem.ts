@@ -26,7 +26,6 @@ export const PROBLEM_TYPES = {
   'deadline-exceeded': { status: 504, outcome: 'timeout', title: 'The registry did not answer in time' },
   'not-found': { status: 404, outcome: 'invalid', title: 'No such resource' },
   'method-not-allowed': { status: 405, outcome: 'invalid', title: 'The method is not allowed here' },
-  'shutting-down': { status: 503, outcome: 'unavailable', title: 'The broker is shutting down' },
   'invalid-period': { status: 400, outcome: 'invalid', title: 'The report period is not valid' },
   'report-out-of-scope': { status: 403, outcome: 'denied', title: 'The report asks for traffic the agency may not see' },
   'ledger-unavailable': { status: 503, outcome: 'unavailable', title: 'The traffic ledger cannot be read now' },

@@ -1,4 +1,5 @@
 import CircuitBreaker from 'opossum';
+import type { NixMetrics } from '@nix/observability';
 
 export interface BreakerSettings {
   /** Calls in the rolling window before the breaker may open at all. */
@@ -16,6 +17,14 @@ export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'h
 export interface BreakerObserver {
   state(name: string, state: BreakerState): void;
   rejected(name: string): void;
+}
+
+/** The metrics of one scope's breakers (broker: per registry; adapter: per backend). */
+export function breakerMetrics(metrics: NixMetrics, scope: 'broker' | 'adapter'): BreakerObserver {
+  return {
+    state: (registry, state) => metrics.breakerState.set({ scope, registry }, BREAKER_STATE_VALUE[state]),
+    rejected: (registry) => metrics.breakerRejections.inc({ scope, registry }),
+  };
 }
 
 /** The breaker is open: the call was refused at once, without touching what it guards. */

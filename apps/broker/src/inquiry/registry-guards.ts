@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { NixConfig } from '@nix/config';
 import type { NixMetrics } from '@nix/observability';
-import { BREAKER_STATE_VALUE, CircuitBreakers, type BreakerState } from '@nix/resilience';
+import { breakerMetrics, CircuitBreakers, type BreakerState } from '@nix/resilience';
 import { METRICS, NIX_CONFIG } from '../core/tokens';
 
 /**
@@ -15,18 +15,7 @@ export class RegistryGuards implements OnApplicationShutdown {
   private readonly breakers: CircuitBreakers;
 
   constructor(@Inject(NIX_CONFIG) config: NixConfig, @Inject(METRICS) metrics: NixMetrics) {
-    this.breakers = new CircuitBreakers(
-      {
-        volumeThreshold: config.breaker.volumeThreshold,
-        errorThresholdPercentage: config.breaker.errorThresholdPercentage,
-        resetTimeoutMs: config.breaker.resetTimeoutMs,
-        rollingCountTimeoutMs: config.breaker.rollingCountTimeoutMs,
-      },
-      {
-        state: (registry, state) => metrics.breakerState.set({ scope: 'broker', registry }, BREAKER_STATE_VALUE[state]),
-        rejected: (registry) => metrics.breakerRejections.inc({ scope: 'broker', registry }),
-      },
-    );
+    this.breakers = new CircuitBreakers(config.breaker, breakerMetrics(metrics, 'broker'));
   }
 
   guard<T>(registry: string, operation: () => Promise<T>): Promise<T> {

@@ -8,6 +8,7 @@ import {
   TrafficSpool,
   TrafficWriter,
   type SqlClient,
+  type TrafficBatchStore,
   type TrafficSink,
 } from '@nix/ledger';
 import type { NixMetrics } from '@nix/observability';
@@ -15,6 +16,12 @@ import { METRICS, NIX_CONFIG } from '../core/tokens';
 import { LedgerRetention } from './ledger-retention';
 
 export const LEDGER_SQL = Symbol('LEDGER_SQL');
+
+/** The writer that feeds a store (the ledger's database, or Kafka) as the configuration says, spooling to NIX_DATA_DIR. */
+export function startTrafficWriter(store: TrafficBatchStore, config: NixConfig, metrics: NixMetrics, flushIntervalMs = config.ledger.flushIntervalMs): TrafficWriter {
+  const { batchSize, bufferLimit } = config.ledger;
+  return new TrafficWriter(store, { batchSize, flushIntervalMs, bufferLimit }, new TrafficSpool(spoolDir(config.paths.data)), metrics).start();
+}
 
 export interface LedgerOptions {
   /**
@@ -48,13 +55,7 @@ export class LedgerModule implements OnApplicationShutdown {
           provide: TRAFFIC_SINK,
           inject: [TrafficRepository, NIX_CONFIG, METRICS],
           useFactory: (repository: TrafficRepository, config: NixConfig, metrics: NixMetrics) =>
-            options.sink !== undefined ? options.sink :
-            new TrafficWriter(
-              repository,
-              { batchSize: config.ledger.batchSize, flushIntervalMs: config.ledger.flushIntervalMs, bufferLimit: config.ledger.bufferLimit },
-              new TrafficSpool(spoolDir(config.paths.data)),
-              metrics,
-            ).start(),
+            options.sink !== undefined ? options.sink : startTrafficWriter(repository, config, metrics),
         },
         LedgerRetention,
       ],

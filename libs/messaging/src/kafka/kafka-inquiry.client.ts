@@ -7,7 +7,7 @@ import type { TransportStatus } from '../inquiry-dispatcher';
 import { TransportUnavailableError } from '../transport-errors';
 import { BatchingProducer } from './batching-producer';
 import { inquiryToKafka, replyExchangeId, replyFromKafka } from './kafka-envelope';
-import { createKafka, replyTopicOf, topicOf, type KafkaSettings } from './kafka-settings';
+import { createKafka, inquiryConsumerConfig, joinedGroup, replyTopicOf, topicOf, type KafkaSettings } from './kafka-settings';
 import { ensureTopics, inquiryTopicConfig, replyTopicConfig } from './kafka-topics';
 
 export interface KafkaClientObserver {
@@ -54,14 +54,7 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus {
     this.kafka = createKafka(settings, logger, 'broker');
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, retry: { retries: 2, initialRetryTime: 50, maxRetryTime: 300 } });
     this.sender = new BatchingProducer(this.producer, { acks: 1, maxBatch: 500, concurrency: 1 });
-    this.consumer = this.kafka.consumer({
-      groupId: this.replyTopic,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1000,
-      // kafkajs answers a message that arrives mid-poll sooner with short polls: measured p50 4 ms at 20 ms, 6 ms at 100 ms.
-      maxWaitTimeInMs: 20,
-      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3000, restartOnFailure: async () => true },
-    });
+    this.consumer = this.kafka.consumer(inquiryConsumerConfig(this.replyTopic));
     this.admin = this.kafka.admin();
   }
 
@@ -156,12 +149,7 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus {
     await this.producer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.replyTopic, fromBeginning: false });
-    const joined = new Promise<void>((resolve) => {
-      const off = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-        off();
-        resolve();
-      });
-    });
+    const joined = joinedGroup(this.consumer);
     await this.consumer.run({ autoCommitInterval: 1000, eachBatch: (payload) => this.onReplies(payload) });
     await joined;
     this.connected = true;
