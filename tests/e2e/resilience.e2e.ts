@@ -50,9 +50,9 @@ describe('circuit breakers, health and metrics', () => {
       expect(response.headers['retry-after']).toBe('3');
       expect(response.json.type).toBe('/problems/registry-unavailable');
     }
-    const metrics = await nix.call('GET', '/metrics');
-    expect(metrics.text).toMatch(/nix_breaker_state\{scope="broker",registry="address"[^}]*\} 2/);
-    expect(metrics.text).toMatch(/nix_breaker_rejections_total\{scope="broker",registry="address"[^}]*\} 5/);
+    const metrics = await nix.metrics();
+    expect(metrics).toMatch(/nix_breaker_state\{scope="broker",registry="address"[^}]*\} 2/);
+    expect(metrics).toMatch(/nix_breaker_rejections_total\{scope="broker",registry="address"[^}]*\} 5/);
     const ready = await nix.call('GET', '/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.json.details.breakers.notClosed).toContain('broker:address');
@@ -72,12 +72,12 @@ describe('circuit breakers, health and metrics', () => {
     const probe = await nix.inquire('address', 'postal-code', ADDRESS);
     expect(probe.status).toBe(200);
     expect((await nix.inquire('address', 'postal-code', ADDRESS)).status).toBe(200);
-    expect((await nix.call('GET', '/metrics')).text).toMatch(/nix_breaker_state\{scope="broker",registry="address"[^}]*\} 0/);
+    expect(await nix.metrics()).toMatch(/nix_breaker_state\{scope="broker",registry="address"[^}]*\} 0/);
   });
 
   it('exports every metric family after traffic, with bounded labels', async () => {
     await nix.inquire('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' });
-    const text = (await nix.call('GET', '/metrics')).text;
+    const text = await nix.metrics();
     for (const family of [
       'nix_inquiries_total',
       'nix_inquiry_duration_seconds_bucket',

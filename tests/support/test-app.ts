@@ -24,6 +24,10 @@ export interface TestApp extends NixApp {
   logLines: string[];
   call(method: string, path: string, options?: { headers?: Record<string, string>; body?: unknown; raw?: string }): Promise<TestResponse>;
   inquire(registry: string, service: string, body: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  /** The metrics listener's base URL (its own port, never the API's). */
+  metricsUrl: string;
+  /** GET /metrics from the metrics listener: the Prometheus text. */
+  metrics(): Promise<string>;
   /** Waits until every traffic record so far is in the ledger. */
   flushLedger(): Promise<void>;
   close(): Promise<void>;
@@ -37,7 +41,7 @@ export async function startTestApp(
   options: { sink?: TrafficSink; roles?: NixRole[]; registries?: string[] } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nix-data-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', NIX_LOG_LEVEL: 'info', NIX_DATA_DIR: dataDir, ...env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', NIX_METRICS_PORT: '0', NIX_LOG_LEVEL: 'info', NIX_DATA_DIR: dataDir, ...env });
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -50,6 +54,7 @@ export async function startTestApp(
   await nix.app.listen({ port: 0, host: '127.0.0.1' });
   const url = await nix.app.getUrl();
   const base = url.replace('[::1]', '127.0.0.1');
+  const metricsUrl = await nix.metricsListener.listen();
   const call: TestApp['call'] = async (method, path, opts = {}) => {
     const hasBody = opts.body !== undefined || opts.raw !== undefined;
     const response = await request(base + path, {
@@ -69,6 +74,13 @@ export async function startTestApp(
   return {
     ...nix,
     url: base,
+    metricsUrl,
+    metrics: async () => {
+      const response = await request(`${metricsUrl}/metrics`);
+      const text = await response.body.text();
+      if (response.statusCode !== 200) throw new Error(`GET ${metricsUrl}/metrics answered ${response.statusCode}: ${text.slice(0, 200)}`);
+      return text;
+    },
     config,
     logLines,
     call,

@@ -17,8 +17,10 @@ import {
 } from '@nix/messaging';
 import { NixMetrics, PinoNestLogger } from '@nix/observability';
 import { SystemClock } from '@nix/apps/broker/src/core/system-clock';
+import { HttpEdge } from '@nix/apps/broker/src/http/http-edge';
 import { configureHttp } from '@nix/apps/broker/src/http/http-setup';
 import { startTrafficWriter } from '@nix/apps/broker/src/ledger/ledger.module';
+import { MetricsListener } from '@nix/apps/broker/src/metrics/metrics-listener';
 import { loadStartup } from '@nix/apps/broker/src/startup';
 import { NixModule, type NixModuleOptions } from './nix.module';
 
@@ -34,6 +36,8 @@ export interface NixApp {
   roles: ReadonlySet<NixRole>;
   /** The broker's transport client, when it runs the broker. */
   client?: ClientProxy;
+  /** Serves /metrics on its own port (NIX_METRICS_HOST, NIX_METRICS_PORT) once told to listen; closes with the app. */
+  metricsListener: MetricsListener;
 }
 
 export interface NixAppOptions {
@@ -98,6 +102,7 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
     if (roles.has('recorder')) recorder = { kafka, topic: trafficTopicConfig(settings), groupId: topicOf(settings, 'recorder') };
   }
 
+  const edge = new HttpEdge();
   const app = await NestFactory.create<NestFastifyApplication>(
     NixModule.forRoot({
       core: { config, catalog, logger, metrics },
@@ -106,11 +111,13 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
       recorder,
       server,
     }),
-    new FastifyAdapter({ bodyLimit: config.http.bodyLimit, trustProxy: config.http.trustProxy, routerOptions: { ignoreTrailingSlash: true } }),
-    { bufferLogs: true, abortOnError: false },
+    new FastifyAdapter(edge.serverOptions(config)),
+    // No Nest body parsers: they add a form parser, and a form is a 415 here. Fastify's own JSON parser stays.
+    { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
   app.useLogger(new PinoNestLogger(logger));
-  if (roles.has('broker')) configureHttp(app, NIX_VERSION);
+  if (roles.has('broker')) configureHttp(app, NIX_VERSION, edge);
+  edge.attach(app.getHttpAdapter().getInstance());
   if (server) {
     app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
     await app.startAllMicroservices();
@@ -119,5 +126,5 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
     await client.ready().catch((error: Error) => logger.warn({ err: error }, 'Kafka is not reachable yet; inquiries answer 503 until it is'));
   }
   await app.init();
-  return { app, metrics, roles, client };
+  return { app, metrics, roles, client, metricsListener: app.get(MetricsListener) };
 }

@@ -19,7 +19,7 @@ export async function runNix(name: string, roles?: NixRole[], registries?: strin
   const logger = createLogger({ level: config.log.level, instanceId: config.instanceId });
   for (const warning of config.warnings) logger.warn(warning);
   try {
-    const { app, roles: running } = await createNixApp(config, { logger, roles, registries });
+    const { app, roles: running, metricsListener } = await createNixApp(config, { logger, roles, registries });
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;
@@ -45,7 +45,9 @@ export async function runNix(name: string, roles?: NixRole[], registries?: strin
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
     process.on('SIGINT', () => void shutdown('SIGINT'));
     await app.listen({ port: config.http.port, host: config.http.host });
-    logger.info({ port: config.http.port, transport: config.transport, roles: [...running] }, `${name} is listening`);
+    // Metrics have their own listener, on loopback unless NIX_METRICS_HOST says otherwise: never the API port.
+    const metricsUrl = await metricsListener.listen();
+    logger.info({ port: config.http.port, metrics: `${metricsUrl}/metrics`, transport: config.transport, roles: [...running] }, `${name} is listening`);
   } catch (error) {
     return stop(error, logger);
   }

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       production: false,
       http: { host: '0.0.0.0', port: 3000, bodyLimit: 65536, trustProxy: false },
+      metrics: { host: '127.0.0.1', port: 9464 },
       transport: 'in-process',
       kafka: {
         brokers: [],
@@ -56,7 +57,7 @@ describe('loadConfig', () => {
   it('coerces numbers and booleans from their text', () => {
     const config = loadConfig({
       PORT: '8080',
-      NIX_TRUST_PROXY: 'true',
+      NIX_METRICS_PORT: '9100',
       NIX_LOG_EXCHANGES: 'false',
       NIX_KAFKA_PARTITIONS: '12',
       NIX_RETENTION_MONTHS: '60',
@@ -65,7 +66,7 @@ describe('loadConfig', () => {
       NIX_BREAKER_ERROR_PERCENT: '25',
     });
     expect(config.http.port).toBe(8080);
-    expect(config.http.trustProxy).toBe(true);
+    expect(config.metrics.port).toBe(9100);
     expect(config.log.exchanges).toBe(false);
     expect(config.kafka.partitions).toBe(12);
     expect(config.ledger.retentionMonths).toBe(60);
@@ -97,7 +98,7 @@ describe('loadConfig', () => {
     ['PORT', 'abc', 'PORT must be integer'],
     ['PORT', '30.5', 'PORT must be integer'],
     ['PORT', '70000', 'PORT must be <= 65535'],
-    ['NIX_TRUST_PROXY', 'yes', 'NIX_TRUST_PROXY must be boolean'],
+    ['NIX_METRICS_PORT', '70000', 'NIX_METRICS_PORT must be <= 65535'],
     ['NIX_LOG_EXCHANGES', 'on', 'NIX_LOG_EXCHANGES must be boolean'],
     ['NIX_TRANSPORT', 'rabbitmq', 'NIX_TRANSPORT must be equal to one of the allowed values'],
     ['NIX_LOG_LEVEL', 'loud', 'NIX_LOG_LEVEL must be equal to one of the allowed values'],
@@ -123,6 +124,54 @@ describe('loadConfig', () => {
     const error = configError({ PORT: 'abc', NIX_LOG_LEVEL: 'loud' });
     expect(error.message).toContain('PORT must be integer');
     expect(error.message).toContain('NIX_LOG_LEVEL must be equal to one of the allowed values');
+  });
+
+  describe('listeners', () => {
+    it("falls back to the role's own ports when PORT and NIX_METRICS_PORT are unset", () => {
+      const config = loadConfig({}, { port: 3100, metricsPort: 9465 });
+      expect(config.http.port).toBe(3100);
+      expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9465 });
+      expect(loadConfig({ PORT: '3200', NIX_METRICS_PORT: '9500' }, { port: 3100, metricsPort: 9465 }).metrics.port).toBe(9500);
+    });
+
+    it('serves metrics where NIX_METRICS_HOST and NIX_METRICS_PORT say, 0 picking a free port', () => {
+      expect(loadConfig({ NIX_METRICS_HOST: '0.0.0.0', NIX_METRICS_PORT: '0', PORT: '0' }).metrics).toEqual({ host: '0.0.0.0', port: 0 });
+    });
+
+    it('refuses metrics on the API port', () => {
+      const error = configError({ PORT: '9000', NIX_METRICS_PORT: '9000' });
+      expect(error.location).toBe('NIX_METRICS_PORT');
+    });
+  });
+
+  describe('NIX_TRUST_PROXY', () => {
+    it('trusts no hop when unset or false', () => {
+      expect(loadConfig({}).http.trustProxy).toBe(false);
+      expect(loadConfig({ NIX_TRUST_PROXY: 'false' }).http.trustProxy).toBe(false);
+    });
+
+    it("takes the proxies' addresses and CIDRs", () => {
+      const config = loadConfig({ NIX_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,fd00::/8,::1,loopback' });
+      expect(config.http.trustProxy).toEqual(['10.0.0.1', '192.168.0.0/16', 'fd00::/8', '::1', 'loopback']);
+      expect(config.warnings).toEqual([]);
+    });
+
+    it.each([['yes'], ['10.0.0.0/33'], ['10.0.0.300'], ['10.0.0.0/8/1'], ['10.0.0.1,'], ['proxy.example']])('refuses %s, naming the variable', (value) => {
+      const error = configError({ NIX_TRUST_PROXY: value });
+      expect(error.location).toBe('NIX_TRUST_PROXY');
+    });
+
+    it('allows true in development, with a warning', () => {
+      const config = loadConfig({ NIX_TRUST_PROXY: 'true' });
+      expect(config.http.trustProxy).toBe(true);
+      expect(config.warnings).toEqual([expect.stringContaining('NIX_TRUST_PROXY=true trusts every X-Forwarded-For hop')]);
+    });
+
+    it('refuses true in production', () => {
+      const error = configError({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_TRUST_PROXY: 'true' });
+      expect(error.location).toBe('NIX_TRUST_PROXY');
+      expect(error.message).toContain('refused in production');
+    });
   });
 
   describe('Kafka', () => {

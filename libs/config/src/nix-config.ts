@@ -1,8 +1,22 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import Ajv from 'ajv';
 import { ConfigurationError } from './configuration-error';
+
+/**
+ * Whose X-Forwarded-For hops to believe: none (false), the listed proxies'
+ * addresses or CIDRs, or every hop (true, development only). Fastify hands
+ * the list to proxy-addr.
+ */
+export type TrustedProxies = false | true | string[];
+
+/** The listeners a role uses when PORT and NIX_METRICS_PORT are unset: each role has its own, so roles can share a machine. */
+export interface RoleDefaults {
+  port: number;
+  metricsPort: number;
+}
 
 export type TransportKind = 'in-process' | 'kafka';
 export type RegistryBackendConfig = { kind: 'sample' } | { kind: 'http'; baseUrl: string; authorization?: string };
@@ -10,7 +24,9 @@ export type RegistryBackendConfig = { kind: 'sample' } | { kind: 'http'; baseUrl
 export interface NixConfig {
   production: boolean;
   instanceId: string;
-  http: { host: string; port: number; bodyLimit: number; trustProxy: boolean };
+  http: { host: string; port: number; bodyLimit: number; trustProxy: TrustedProxies };
+  /** The Prometheus listener: its own port, never the API's, on loopback unless told otherwise. */
+  metrics: { host: string; port: number };
   transport: TransportKind;
   kafka: {
     brokers: string[];
@@ -52,8 +68,11 @@ export const ENV_SCHEMA = {
   properties: {
     NODE_ENV: { type: 'string', default: 'development' },
     HOST: { type: 'string', default: '0.0.0.0' },
-    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
-    NIX_TRUST_PROXY: { type: 'boolean', default: false },
+    // PORT and NIX_METRICS_PORT default per role (RoleDefaults): 3000 and 9464 for the embedded default.
+    PORT: { type: 'integer', minimum: 0, maximum: 65535 },
+    NIX_METRICS_HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    NIX_METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535 },
+    NIX_TRUST_PROXY: { type: 'string', minLength: 1, default: 'false' },
     NIX_INSTANCE_ID: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
     NIX_TRANSPORT: { enum: ['in-process', 'kafka'], default: 'in-process' },
     KAFKA_BROKERS: { type: 'string', pattern: '^[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*$' },
@@ -94,7 +113,7 @@ const validateEnv = ajv.compile(ENV_SCHEMA);
  * Reads and checks the configuration once, at start. Anything wrong stops
  * the process with a message that names the variable and the reason.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): NixConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: RoleDefaults = { port: 3000, metricsPort: 9464 }): NixConfig {
   const known = Object.keys(ENV_SCHEMA.properties);
   const patterns = Object.keys(ENV_SCHEMA.patternProperties).map((p) => new RegExp(p));
   const values: Record<string, unknown> = {};
@@ -113,6 +132,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NixConfig {
   const fail = (key: string, reason: string): never => {
     throw new ConfigurationError('environment', key, reason);
   };
+
+  const trustProxy = trustedProxiesOf(String(v.NIX_TRUST_PROXY), production, fail);
+  if (trustProxy === true) {
+    warnings.push('NIX_TRUST_PROXY=true trusts every X-Forwarded-For hop, so any caller can pass a key\'s network binding; list the proxies\' addresses instead (refused in production)');
+  }
+  const port: number = v.PORT ?? defaults.port;
+  const metricsPort: number = v.NIX_METRICS_PORT ?? defaults.metricsPort;
+  if (port !== 0 && port === metricsPort) fail('NIX_METRICS_PORT', `is ${metricsPort}, the API port (PORT); metrics need a listener of their own`);
 
   if (v.NIX_TRANSPORT === 'kafka' && !v.KAFKA_BROKERS) fail('KAFKA_BROKERS', 'is required when NIX_TRANSPORT=kafka');
   const trackingKey: string = v.NIX_TRACKING_KEY ?? (production ? fail('NIX_TRACKING_KEY', 'is required in production') : DEMO_TRACKING_KEY);
@@ -138,7 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NixConfig {
   return {
     production,
     instanceId: v.NIX_INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    http: { host: v.HOST, port: v.PORT, bodyLimit: 64 * 1024, trustProxy: v.NIX_TRUST_PROXY },
+    http: { host: v.HOST, port, bodyLimit: 64 * 1024, trustProxy },
+    metrics: { host: v.NIX_METRICS_HOST, port: metricsPort },
     transport: v.NIX_TRANSPORT,
     kafka: {
       brokers: v.KAFKA_BROKERS ? String(v.KAFKA_BROKERS).split(',') : [],
@@ -170,4 +198,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NixConfig {
     shutdown: { drainMs: v.NIX_SHUTDOWN_DRAIN_MS },
     warnings,
   };
+}
+
+/** Named ranges proxy-addr knows, besides addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Reads NIX_TRUST_PROXY: false, true (refused in production), or proxies' addresses and CIDRs separated by commas. */
+function trustedProxiesOf(text: string, production: boolean, fail: (key: string, reason: string) => never): TrustedProxies {
+  const value = text.trim();
+  if (value === 'false') return false;
+  if (value === 'true') {
+    if (production) fail('NIX_TRUST_PROXY', 'is true, which trusts every X-Forwarded-For hop and is refused in production; list the proxies\' addresses or CIDRs');
+    return true;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (!isProxyRange(entry)) {
+      fail('NIX_TRUST_PROXY', `has "${entry}", which is not an IP address, a CIDR or one of ${[...PROXY_RANGE_NAMES].join(', ')}; give false, or the proxies' addresses separated by commas`);
+    }
+  }
+  return entries;
+}
+
+function isProxyRange(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
 }

@@ -20,6 +20,9 @@ export const PROBLEM_TYPES = {
   'record-not-found': { status: 404, outcome: 'not-found', title: 'The registry holds no such record' },
   'payload-too-large': { status: 413, outcome: 'invalid', title: 'The body is larger than the broker accepts' },
   'unsupported-media-type': { status: 415, outcome: 'invalid', title: 'The body must be application/json' },
+  'request-timeout': { status: 408, outcome: 'invalid', title: 'The request did not arrive in time' },
+  'uri-too-long': { status: 414, outcome: 'invalid', title: 'The URL is longer than the broker accepts' },
+  'headers-too-large': { status: 431, outcome: 'invalid', title: 'The request headers are larger than the broker accepts' },
   'quota-exceeded': { status: 429, outcome: 'over-quota', title: "The agreement's daily quota is used up" },
   'provider-error': { status: 503, outcome: 'provider-error', title: 'The registry failed to answer' },
   'registry-unavailable': { status: 503, outcome: 'unavailable', title: 'The registry cannot be reached now' },
@@ -30,6 +33,7 @@ export const PROBLEM_TYPES = {
   'report-out-of-scope': { status: 403, outcome: 'denied', title: 'The report asks for traffic the agency may not see' },
   'ledger-unavailable': { status: 503, outcome: 'unavailable', title: 'The traffic ledger cannot be read now' },
   'pdf-unavailable': { status: 503, outcome: 'unavailable', title: 'No browser is installed to print the report as PDF' },
+  'shutting-down': { status: 503, outcome: 'unavailable', title: 'This broker instance is shutting down' },
   'internal-error': { status: 500, outcome: 'broker-error', title: 'The broker failed unexpectedly' },
 } as const satisfies Record<string, { status: number; outcome: Outcome; title: string }>;
 

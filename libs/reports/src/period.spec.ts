@@ -93,6 +93,11 @@ describe('from/to ranges', () => {
     expect(describePeriod(range).roundedToHours).toBe(true);
   });
 
+  it('takes every offset in use, from -12:00 to +14:00', () => {
+    expect(parsePeriod({ from: '2026-11-23T00:00+14:00', to: '2026-11-24T00:00-12:00' }, NOW).kind).toBe('range');
+    expect(parsePeriod({ from: '2026-11-23T00:00:00.5+0545', to: '2026-11-24T00:00Z' }, NOW).kind).toBe('range');
+  });
+
   it('keeps a range already on Tehran hours, and reads dates as Tehran midnight', () => {
     const range = parsePeriod({ from: '2026-11-23T14:00+03:30', to: '2026-11-24' }, NOW);
     expect(span(range)).toEqual(['2026-11-23T10:30:00.000Z', '2026-11-23T20:30:00.000Z']);
@@ -107,6 +112,10 @@ describe('from/to ranges', () => {
     [{ from: '2026-02-30', to: '2026-03-02' }, 'query:from', 'ISO 8601'],
     [{ from: '2026-11-23' }, 'query:to', 'required'],
     [{ to: '2026-11-23' }, 'query:from', 'required'],
+    [{ from: '2026-11-23T00:00+99:99', to: '2026-11-24' }, 'query:from', 'impossible UTC offset'],
+    [{ from: '2026-11-23', to: '2026-11-24T00:00:00+14:01' }, 'query:to', 'impossible UTC offset'],
+    [{ from: '2026-11-23T00:00-1230', to: '2026-11-24' }, 'query:from', 'impossible UTC offset'],
+    [{ from: '2026-11-23T00:00+03:60', to: '2026-11-24' }, 'query:from', 'impossible UTC offset'],
     [{ period: 'day', from: '2026-11-23', to: '2026-11-24' }, 'query:period', 'cannot be combined'],
     [{ period: 'week' }, 'query:period', 'must be one of'],
     [{ period: 'day:2026-02-30' }, 'query:period', 'Gregorian date'],

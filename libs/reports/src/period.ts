@@ -178,10 +178,21 @@ export function calendarPeriodOf(kind: CalendarPeriodKind, value: string | undef
 }
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const OFFSET = /([+-])(\d{2}):?(\d{2})$/;
+
+/** UTC offsets in use run from -12:00 to +14:00; luxon would take +99:99 as +100:39. */
+function possibleOffset(text: string): boolean {
+  const match = text.includes('T') ? OFFSET.exec(text) : null;
+  if (!match) return true;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  if (Number(match[3]) > 59) return false;
+  return match[1] === '+' ? minutes <= 14 * 60 : minutes <= 12 * 60;
+}
 
 /** A date (Tehran midnight) or a date-time (Tehran time unless it names its offset). */
 function instantOf(parameter: string, text: string): DateTime {
   const parsed = INSTANT.test(text) ? DateTime.fromISO(text, { zone: ZONE }) : null;
+  if (parsed?.isValid && !possibleOffset(text)) throw invalid(parameter, 'has an impossible UTC offset; offsets run from -12:00 to +14:00');
   if (!parsed?.isValid) throw invalid(parameter, 'must be an ISO 8601 date (YYYY-MM-DD, Tehran midnight) or date-time (YYYY-MM-DDTHH:mm, with Z or an offset, else Tehran time)');
   if (!inYears(parsed.year, GREGORIAN_YEARS)) throw invalid(parameter, `must fall between the years ${GREGORIAN_YEARS.min} and ${GREGORIAN_YEARS.max}`);
   return parsed;

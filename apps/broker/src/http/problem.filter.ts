@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError } from '@nix/domain';
 import type { Logger } from 'pino';
 import { LOGGER } from '../core/tokens';
-import { problemOfHttpFailure, sendProblem } from './problem-response';
+import { answerProblem, problemOfHttpFailure } from './problem-response';
 
 /** Every failure of an HTTP handler leaves as application/problem+json, and marks the exchange's outcome. */
 @Catch()
@@ -14,13 +14,7 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const problem = this.problemOf(error, request);
-    const trace = request.exchange;
-    if (trace) {
-      trace.outcome = problem.outcome;
-      trace.problemType = problem.problemType;
-    }
-    sendProblem(reply, problem, trace?.exchangeId);
+    answerProblem(request, reply, this.problemOf(error, request));
   }
 
   private problemOf(error: unknown, request: FastifyRequest): ProblemError {

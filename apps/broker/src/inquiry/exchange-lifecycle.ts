@@ -16,6 +16,32 @@ declare module 'fastify' {
 
 export const INQUIRY_PREFIX = '/v1/inquiries/';
 
+/**
+ * The path a request names, as the router reads it: without the scheme and
+ * authority of an absolute-form request line, without the query, and with
+ * its percent-escapes decoded (a malformed one is left as it is).
+ */
+export function normalisedPath(url: string): string {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/)[0];
+  return path.replace(/(?:%[0-9a-f]{2})+/gi, (escapes) => {
+    try {
+      return decodeURIComponent(escapes);
+    } catch {
+      return escapes;
+    }
+  });
+}
+
+/**
+ * An exchange is any request the router gave to an inquiry route, or whose
+ * path lies under /v1/inquiries/ in whatever form it was written (an
+ * absolute-form request line, percent-escapes), answered or not.
+ */
+export function isExchangeRequest(request: FastifyRequest): boolean {
+  if (request.routeOptions?.url?.startsWith(INQUIRY_PREFIX)) return true;
+  return normalisedPath(request.raw.url ?? request.url).startsWith(INQUIRY_PREFIX);
+}
+
 interface ExchangeSeries {
   count: { inc(): void };
   duration: { observe(value: number): void };
@@ -29,9 +55,10 @@ interface ExchangeSeries {
 export const TRACKING_CODE = /^[\x21-\x7E]{1,64}$/;
 
 /**
- * Every request under /v1/inquiries/ is an exchange, whatever becomes of it:
- * it gets its ID when it arrives, before the body is even parsed, and exactly
- * one traffic record when its answer has gone out.
+ * Every request under /v1/inquiries/ is an exchange, whatever becomes of it
+ * and however its URL is written: it gets its ID when it arrives, before the
+ * body is even parsed, and exactly one traffic record when its answer has
+ * gone out.
  */
 @Injectable()
 export class ExchangeLifecycle {
@@ -52,7 +79,7 @@ export class ExchangeLifecycle {
   register(fastify: FastifyInstance): void {
     fastify.decorateRequest('exchange', null);
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (request.url.startsWith(INQUIRY_PREFIX)) this.begin(request, reply);
+      if (!request.exchange && isExchangeRequest(request)) this.begin(request, reply);
       done();
     });
     fastify.addHook('onResponse', (request, reply, done) => {
@@ -100,7 +127,21 @@ export class ExchangeLifecycle {
     });
   }
 
-  private begin(request: FastifyRequest, reply: FastifyReply): void {
+  /**
+   * For requests Fastify answers before routing (a bad percent-escape, an
+   * over-long segment): no onResponse hook runs for them, so the record is
+   * made when the answer has gone out.
+   */
+  track(request: FastifyRequest, reply: FastifyReply): void {
+    if (request.exchange || !isExchangeRequest(request)) return;
+    const trace = this.begin(request, reply);
+    const end = () => this.end(trace, reply);
+    reply.raw.once('finish', end);
+    reply.raw.once('close', end);
+  }
+
+  /** Starts an exchange: its ID, in flight until its record is made. */
+  begin(request: FastifyRequest, reply: FastifyReply): ExchangeTrace {
     const trace = new ExchangeTrace(this.ids.next(), this.clock.now());
     trace.requestBytes = Number(request.headers['content-length']) || 0;
     request.exchange = trace;
@@ -110,6 +151,7 @@ export class ExchangeLifecycle {
     // Echoed on every answer, problems included, so the consumer can match them (R9).
     if (typeof trackingCode === 'string' && TRACKING_CODE.test(trackingCode)) reply.header('x-tracking-code', trackingCode);
     this.metrics.inFlight.inc();
+    return trace;
   }
 
   private end(trace: ExchangeTrace, reply: FastifyReply): void {

@@ -1,10 +1,14 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ExchangeLifecycle } from './exchange-lifecycle';
 import { InquiryService } from './inquiry.service';
 
 @Controller('v1/inquiries')
 export class InquiryController {
-  constructor(private readonly inquiries: InquiryService) {}
+  constructor(
+    private readonly inquiries: InquiryService,
+    private readonly lifecycle: ExchangeLifecycle,
+  ) {}
 
   @Post(':registry/:service')
   @HttpCode(200)
@@ -16,7 +20,9 @@ export class InquiryController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
     const headers = request.headers;
-    const result = await this.inquiries.inquire(request.exchange!, {
+    // The lifecycle starts every exchange on arrival; should a URL form ever slip past it, start it here.
+    const trace = request.exchange ?? this.lifecycle.begin(request, reply);
+    const result = await this.inquiries.inquire(trace, {
       registry,
       service,
       authorization: headers.authorization,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { MetricsController } from './metrics.controller';
+import { MetricsListener } from './metrics-listener';
 
-@Module({ controllers: [MetricsController] })
+/** Metrics on their own listener (MetricsListener); nothing on the API port. */
+@Module({ providers: [MetricsListener], exports: [MetricsListener] })
 export class MetricsModule {}

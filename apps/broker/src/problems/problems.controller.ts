@@ -11,7 +11,8 @@ export class ProblemsController {
 
   @Get(':type')
   get(@Param('type') type: string) {
-    if (!(type in PROBLEM_TYPES)) throw new ProblemError('not-found', `No problem type "${type}" exists; GET /problems lists them.`);
+    // Own keys only: `in` would also find constructor, toString and the rest of Object.prototype.
+    if (!Object.hasOwn(PROBLEM_TYPES, type)) throw new ProblemError('not-found', `No problem type "${type}" exists; GET /problems lists them.`);
     return describe(type as ProblemType);
   }
 }
