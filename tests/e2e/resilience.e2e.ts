@@ -50,7 +50,7 @@ describe('circuit breakers, health and metrics', () => {
       expect(response.headers['retry-after']).toBe('3');
       expect(response.json.type).toBe('/problems/registry-unavailable');
     }
-    const metrics = await nix.metrics();
+    const metrics = await nix.scrapeMetrics();
     expect(metrics).toMatch(/nix_breaker_state\{scope="broker",registry="address"[^}]*\} 2/);
     expect(metrics).toMatch(/nix_breaker_rejections_total\{scope="broker",registry="address"[^}]*\} 5/);
     const ready = await nix.call('GET', '/health/ready');
@@ -72,12 +72,12 @@ describe('circuit breakers, health and metrics', () => {
     const probe = await nix.inquire('address', 'postal-code', ADDRESS);
     expect(probe.status).toBe(200);
     expect((await nix.inquire('address', 'postal-code', ADDRESS)).status).toBe(200);
-    expect(await nix.metrics()).toMatch(/nix_breaker_state\{scope="broker",registry="address"[^}]*\} 0/);
+    expect(await nix.scrapeMetrics()).toMatch(/nix_breaker_state\{scope="broker",registry="address"[^}]*\} 0/);
   });
 
   it('exports every metric family after traffic, with bounded labels', async () => {
     await nix.inquire('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' });
-    const text = await nix.metrics();
+    const text = await nix.scrapeMetrics();
     for (const family of [
       'nix_inquiries_total',
       'nix_inquiry_duration_seconds_bucket',

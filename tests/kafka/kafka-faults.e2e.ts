@@ -69,7 +69,7 @@ describeWithKafka('an adapter that stops and comes back', () => {
     const [byOutcome] = await repository.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM traffic_record WHERE outcome IN ('ok', 'timeout', 'unavailable')`);
     expect(byOutcome.n).toBe(await repository.count());
     // The inquiries that waited in the topic were past their deadline: the new adapter dropped them, and said so.
-    const metrics = await adapter.metrics();
+    const metrics = await adapter.scrapeMetrics();
     expect(metrics).toMatch(/nix_adapter_expired_inquiries_total\{[^}]*registry="address"[^}]*\} [1-9]/);
   });
 });

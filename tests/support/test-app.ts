@@ -27,7 +27,7 @@ export interface TestApp extends NixApp {
   /** The metrics listener's base URL (its own port, never the API's). */
   metricsUrl: string;
   /** GET /metrics from the metrics listener: the Prometheus text. */
-  metrics(): Promise<string>;
+  scrapeMetrics(): Promise<string>;
   /** Waits until every traffic record so far is in the ledger. */
   flushLedger(): Promise<void>;
   close(): Promise<void>;
@@ -75,7 +75,7 @@ export async function startTestApp(
     ...nix,
     url: base,
     metricsUrl,
-    metrics: async () => {
+    scrapeMetrics: async () => {
       const response = await request(`${metricsUrl}/metrics`);
       const text = await response.body.text();
       if (response.statusCode !== 200) throw new Error(`GET ${metricsUrl}/metrics answered ${response.statusCode}: ${text.slice(0, 200)}`);
