@@ -7,8 +7,12 @@ export interface RawResponse {
   json: any;
 }
 
-/** Parses the first HTTP/1.1 response in a byte stream (Content-Length or chunked); null when incomplete. */
-export function parseResponse(data: Buffer): { response: RawResponse; rest: Buffer } | null {
+/**
+ * Parses the first final HTTP/1.1 response in a byte stream (Content-Length
+ * or chunked), skipping interim 1xx ones; null when incomplete. An answer to
+ * HEAD has no body whatever its Content-Length says.
+ */
+export function parseResponse(data: Buffer, head = false): { response: RawResponse; rest: Buffer } | null {
   const end = data.indexOf('\r\n\r\n');
   if (end < 0) return null;
   const [statusLine, ...lines] = data.subarray(0, end).toString('latin1').split('\r\n');
@@ -21,7 +25,11 @@ export function parseResponse(data: Buffer): { response: RawResponse; rest: Buff
   let body: Buffer;
   let rest: Buffer;
   const start = end + 4;
-  if (headers['transfer-encoding']?.includes('chunked')) {
+  if (status >= 100 && status < 200) return parseResponse(data.subarray(start), head);
+  if (head) {
+    body = Buffer.alloc(0);
+    rest = data.subarray(start);
+  } else if (headers['transfer-encoding']?.includes('chunked')) {
     const chunks: Buffer[] = [];
     let at = start;
     for (;;) {
@@ -68,6 +76,7 @@ export function rawRequest(baseUrl: string, bytes: string | Buffer, timeoutMs = 
       socket.destroy();
       reject(new Error(`no answer within ${timeoutMs} ms`));
     }, timeoutMs);
+    const head = Buffer.from(bytes).subarray(0, 5).toString('latin1') === 'HEAD ';
     const finish = (value: RawResponse | null) => {
       clearTimeout(timer);
       socket.destroy();
@@ -75,11 +84,11 @@ export function rawRequest(baseUrl: string, bytes: string | Buffer, timeoutMs = 
     };
     socket.on('data', (chunk) => {
       data = Buffer.concat([data, chunk]);
-      const parsed = parseResponse(data);
+      const parsed = parseResponse(data, head);
       if (parsed) finish(parsed.response);
     });
-    socket.on('error', () => finish(parseResponse(data)?.response ?? null));
-    socket.on('close', () => finish(parseResponse(data)?.response ?? null));
+    socket.on('error', () => finish(parseResponse(data, head)?.response ?? null));
+    socket.on('close', () => finish(parseResponse(data, head)?.response ?? null));
     // The server may answer, and close, before it has read everything (431, 413): that is not a failure here.
     socket.write(bytes, () => undefined);
   });

@@ -50,6 +50,14 @@ export class HttpEdge {
    * so that an inquiry turned away here still has its exchange ID and record.
    */
   attach(fastify: FastifyInstance): void {
+    // Node answers these itself, outside Fastify: CONNECT by dropping the connection, an Expect
+    // other than 100-continue with a bare 417. NIX is no proxy; and an expectation it does not
+    // know is ignored (RFC 9110 lets a server do so), the request served like any other.
+    fastify.server.on('connect', (_request: unknown, socket: Socket) => {
+      writeProblem(socket, new ProblemError('invalid-request', 'CONNECT is not served: the broker is not a proxy.', { errors: [{ pointer: 'method', detail: 'is not served' }] }));
+      socket.destroy();
+    });
+    fastify.server.on('checkExpectation', (request, response) => fastify.server.emit('request', request, response));
     fastify.addHook('preClose', (done) => {
       this.closing = true;
       done();
@@ -118,16 +126,19 @@ export function problemOfClientError(error: { code?: string; rawPacket?: unknown
 function answerClientError(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
   // A reset connection has no one to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const problem = problemOfClientError(error);
-  if (socket.writable) {
-    const body = JSON.stringify(problemBody(problem));
-    socket.write(
-      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n` +
-        'Content-Type: application/problem+json; charset=utf-8\r\n' +
-        'Cache-Control: no-store\r\n' +
-        'Connection: close\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
-  }
+  writeProblem(socket, problemOfClientError(error));
   socket.destroy(error);
+}
+
+/** A problem written straight to a socket that never became a request. */
+function writeProblem(socket: Socket, problem: ProblemError): void {
+  if (!socket.writable) return;
+  const body = JSON.stringify(problemBody(problem));
+  socket.write(
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n` +
+      'Content-Type: application/problem+json; charset=utf-8\r\n' +
+      'Cache-Control: no-store\r\n' +
+      'Connection: close\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
