@@ -141,6 +141,8 @@ function mountsOf(service: Json): Mount[] {
 }
 
 const portOf = (env: Record<string, string>): number => Number(env.PORT ?? 3000);
+/** Compose sets the metrics port explicitly: the default depends on the role the command starts. */
+const metricsPortOf = (env: Record<string, string>): number | undefined => (env.NIX_METRICS_PORT ? Number(env.NIX_METRICS_PORT) : undefined);
 
 // ------------------------------------------------------------------ tests
 
@@ -281,6 +283,15 @@ describe('deploy/Dockerfile', () => {
     expect(() => accessSync(entrypoint, constants.X_OK)).not.toThrow();
   });
 
+  it('exposes the API port and the metrics port, and leaves the metrics listener on loopback unless told otherwise', () => {
+    const exposed = instructions.filter((line) => /^EXPOSE\s/i.test(line)).flatMap((line) => line.split(/\s+/).slice(1));
+    const env = instructions.filter((line) => /^ENV\s/i.test(line)).join(' ');
+    const metricsPort = /\bNIX_METRICS_PORT=(\d+)/.exec(env)?.[1];
+    expect(metricsPort).toBeDefined();
+    expect(exposed).toEqual(expect.arrayContaining(['3000', metricsPort]));
+    expect(env).not.toMatch(/\bNIX_METRICS_HOST=/);
+  });
+
   it('copies only files that exist and that Dockerfile.dockerignore lets into the build context', () => {
     const problems: string[] = [];
     for (const line of instructions.filter((l) => /^COPY\s/i.test(l))) {
@@ -332,7 +343,7 @@ describe('deploy/prometheus', () => {
     expect(command).toContain('--config.file=/etc/prometheus/prometheus.yml');
   });
 
-  it('scrapes every long-running NIX service on its PORT, labelled with its NIX_INSTANCE_ID', () => {
+  it('scrapes every long-running NIX service on its metrics listener (never its API PORT), labelled with its NIX_INSTANCE_ID', () => {
     const scraped = new Map<string, Json>();
     for (const job of prometheus.scrape_configs ?? []) {
       if (!String(job.job_name).startsWith('nix-')) continue;
@@ -343,7 +354,18 @@ describe('deploy/prometheus', () => {
     for (const [name, service] of nixServices) {
       if (npmScripts(commandOf(service)).includes('migrate')) continue;
       const env = environmentOf(name, service);
-      const target = `${name}:${portOf(env)}`;
+      const metricsPort = metricsPortOf(env);
+      if (metricsPort === undefined) {
+        problems.push(`${name}: sets no NIX_METRICS_PORT`);
+        continue;
+      }
+      if (metricsPort === portOf(env)) problems.push(`${name}: NIX_METRICS_PORT is its API PORT`);
+      // Loopback (the default) cannot be reached from the Prometheus container.
+      if (!env.NIX_METRICS_HOST || /^(127\.|localhost$|::1$)/.test(env.NIX_METRICS_HOST)) problems.push(`${name}: metrics listen on loopback, out of Prometheus's reach`);
+      // Metrics name every agency and its volumes: Prometheus reaches them over the compose network only.
+      const published = (service.ports ?? []).map((port: Json) => Number(String(port).split(':').pop()));
+      if (published.includes(metricsPort)) problems.push(`${name}: publishes its metrics port ${metricsPort}`);
+      const target = `${name}:${metricsPort}`;
       const labels = scraped.get(target);
       if (!labels) problems.push(`${target} is not scraped`);
       else if (labels.instance !== env.NIX_INSTANCE_ID) problems.push(`${target}: instance label ${labels.instance}, NIX_INSTANCE_ID ${env.NIX_INSTANCE_ID}`);
