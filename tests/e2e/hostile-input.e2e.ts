@@ -118,6 +118,10 @@ const CASES: HostileCase[] = [
   inquiryCase('a query string', post(person(NATIONAL_ID), JSON_INQUIRY, `${PERSON_PATH}?nationalId=${NATIONAL_ID}&__proto__=1`)),
   inquiryCase('a percent-escaped path', raw(httpRequest('POST', '/v1/%69nquiries/identity/person', RAW_JSON_INQUIRY, person(NATIONAL_ID)))),
   inquiryCase('an absolute-form request line', raw(httpRequest('POST', `http://localhost${PERSON_PATH}`, RAW_JSON_INQUIRY, person(NATIONAL_ID)))),
+  // Refused before the handler runs: only the route the router matched makes these exchanges.
+  inquiryCase('a percent-escaped path with text/plain', raw(httpRequest('POST', '/v1/%69nquiries/identity/person', { ...RAW_JSON_INQUIRY, 'Content-Type': 'text/plain' }, person(NATIONAL_ID)))),
+  inquiryCase('an absolute-form request line with a 100 KB body', raw(httpRequest('POST', `http://localhost${PERSON_PATH}`, RAW_JSON_INQUIRY, person('1'.repeat(100_000))))),
+  inquiryCase('an absolute-form request line with malformed JSON', raw(httpRequest('POST', `http://localhost${PERSON_PATH}`, RAW_JSON_INQUIRY, '{"nationalId":'))),
   inquiryCase('a bad percent-escape', raw(httpRequest('POST', '/v1/inquiries/%zz/person', RAW_JSON_INQUIRY, person(NATIONAL_ID)))),
   inquiryCase('an escaped slash', raw(httpRequest('POST', '/v1/inquiries/identity%2Fperson/x', RAW_JSON_INQUIRY, person(NATIONAL_ID)))),
   inquiryCase('an escaped NUL', raw(httpRequest('POST', '/v1/inquiries/identity/person%00', RAW_JSON_INQUIRY, person(NATIONAL_ID)))),
