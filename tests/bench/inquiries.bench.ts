@@ -101,7 +101,7 @@ async function measure(mode: string, requests: InquiryRequest[]): Promise<Record
 }
 
 async function withServer<T>(args: string[], env: Record<string, string>, readyPath: string, run: () => Promise<T>): Promise<T> {
-  const child = startProcess(args, { PORT: String(PORT), HOST: '127.0.0.1', ...env });
+  const child = startProcess(args, { PORT: String(PORT), HOST: '127.0.0.1', NIX_METRICS_PORT: '0', ...env });
   try {
     await waitReady(readyPath);
     return await run();

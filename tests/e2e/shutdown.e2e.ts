@@ -30,7 +30,7 @@ describe('graceful shutdown of the process', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'nix-shutdown-'));
     child = spawn(process.execPath, ['-r', './tests/bench/register.js', 'apps/nix/src/main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NIX_DATA_DIR: dataDir, NIX_LOG_LEVEL: 'info', ...registries.env },
+      env: { ...process.env, PORT: String(port), NIX_METRICS_PORT: '0', HOST: '127.0.0.1', NIX_DATA_DIR: dataDir, NIX_LOG_LEVEL: 'info', ...registries.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (chunk) => (output += chunk));
@@ -41,6 +41,17 @@ describe('graceful shutdown of the process', () => {
       await new Promise((resolve) => setTimeout(resolve, 250));
       ready = await request(`${base}/health/ready`).then((r) => r.statusCode === 200, () => false);
     }
+    // Metrics are on the listener the process logs (NIX_METRICS_PORT=0: a free port on loopback), not on the API port.
+    // The process logs it once both listeners listen, which can be just after the API answers.
+    const loggedMetricsUrl = () => /"metrics":"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/.exec(output)?.[1];
+    for (let waited = 0; !loggedMetricsUrl() && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    const metricsUrl = loggedMetricsUrl();
+    expect(metricsUrl).toBeDefined();
+    const scrape = await request(metricsUrl!);
+    expect([scrape.statusCode, (await scrape.body.text()).includes('nix_process_cpu_seconds_total')]).toEqual([200, true]);
+    const onApiPort = await request(`${base}/metrics`);
+    expect([onApiPort.statusCode, onApiPort.headers['content-type']]).toEqual([404, expect.stringMatching(/^application\/problem\+json/)]);
+    await onApiPort.body.text();
     // A ledger that is open already, so that the flush at shutdown is what writes the record.
     await request(`${base}/v1/inquiries/goods/goods`, { method: 'POST', headers: { ...DEMO_HEADERS, 'content-type': 'application/json' }, body: '{"gtin":"6260100001237"}' }).then((r) => r.body.text());
 
@@ -63,6 +74,7 @@ describe('graceful shutdown of the process', () => {
     );
     expect([{ status: 503, connection: 'close' }, { status: 0, connection: 'refused' }]).toContainEqual(late);
     expect(await exited).toBe(0);
+    await expect(request(metricsUrl!).then((r) => r.body.text())).rejects.toThrow();
     expect(output).toContain('stopped cleanly');
 
     const store = new PgliteSqlClient(embeddedStoreDir(dataDir));
