@@ -147,6 +147,9 @@ const CASES: HostileCase[] = [
   inquiryCase('an identifier in X-Tracking-Code', post(person(NATIONAL_ID), { ...JSON_INQUIRY, 'x-tracking-code': NATIONAL_ID })),
   inquiryCase('a 1 KB tracking code', post(person(NATIONAL_ID), { ...JSON_INQUIRY, 'x-tracking-code': 't'.repeat(1024) })),
   inquiryCase('Persian in X-Purpose', post(person(NATIONAL_ID), { ...JSON_INQUIRY, 'x-purpose': encodeURIComponent('ممیزی') })),
+  // Header values as raw UTF-8 bytes, which HTTP/1.1 reads as opaque octets.
+  inquiryCase('raw UTF-8 in X-Purpose', raw(Buffer.from(httpRequest('POST', PERSON_PATH, { ...RAW_JSON_INQUIRY, 'X-Purpose': 'PURPOSE' }, person(NATIONAL_ID)).toString('latin1').replace('PURPOSE', 'ممیزی\u200f'), 'utf8'))),
+  inquiryCase('a Persian national ID as raw UTF-8 in X-Tracking-Code', raw(Buffer.from(httpRequest('POST', PERSON_PATH, { ...RAW_JSON_INQUIRY, 'X-Tracking-Code': 'CODE' }, person(NATIONAL_ID)).toString('latin1').replace('CODE', PERSIAN_NATIONAL_ID), 'utf8'))),
   inquiryCase('a Basic authorization', post(person(NATIONAL_ID), { ...JSON_INQUIRY, authorization: 'Basic ZGVtbzpkZW1v' })),
   inquiryCase('a 4 KB bearer key', post(person(NATIONAL_ID), { ...JSON_INQUIRY, authorization: `Bearer ${'k'.repeat(4096)}` })),
   inquiryCase('two Authorization headers', raw(httpRequest('POST', PERSON_PATH, { ...RAW_JSON_INQUIRY, authorization: 'Bearer other' }, person(NATIONAL_ID)))),
