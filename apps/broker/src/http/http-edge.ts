@@ -126,7 +126,9 @@ export function problemOfClientError(error: { code?: string; rawPacket?: unknown
 function answerClientError(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
   // A reset connection has no one to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  writeProblem(socket, problemOfClientError(error));
+  // As Node does: never write into an answer already under way on this connection.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  if (!inFlight?.headersSent) writeProblem(socket, problemOfClientError(error));
   socket.destroy(error);
 }
 
