@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
-import { request } from 'undici';
+import { Pool, request } from 'undici';
 import type { TrafficRecord } from '@nix/domain';
 import { journalDir, TrafficRepository, TrafficWriter, type TrafficBatchStore } from '@nix/ledger';
 import { NixMetrics } from '@nix/observability';
@@ -83,6 +83,21 @@ describe('a poison request cannot stall the ledger', () => {
     const ready = await nix.call('GET', '/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.json.details.ledger).toMatchObject({ status: 'up', writing: true, stalledSeconds: 0 });
+  });
+
+  it('serves the next request on a connection whose body was refused unread', async () => {
+    const pool = new Pool(nix.url, { connections: 1, pipelining: 1 });
+    try {
+      const send = async (contentType: string, body: string) => {
+        const response = await pool.request({ method: 'POST', path: '/v1/inquiries/identity/person', headers: { ...DEMO_HEADERS, 'content-type': contentType }, body, headersTimeout: 10_000, bodyTimeout: 10_000 });
+        await response.body.text();
+        return response.statusCode;
+      };
+      expect(await send('text/plain', 'x'.repeat(60 * 1024))).toBe(415);
+      expect(await send('application/json', JSON.stringify(PERSON))).toBe(200);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('records the sizes of the bodies actually read and sent, chunked bodies included', async () => {

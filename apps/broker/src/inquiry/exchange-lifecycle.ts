@@ -60,7 +60,9 @@ export class ExchangeLifecycle {
     fastify.addHook('preParsing', (request, _reply, payload, done) => {
       const trace = request.exchange;
       if (!trace || !mayCarryBody(request, this.config.http.bodyLimit)) return done(null, payload);
-      done(null, counted(payload, (bytes) => (trace.requestBytes += bytes)));
+      const body = counted(payload, (bytes) => (trace.requestBytes += bytes));
+      countedBodies.set(request, body);
+      done(null, body);
     });
     fastify.addHook('onSend', (request, reply, payload, done) => {
       const trace = request.exchange;
@@ -75,6 +77,10 @@ export class ExchangeLifecycle {
       else done(null, sent);
     });
     fastify.addHook('onResponse', (request, reply, done) => {
+      // A body left unread (415, 413 mid-way) is drained, as Node does for a request nobody read, so that the
+      // connection can carry the next request.
+      const body = countedBodies.get(request);
+      if (body && !request.raw.complete) body.resume();
       if (request.exchange) void this.end(request.exchange, reply, false);
       done();
     });
@@ -169,6 +175,8 @@ export class ExchangeLifecycle {
     });
   }
 }
+
+const countedBodies = new WeakMap<FastifyRequest, Readable>();
 
 /** Whether the body may be read: a body over the limit by its Content-Length is refused unread (413). */
 function mayCarryBody(request: FastifyRequest, bodyLimit: number): boolean {
