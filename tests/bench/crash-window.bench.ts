@@ -12,7 +12,7 @@
  * answered exchanges have no record. Writes tests/bench/results.json
  * (crashWindow).
  *
- *   npm run bench:crash          CRASH_RUNS=3 CRASH_SECONDS=6 CRASH_CONNECTIONS=50
+ *   npm run bench:crash          CRASH_RUNS=5 CRASH_SECONDS=6 CRASH_CONNECTIONS=50
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { inquiryMix } from './inquiry-mix';
 import { runContext, writeResults } from './bench-results';
 
 const ROOT = join(__dirname, '..', '..');
-const RUNS = Number(process.env.CRASH_RUNS ?? 3);
+const RUNS = Number(process.env.CRASH_RUNS ?? 5);
 const SECONDS = Number(process.env.CRASH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.CRASH_CONNECTIONS ?? 50);
 const MODES = (process.env.CRASH_MODES ?? 'batched,sync').split(',');
@@ -129,21 +129,24 @@ async function run(durability: string): Promise<RunResult> {
 }
 
 async function main(): Promise<void> {
-  const results: Record<string, unknown> = {};
-  for (const mode of MODES) {
-    const runs: RunResult[] = [];
-    for (let i = 0; i < RUNS; i++) {
+  // Modes alternate run by run, so that whatever else loads the machine weighs on both alike.
+  const runs: Record<string, RunResult[]> = Object.fromEntries(MODES.map((mode) => [mode, []]));
+  for (let i = 0; i < RUNS; i++) {
+    for (const mode of MODES) {
       const r = await run(mode);
-      runs.push(r);
+      runs[mode].push(r);
       process.stdout.write(`${mode.padEnd(8)} run ${i + 1}: ${r.answered} answered (${r.answeredPerSec}/s), ${r.lost} lost, ${r.duplicates} doubled, ${r.waitingOnDiskAfterRestart} still on disk\n`);
     }
-    const sum = (k: keyof RunResult) => runs.reduce((s, r) => s + r[k], 0);
+  }
+  const results: Record<string, unknown> = {};
+  for (const mode of MODES) {
+    const sum = (k: keyof RunResult) => runs[mode].reduce((s, r) => s + r[k], 0);
     results[mode] = {
-      runs,
+      runs: runs[mode],
       answered: sum('answered'),
       lost: sum('lost'),
-      lostPerRunMax: Math.max(...runs.map((r) => r.lost)),
-      answeredPerSecMean: Math.round(sum('answeredPerSec') / runs.length),
+      lostPerRunMax: Math.max(...runs[mode].map((r) => r.lost)),
+      answeredPerSecMean: Math.round(sum('answeredPerSec') / runs[mode].length),
     };
   }
   const batched = results.batched as { answeredPerSecMean: number } | undefined;
@@ -151,7 +154,7 @@ async function main(): Promise<void> {
   writeResults({
     crashWindow: {
       ...runContext(),
-      method: `SIGKILL after ${SECONDS} s of the inquiry mix from ${CONNECTIONS} connections, ${RUNS} runs per mode; restart on the same NIX_DATA_DIR, then count answered exchanges without a record`,
+      method: `SIGKILL after ${SECONDS} s of the inquiry mix from ${CONNECTIONS} connections, ${RUNS} runs per mode, alternating; restart on the same NIX_DATA_DIR, then count answered exchanges without a record`,
       ...results,
       syncThroughputVsBatched: batched && sync ? Math.round((sync.answeredPerSecMean / batched.answeredPerSecMean) * 100) / 100 : null,
     },
