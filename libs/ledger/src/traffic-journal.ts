@@ -36,6 +36,8 @@ export class TrafficJournal {
   private committed = 0;
   private released = 0;
   private serial = 0;
+  /** Syncs to disk so far: fewer than appends when answers share them. */
+  syncs = 0;
 
   constructor(
     readonly dir: string,
@@ -83,6 +85,7 @@ export class TrafficJournal {
         const segment = await this.segmentFor(first);
         await segment.handle!.write(group.map((w) => w.line).join(''));
         await segment.handle!.datasync();
+        this.syncs++;
         segment.end = this.committed;
         for (const w of group) w.resolve();
       } catch (error) {

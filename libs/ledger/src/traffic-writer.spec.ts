@@ -171,6 +171,12 @@ describe('TrafficWriter with a journal (NIX_LEDGER_DURABILITY=sync)', () => {
     dir = mkdtempSync(join(tmpdir(), 'nix-journal-'));
   });
 
+  /** Segments are deleted in the background: polls, with a generous deadline. */
+  const journalEmptied = async (journalDir: string) => {
+    for (const until = Date.now() + 10_000; readdirSync(journalDir).length > 0 && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    return readdirSync(journalDir);
+  };
+
   const journalLines = (journalDir: string) =>
     readdirSync(journalDir).flatMap((f) => readFileSync(join(journalDir, f), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line).exchangeId));
 
@@ -185,8 +191,7 @@ describe('TrafficWriter with a journal (NIX_LEDGER_DURABILITY=sync)', () => {
     await writer.drain();
     expect(store.stored.size).toBe(3);
     await journal.close();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(readdirSync(join(dir, 'journal'))).toEqual([]);
+    expect(await journalEmptied(join(dir, 'journal'))).toEqual([]);
   });
 
   it('replays what a killed process left in its journal, exactly once', async () => {
@@ -210,13 +215,22 @@ describe('TrafficWriter with a journal (NIX_LEDGER_DURABILITY=sync)', () => {
     expect(existsSync(join(dir, 'journal'))).toBe(true);
   });
 
+  it('lets records taken together share one sync (group commit)', async () => {
+    const journal = new TrafficJournal(join(dir, 'journal'), join(dir, 'spool'));
+    const writer = new TrafficWriter(new FakeStore(), { ...options, batchSize: 1000 }, null, undefined, { quarantine: new MemoryQuarantine(), journal });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => writer.recordDurably(record(i + 1))));
+    expect(journalLines(join(dir, 'journal'))).toHaveLength(200);
+    // The first append syncs alone; the others, taken while it ran, wait for the next sync together.
+    expect(journal.syncs).toBeLessThanOrEqual(2);
+    await writer.close();
+  });
+
   it('rotates journal segments, and leaves no journal once everything is stored', async () => {
     const journal = new TrafficJournal(join(dir, 'journal'), join(dir, 'spool'), 10);
     const writer = new TrafficWriter(new FakeStore(), { ...options, batchSize: 1000 }, null, undefined, { quarantine: new MemoryQuarantine(), journal });
     await Promise.all(Array.from({ length: 25 }, (_, i) => writer.recordDurably(record(i + 1))));
     expect(journalLines(join(dir, 'journal')).length).toBe(25);
     await writer.close();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(readdirSync(join(dir, 'journal'))).toEqual([]);
+    expect(await journalEmptied(join(dir, 'journal'))).toEqual([]);
   });
 });
