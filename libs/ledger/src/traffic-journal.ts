@@ -44,6 +44,11 @@ export class TrafficJournal {
     spoolDir: string,
     private readonly segmentRecords = 20_000,
   ) {
+    TrafficJournal.recover(dir, spoolDir);
+  }
+
+  /** Moves what an earlier process left in the journal into the spool, to be replayed; also run when sync is off, so a switch loses nothing. */
+  static recover(dir: string, spoolDir: string): void {
     mkdirSync(dir, { recursive: true });
     mkdirSync(spoolDir, { recursive: true });
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) renameSync(join(dir, file), join(spoolDir, file));

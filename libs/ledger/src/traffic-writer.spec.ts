@@ -215,6 +215,17 @@ describe('TrafficWriter with a journal (NIX_LEDGER_DURABILITY=sync)', () => {
     expect(existsSync(join(dir, 'journal'))).toBe(true);
   });
 
+  it('replays a journal left by a sync run in a process that runs batched', async () => {
+    const store = new FakeStore();
+    store.down = true;
+    const first = new TrafficWriter(store, options, null, undefined, { journal: new TrafficJournal(join(dir, 'journal'), join(dir, 'spool')), quarantine: new MemoryQuarantine() });
+    await first.recordDurably(record(1));
+    store.down = false;
+    TrafficJournal.recover(join(dir, 'journal'), join(dir, 'spool'));
+    await new TrafficWriter(store, options, new TrafficSpool(join(dir, 'spool')), undefined, { quarantine: new MemoryQuarantine() }).flush();
+    expect([...store.stored.keys()]).toEqual([record(1).exchangeId]);
+  });
+
   it('lets records taken together share one sync (group commit)', async () => {
     const journal = new TrafficJournal(join(dir, 'journal'), join(dir, 'spool'));
     const writer = new TrafficWriter(new FakeStore(), { ...options, batchSize: 1000 }, null, undefined, { quarantine: new MemoryQuarantine(), journal });

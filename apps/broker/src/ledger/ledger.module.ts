@@ -40,6 +40,7 @@ export function startTrafficWriter(
   const { batchSize, bufferLimit, stallSeconds, durability } = config.ledger;
   const sync = durability === 'sync';
   const spool = spoolDir(config.paths.data);
+  if (!sync) TrafficJournal.recover(journalDir(config.paths.data), spool);
   return new TrafficWriter(store, { batchSize, flushIntervalMs, bufferLimit, stallMs: stallSeconds * 1000 }, new TrafficSpool(spool, { sync }), metrics, {
     quarantine,
     journal: sync ? new TrafficJournal(journalDir(config.paths.data), spool) : null,
