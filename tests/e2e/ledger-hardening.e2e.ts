@@ -159,12 +159,13 @@ describe('a ledger that writes nothing while records wait', () => {
     expect(unready.status).toBeGreaterThanOrEqual(500);
     expect(writer.stalled).toBe(true);
     expect(writer.degraded).toBe(true);
-    expect(await stalledGauge()).toBeGreaterThanOrEqual(1);
+    // The gauge follows on the writer's next tick.
+    expect(await eventually(stalledGauge, (v) => v > 1, 10_000)).toBeGreaterThan(1);
     store.down = false;
     const ready = await eventually(() => nix.call('GET', '/health/ready'), (r) => r.status === 200, 30_000);
     expect(ready.status).toBe(200);
     expect(store.stored).toHaveLength(1);
-    expect(await stalledGauge()).toBe(0);
+    expect(await eventually(stalledGauge, (v) => v === 0, 10_000)).toBe(0);
   });
 });
 
