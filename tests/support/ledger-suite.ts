@@ -72,6 +72,7 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
       };
       expect(await repository.insertBatch([record])).toBe(1);
       expect(await repository.partitions()).toContain('traffic_record_y2020m01');
+      await repository.sql.query(`INSERT INTO traffic_quarantine (quarantined_at, source, reason) VALUES ('2020-01-15T10:00:00Z', 'writer', 'old'), (now(), 'writer', 'recent')`);
       const dropped = await nix.app.get(LedgerRetention).apply();
       expect(dropped).toEqual(['traffic_record_y2020m01']);
       const partitions = await repository.partitions();
@@ -80,6 +81,9 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
       expect(partitions).toContain(`traffic_record_y${month.getUTCFullYear()}m${String(month.getUTCMonth() + 1).padStart(2, '0')}`);
       const [kept] = await repository.sql.query<{ n: number }>(`SELECT sum(exchanges)::int AS n FROM traffic_hourly WHERE broker_instance = 'old'`);
       expect(kept.n).toBe(1);
+      const reasons = await repository.sql.query<{ reason: string }>(`SELECT reason FROM traffic_quarantine WHERE reason IN ('old', 'recent')`);
+      expect(reasons.map((r) => r.reason)).toEqual(['recent']);
+      await repository.sql.query(`DELETE FROM traffic_quarantine WHERE reason = 'recent'`);
     });
 
     const recordAt = (at: number, n: number, change: Partial<TrafficRecord> = {}): TrafficRecord => ({

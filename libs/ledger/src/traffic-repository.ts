@@ -187,6 +187,15 @@ export class TrafficRepository {
     return dropped;
   }
 
+  /** Retention of the quarantine: entries set aside before the cutoff go, as the raw records of their months do. */
+  async dropQuarantinedBefore(cutoffMs: number): Promise<number> {
+    const rows = await this.sql.query<{ n: number }>(
+      'WITH dropped AS (DELETE FROM traffic_quarantine WHERE quarantined_at < to_timestamp($1::float8 / 1000.0) RETURNING 1) SELECT count(*)::int AS n FROM dropped',
+      [cutoffMs],
+    );
+    return rows[0].n;
+  }
+
   async count(): Promise<number> {
     const [row] = await this.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM traffic_record');
     return row.n;
