@@ -1,5 +1,5 @@
 import type { TrafficRecord } from '@nix/domain';
-import { TrafficRepository } from '@nix/ledger';
+import { SqlTrafficQuarantine, TRAFFIC_SINK, TrafficRepository, TrafficWriter } from '@nix/ledger';
 import { LedgerRetention } from '@nix/apps/broker/src/ledger/ledger-retention';
 import { schemasWithTimeouts } from './fixtures';
 import { startFakeRegistries } from './sample-registry';
@@ -72,6 +72,7 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
       };
       expect(await repository.insertBatch([record])).toBe(1);
       expect(await repository.partitions()).toContain('traffic_record_y2020m01');
+      await repository.sql.query(`INSERT INTO traffic_quarantine (quarantined_at, source, reason) VALUES ('2020-01-15T10:00:00Z', 'writer', 'old'), (now(), 'writer', 'recent')`);
       const dropped = await nix.app.get(LedgerRetention).apply();
       expect(dropped).toEqual(['traffic_record_y2020m01']);
       const partitions = await repository.partitions();
@@ -80,6 +81,59 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
       expect(partitions).toContain(`traffic_record_y${month.getUTCFullYear()}m${String(month.getUTCMonth() + 1).padStart(2, '0')}`);
       const [kept] = await repository.sql.query<{ n: number }>(`SELECT sum(exchanges)::int AS n FROM traffic_hourly WHERE broker_instance = 'old'`);
       expect(kept.n).toBe(1);
+      const reasons = await repository.sql.query<{ reason: string }>(`SELECT reason FROM traffic_quarantine WHERE reason IN ('old', 'recent')`);
+      expect(reasons.map((r) => r.reason)).toEqual(['recent']);
+      await repository.sql.query(`DELETE FROM traffic_quarantine WHERE reason = 'recent'`);
+    });
+
+    const recordAt = (at: number, n: number, change: Partial<TrafficRecord> = {}): TrafficRecord => ({
+      exchangeId: `01900000-0000-7000-8000-${String(n).padStart(12, '0')}`, receivedAt: at, dispatchedAt: null, adapterReceivedAt: null, adapterRepliedAt: null,
+      respondedAt: at + 2, consumer: 'demo-agency', registry: 'identity', custodian: 'civil-registration', service: 'person', serviceVersion: '1.0.0',
+      purpose: 'demo', agreement: null, trackingDigest: null, outcome: 'invalid', httpStatus: 413, problemType: 'payload-too-large', requestBytes: 10,
+      responseBytes: 100, brokerMs: 2, transportMs: null, adapterMs: null, registryMs: null, brokerInstance: 'sizes', adapterInstance: null, ...change,
+    });
+
+    it('stores sizes past 2^31 bytes, in the records and their rollups', async () => {
+      const repository = nix.app.get(TrafficRepository);
+      const at = Date.now();
+      expect(await repository.insertBatch([recordAt(at, 1, { requestBytes: 3_000_000_000 }), recordAt(at, 2, { responseBytes: 2 ** 40 })])).toBe(2);
+      const [row] = await repository.sql.query<Record<string, number>>(
+        `SELECT sum(request_bytes_sum)::float8 AS req_sum, max(request_bytes_max)::float8 AS req_max, max(response_bytes_max)::float8 AS res_max
+         FROM traffic_hourly WHERE broker_instance = 'sizes'`,
+      );
+      expect(row).toEqual({ req_sum: 3_000_000_010, req_max: 3_000_000_000, res_max: 2 ** 40 });
+    });
+
+    it('sets a record the database refuses aside in the quarantine, with the reason, and writes the rest of its batch', async () => {
+      const repository = nix.app.get(TrafficRepository);
+      const writer = nix.app.get(TRAFFIC_SINK, { strict: false }) as TrafficWriter;
+      expect(writer).toBeInstanceOf(TrafficWriter);
+      await nix.flushLedger();
+      const quarantined = () => new SqlTrafficQuarantine(repository.sql).list();
+      const before = { count: await repository.count(), quarantined: (await quarantined()).length };
+      // A record that passes validation and that the database still refuses: a constraint added for the test (SQLSTATE 23514).
+      await repository.sql.exec(`ALTER TABLE traffic_record ADD CONSTRAINT test_poison CHECK (purpose IS DISTINCT FROM 'poison')`);
+      try {
+        const at = Date.now();
+        const records = [1, 2, 3, 4, 5].map((n) => recordAt(at, 100 + n, { brokerInstance: 'poison-test', purpose: n === 4 ? 'poison' : 'demo' }));
+        for (const r of records) writer.record(r);
+        await writer.flush();
+        expect(await repository.count()).toBe(before.count + 4);
+        const entries = await quarantined();
+        expect(entries.length).toBe(before.quarantined + 1);
+        const entry = entries.at(-1)!;
+        expect(entry).toMatchObject({ source: 'writer', exchangeId: records[3].exchangeId, record: { ...records[3] } });
+        expect(entry.reason).toMatch(/^refused by the store \(SQLSTATE 23514\): .*test_poison/);
+        expect(new Date(entry.quarantinedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+        const metric = (await nix.metrics.ledgerQuarantined.get()).values.find((v) => v.labels.source === 'writer');
+        expect(metric?.value).toBeGreaterThanOrEqual(1);
+      } finally {
+        await repository.sql.exec('ALTER TABLE traffic_record DROP CONSTRAINT test_poison');
+      }
+      // And the ledger keeps writing.
+      expect((await nix.inquire('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' })).status).toBe(200);
+      await nix.flushLedger();
+      expect(await repository.count()).toBe(before.count + 5);
     });
 
     it('rolls every record up by the hour, and a replay adds nothing', async () => {
@@ -95,13 +149,14 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
                 extract(epoch FROM adapter_received_at) * 1000 AS "adapterReceivedAt", extract(epoch FROM adapter_replied_at) * 1000 AS "adapterRepliedAt",
                 extract(epoch FROM responded_at) * 1000 AS "respondedAt",
                 consumer, registry, custodian, service, service_version AS "serviceVersion", purpose, agreement, tracking_digest AS "trackingDigest",
-                outcome, http_status AS "httpStatus", problem_type AS "problemType", request_bytes AS "requestBytes", response_bytes AS "responseBytes",
+                outcome, http_status AS "httpStatus", problem_type AS "problemType", request_bytes::float8 AS "requestBytes", response_bytes::float8 AS "responseBytes",
                 broker_ms AS "brokerMs", transport_ms AS "transportMs", adapter_ms AS "adapterMs", registry_ms AS "registryMs",
                 broker_instance AS "brokerInstance", adapter_instance AS "adapterInstance"
          FROM traffic_record`,
       );
       expect(records.length).toBe(before);
       expect(await repository.insertBatch(records.map((r) => ({ ...r, receivedAt: Number(r.receivedAt), respondedAt: Number(r.respondedAt) })))).toBe(0);
+      expect(await repository.count()).toBe(before);
       expect(await repository.count()).toBe(before);
       expect(await total()).toBe(before);
     });

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       },
       paths: { schemas: resolve('schemas'), contracts: resolve('contracts'), data: resolve('data') },
       database: { url: null },
-      ledger: { trackingKey: DEMO_TRACKING_KEY, retentionMonths: 25, bufferLimit: 200000, flushIntervalMs: 200, batchSize: 2000 },
+      ledger: { trackingKey: DEMO_TRACKING_KEY, retentionMonths: 25, bufferLimit: 200000, flushIntervalMs: 200, batchSize: 2000, stallSeconds: 60, durability: 'batched' },
       breaker: { volumeThreshold: 20, errorThresholdPercentage: 50, resetTimeoutMs: 5000, rollingCountTimeoutMs: 10000 },
       registries: {},
       adapterRegistries: null,
@@ -118,6 +118,14 @@ describe('loadConfig', () => {
     expect(error.source).toBe('environment');
     expect(error.message).toContain(reason);
     expect(error.message.startsWith('environment: ')).toBe(true);
+  });
+
+  it('reads the ledger stall limit and durability, and refuses other durabilities', () => {
+    const config = loadConfig({ NIX_LEDGER_STALL_S: '15', NIX_LEDGER_DURABILITY: 'sync' });
+    expect(config.ledger.stallSeconds).toBe(15);
+    expect(config.ledger.durability).toBe('sync');
+    expect(() => loadConfig({ NIX_LEDGER_DURABILITY: 'fsync' })).toThrow(/NIX_LEDGER_DURABILITY/);
+    expect(() => loadConfig({ NIX_LEDGER_STALL_S: '0' })).toThrow(/NIX_LEDGER_STALL_S/);
   });
 
   it('names every bad variable at once', () => {

@@ -46,6 +46,10 @@ export interface NixConfig {
     bufferLimit: number;
     flushIntervalMs: number;
     batchSize: number;
+    /** Written nothing for this many seconds while records wait: /health/ready fails. */
+    stallSeconds: number;
+    /** batched: the answer leaves before its record is on disk; sync: after (journal synced, or stored). */
+    durability: 'batched' | 'sync';
   };
   breaker: { volumeThreshold: number; errorThresholdPercentage: number; resetTimeoutMs: number; rollingCountTimeoutMs: number };
   registries: Record<string, RegistryBackendConfig>;
@@ -90,6 +94,8 @@ export const ENV_SCHEMA = {
     NIX_LEDGER_BUFFER_LIMIT: { type: 'integer', minimum: 1000, default: 200000 },
     NIX_LEDGER_FLUSH_MS: { type: 'integer', minimum: 10, maximum: 60000, default: 200 },
     NIX_LEDGER_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 50000, default: 2000 },
+    NIX_LEDGER_STALL_S: { type: 'integer', minimum: 1, maximum: 86400, default: 60 },
+    NIX_LEDGER_DURABILITY: { enum: ['batched', 'sync'], default: 'batched' },
     NIX_BREAKER_VOLUME_THRESHOLD: { type: 'integer', minimum: 1, default: 20 },
     NIX_BREAKER_ERROR_PERCENT: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
     NIX_BREAKER_RESET_MS: { type: 'integer', minimum: 100, default: 5000 },
@@ -185,6 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: RoleD
       bufferLimit: v.NIX_LEDGER_BUFFER_LIMIT,
       flushIntervalMs: v.NIX_LEDGER_FLUSH_MS,
       batchSize: v.NIX_LEDGER_BATCH_SIZE,
+      stallSeconds: v.NIX_LEDGER_STALL_S,
+      durability: v.NIX_LEDGER_DURABILITY,
     },
     breaker: {
       volumeThreshold: v.NIX_BREAKER_VOLUME_THRESHOLD,

@@ -1,4 +1,4 @@
-import { ExchangeTrace, trafficRecordOf, type ExchangeEnd } from '@nix/domain';
+import { ExchangeTrace, RECORD_LIMITS, trafficRecordFields, trafficRecordOf, trafficRecordProblem, type ExchangeEnd, type TrafficRecord } from '@nix/domain';
 
 function end(overrides: Partial<ExchangeEnd> = {}): ExchangeEnd {
   return { respondedAt: 1070, httpStatus: 200, responseBytes: 321, brokerInstance: 'broker-1', trackingDigest: 'digest-of-code', ...overrides };
@@ -147,5 +147,72 @@ describe('trafficRecordOf', () => {
     const reversed = trafficRecordOf(trace({ dispatchedAt: 1010, repliedAt: 1000 }), end({ respondedAt: 1070 }));
     expect(reversed.transportMs).toBe(0);
     expect(reversed.brokerMs).toBe(70);
+  });
+});
+
+describe('trafficRecordOf range checks', () => {
+  it('clamps sizes to whole bytes in 0..1 TiB, whatever was counted', () => {
+    expect(trafficRecordOf(trace({ requestBytes: 3_000_000_000 }), end({ responseBytes: 12.6 }))).toMatchObject({ requestBytes: 3_000_000_000, responseBytes: 13 });
+    expect(trafficRecordOf(trace({ requestBytes: 2 ** 60 }), end()).requestBytes).toBe(RECORD_LIMITS.maxBytes);
+    expect(trafficRecordOf(trace({ requestBytes: -5 }), end({ responseBytes: Number.NaN })).requestBytes).toBe(0);
+    expect(trafficRecordOf(trace(), end({ responseBytes: Number.NaN })).responseBytes).toBe(0);
+    expect(trafficRecordOf(trace(), end({ responseBytes: Infinity })).responseBytes).toBe(0);
+  });
+
+  it('clamps durations to a week and records an impossible status as 500', () => {
+    const record = trafficRecordOf(trace({ dispatchedAt: 1010, registryMs: 1e12, repliedAt: 1060, adapterReceivedAt: 1015, adapterRepliedAt: 1045 }), end({ httpStatus: 1234 }));
+    expect(record.registryMs).toBe(RECORD_LIMITS.maxMs);
+    expect(record.httpStatus).toBe(500);
+    expect(record.outcome).toBe('broker-error');
+    expect(trafficRecordOf(trace(), end({ httpStatus: 99 })).httpStatus).toBe(500);
+  });
+
+  it('drops an implausible instant from another clock, and never answers before the request', () => {
+    const record = trafficRecordOf(trace({ dispatchedAt: 1010, adapterReceivedAt: Number.NaN, adapterRepliedAt: 1e17, repliedAt: 1060 }), end({ respondedAt: 900 }));
+    expect(record).toMatchObject({ adapterReceivedAt: null, adapterRepliedAt: null, respondedAt: 1000, dispatchedAt: 1010 });
+  });
+
+  it('always builds a record that the writer accepts', () => {
+    const t = new ExchangeTrace('0190f1d2-0000-7000-8000-000000000009', Date.UTC(2026, 10, 30));
+    Object.assign(t, { requestBytes: 3e15, dispatchedAt: t.receivedAt + 1, adapterReceivedAt: -1, adapterRepliedAt: Infinity, registryMs: -4 });
+    expect(trafficRecordProblem(trafficRecordOf(t, end({ respondedAt: t.receivedAt - 50, responseBytes: -1, httpStatus: 0 })))).toBeNull();
+  });
+});
+
+describe('trafficRecordProblem', () => {
+  const at = Date.UTC(2026, 10, 30, 12);
+  const good: TrafficRecord = trafficRecordOf(Object.assign(new ExchangeTrace('0190f1d2-0000-7000-8000-00000000000a', at), { consumer: 'tax-organization', outcome: 'ok' }), end({ respondedAt: at + 5 }));
+
+  it('accepts a record as the broker builds it', () => {
+    expect(trafficRecordProblem(good)).toBeNull();
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a size past an int column', { requestBytes: 3_000_000_000_000_000 }, 'requestBytes is outside 0..1099511627776'],
+    ['a negative size', { responseBytes: -1 }, 'responseBytes is outside'],
+    ['a fractional size', { requestBytes: 1.5 }, 'requestBytes is not a whole number'],
+    ['a size as a string', { requestBytes: '12' }, 'requestBytes is not a number'],
+    ['a status past smallint', { httpStatus: 40000 }, 'httpStatus is outside 100..599'],
+    ['a duration that is not a number', { brokerMs: null }, 'brokerMs is not a number'],
+    ['a time past 2200', { receivedAt: 1e15, respondedAt: 1e15 }, 'receivedAt is outside'],
+    ['an answer before the request', { respondedAt: at - 1 }, 'respondedAt is before receivedAt'],
+    ['a malformed exchange ID', { exchangeId: 'not-a-uuid' }, 'exchangeId is not a UUID'],
+    ['an unknown outcome', { outcome: 'exploded' }, 'outcome is not a known outcome'],
+    ['a NUL in a text field', { consumer: 'tax\u0000' }, 'consumer holds a NUL character'],
+    ['an over-long text', { service: 'x'.repeat(300) }, 'service is longer than 256 characters'],
+    ['no broker instance', { brokerInstance: '' }, 'brokerInstance is empty'],
+  ])('refuses %s, naming the field', (_case, change, reason) => {
+    expect(trafficRecordProblem({ ...good, ...change })).toContain(reason);
+  });
+
+  it('refuses what is not an object', () => {
+    expect(trafficRecordProblem(null)).toBe('is not an object');
+    expect(trafficRecordProblem([good])).toBe('is not an object');
+    expect(trafficRecordProblem('{}')).toBe('is not an object');
+  });
+
+  it('keeps only the known fields of a bad record', () => {
+    expect(trafficRecordFields({ ...good, requestBytes: -1, nationalId: '0067749828' })).toEqual({ ...good, requestBytes: -1 });
+    expect(trafficRecordFields(42)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { Outcome } from './outcome';
+import { OUTCOMES, type Outcome } from './outcome';
 
 /**
  * Traffic metadata of one exchange: the only thing the broker keeps (R3).
@@ -58,7 +58,10 @@ export class ExchangeTrace {
   adapterInstance: string | null = null;
   outcome: Outcome | null = null;
   problemType: string | null = null;
+  /** Body bytes actually read from the caller (never a header's claim). */
   requestBytes = 0;
+  /** Body bytes of the answer as it was handed to the socket. */
+  responseBytes = 0;
   /** Set once the record is written, so that an exchange is recorded exactly once. */
   recorded = false;
 
@@ -76,15 +79,47 @@ export interface ExchangeEnd {
   trackingDigest: string | null;
 }
 
-const round = (ms: number) => Math.round(ms * 1000) / 1000;
+/**
+ * The ranges a traffic record's numbers must lie in to be stored. The
+ * builder clamps into them (an exchange is always recorded); the writer
+ * quarantines a record from elsewhere (spool, Kafka) that lies outside.
+ */
+export const RECORD_LIMITS = {
+  /** Sizes are whole bytes up to 1 TiB: far above any body NIX accepts, far below what a bigint sum can hold. */
+  maxBytes: 2 ** 40,
+  /** Durations up to a week, in milliseconds. */
+  maxMs: 7 * 24 * 3600 * 1000,
+  /** Instants in epoch ms from 1970 to 2200: well inside what timestamptz and the month partitions hold. */
+  minTime: 0,
+  maxTime: Date.UTC(2200, 0, 1),
+  /** Text fields: at most this many characters, and no NUL (PostgreSQL text cannot hold it). */
+  maxText: 256,
+} as const;
 
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+const clamp = (value: number, max: number) => (Number.isFinite(value) ? Math.min(max, Math.max(0, value)) : 0);
+/** A size: whole bytes in [0, maxBytes]; anything not a number counts as 0. */
+const bytes = (value: number) => Math.round(clamp(value, RECORD_LIMITS.maxBytes));
+const duration = (ms: number) => round(clamp(ms, RECORD_LIMITS.maxMs));
+/** An instant from another clock (the adapter's) that is not a plausible time is dropped. */
+const instant = (value: number | null) => (value !== null && isInstant(value) ? value : null);
+const isInstant = (value: unknown): value is number => typeof value === 'number' && value >= RECORD_LIMITS.minTime && value <= RECORD_LIMITS.maxTime;
+const status = (value: number) => (Number.isInteger(value) && value >= 100 && value <= 599 ? value : 500);
+
+/**
+ * The traffic record of an exchange. Every number is range-checked here:
+ * sizes and durations are clamped into RECORD_LIMITS, an impossible HTTP
+ * status is recorded as 500, an implausible adapter timestamp as null, and
+ * the answer is never before the request.
+ */
 export function trafficRecordOf(trace: ExchangeTrace, end: ExchangeEnd): TrafficRecord {
-  const total = end.respondedAt - trace.receivedAt;
+  const respondedAt = Math.max(end.respondedAt, trace.receivedAt);
+  const total = respondedAt - trace.receivedAt;
   let transportMs: number | null = null;
   let adapterMs: number | null = null;
   let brokerMs = total;
   if (trace.dispatchedAt !== null) {
-    const waitedUntil = trace.repliedAt ?? end.respondedAt;
+    const waitedUntil = trace.repliedAt ?? respondedAt;
     const roundTrip = Math.max(0, waitedUntil - trace.dispatchedAt);
     brokerMs = total - roundTrip;
     if (trace.adapterReceivedAt !== null && trace.adapterRepliedAt !== null) {
@@ -95,13 +130,14 @@ export function trafficRecordOf(trace: ExchangeTrace, end: ExchangeEnd): Traffic
       transportMs = roundTrip;
     }
   }
+  const httpStatus = status(end.httpStatus);
   return {
     exchangeId: trace.exchangeId,
     receivedAt: trace.receivedAt,
-    dispatchedAt: trace.dispatchedAt,
-    adapterReceivedAt: trace.adapterReceivedAt,
-    adapterRepliedAt: trace.adapterRepliedAt,
-    respondedAt: end.respondedAt,
+    dispatchedAt: instant(trace.dispatchedAt),
+    adapterReceivedAt: instant(trace.adapterReceivedAt),
+    adapterRepliedAt: instant(trace.adapterRepliedAt),
+    respondedAt,
     consumer: trace.consumer,
     registry: trace.registry,
     custodian: trace.custodian,
@@ -110,16 +146,77 @@ export function trafficRecordOf(trace: ExchangeTrace, end: ExchangeEnd): Traffic
     purpose: trace.purpose,
     agreement: trace.agreement,
     trackingDigest: end.trackingDigest,
-    outcome: trace.outcome ?? (end.httpStatus < 400 ? 'ok' : 'broker-error'),
-    httpStatus: end.httpStatus,
+    outcome: trace.outcome ?? (httpStatus < 400 ? 'ok' : 'broker-error'),
+    httpStatus,
     problemType: trace.problemType,
-    requestBytes: trace.requestBytes,
-    responseBytes: end.responseBytes,
-    brokerMs: round(Math.max(0, brokerMs)),
-    transportMs: transportMs === null ? null : round(transportMs),
-    adapterMs: adapterMs === null ? null : round(adapterMs),
-    registryMs: trace.registryMs === null ? null : round(trace.registryMs),
+    requestBytes: bytes(trace.requestBytes),
+    responseBytes: bytes(end.responseBytes),
+    brokerMs: duration(brokerMs),
+    transportMs: transportMs === null ? null : duration(transportMs),
+    adapterMs: adapterMs === null ? null : duration(adapterMs),
+    registryMs: trace.registryMs === null ? null : duration(trace.registryMs),
     brokerInstance: end.brokerInstance,
     adapterInstance: trace.adapterInstance,
   };
+}
+
+/** The fields of a traffic record, in the order the ledger stores them. */
+export const TRAFFIC_RECORD_FIELDS = [
+  'exchangeId', 'receivedAt', 'dispatchedAt', 'adapterReceivedAt', 'adapterRepliedAt', 'respondedAt', 'consumer', 'registry', 'custodian',
+  'service', 'serviceVersion', 'purpose', 'agreement', 'trackingDigest', 'outcome', 'httpStatus', 'problemType', 'requestBytes', 'responseBytes',
+  'brokerMs', 'transportMs', 'adapterMs', 'registryMs', 'brokerInstance', 'adapterInstance',
+] as const satisfies readonly (keyof TrafficRecord)[];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TEXT_FIELDS = ['consumer', 'registry', 'custodian', 'service', 'serviceVersion', 'purpose', 'agreement', 'trackingDigest', 'problemType', 'adapterInstance'] as const;
+const OUTCOME_SET: ReadonlySet<string> = new Set(OUTCOMES);
+
+function textProblem(value: unknown, nullable: boolean): string | null {
+  if (value === null && nullable) return null;
+  if (typeof value !== 'string') return nullable ? 'is not a string or null' : 'is not a string';
+  if (value.length > RECORD_LIMITS.maxText) return `is longer than ${RECORD_LIMITS.maxText} characters`;
+  if (value.includes('\u0000')) return 'holds a NUL character';
+  return null;
+}
+
+function numberProblem(value: unknown, min: number, max: number, nullable: boolean, integer = false): string | null {
+  if (value === null && nullable) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return nullable ? 'is not a number or null' : 'is not a number';
+  if (integer && !Number.isInteger(value)) return 'is not a whole number';
+  if (value < min || value > max) return `is outside ${min}..${max}`;
+  return null;
+}
+
+/**
+ * Why a value cannot be stored as a traffic record, or null if it can: the
+ * writer's check on whatever it did not build itself (spool files, Kafka
+ * messages), so that one bad record is set aside instead of failing its batch.
+ */
+export function trafficRecordProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not an object';
+  const r = value as Record<string, unknown>;
+  const problems: [string, string | null][] = [
+    ['exchangeId', typeof r.exchangeId === 'string' && UUID.test(r.exchangeId) ? null : 'is not a UUID'],
+    ['receivedAt', numberProblem(r.receivedAt, RECORD_LIMITS.minTime, RECORD_LIMITS.maxTime, false)],
+    ['respondedAt', numberProblem(r.respondedAt, RECORD_LIMITS.minTime, RECORD_LIMITS.maxTime, false)],
+    ...(['dispatchedAt', 'adapterReceivedAt', 'adapterRepliedAt'] as const).map((k): [string, string | null] => [k, numberProblem(r[k], RECORD_LIMITS.minTime, RECORD_LIMITS.maxTime, true)]),
+    ...TEXT_FIELDS.map((k): [string, string | null] => [k, textProblem(r[k], true)]),
+    ['brokerInstance', textProblem(r.brokerInstance, false) ?? (r.brokerInstance === '' ? 'is empty' : null)],
+    ['outcome', typeof r.outcome === 'string' && OUTCOME_SET.has(r.outcome) ? null : 'is not a known outcome'],
+    ['httpStatus', numberProblem(r.httpStatus, 100, 599, false, true)],
+    ['requestBytes', numberProblem(r.requestBytes, 0, RECORD_LIMITS.maxBytes, false, true)],
+    ['responseBytes', numberProblem(r.responseBytes, 0, RECORD_LIMITS.maxBytes, false, true)],
+    ['brokerMs', numberProblem(r.brokerMs, 0, RECORD_LIMITS.maxMs, false)],
+    ...(['transportMs', 'adapterMs', 'registryMs'] as const).map((k): [string, string | null] => [k, numberProblem(r[k], 0, RECORD_LIMITS.maxMs, true)]),
+  ];
+  if (problems[1][1] === null && problems[2][1] === null && (r.respondedAt as number) < (r.receivedAt as number)) problems.push(['respondedAt', 'is before receivedAt']);
+  const found = problems.filter(([, problem]) => problem !== null).map(([field, problem]) => `${field} ${problem}`);
+  return found.length > 0 ? found.join('; ') : null;
+}
+
+/** Only the known fields of a would-be record, so that nothing else of a bad one is kept (R3). */
+export function trafficRecordFields(value: unknown): Record<string, unknown> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const r = value as Record<string, unknown>;
+  return Object.fromEntries(TRAFFIC_RECORD_FIELDS.filter((k) => k in r).map((k) => [k, r[k]]));
 }

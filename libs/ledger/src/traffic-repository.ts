@@ -39,8 +39,8 @@ const COLUMNS: readonly { column: string; type: string; value: (r: TrafficRecord
   { column: 'outcome', type: 'text', value: (r) => r.outcome },
   { column: 'http_status', type: 'int2', value: (r) => r.httpStatus },
   { column: 'problem_type', type: 'text', value: (r) => r.problemType },
-  { column: 'request_bytes', type: 'int4', value: (r) => r.requestBytes },
-  { column: 'response_bytes', type: 'int4', value: (r) => r.responseBytes },
+  { column: 'request_bytes', type: 'int8', value: (r) => r.requestBytes },
+  { column: 'response_bytes', type: 'int8', value: (r) => r.responseBytes },
   { column: 'total_ms', type: 'float4', value: (r) => Math.max(0, r.respondedAt - r.receivedAt) },
   { column: 'broker_ms', type: 'float4', value: (r) => r.brokerMs },
   { column: 'transport_ms', type: 'float4', value: (r) => r.transportMs },
@@ -185,6 +185,15 @@ export class TrafficRepository {
       }
     }
     return dropped;
+  }
+
+  /** Retention of the quarantine: entries set aside before the cutoff go, as the raw records of their months do. */
+  async dropQuarantinedBefore(cutoffMs: number): Promise<number> {
+    const rows = await this.sql.query<{ n: number }>(
+      'WITH dropped AS (DELETE FROM traffic_quarantine WHERE quarantined_at < to_timestamp($1::float8 / 1000.0) RETURNING 1) SELECT count(*)::int AS n FROM dropped',
+      [cutoffMs],
+    );
+    return rows[0].n;
   }
 
   async count(): Promise<number> {

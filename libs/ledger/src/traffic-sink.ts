@@ -7,6 +7,8 @@ import type { TrafficRecord } from '@nix/domain';
  */
 export interface TrafficSink {
   record(record: TrafficRecord): void;
+  /** Takes a record and resolves once it is durable (NIX_LEDGER_DURABILITY=sync); sinks without durability resolve at once. */
+  recordDurably?(record: TrafficRecord): Promise<void>;
   /** Writes or publishes everything still buffered. */
   flush(): Promise<void>;
 }

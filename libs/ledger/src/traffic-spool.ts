@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrafficRecord } from '@nix/domain';
 
@@ -15,7 +15,11 @@ export class TrafficSpool {
   /** Whether files may be waiting: true at start (an earlier run may have left some) and after each append. */
   mayHoldFiles = true;
 
-  constructor(private readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    /** Sync every append to disk (NIX_LEDGER_DURABILITY=sync): spooled records then survive a power loss, not only a crash. */
+    private readonly options: { sync?: boolean } = {},
+  ) {
     mkdirSync(dir, { recursive: true });
   }
 
@@ -25,7 +29,13 @@ export class TrafficSpool {
       // Names sort in the order the records were spooled.
       this.current = join(this.dir, `traffic-${String(Date.now()).padStart(15, '0')}-${process.pid}-${this.segment++}.jsonl.open`);
     }
-    appendFileSync(this.current, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const fd = openSync(this.current, 'a');
+    try {
+      writeSync(fd, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      if (this.options.sync) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     this.sequence += records.length;
     this.mayHoldFiles = true;
   }
@@ -46,17 +56,26 @@ export class TrafficSpool {
     return [...sealed, ...orphans.map((f) => f.replace(/\.open$/, ''))].sort().map((f) => join(this.dir, f));
   }
 
-  read(file: string): TrafficRecord[] {
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim().length > 0)
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as TrafficRecord];
-        } catch {
-          return []; // a line cut short by a crash
-        }
-      });
+  /**
+   * The records of a file, as parsed JSON (the writer validates them), and
+   * how many lines could not be read. A last line without its newline was
+   * cut short by a crash and is dropped: its answer never left (it was not
+   * synced), or it is also in the journal.
+   */
+  read(file: string): { records: unknown[]; unreadable: number } {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.pop(); // after the last newline: empty, or a line cut short
+    const records: unknown[] = [];
+    let unreadable = 0;
+    for (const line of lines) {
+      if (line.trim().length === 0) continue;
+      try {
+        records.push(JSON.parse(line));
+      } catch {
+        unreadable++;
+      }
+    }
+    return { records, unreadable };
   }
 
   remove(file: string): void {

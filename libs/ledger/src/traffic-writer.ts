@@ -1,27 +1,37 @@
+import { basename, dirname, join } from 'node:path';
 import type { TrafficRecord } from '@nix/domain';
 import type { NixMetrics } from '@nix/observability';
+import type { TrafficJournal } from './traffic-journal';
+import { FileTrafficQuarantine, writeIsolating, type IsolatedWrite, type TrafficBatchStore, type TrafficQuarantine } from './traffic-quarantine';
 import type { TrafficSink } from './traffic-sink';
 import type { TrafficSpool } from './traffic-spool';
 
-/** Whatever takes batches of records for good: the ledger's repository, or Kafka. */
-export interface TrafficBatchStore {
-  insertBatch(records: readonly TrafficRecord[]): Promise<unknown>;
-  /** Releases connections the store opened itself. */
-  close?(): Promise<void>;
-}
+export type { TrafficBatchStore } from './traffic-quarantine';
 
 export interface TrafficWriterOptions {
   batchSize: number;
   flushIntervalMs: number;
   /** Records held in memory at most; beyond it they go to the spool. */
   bufferLimit: number;
+  /** Written nothing for this long while records wait: the writer is stalled (readiness fails). */
+  stallMs?: number;
+}
+
+export interface TrafficWriterParts {
+  /** Where records that can never be written go; a file beside the spool by default. */
+  quarantine?: TrafficQuarantine;
+  /** With a journal (NIX_LEDGER_DURABILITY=sync), recordDurably() resolves once the record is on disk. */
+  journal?: TrafficJournal | null;
+  now?: () => number;
 }
 
 /**
  * Takes traffic records without ever blocking the inquiry path, and writes
- * them in batches. A failed batch stays and is retried with backoff; when
- * memory is full, or at shutdown with the store down, records go to the
- * spool on disk. No record is dropped.
+ * them in batches. A batch that fails for a transient reason stays and is
+ * retried with backoff; records that can never be written are isolated and
+ * quarantined, so they never hold up the others. When memory is full, or at
+ * shutdown with the store down, records go to the spool on disk. No record
+ * is dropped.
  */
 export class TrafficWriter implements TrafficSink {
   private buffer: TrafficRecord[] = [];
@@ -29,6 +39,13 @@ export class TrafficWriter implements TrafficSink {
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
   private retryAt = 0;
+  /** Records that left the buffer (stored, quarantined or spooled) since start: the journal's release mark. */
+  private removed = 0;
+  /** Since when records have waited without any being written; null while nothing waits. */
+  private waitingSince: number | null = null;
+  private readonly quarantine: TrafficQuarantine;
+  private readonly journal: TrafficJournal | null;
+  private readonly now: () => number;
   lastError: Error | null = null;
 
   constructor(
@@ -36,19 +53,52 @@ export class TrafficWriter implements TrafficSink {
     private readonly options: TrafficWriterOptions,
     private readonly spool: TrafficSpool | null,
     private readonly metrics?: NixMetrics,
-  ) {}
+    parts: TrafficWriterParts = {},
+  ) {
+    this.quarantine = parts.quarantine ?? new FileTrafficQuarantine(join(dirname(spool?.dir ?? join(process.cwd(), 'data', 'spool')), 'quarantine'));
+    this.journal = parts.journal ?? null;
+    this.now = parts.now ?? Date.now;
+  }
 
   start(): this {
-    this.timer ??= setInterval(() => void this.drain(), this.options.flushIntervalMs);
+    this.timer ??= setInterval(() => {
+      void this.drain();
+      this.metrics?.ledgerStalled.set(this.stalledMs / 1000);
+    }, this.options.flushIntervalMs);
     this.timer.unref();
     return this;
   }
 
   record(record: TrafficRecord): void {
-    if (this.buffer.length >= this.options.bufferLimit && this.spool) this.spool.append([record]);
-    else this.buffer.push(record);
+    void this.take(record)?.catch(() => undefined);
+  }
+
+  /**
+   * Takes a record and resolves once it is durable: synced to the journal
+   * (or to the spool when memory is full). Without a journal it resolves at
+   * once, as record() does. Rejects if the disk refused it; the record is
+   * then still buffered and will be written.
+   */
+  recordDurably(record: TrafficRecord): Promise<void> {
+    return this.take(record) ?? Promise.resolve();
+  }
+
+  get durable(): boolean {
+    return this.journal !== null;
+  }
+
+  private take(record: TrafficRecord): Promise<void> | undefined {
+    this.waitingSince ??= this.now();
+    let durable: Promise<void> | undefined;
+    if (this.buffer.length >= this.options.bufferLimit && this.spool) {
+      this.spool.append([record]);
+    } else {
+      this.buffer.push(record);
+      durable = this.journal?.append(record);
+    }
     this.metrics?.ledgerBuffered.set(this.buffer.length);
-    if (this.buffer.length >= this.options.batchSize && !this.writing && Date.now() >= this.retryAt) void this.drain();
+    if (this.buffer.length >= this.options.batchSize && !this.writing && this.now() >= this.retryAt) void this.drain();
+    return durable;
   }
 
   get buffered(): number {
@@ -60,9 +110,19 @@ export class TrafficWriter implements TrafficSink {
     return this.failures > 0;
   }
 
+  /** How long records have waited with nothing written; 0 when nothing waits. */
+  get stalledMs(): number {
+    return this.waitingSince === null ? 0 : Math.max(0, this.now() - this.waitingSince);
+  }
+
+  /** Records have waited longer than the stall limit with nothing written. */
+  get stalled(): boolean {
+    return this.options.stallMs !== undefined && this.stalledMs > this.options.stallMs;
+  }
+
   /** Writes what is buffered; answers once the buffer is empty or a write failed. */
   drain(): Promise<void> {
-    if (Date.now() < this.retryAt) return Promise.resolve();
+    if (this.now() < this.retryAt) return Promise.resolve();
     this.writing ??= this.writeAll().finally(() => {
       this.writing = null;
     });
@@ -75,7 +135,7 @@ export class TrafficWriter implements TrafficSink {
     await this.drain();
     if (this.buffer.length > 0 && this.spool) {
       this.spool.append(this.buffer);
-      this.buffer = [];
+      this.removeHead(this.buffer.length);
     }
     this.spool?.seal();
     this.metrics?.ledgerBuffered.set(this.buffer.length);
@@ -86,41 +146,65 @@ export class TrafficWriter implements TrafficSink {
     this.timer = null;
     await this.writing;
     await this.flush();
+    await this.journal?.close();
     await this.store.close?.();
+  }
+
+  private removeHead(count: number): void {
+    this.buffer.splice(0, count);
+    this.removed += count;
+    this.journal?.release(this.removed);
+  }
+
+  private counted(result: IsolatedWrite, source: 'writer' | 'spool'): void {
+    this.metrics?.ledgerWritten.inc(result.written);
+    if (result.quarantined > 0) this.metrics?.ledgerQuarantined.inc({ source }, result.quarantined);
+    // Progress: whatever waits now has waited only since this write.
+    this.waitingSince = this.waitingSince === null ? null : this.now();
   }
 
   private async writeAll(): Promise<void> {
     try {
       while (this.buffer.length > 0) {
         const batch = this.buffer.slice(0, this.options.batchSize);
-        await this.store.insertBatch(batch);
-        this.buffer.splice(0, batch.length);
-        this.metrics?.ledgerWritten.inc(batch.length);
+        const result = await writeIsolating(this.store, batch, 'writer', this.quarantine);
+        this.removeHead(batch.length);
+        this.counted(result, 'writer');
       }
       if (this.spool?.mayHoldFiles) await this.replaySpool();
       this.failures = 0;
       this.lastError = null;
+      if (this.buffer.length === 0 && !this.spool?.unsealed) this.waitingSince = null;
     } catch (error) {
       this.failures++;
       this.lastError = error as Error;
-      this.retryAt = Date.now() + Math.min(5000, 100 * 2 ** Math.min(this.failures, 6));
+      this.waitingSince ??= this.now();
+      this.retryAt = this.now() + Math.min(5000, 100 * 2 ** Math.min(this.failures, 6));
       this.metrics?.ledgerWriteFailures.inc();
     } finally {
       this.metrics?.ledgerBuffered.set(this.buffer.length);
-      this.metrics?.ledgerLag.set(this.buffer.length > 0 ? (Date.now() - this.buffer[0].respondedAt) / 1000 : 0);
+      this.metrics?.ledgerLag.set(this.buffer.length > 0 ? (this.now() - this.buffer[0].respondedAt) / 1000 : 0);
+      this.metrics?.ledgerStalled.set(this.stalledMs / 1000);
     }
   }
 
+  /** Spool files, oldest first, each isolated as the buffer is: a bad line never keeps the file's good records out. */
   private async replaySpool(): Promise<void> {
-    this.spool!.seal();
-    for (const file of this.spool!.pending()) {
-      const records = this.spool!.read(file);
-      for (let i = 0; i < records.length; i += this.options.batchSize) {
-        await this.store.insertBatch(records.slice(i, i + this.options.batchSize));
+    const spool = this.spool!;
+    spool.seal();
+    for (const file of spool.pending()) {
+      const { records, unreadable } = spool.read(file);
+      const source = `spool ${basename(file)}`;
+      if (unreadable > 0) {
+        const entries = Array.from({ length: unreadable }, () => ({ source, reason: 'unreadable spool line (not JSON)', exchangeId: null, record: null }));
+        await this.quarantine.put(entries);
+        this.metrics?.ledgerQuarantined.inc({ source: 'spool' }, unreadable);
       }
-      this.spool!.remove(file);
-      this.metrics?.ledgerWritten.inc(records.length);
+      for (let i = 0; i < records.length; i += this.options.batchSize) {
+        this.counted(await writeIsolating(this.store, records.slice(i, i + this.options.batchSize), source, this.quarantine), 'spool');
+      }
+      spool.remove(file);
     }
-    this.spool!.mayHoldFiles = this.spool!.unsealed > 0;
+    spool.mayHoldFiles = spool.unsealed > 0;
   }
 }

@@ -97,6 +97,19 @@ export class NixMetrics {
     registers: [this.registry],
   });
 
+  readonly ledgerQuarantined = new Counter({
+    name: 'nix_ledger_quarantined_total',
+    help: 'Traffic records (or unreadable messages) the ledger can never take, set aside in the quarantine, by where they were found: writer, spool or recorder.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly ledgerStalled = new Gauge({
+    name: 'nix_ledger_stalled_seconds',
+    help: 'How long traffic records have waited with none written to the ledger (0 while nothing waits).',
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean; labels?: Record<string, string> } = {}) {
     if (options.labels) this.registry.setDefaultLabels(options.labels);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'nix_' });

@@ -1,6 +1,7 @@
+import { Readable, Transform, pipeline } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ExchangeTrace, trafficRecordOf, type Clock, type ExchangeIdGenerator } from '@nix/domain';
+import { ExchangeTrace, trafficRecordOf, type Clock, type ExchangeIdGenerator, type TrafficRecord } from '@nix/domain';
 import type { NixConfig } from '@nix/config';
 import { TRAFFIC_SINK, type TrafficSink } from '@nix/ledger';
 import type { NixMetrics } from '@nix/observability';
@@ -57,8 +58,32 @@ export class ExchangeLifecycle {
       if (!request.exchange && isExchangeRequest(request)) this.begin(request, reply);
       done();
     });
+    // Sizes are the bytes actually read and sent, never what a header claims.
+    fastify.addHook('preParsing', (request, _reply, payload, done) => {
+      const trace = request.exchange;
+      if (!trace || !mayCarryBody(request, this.config.http.bodyLimit)) return done(null, payload);
+      const body = counted(payload, (bytes) => (trace.requestBytes += bytes));
+      countedBodies.set(request, body);
+      done(null, body);
+    });
+    fastify.addHook('onSend', (request, reply, payload, done) => {
+      const trace = request.exchange;
+      if (!trace) return done(null, payload);
+      let sent = payload;
+      if (typeof payload === 'string') trace.responseBytes = Buffer.byteLength(payload);
+      else if (Buffer.isBuffer(payload)) trace.responseBytes = payload.length;
+      else if (payload instanceof Readable) sent = counted(payload, (bytes) => (trace.responseBytes += bytes));
+      // NIX_LEDGER_DURABILITY=sync: the answer leaves once its record is on disk (a streamed answer is recorded after it).
+      const durable = this.config.ledger.durability === 'sync' && sent === payload ? this.end(trace, reply, true) : undefined;
+      if (durable) void durable.then(() => done(null, sent));
+      else done(null, sent);
+    });
     fastify.addHook('onResponse', (request, reply, done) => {
-      if (request.exchange) this.end(request.exchange, reply);
+      // A body left unread (415, 413 mid-way) is drained, as Node does for a request nobody read, so that the
+      // connection can carry the next request.
+      const body = countedBodies.get(request);
+      if (body && !request.raw.complete) body.resume();
+      if (request.exchange) void this.end(request.exchange, reply, false);
       done();
     });
   }
@@ -110,7 +135,7 @@ export class ExchangeLifecycle {
   track(request: FastifyRequest, reply: FastifyReply): void {
     if (request.exchange || !isExchangeRequest(request)) return;
     const trace = this.begin(request, reply);
-    const end = () => this.end(trace, reply);
+    const end = () => void this.end(trace, reply, false);
     reply.raw.once('finish', end);
     reply.raw.once('close', end);
   }
@@ -118,7 +143,6 @@ export class ExchangeLifecycle {
   /** Starts an exchange: its ID, in flight until its record is made. */
   begin(request: FastifyRequest, reply: FastifyReply): ExchangeTrace {
     const trace = new ExchangeTrace(this.ids.next(), this.clock.now());
-    trace.requestBytes = Number(request.headers['content-length']) || 0;
     request.exchange = trace;
     reply.header('x-exchange-id', trace.exchangeId);
     this.inFlight++;
@@ -129,7 +153,7 @@ export class ExchangeLifecycle {
     return trace;
   }
 
-  private end(trace: ExchangeTrace, reply: FastifyReply): void {
+  private end(trace: ExchangeTrace, reply: FastifyReply, durably: boolean): Promise<void> | undefined {
     if (trace.recorded) return;
     trace.recorded = true;
     this.metrics.inFlight.dec();
@@ -137,11 +161,13 @@ export class ExchangeLifecycle {
     const record = trafficRecordOf(trace, {
       respondedAt: this.clock.now(),
       httpStatus: reply.statusCode,
-      responseBytes: Number(reply.getHeader('content-length')) || 0,
+      responseBytes: trace.responseBytes,
       brokerInstance: this.config.instanceId,
       trackingDigest: trace.consumer && trace.trackingCode ? this.hasher.trackingDigest(trace.consumer, trace.trackingCode) : null,
     });
-    this.sink.record(record);
+    let durable: Promise<void> | undefined;
+    if (durably && this.sink.recordDurably) durable = this.recordDurably(record);
+    else this.sink.record(record);
     const registry = record.registry ?? 'unknown';
     const service = record.service ?? 'unknown';
     const series = this.seriesOf(record.consumer ?? 'unauthenticated', registry, service, record.outcome);
@@ -155,5 +181,35 @@ export class ExchangeLifecycle {
       const { exchangeId, consumer, outcome, httpStatus, problemType } = record;
       this.logger.info({ exchangeId, consumer, registry, service, outcome, httpStatus, problemType }, 'exchange');
     }
+    return durable;
   }
+
+  /** Waits until the record is durable; if the disk refuses it, it stays buffered and the answer goes anyway. */
+  private recordDurably(record: TrafficRecord): Promise<void> {
+    return this.sink.recordDurably!(record).catch((error: Error) => {
+      this.metrics.ledgerWriteFailures.inc();
+      this.logger.error({ err: error, exchangeId: record.exchangeId }, 'traffic record could not be synced to the journal before the answer; it stays buffered');
+    });
+  }
+}
+
+const countedBodies = new WeakMap<FastifyRequest, Readable>();
+
+/** Whether the body may be read: a body over the limit by its Content-Length is refused unread (413). */
+function mayCarryBody(request: FastifyRequest, bodyLimit: number): boolean {
+  const length = request.headers['content-length'];
+  if (length !== undefined) return Number(length) > 0 && Number(length) <= bodyLimit;
+  return request.headers['transfer-encoding'] !== undefined;
+}
+
+/** The same bytes, counted as they pass. */
+function counted(source: NodeJS.ReadableStream, count: (bytes: number) => void): Readable {
+  const counter = new Transform({
+    transform(chunk: Buffer | string, _encoding, callback) {
+      count(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length);
+      callback(null, chunk);
+    },
+  });
+  pipeline(source, counter, () => undefined);
+  return counter;
 }

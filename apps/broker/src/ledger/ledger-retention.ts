@@ -37,6 +37,8 @@ export class LedgerRetention implements OnApplicationBootstrap, OnApplicationShu
       await this.repository.ensurePartitionsFor([now, DateTime.fromMillis(now).plus({ months: 1 }).toMillis()]);
       const dropped = await this.repository.dropPartitionsBefore(cutoff);
       if (dropped.length > 0) this.logger.info({ dropped }, 'ledger retention dropped partitions');
+      const quarantined = await this.repository.dropQuarantinedBefore(cutoff);
+      if (quarantined > 0) this.logger.info({ quarantined }, 'ledger retention dropped quarantined records');
       return dropped;
     } catch (error) {
       this.logger.warn({ err: error }, 'ledger retention could not run; it will try again');

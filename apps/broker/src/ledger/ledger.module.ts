@@ -1,7 +1,13 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { NixConfig } from '@nix/config';
 import {
+  FallbackTrafficQuarantine,
+  FileTrafficQuarantine,
+  journalDir,
   LedgerStore,
+  quarantineDir,
+  SqlTrafficQuarantine,
+  TrafficJournal,
   spoolDir,
   TRAFFIC_SINK,
   TrafficRepository,
@@ -9,6 +15,7 @@ import {
   TrafficWriter,
   type SqlClient,
   type TrafficBatchStore,
+  type TrafficQuarantine,
   type TrafficSink,
 } from '@nix/ledger';
 import type { NixMetrics } from '@nix/observability';
@@ -17,10 +24,27 @@ import { LedgerRetention } from './ledger-retention';
 
 export const LEDGER_SQL = Symbol('LEDGER_SQL');
 
-/** The writer that feeds a store (the ledger's database, or Kafka) as the configuration says, spooling to NIX_DATA_DIR. */
-export function startTrafficWriter(store: TrafficBatchStore, config: NixConfig, metrics: NixMetrics, flushIntervalMs = config.ledger.flushIntervalMs): TrafficWriter {
-  const { batchSize, bufferLimit } = config.ledger;
-  return new TrafficWriter(store, { batchSize, flushIntervalMs, bufferLimit }, new TrafficSpool(spoolDir(config.paths.data)), metrics).start();
+/**
+ * The writer that feeds a store (the ledger's database, or Kafka) as the
+ * configuration says, spooling to NIX_DATA_DIR, with records that can never be
+ * written quarantined (in the database when there is one, else beside the
+ * spool), and with NIX_LEDGER_DURABILITY=sync a journal synced before answers leave.
+ */
+export function startTrafficWriter(
+  store: TrafficBatchStore,
+  config: NixConfig,
+  metrics: NixMetrics,
+  flushIntervalMs = config.ledger.flushIntervalMs,
+  quarantine: TrafficQuarantine = new FileTrafficQuarantine(quarantineDir(config.paths.data)),
+): TrafficWriter {
+  const { batchSize, bufferLimit, stallSeconds, durability } = config.ledger;
+  const sync = durability === 'sync';
+  const spool = spoolDir(config.paths.data);
+  if (!sync) TrafficJournal.recover(journalDir(config.paths.data), spool);
+  return new TrafficWriter(store, { batchSize, flushIntervalMs, bufferLimit, stallMs: stallSeconds * 1000 }, new TrafficSpool(spool, { sync }), metrics, {
+    quarantine,
+    journal: sync ? new TrafficJournal(journalDir(config.paths.data), spool) : null,
+  }).start();
 }
 
 export interface LedgerOptions {
@@ -55,7 +79,15 @@ export class LedgerModule implements OnApplicationShutdown {
           provide: TRAFFIC_SINK,
           inject: [TrafficRepository, NIX_CONFIG, METRICS],
           useFactory: (repository: TrafficRepository, config: NixConfig, metrics: NixMetrics) =>
-            options.sink !== undefined ? options.sink : startTrafficWriter(repository, config, metrics),
+            options.sink !== undefined
+              ? options.sink
+              : startTrafficWriter(
+                  repository,
+                  config,
+                  metrics,
+                  undefined,
+                  new FallbackTrafficQuarantine(new SqlTrafficQuarantine(repository.sql), new FileTrafficQuarantine(quarantineDir(config.paths.data))),
+                ),
         },
         LedgerRetention,
       ],

@@ -89,11 +89,14 @@ export class ReadinessService {
     const store = this.store!;
     const buffered = this.sink instanceof TrafficWriter ? this.sink.buffered : 0;
     const writing = this.sink instanceof TrafficWriter ? !this.sink.degraded : true;
-    const details: Record<string, unknown> = { store: store.kind, open: store.isReady, buffered, writing };
+    const stalledSeconds = this.sink instanceof TrafficWriter ? Math.floor(this.sink.stalledMs / 1000) : 0;
+    const details: Record<string, unknown> = { store: store.kind, open: store.isReady, buffered, writing, stalledSeconds };
     if (store.error) details.reason = store.error.message;
     if (!store.isReady || !writing) details.degraded = true;
-    // The recorder's whole job is the database; the broker keeps serving and buffers.
+    // The recorder's whole job is the database; the broker keeps serving and buffers, until nothing has been
+    // written for NIX_LEDGER_STALL_S while records wait.
     if (this.recorder && (!store.isReady || this.recorder.recorder.isFailing)) return check.down(details);
+    if (this.sink instanceof TrafficWriter && this.sink.stalled) return check.down({ ...details, reason: `nothing written for ${stalledSeconds} s while records wait` });
     return check.up(details);
   }
 }

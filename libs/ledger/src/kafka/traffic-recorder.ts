@@ -2,7 +2,9 @@ import type { Consumer, EachBatchPayload, ITopicConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TrafficRecord } from '@nix/domain';
 import type { NixMetrics } from '@nix/observability';
-import type { TrafficBatchStore } from '../traffic-writer';
+import { createHash } from 'node:crypto';
+import { SqlTrafficQuarantine, writeIsolating, type QuarantineEntry, type TrafficBatchStore, type TrafficQuarantine } from '../traffic-quarantine';
+import { TrafficRepository } from '../traffic-repository';
 import { ensureTrafficTopic } from './traffic-publisher';
 
 
@@ -11,11 +13,14 @@ import { ensureTrafficTopic } from './traffic-publisher';
  * after the batch is in the database, and writes are idempotent on exchange
  * ID: a crash, a rebalance or a deliberate replay never loses or doubles a
  * record. While the database is down the recorder waits and retries, and the
- * records wait in Kafka.
+ * records wait in Kafka. A message that can never be written (unreadable, or
+ * a record the database refuses for its data) is quarantined and the rest of
+ * the batch written, so that it never blocks its partition.
  */
 export class TrafficRecorder {
   private consumer: Consumer | null = null;
   private failing = false;
+  private readonly quarantine: TrafficQuarantine;
 
   constructor(
     private readonly kafka: Kafka,
@@ -24,7 +29,10 @@ export class TrafficRecorder {
     private readonly logger: Logger,
     private readonly groupId: string,
     private readonly metrics?: NixMetrics,
-  ) {}
+    quarantine?: TrafficQuarantine,
+  ) {
+    this.quarantine = quarantine ?? (store instanceof TrafficRepository ? new SqlTrafficQuarantine(store.sql) : new LoggedQuarantine(logger));
+  }
 
   get isRunning(): boolean {
     return this.consumer !== null;
@@ -58,19 +66,36 @@ export class TrafficRecorder {
 
   private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
-    const records = batch.messages.flatMap((m) => {
+    const where = `recorder ${batch.topic}[${batch.partition}]`;
+    const records: unknown[] = [];
+    let unreadable: QuarantineEntry[] = [];
+    for (const m of batch.messages) {
       try {
-        return [JSON.parse(m.value!.toString('utf8')) as TrafficRecord];
+        if (!m.value) throw new Error('no value');
+        records.push(JSON.parse(m.value.toString('utf8')));
       } catch {
-        this.logger.error({ topic: this.topic.topic, offset: m.offset }, 'skipping an unreadable traffic record');
-        return [];
+        // Only where it was and a digest: an unreadable message cannot be shown to be metadata only (R3).
+        const bytes = m.value?.length ?? 0;
+        const digest = m.value ? createHash('sha256').update(m.value).digest('hex') : 'none';
+        unreadable.push({ source: `${where}@${m.offset}`, reason: `unreadable message (not JSON; ${bytes} bytes, sha256 ${digest})`, exchangeId: null, record: null });
+        this.logger.error({ topic: batch.topic, partition: batch.partition, offset: m.offset }, 'quarantining an unreadable traffic message');
       }
-    });
-    this.metrics?.ledgerLag.set(records.length > 0 ? (Date.now() - records[0].respondedAt) / 1000 : 0);
+    }
+    const first = records[0] as { respondedAt?: unknown } | undefined;
+    this.metrics?.ledgerLag.set(typeof first?.respondedAt === 'number' ? (Date.now() - first.respondedAt) / 1000 : 0);
     this.metrics?.kafkaConsumerLag.set({ group: this.groupId, topic: this.topic.topic }, Number(batch.offsetLag()));
+    let written = 0;
+    let quarantined = 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.store.insertBatch(records);
+        if (unreadable.length > 0) {
+          await this.quarantine.put(unreadable);
+          quarantined += unreadable.length;
+          unreadable = [];
+        }
+        const result = await writeIsolating(this.store, records, `${where} offsets ${batch.firstOffset()}..${batch.lastOffset()}`, this.quarantine);
+        written = result.written;
+        quarantined += result.quarantined;
         break;
       } catch (error) {
         if (!this.failing) this.logger.warn({ err: error }, 'ledger database refuses writes; traffic records wait in Kafka');
@@ -83,9 +108,18 @@ export class TrafficRecorder {
     }
     if (this.failing) this.logger.info('ledger database takes writes again');
     this.failing = false;
-    this.metrics?.ledgerWritten.inc(records.length);
+    this.metrics?.ledgerWritten.inc(written);
+    if (quarantined > 0) this.metrics?.ledgerQuarantined.inc({ source: 'recorder' }, quarantined);
     resolveOffset(batch.messages[batch.messages.length - 1].offset);
     await commitOffsetsIfNecessary();
     await heartbeat();
+  }
+}
+
+/** Without a database to hold it (a recorder fed to another store), a quarantined entry is logged: metadata only. */
+class LoggedQuarantine implements TrafficQuarantine {
+  constructor(private readonly logger: Logger) {}
+  async put(entries: readonly QuarantineEntry[]): Promise<void> {
+    for (const { source, reason, exchangeId } of entries) this.logger.error({ source, reason, exchangeId }, 'traffic record quarantined');
   }
 }
