@@ -52,7 +52,8 @@ export const ENV_SCHEMA = {
   properties: {
     NODE_ENV: { type: 'string', default: 'development' },
     HOST: { type: 'string', default: '0.0.0.0' },
-    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    // No default here: each role has its own (RoleDefaults), so the roles run side by side on one machine.
+    PORT: { type: 'integer', minimum: 0, maximum: 65535 },
     NIX_TRUST_PROXY: { type: 'boolean', default: false },
     NIX_INSTANCE_ID: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
     NIX_TRANSPORT: { enum: ['in-process', 'kafka'], default: 'in-process' },
@@ -90,11 +91,17 @@ export const ENV_SCHEMA = {
 const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false });
 const validateEnv = ajv.compile(ENV_SCHEMA);
 
+/** What depends on which role a process runs: its default ports, distinct so the roles share a machine. */
+export interface RoleDefaults {
+  port: number;
+  metricsPort: number;
+}
+
 /**
  * Reads and checks the configuration once, at start. Anything wrong stops
  * the process with a message that names the variable and the reason.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): NixConfig {
+export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3000, metricsPort: 9464 }): NixConfig {
   const known = Object.keys(ENV_SCHEMA.properties);
   const patterns = Object.keys(ENV_SCHEMA.patternProperties).map((p) => new RegExp(p));
   const values: Record<string, unknown> = {};
@@ -138,7 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NixConfig {
   return {
     production,
     instanceId: v.NIX_INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    http: { host: v.HOST, port: v.PORT, bodyLimit: 64 * 1024, trustProxy: v.NIX_TRUST_PROXY },
+    http: { host: v.HOST, port: v.PORT ?? defaults.port, bodyLimit: 64 * 1024, trustProxy: v.NIX_TRUST_PROXY },
     transport: v.NIX_TRANSPORT,
     kafka: {
       brokers: v.KAFKA_BROKERS ? String(v.KAFKA_BROKERS).split(',') : [],
