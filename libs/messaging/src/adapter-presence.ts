@@ -2,13 +2,13 @@
 export interface AdapterPresenceSettings {
   /** The whole view is refreshed in the background this often. */
   refreshIntervalMs: number;
-  /** A miss (no adapter seen) asks again at once, but not more often than this. */
+  /** Looks start at most this often, however many misses ask for one. */
   minRefreshGapMs: number;
-  /** How long a miss waits for that fresh look before it is believed. */
+  /** How long a miss waits for a fresh look; past it, the inquiry is sent after all. */
   missWaitMs: number;
 }
 
-export const DEFAULT_ADAPTER_PRESENCE: AdapterPresenceSettings = { refreshIntervalMs: 2000, minRefreshGapMs: 250, missWaitMs: 1000 };
+export const DEFAULT_ADAPTER_PRESENCE: AdapterPresenceSettings = { refreshIntervalMs: 2000, minRefreshGapMs: 100, missWaitMs: 1000 };
 
 /** Counts the adapter instances behind each address (for Kafka: members of each address's consumer group). */
 export type AdapterLookup = (addresses: string[]) => Promise<Record<string, number>>;
@@ -17,13 +17,18 @@ export type AdapterLookup = (addresses: string[]) => Promise<Record<string, numb
  * A cached view of which addresses have a live adapter, refreshed in the
  * background, so the broker can refuse an inquiry nobody will read at once
  * instead of letting it wait for its deadline. It errs towards sending: an
- * address counts as served until a look that succeeded found no adapter,
- * and a miss is checked again (bounded) before it is believed, so an adapter
- * that has just joined is not refused on an old view.
+ * address counts as served unless a look that succeeded found no adapter,
+ * and a miss is believed only from a look that started after the inquiry
+ * came, so an adapter that is joining (a group member from its first
+ * JoinGroup) is never refused on an older view. Looks are bounded: one at a
+ * time, at most one per minRefreshGapMs, and a miss waits at most missWaitMs.
  */
 export class AdapterPresence {
   private members: Map<string, number> | null = null;
   private lastLookAt = Number.NEGATIVE_INFINITY;
+  /** Looks are numbered as they start; a miss waits for one numbered above those under way when it came. */
+  private looksStarted = 0;
+  private lastLookDone = 0;
   private looking: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
 
@@ -52,11 +57,22 @@ export class AdapterPresence {
     return this.members ? Object.fromEntries(this.members) : null;
   }
 
-  /** False only when a fresh look that succeeded found no adapter behind the address. */
+  /** False only when a look that succeeded, started after this call, found no adapter behind the address. */
   async isServed(address: string): Promise<boolean> {
     if (this.served(address)) return true;
-    if (!this.looking && this.now() - this.lastLookAt >= this.settings.minRefreshGapMs) void this.refresh();
-    if (this.looking) await within(this.looking, this.settings.missWaitMs);
+    const after = this.looksStarted;
+    const until = this.now() + this.settings.missWaitMs;
+    while (this.lastLookDone <= after) {
+      const left = until - this.now();
+      if (left <= 0) return true;
+      if (this.looking) {
+        await within(this.looking, left);
+        continue;
+      }
+      const gap = this.lastLookAt + this.settings.minRefreshGapMs - this.now();
+      if (gap > 0) await within(new Promise<void>(() => undefined), Math.min(gap, left));
+      else void this.refresh();
+    }
     return this.served(address);
   }
 
@@ -64,6 +80,7 @@ export class AdapterPresence {
   refresh(): Promise<void> {
     if (!this.looking) {
       this.lastLookAt = this.now();
+      const look = ++this.looksStarted;
       this.looking = Promise.resolve()
         .then(() => this.lookup([...this.addresses]))
         .then(
@@ -76,6 +93,7 @@ export class AdapterPresence {
           },
         )
         .finally(() => {
+          this.lastLookDone = look;
           this.looking = null;
         });
     }
