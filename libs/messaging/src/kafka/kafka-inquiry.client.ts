@@ -99,7 +99,8 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
    */
   connect(): Promise<void> {
     if (this.prepared && this.replies.isRunning) return Promise.resolve();
-    void this.ready().catch(() => undefined);
+    // Once set up, the reply consumer comes back by itself (KeptConsumer); only a setup that failed needs a push.
+    if (!this.prepared) void this.ready().catch(() => undefined);
     return Promise.reject(new TransportUnavailableError(this.prepared ? 'the Kafka reply consumer is not in its group now' : 'the Kafka transport is not connected yet'));
   }
 
