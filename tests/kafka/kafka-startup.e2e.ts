@@ -7,6 +7,9 @@ import { startTestApp, type TestApp } from '../support/test-app';
 
 const ADDRESS = { postalCode: '1193653471' };
 
+// Generous: Kafka starts twice, and three processes wait for it.
+jest.setTimeout(300_000);
+
 (canRunLocalKafka() ? describeWithKafka : describe.skip)('processes started while Kafka is down', () => {
   const prefix = uniquePrefix('nixtest-kafka-later');
   let kafka: Awaited<ReturnType<typeof startDedicatedKafka>>;
