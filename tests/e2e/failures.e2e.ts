@@ -37,7 +37,7 @@ describe('registry and adapter failures', () => {
     expect(Date.now() - started).toBeLessThan(500);
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('5');
-    expect(response.json.type).toBe('/problems/registry-unavailable');
+    expect(response.json.type).toBe('/problems/no-adapter');
   });
 
   it('answers 503 provider-error when the registry answers 500', async () => {

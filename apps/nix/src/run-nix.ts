@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigurationError, loadConfig, type NixConfig } from '@nix/config';
+import { ConfigurationError, loadConfig, type NixConfig, type RoleDefaults } from '@nix/config';
 import { createLogger } from '@nix/observability';
 import type { Logger } from 'pino';
 import { createNixApp, type NixRole } from './nix-app';
@@ -9,10 +9,10 @@ import { createNixApp, type NixRole } from './nix-app';
  * process with a clear message), serves HTTP, and on SIGTERM or SIGINT stops
  * accepting, drains in-flight inquiries, flushes traffic records and exits 0.
  */
-export async function runNix(name: string, roles?: NixRole[], registries?: string[]): Promise<void> {
+export async function runNix(name: string, defaults: RoleDefaults, roles?: NixRole[], registries?: string[]): Promise<void> {
   let config: NixConfig;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, defaults);
   } catch (error) {
     return stop(error);
   }

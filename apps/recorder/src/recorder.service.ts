@@ -21,9 +21,10 @@ export class RecorderService implements OnApplicationBootstrap, OnApplicationShu
     this.recorder = new TrafficRecorder(kafka, topic, repository, logger, groupId, metrics);
   }
 
+  /** Kafka away at start is no reason to exit: the recorder keeps trying, and reports not ready until it joins. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.recorder.start();
-    this.logger.info('traffic recorder is consuming the traffic topic');
+    if (await this.recorder.start()) this.logger.info('traffic recorder is consuming the traffic topic');
+    else this.logger.warn('Kafka is not reachable yet: the traffic recorder keeps trying, and reports not ready until it joins');
   }
 
   async onApplicationShutdown(): Promise<void> {

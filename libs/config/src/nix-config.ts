@@ -119,7 +119,7 @@ const validateEnv = ajv.compile(ENV_SCHEMA);
  * Reads and checks the configuration once, at start. Anything wrong stops
  * the process with a message that names the variable and the reason.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: RoleDefaults = { port: 3000, metricsPort: 9464 }): NixConfig {
+export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3000, metricsPort: 9464 }): NixConfig {
   const known = Object.keys(ENV_SCHEMA.properties);
   const patterns = Object.keys(ENV_SCHEMA.patternProperties).map((p) => new RegExp(p));
   const values: Record<string, unknown> = {};

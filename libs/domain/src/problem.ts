@@ -26,6 +26,7 @@ export const PROBLEM_TYPES = {
   'quota-exceeded': { status: 429, outcome: 'over-quota', title: "The agreement's daily quota is used up" },
   'provider-error': { status: 503, outcome: 'provider-error', title: 'The registry failed to answer' },
   'registry-unavailable': { status: 503, outcome: 'unavailable', title: 'The registry cannot be reached now' },
+  'no-adapter': { status: 503, outcome: 'unavailable', title: "No adapter is serving the registry's inquiries now" },
   'deadline-exceeded': { status: 504, outcome: 'timeout', title: 'The registry did not answer in time' },
   'not-found': { status: 404, outcome: 'invalid', title: 'No such resource' },
   'method-not-allowed': { status: 405, outcome: 'invalid', title: 'The method is not allowed here' },

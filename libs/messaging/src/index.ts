@@ -1,4 +1,5 @@
 export * from './in-process/in-process.transport';
+export * from './adapter-presence';
 export * from './inquiry-dispatcher';
 export * from './kafka/batching-producer';
 export * from './kafka/kafka-envelope';
@@ -7,3 +8,4 @@ export * from './kafka/kafka-inquiry.server';
 export * from './kafka/kafka-settings';
 export * from './kafka/kafka-topics';
 export * from './transport-errors';
+export * from './kafka/kept-consumer';

@@ -1,7 +1,7 @@
 import type { ClientProxy } from '@nestjs/microservices';
 import { lastValueFrom, timeout, TimeoutError } from 'rxjs';
 import type { InquiryMessage, InquiryReply } from '@nix/domain';
-import { DeadlineExceededError, TransportUnavailableError } from './transport-errors';
+import { DeadlineExceededError, NoAdapterError, TransportUnavailableError } from './transport-errors';
 
 /**
  * The broker's port to the provider adapters. It does not know which
@@ -10,6 +10,8 @@ import { DeadlineExceededError, TransportUnavailableError } from './transport-er
  */
 export interface InquiryDispatcher {
   dispatch(address: string, message: InquiryMessage): Promise<InquiryReply>;
+  /** Fails at once with NoAdapterError when the transport knows that no adapter serves the address now. */
+  ensureServed?(address: string): Promise<void>;
 }
 
 export const INQUIRY_DISPATCHER = Symbol('INQUIRY_DISPATCHER');
@@ -23,6 +25,15 @@ export interface TransportStatus {
   adapterCounts(addresses: string[]): Promise<Record<string, number>>;
 }
 
+/** A transport that keeps a view of which addresses have an adapter (Kafka; in process they always have). */
+export interface AdapterAwareTransport {
+  isServed(address: string): Promise<boolean>;
+}
+
+export function isAdapterAware(client: unknown): client is AdapterAwareTransport {
+  return typeof (client as AdapterAwareTransport)?.isServed === 'function';
+}
+
 export function hasTransportStatus(client: unknown): client is TransportStatus {
   return typeof (client as TransportStatus)?.adapterCounts === 'function';
 }
@@ -33,6 +44,10 @@ export class ClientProxyDispatcher implements InquiryDispatcher {
     private readonly client: ClientProxy,
     private readonly now: () => number,
   ) {}
+
+  async ensureServed(address: string): Promise<void> {
+    if (isAdapterAware(this.client) && !(await this.client.isServed(address))) throw new NoAdapterError(address);
+  }
 
   async dispatch(address: string, message: InquiryMessage): Promise<InquiryReply> {
     const waitMs = message.deadline - this.now();

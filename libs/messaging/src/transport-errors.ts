@@ -13,3 +13,11 @@ export class DeadlineExceededError extends Error {
     this.name = 'DeadlineExceededError';
   }
 }
+
+/** No adapter serves the address now: the inquiry was not sent, since nobody would read it. */
+export class NoAdapterError extends TransportUnavailableError {
+  constructor(readonly address: string) {
+    super(`no adapter serves ${address} now`);
+    this.name = 'NoAdapterError';
+  }
+}

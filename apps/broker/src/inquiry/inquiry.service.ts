@@ -10,7 +10,7 @@ import {
   type InquiryReply,
 } from '@nix/domain';
 import type { ServiceCatalog, ServiceDefinition } from '@nix/catalog';
-import { DeadlineExceededError, INQUIRY_DISPATCHER, TransportUnavailableError, type InquiryDispatcher } from '@nix/messaging';
+import { DeadlineExceededError, INQUIRY_DISPATCHER, NoAdapterError, TransportUnavailableError, type InquiryDispatcher } from '@nix/messaging';
 import { BreakerOpenError } from '@nix/resilience';
 import type { Logger } from 'pino';
 import { AccessService } from '../access/access.service';
@@ -35,6 +35,8 @@ export interface InquiryAnswer {
   quotaLimit: number;
 }
 
+/** An adapter that is starting joins within seconds. */
+const NO_ADAPTER_RETRY_AFTER_S = 5;
 
 /**
  * The inquiry path: catalogue, authenticate, authorize under an agreement,
@@ -107,6 +109,10 @@ export class InquiryService {
   }
 
   private async relay(trace: ExchangeTrace, definition: ServiceDefinition, message: InquiryMessage): Promise<InquiryReply> {
+    // Outside the breaker: no adapter is not a failure of the registry, and nothing is dispatched.
+    await this.dispatcher.ensureServed?.(definition.address).catch((error: unknown) => {
+      throw this.problemOfTransport(definition, error);
+    });
     trace.dispatchedAt = this.clock.now();
     let reply: InquiryReply;
     try {
@@ -148,6 +154,9 @@ export class InquiryService {
       return new ProblemError('registry-unavailable', `The ${definition.registry} registry is failing; inquiries to it are refused for now.`, {
         retryAfterSeconds: error.retryAfterSeconds,
       });
+    }
+    if (error instanceof NoAdapterError) {
+      return new ProblemError('no-adapter', `No ${definition.registry} adapter is running now; the inquiry was not sent.`, { retryAfterSeconds: NO_ADAPTER_RETRY_AFTER_S });
     }
     if (error instanceof DeadlineExceededError) {
       return new ProblemError('deadline-exceeded', `The ${definition.registry} registry did not answer within ${definition.timeoutMs} ms.`);

@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { ReadinessService } from './readiness.service';
 
@@ -20,7 +21,14 @@ export class HealthController {
   /** The process can do its job now (503 when it cannot), with the state of each part. */
   @Get('ready')
   @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
-    return this.health.check(this.readiness.checks());
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(this.readiness.checks());
+    } catch (error) {
+      // Terminus says "not ready" by throwing; that is an answer, not a failure of the broker.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      reply.status(503).header('cache-control', 'no-store');
+      return error.getResponse() as HealthCheckResult;
+    }
   }
 }

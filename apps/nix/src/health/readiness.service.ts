@@ -45,6 +45,7 @@ export class ReadinessService {
     if (this.client) checks.push(() => this.transport(), () => this.adapters());
     if (this.registryGuards || this.adapterBreakers) checks.push(() => this.breakers());
     if (this.server instanceof KafkaInquiryServer) checks.push(() => this.consumers(this.server as KafkaInquiryServer));
+    if (this.recorder) checks.push(() => this.recorderConsumer(this.recorder!));
     if (this.store) checks.push(() => this.ledger());
     return checks;
   }
@@ -82,6 +83,12 @@ export class ReadinessService {
   private consumers(server: KafkaInquiryServer): HealthIndicatorResult {
     const check = this.indicator.check('adapterConsumers');
     return server.isRunning ? check.up() : check.down({ reason: 'not consuming inquiries' });
+  }
+
+  /** The recorder's other half: it reads the traffic topic only while in its consumer group. */
+  private recorderConsumer(recorder: RecorderService): HealthIndicatorResult {
+    const check = this.indicator.check('recorderConsumer');
+    return recorder.recorder.isRunning ? check.up() : check.down({ reason: 'not consuming traffic records' });
   }
 
   private ledger(): HealthIndicatorResult {

@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, ITopicConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TrafficRecord } from '@nix/domain';
+import { KeptConsumer, METADATA_MAX_AGE_MS } from '@nix/messaging';
 import type { NixMetrics } from '@nix/observability';
 import { createHash } from 'node:crypto';
 import { SqlTrafficQuarantine, writeIsolating, type QuarantineEntry, type TrafficBatchStore, type TrafficQuarantine } from '../traffic-quarantine';
@@ -15,10 +16,12 @@ import { ensureTrafficTopic } from './traffic-publisher';
  * record. While the database is down the recorder waits and retries, and the
  * records wait in Kafka. A message that can never be written (unreadable, or
  * a record the database refuses for its data) is quarantined and the rest of
- * the batch written, so that it never blocks its partition.
+ * the batch written, so that it never blocks its partition. While Kafka is
+ * down (at start, too) it keeps trying with backoff, and a consumer that
+ * kafkajs gives up on is made anew.
  */
 export class TrafficRecorder {
-  private consumer: Consumer | null = null;
+  private kept: KeptConsumer | null = null;
   private failing = false;
   private readonly quarantine: TrafficQuarantine;
 
@@ -34,8 +37,9 @@ export class TrafficRecorder {
     this.quarantine = quarantine ?? (store instanceof TrafficRepository ? new SqlTrafficQuarantine(store.sql) : new LoggedQuarantine(logger));
   }
 
+  /** Whether the recorder is in its consumer group, reading the traffic topic. */
   get isRunning(): boolean {
-    return this.consumer !== null;
+    return this.kept?.isRunning ?? false;
   }
 
   /** True while the database refuses writes. */
@@ -43,25 +47,43 @@ export class TrafficRecorder {
     return this.failing;
   }
 
-  async start(): Promise<void> {
-    await ensureTrafficTopic(this.kafka, this.topic);
-    const consumer = this.kafka.consumer({
-      groupId: this.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 2000,
-      maxBytesPerPartition: 4 * 1024 * 1024,
-      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000, restartOnFailure: async () => true },
+  /**
+   * Starts keeping the consumer and waits for its first outcome: true once it
+   * has joined its group, false when Kafka could not be reached (it keeps
+   * trying in the background, and isRunning tells when it has joined).
+   */
+  async start(): Promise<boolean> {
+    if (this.kept) return this.kept.nextOutcome();
+    const kept = new KeptConsumer({
+      name: this.groupId,
+      logger: this.logger,
+      create: () =>
+        this.kafka.consumer({
+          groupId: this.groupId,
+          sessionTimeout: 30_000,
+          heartbeatInterval: 2000,
+          maxBytesPerPartition: 4 * 1024 * 1024,
+          metadataMaxAge: METADATA_MAX_AGE_MS,
+          retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 3000, restartOnFailure: async () => true },
+        }),
+      start: (consumer) => this.consume(consumer),
     });
+    this.kept = kept;
+    kept.start();
+    return kept.nextOutcome();
+  }
+
+  async stop(): Promise<void> {
+    await this.kept?.stop();
+    this.kept = null;
+  }
+
+  private async consume(consumer: Consumer): Promise<void> {
+    await ensureTrafficTopic(this.kafka, this.topic);
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic.topic, fromBeginning: true });
     // Only offsets resolved after a successful write are committed.
     await consumer.run({ autoCommit: true, autoCommitInterval: 1000, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
-    this.consumer = consumer;
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-    this.consumer = null;
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {

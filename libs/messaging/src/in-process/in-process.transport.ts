@@ -1,7 +1,7 @@
 import { BaseRpcContext, ClientProxy, Server, type CustomTransportStrategy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { InquiryMessage } from '@nix/domain';
-import type { TransportStatus } from '../inquiry-dispatcher';
+import type { AdapterAwareTransport, TransportStatus } from '../inquiry-dispatcher';
 import { TransportUnavailableError } from '../transport-errors';
 
 type Handler = (data: unknown) => Promise<unknown>;
@@ -78,7 +78,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
 }
 
 /** The embedded default's transport, client half. */
-export class InProcessClient extends ClientProxy implements TransportStatus {
+export class InProcessClient extends ClientProxy implements TransportStatus, AdapterAwareTransport {
   readonly kind = 'in-process' as const;
 
   constructor(private readonly bus: InProcessBus) {
@@ -95,6 +95,11 @@ export class InProcessClient extends ClientProxy implements TransportStatus {
 
   async adapterCounts(addresses: string[]): Promise<Record<string, number>> {
     return Object.fromEntries(addresses.map((a) => [a, this.bus.find(a) ? 1 : 0]));
+  }
+
+  /** Only when this process runs no adapter for the registry (NIX_ADAPTER_REGISTRIES leaves it out). */
+  async isServed(address: string): Promise<boolean> {
+    return this.bus.find(address) !== undefined;
   }
 
   close(): void {

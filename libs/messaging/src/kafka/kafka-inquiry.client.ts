@@ -1,14 +1,15 @@
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { InquiryMessage } from '@nix/domain';
-import type { TransportStatus } from '../inquiry-dispatcher';
+import { AdapterPresence, type AdapterPresenceSettings, DEFAULT_ADAPTER_PRESENCE } from '../adapter-presence';
+import type { AdapterAwareTransport, TransportStatus } from '../inquiry-dispatcher';
 import { TransportUnavailableError } from '../transport-errors';
 import { BatchingProducer } from './batching-producer';
 import { inquiryToKafka, replyExchangeId, replyFromKafka } from './kafka-envelope';
-import { createKafka, inquiryConsumerConfig, joinedGroup, replyTopicOf, topicOf, type KafkaSettings } from './kafka-settings';
+import { createKafka, inquiryConsumerConfig, producerConfig, replyTopicOf, topicOf, type KafkaSettings } from './kafka-settings';
 import { ensureTopics, inquiryTopicConfig, replyTopicConfig } from './kafka-topics';
+import { KeptConsumer } from './kept-consumer';
 
 export interface KafkaClientObserver {
   lateReply(registry: string): void;
@@ -18,27 +19,35 @@ type Callback = (packet: WritePacket) => void;
 
 /** After a failed send, other sends fail at once for this long, while one probe at a time tries Kafka. */
 const PROBE_INTERVAL_MS = 500;
+/** Setting up (topics, producer) is tried again in the background this often, doubling, while Kafka is away. */
+const SETUP_BACKOFF = { initialMs: 500, maxMs: 10_000 };
 
 /**
  * The broker's half of the Kafka transport. Inquiries go to the registry's
  * topic; the adapter replies to this instance's own reply topic, where the
  * reply finds its caller by exchange ID, so broker instances never take each
  * other's replies. A reply that comes after its caller gave up is dropped and
- * counted.
+ * counted. An inquiry to a registry that no adapter serves is refused at
+ * once (see AdapterPresence). While Kafka is away every send fails fast, and
+ * the client keeps trying in the background until it is back.
  */
-export class KafkaInquiryClient extends ClientProxy implements TransportStatus {
+export class KafkaInquiryClient extends ClientProxy implements TransportStatus, AdapterAwareTransport {
   readonly kind = 'kafka' as const;
   readonly replyTopic: string;
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly sender: BatchingProducer;
-  private readonly consumer: Consumer;
+  private readonly replies: KeptConsumer;
   private readonly admin: Admin;
+  private readonly presence: AdapterPresence;
   private readonly pending = new Map<string, { callback: Callback; registry: string }>();
   /** Exchanges whose callers gave up, kept briefly to name the registry of a late reply. */
   private readonly abandoned = new Map<string, string>();
-  private connection: Promise<void> | null = null;
-  private connected = false;
+  private setup: Promise<void> | null = null;
+  private prepared = false;
+  private closed = false;
+  private setupAttempts = 0;
+  private setupRetry: NodeJS.Timeout | undefined;
   private failingSince = 0;
   private lastProbe = 0;
 
@@ -48,19 +57,31 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus {
     /** The inquiry addresses of the catalogue: their topics exist before the first inquiry is sent. */
     private readonly addresses: string[],
     private readonly observer: KafkaClientObserver = { lateReply: () => undefined },
+    presenceSettings: AdapterPresenceSettings = DEFAULT_ADAPTER_PRESENCE,
   ) {
     super();
     this.replyTopic = replyTopicOf(settings);
     this.kafka = createKafka(settings, logger, 'broker');
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, retry: { retries: 2, initialRetryTime: 50, maxRetryTime: 300 } });
+    this.producer = this.kafka.producer(producerConfig({ retries: 2, initialRetryTime: 50, maxRetryTime: 300 }));
     this.sender = new BatchingProducer(this.producer, { acks: 1, maxBatch: 500, concurrency: 1 });
-    this.consumer = this.kafka.consumer(inquiryConsumerConfig(this.replyTopic));
+    this.replies = new KeptConsumer({
+      name: this.replyTopic,
+      logger,
+      create: () => this.kafka.consumer(inquiryConsumerConfig(this.replyTopic)),
+      start: (consumer) => this.consumeReplies(consumer),
+    });
     this.admin = this.kafka.admin();
+    this.presence = new AdapterPresence(addresses, (a) => this.adapterMembers(a), presenceSettings);
   }
 
-  /** Whether inquiries can be sent now. */
+  /** Whether inquiries can be sent now, and their replies read. */
   isConnected(): boolean {
-    return this.connected && this.failingSince === 0;
+    return this.prepared && this.replies.isRunning && this.failingSince === 0;
+  }
+
+  /** False when a fresh look at Kafka found no adapter in the address's consumer group. */
+  isServed(address: string): Promise<boolean> {
+    return this.prepared ? this.presence.isServed(address) : Promise.resolve(true);
   }
 
   /** Members of each address's adapter consumer group, as Kafka reports them. */
@@ -72,30 +93,39 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus {
   }
 
   /**
-   * Called before every send. Until the transport is up, it starts (or lets
-   * run) one attempt to connect in the background and fails at once, so a
-   * consumer gets a fast 503 instead of waiting for Kafka.
+   * Called before every send. Until the transport is up (topics made,
+   * producer connected, reply consumer in its group), it lets the setup run
+   * and fails at once, so a consumer gets a fast 503 instead of waiting for Kafka.
    */
   connect(): Promise<void> {
-    if (this.connected) return Promise.resolve();
-    void this.ready().catch(() => undefined);
-    return Promise.reject(new TransportUnavailableError('the Kafka transport is not connected yet'));
+    if (this.prepared && this.replies.isRunning) return Promise.resolve();
+    // Once set up, the reply consumer comes back by itself (KeptConsumer); only a setup that failed needs a push.
+    if (!this.prepared) void this.ready().catch(() => undefined);
+    return Promise.reject(new TransportUnavailableError(this.prepared ? 'the Kafka reply consumer is not in its group now' : 'the Kafka transport is not connected yet'));
   }
 
-  /** Connects, or waits for the attempt under way; rejects if it fails (the next call tries again). */
-  ready(): Promise<void> {
-    if (this.connected) return Promise.resolve();
-    this.connection ??= this.open().catch(async (error: Error) => {
-      this.connection = null;
-      await Promise.allSettled([this.consumer.disconnect(), this.producer.disconnect(), this.admin.disconnect()]);
+  /**
+   * Sets up, or waits for the attempt under way, then for the reply consumer
+   * to join; rejects if either fails. A failed setup is tried again in the
+   * background with backoff, and the reply consumer is kept by KeptConsumer.
+   */
+  async ready(): Promise<void> {
+    if (this.prepared && this.replies.isRunning) return;
+    this.setup ??= this.prepare().catch(async (error: Error) => {
+      this.setup = null;
+      await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+      this.retrySetup();
       throw new TransportUnavailableError(`Kafka is not reachable (${error.message})`);
     });
-    return this.connection;
+    await this.setup;
+    if (!(await this.replies.nextOutcome())) throw new TransportUnavailableError('the Kafka reply consumer cannot join its group yet');
   }
 
   async close(): Promise<void> {
-    this.connected = false;
-    await Promise.allSettled([this.consumer.disconnect(), this.producer.disconnect()]);
+    this.closed = true;
+    clearTimeout(this.setupRetry);
+    this.presence.stop();
+    await Promise.allSettled([this.replies.stop(), this.producer.disconnect()]);
     await this.admin.deleteTopics({ topics: [this.replyTopic], timeout: 2000 }).catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
     for (const { callback } of this.pending.values()) callback({ err: new TransportUnavailableError('the broker is shutting down'), isDisposed: true });
@@ -140,20 +170,44 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus {
     return undefined as T;
   }
 
-  private async open(): Promise<void> {
+  /** Makes the topics and connects the producer, then starts keeping the reply consumer. */
+  private async prepare(): Promise<void> {
     await this.admin.connect();
     await ensureTopics(this.admin, [
       replyTopicConfig(this.replyTopic, this.settings),
       ...this.addresses.map((address) => inquiryTopicConfig(topicOf(this.settings, address), this.settings)),
     ]);
     await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.replyTopic, fromBeginning: false });
-    const joined = joinedGroup(this.consumer);
-    await this.consumer.run({ autoCommitInterval: 1000, eachBatch: (payload) => this.onReplies(payload) });
-    await joined;
-    this.connected = true;
+    if (this.closed) return;
+    this.prepared = true;
+    this.setupAttempts = 0;
+    this.replies.start();
+    this.presence.start();
     this.logger.info({ replyTopic: this.replyTopic }, 'kafka transport connected');
+  }
+
+  private retrySetup(): void {
+    if (this.closed || this.setupRetry) return;
+    const waitMs = Math.min(SETUP_BACKOFF.maxMs, SETUP_BACKOFF.initialMs * 2 ** Math.min(this.setupAttempts++, 10));
+    this.setupRetry = setTimeout(() => {
+      this.setupRetry = undefined;
+      if (!this.closed && !this.prepared) void this.ready().catch(() => undefined);
+    }, waitMs);
+    this.setupRetry.unref();
+  }
+
+  private async consumeReplies(consumer: Consumer): Promise<void> {
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.replyTopic, fromBeginning: false });
+    await consumer.run({ autoCommitInterval: 1000, eachBatch: (payload) => this.onReplies(payload) });
+  }
+
+  /** Members of each address's adapter consumer group, joining ones included. */
+  private async adapterMembers(addresses: string[]): Promise<Record<string, number>> {
+    const groups = addresses.map((a) => topicOf(this.settings, `adapter.${a}`));
+    const { groups: described } = await this.admin.describeGroups(groups);
+    const members = new Map(described.map((g) => [g.groupId, g.members.length]));
+    return Object.fromEntries(addresses.map((a, i) => [a, members.get(groups[i]) ?? 0]));
   }
 
   private rememberAbandoned(exchangeId: string, registry: string): void {

@@ -1,18 +1,21 @@
 import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { Logger } from 'pino';
 import type { InquiryReply } from '@nix/domain';
 import { BatchingProducer } from './batching-producer';
 import { inquiryFromKafka, replyToKafka } from './kafka-envelope';
-import { createKafka, inquiryConsumerConfig, joinedGroup, topicOf, type KafkaSettings } from './kafka-settings';
+import { createKafka, inquiryConsumerConfig, producerConfig, topicOf, type KafkaSettings } from './kafka-settings';
 import { ensureTopics, inquiryTopicConfig } from './kafka-topics';
+import { KeptConsumer } from './kept-consumer';
 
 export interface KafkaServerObserver {
   expired(registry: string): void;
   lag(group: string, topic: string, messages: number): void;
 }
+
+/** How long an adapter process waits at start for its consumers to join before serving its health endpoints. */
+const STARTUP_WAIT_MS = 60_000;
 
 export class KafkaInquiryContext extends BaseRpcContext<[string, number]> {
   getTopic(): string {
@@ -30,14 +33,17 @@ export class KafkaInquiryContext extends BaseRpcContext<[string, number]> {
  * partitions and scale out by adding instances. Work whose deadline has
  * passed is dropped unread. Offsets are committed once a batch is answered,
  * so an adapter that dies mid-batch leaves its inquiries to the next one.
+ * Started while Kafka is away, it keeps trying (and reports not running)
+ * until it joins; consumers that kafkajs gives up on are made anew.
  */
 export class KafkaInquiryServer extends Server implements CustomTransportStrategy {
   override readonly transportId = Symbol('nix-kafka');
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly sender: BatchingProducer;
-  private readonly consumers: Consumer[] = [];
-  private running = false;
+  private readonly consumers: KeptConsumer[] = [];
+  private producing: Promise<void> | null = null;
+  private closed = false;
 
   constructor(
     private readonly settings: KafkaSettings,
@@ -47,33 +53,49 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
   ) {
     super();
     this.kafka = createKafka(settings, log, 'adapter');
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 50, maxRetryTime: 500 } });
+    this.producer = this.kafka.producer(producerConfig({ retries: 3, initialRetryTime: 50, maxRetryTime: 500 }));
     this.sender = new BatchingProducer(this.producer, { acks: 1, maxBatch: 500, concurrency: 1 });
   }
 
+  /** Whether every registry's consumer is in its group. */
   get isRunning(): boolean {
-    return this.running;
+    return this.consumers.length > 0 && this.consumers.every((c) => c.isRunning);
   }
 
+  /**
+   * Starts a kept consumer per registry and waits until they have joined, or
+   * at most STARTUP_WAIT_MS: the process then serves its health endpoints
+   * (not ready) while the consumers keep trying in the background.
+   */
   async listen(callback: (error?: unknown) => void): Promise<void> {
-    try {
-      const addresses = [...this.messageHandlers.keys()];
-      const admin = this.kafka.admin();
-      await admin.connect();
-      await ensureTopics(admin, addresses.map((address) => inquiryTopicConfig(topicOf(this.settings, address), this.settings)));
-      await admin.disconnect();
-      await this.producer.connect();
-      for (const address of addresses) this.consumers.push(await this.consume(address));
-      this.running = true;
-      callback();
-    } catch (error) {
-      callback(error);
+    for (const address of this.messageHandlers.keys()) {
+      const topic = topicOf(this.settings, address);
+      const groupId = topicOf(this.settings, `adapter.${address}`);
+      const consumer = new KeptConsumer({
+        name: groupId,
+        logger: this.log,
+        create: () => this.kafka.consumer(inquiryConsumerConfig(groupId)),
+        start: (c) => this.consume(c, address, topic, groupId),
+      });
+      this.consumers.push(consumer);
+      consumer.start();
     }
+    // Wait until every consumer has joined, or one attempt has failed (Kafka away): either way the process knows where it stands.
+    const joined = await new Promise<boolean>((resolve) => {
+      let pending = this.consumers.length;
+      if (pending === 0) resolve(true);
+      setTimeout(resolve, STARTUP_WAIT_MS, false).unref();
+      for (const consumer of this.consumers) {
+        void consumer.nextOutcome().then((ok) => (!ok ? resolve(false) : --pending === 0 && resolve(true)));
+      }
+    });
+    if (!joined) this.log.warn('Kafka is not reachable yet: the adapters keep trying, and report not ready until they join');
+    callback();
   }
 
   async close(): Promise<void> {
-    this.running = false;
-    await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
+    this.closed = true;
+    await Promise.allSettled(this.consumers.map((c) => c.stop()));
     await this.producer.disconnect().catch(() => undefined);
   }
 
@@ -85,23 +107,36 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
     return this.kafka as T;
   }
 
-  private async consume(address: string): Promise<Consumer> {
-    const topic = topicOf(this.settings, address);
-    const groupId = topicOf(this.settings, `adapter.${address}`);
-    const consumer = this.kafka.consumer(inquiryConsumerConfig(groupId));
+  /** One attempt to start a registry's consumer; its topic is made first, and the reply producer connected. */
+  private async consume(consumer: Consumer, address: string, topic: string, groupId: string): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      await ensureTopics(admin, [inquiryTopicConfig(topic, this.settings)]);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await this.producerReady();
     await consumer.connect();
     // A new group reads from the start of the topic: inquiries sent before the first adapter joined
     // are not skipped (those past their deadline are dropped unread).
     await consumer.subscribe({ topic, fromBeginning: true });
-    const joined = joinedGroup(consumer);
     await consumer.run({
       autoCommit: true,
       autoCommitInterval: 500,
       partitionsConsumedConcurrently: this.settings.partitions,
       eachBatch: (payload) => this.onBatch(address, topic, groupId, payload),
     });
-    await joined;
-    return consumer;
+  }
+
+  /** Connects the reply producer once (kafkajs reconnects it by itself afterwards); a failed attempt is tried again. */
+  private producerReady(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the adapters are closing'));
+    this.producing ??= this.producer.connect().catch((error: Error) => {
+      this.producing = null;
+      throw error;
+    });
+    return this.producing;
   }
 
   private async onBatch(address: string, topic: string, groupId: string, { batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
