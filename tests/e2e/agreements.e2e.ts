@@ -1,4 +1,4 @@
-import { agencyYaml, contractsWith } from '../support/fixtures';
+import { agencyYaml, contractsWith, personAgreementYaml } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const PERSON = { nationalId: '0067749828', birthDate: '1988-03-21' };
@@ -12,39 +12,9 @@ describe('agreements decide (R6)', () => {
       'agencies/test-limited.yaml': agencyYaml('test-limited', 'limited-key-0123456789'),
       'agencies/test-expired.yaml': agencyYaml('test-expired', 'expired-key-0123456789'),
       'agencies/test-netlock.yaml': agencyYaml('test-netlock', 'netlock-key-0123456789', '    networks: [10.20.0.0/16]\n'),
-      'agreements/test-limited.yaml': `consumer: test-limited
-agreements:
-  - id: limited-person
-    registry: identity
-    service: person
-    dataItems: [firstName, lastName]
-    purposes: [tax-audit]
-    validFrom: 2020-01-01
-    validUntil: 2099-12-31
-    dailyQuota: 3
-`,
-      'agreements/test-expired.yaml': `consumer: test-expired
-agreements:
-  - id: expired-person
-    registry: identity
-    service: person
-    dataItems: [firstName]
-    purposes: [tax-audit]
-    validFrom: 2020-01-01
-    validUntil: 2021-12-31
-    dailyQuota: 100
-`,
-      'agreements/test-netlock.yaml': `consumer: test-netlock
-agreements:
-  - id: netlock-person
-    registry: identity
-    service: person
-    dataItems: [firstName]
-    purposes: [tax-audit]
-    validFrom: 2020-01-01
-    validUntil: 2099-12-31
-    dailyQuota: 100
-`,
+      'agreements/test-limited.yaml': personAgreementYaml('test-limited', 'limited-person', { dataItems: ['firstName', 'lastName'], dailyQuota: 3 }),
+      'agreements/test-expired.yaml': personAgreementYaml('test-expired', 'expired-person', { dataItems: ['firstName'], dailyQuota: 100, validUntil: '2021-12-31' }),
+      'agreements/test-netlock.yaml': personAgreementYaml('test-netlock', 'netlock-person', { dataItems: ['firstName'], dailyQuota: 100 }),
     });
     nix = await startTestApp({ NIX_CONTRACTS_DIR: contracts });
   });

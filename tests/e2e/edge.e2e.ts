@@ -7,7 +7,7 @@
  */
 import { request } from 'undici';
 import { TrafficRepository } from '@nix/ledger';
-import { agencyYaml, contractsWith, schemasWithTimeouts } from '../support/fixtures';
+import { agencyYaml, contractsWith, personAgreementYaml, schemasWithTimeouts } from '../support/fixtures';
 import { httpRequest, parseResponse, rawRequest, type RawResponse } from '../support/raw-http';
 import { startFakeRegistries } from '../support/sample-registry';
 import { DEMO_HEADERS, startTestApp, type TestApp } from '../support/test-app';
@@ -199,17 +199,7 @@ describe('NIX_TRUST_PROXY', () => {
   const contracts = () =>
     contractsWith({
       'agencies/test-netlock.yaml': agencyYaml('test-netlock', 'netlock-key-0123456789', '    networks: [10.0.0.0/8]\n'),
-      'agreements/test-netlock.yaml': `consumer: test-netlock
-agreements:
-  - id: netlock-person
-    registry: identity
-    service: person
-    dataItems: [firstName]
-    purposes: [tax-audit]
-    validFrom: 2020-01-01
-    validUntil: 2099-12-31
-    dailyQuota: 1000
-`,
+      'agreements/test-netlock.yaml': personAgreementYaml('test-netlock', 'netlock-person', { dataItems: ['firstName'], dailyQuota: 1000 }),
     });
   const netlocked = { authorization: 'Bearer netlock-key-0123456789', 'x-purpose': 'tax-audit', 'x-forwarded-for': '10.1.2.3' };
   const person = { nationalId: '0067749828', birthDate: '1988-03-21' };

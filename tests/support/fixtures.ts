@@ -35,3 +35,18 @@ export function schemasWithTimeouts(timeouts: Record<string, number>): string {
 export function agencyYaml(id: string, key: string, extra = ''): string {
   return `id: ${id}\nname:\n  fa: دستگاه آزمون ${id}\n  en: Test agency ${id}\nroles: [consumer]\napiKeys:\n  - id: ${id}-key\n    sha256: ${sha256(key)}\n${extra}`;
 }
+
+/** A consumer's agreements file with one identity/person agreement for purpose tax-audit, as contracts/agreements/*.yaml holds it. */
+export function personAgreementYaml(consumer: string, id: string, terms: { dataItems: string[]; dailyQuota: number; validUntil?: string }): string {
+  return `consumer: ${consumer}
+agreements:
+  - id: ${id}
+    registry: identity
+    service: person
+    dataItems: [${terms.dataItems.join(', ')}]
+    purposes: [tax-audit]
+    validFrom: 2020-01-01
+    validUntil: ${terms.validUntil ?? '2099-12-31'}
+    dailyQuota: ${terms.dailyQuota}
+`;
+}
