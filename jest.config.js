@@ -8,7 +8,6 @@ const base = {
   // Node 20 can require() these ESM-only packages, Jest cannot: compile them.
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   moduleNameMapper: {
-    '^@nix/apps/(.*)$': '<rootDir>/apps/$1',
     '^@nix/([a-z-]+)$': '<rootDir>/libs/$1/src',
   },
   setupFilesAfterEnv: ['<rootDir>/tests/support/jest-timeouts.ts'],

@@ -15,10 +15,10 @@ import { KafkaTrafficStore, migrate, PgSqlClient, TrafficRecorder, TrafficReposi
 import { createKafka, trafficTopicConfig, type KafkaSettings } from '@nix/messaging';
 import { createLogger } from '@nix/observability';
 import { parseServiceLevelQuery, parseUsageQuery, scopeOf } from '@nix/reports';
-import { AccessService } from '@nix/apps/broker/src/access/access.service';
-import { NodeKeyHasher } from '@nix/apps/broker/src/access/key-hasher';
-import { ReportsRepository } from '@nix/apps/broker/src/reports/reports.repository';
-import { ReportsService, type ReportCaller } from '@nix/apps/broker/src/reports/reports.service';
+import { AccessService } from '@nix/broker';
+import { NodeKeyHasher } from '@nix/broker';
+import { ReportsRepository } from '@nix/broker';
+import { ReportsService, type ReportCaller } from '@nix/broker';
 import { createDatabase, startLocalPostgres, type LocalPostgres } from '../support/local-postgres';
 import { runContext, writeResults } from './bench-results';
 import { SERVICES } from './bench-traffic';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { request } from 'undici';
-import { ROLE_DEFAULTS } from '@nix/apps/nix/src/role-defaults';
+import { ROLE_DEFAULTS } from '@nix/runtime';
 import { ensureBuilt } from '../support/dist-build';
 import { REPO_ROOT } from '../support/fixtures';
 import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';

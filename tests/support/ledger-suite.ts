@@ -1,6 +1,6 @@
 import type { TrafficRecord } from '@nix/domain';
 import { SqlTrafficQuarantine, TRAFFIC_SINK, TrafficRepository, TrafficWriter } from '@nix/ledger';
-import { LedgerRetention } from '@nix/apps/broker/src/ledger/ledger-retention';
+import { LedgerRetention } from '@nix/platform';
 import { schemasWithTimeouts } from './fixtures';
 import { startFakeRegistries } from './sample-registry';
 import { DEMO_HEADERS, startTestApp, type TestApp } from './test-app';

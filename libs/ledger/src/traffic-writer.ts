@@ -3,7 +3,7 @@ import type { TrafficRecord } from '@nix/domain';
 import type { NixMetrics } from '@nix/observability';
 import type { TrafficJournal } from './traffic-journal';
 import { FileTrafficQuarantine, writeIsolating, type IsolatedWrite, type TrafficBatchStore, type TrafficQuarantine } from './traffic-quarantine';
-import type { TrafficSink } from './traffic-sink';
+import type { TrafficSink, TrafficSinkHealth } from './traffic-sink';
 import type { TrafficSpool } from './traffic-spool';
 
 export type { TrafficBatchStore } from './traffic-quarantine';
@@ -118,6 +118,10 @@ export class TrafficWriter implements TrafficSink {
   /** Records have waited longer than the stall limit with nothing written. */
   get stalled(): boolean {
     return this.options.stallMs !== undefined && this.stalledMs > this.options.stallMs;
+  }
+
+  health(): TrafficSinkHealth {
+    return { buffered: this.buffered, writing: !this.degraded, stalledMs: this.stalledMs, stalled: this.stalled };
   }
 
   /** Writes what is buffered; answers once the buffer is empty or a write failed. */

@@ -39,7 +39,7 @@ export class InProcessContext extends BaseRpcContext<[string]> {
  */
 export class InProcessServer extends Server implements CustomTransportStrategy {
   override readonly transportId = Symbol('nix-in-process');
-  dropped = 0;
+  private listening = false;
 
   constructor(
     private readonly bus: InProcessBus,
@@ -54,17 +54,22 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
         const message = data as InquiryMessage;
         // An adapter drops work whose deadline has passed: nobody waits for it.
         if (message.deadline <= this.now()) {
-          this.dropped++;
           throw new TransportUnavailableError('the inquiry expired before an adapter took it');
         }
         const result = await handler(data, new InProcessContext([pattern]));
         return isObservable(result) ? lastValueFrom(result) : result;
       });
     }
+    this.listening = true;
     callback();
   }
 
+  get isRunning(): boolean {
+    return this.listening;
+  }
+
   close(): void {
+    this.listening = false;
     for (const pattern of this.messageHandlers.keys()) this.bus.unregister(pattern);
   }
 

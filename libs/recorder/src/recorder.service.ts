@@ -1,0 +1,43 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { ITopicConfig, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { TrafficRecorder, TrafficRepository } from '@nix/ledger';
+import type { NixMetrics } from '@nix/observability';
+import { LOGGER, METRICS, READINESS_CHECKS, type ReadinessChecks } from '@nix/platform';
+
+export const RECORDER_KAFKA = Symbol('RECORDER_KAFKA');
+
+/** Runs the traffic recorder for the life of the process. */
+@Injectable()
+export class RecorderService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly recorder: TrafficRecorder;
+
+  constructor(
+    @Inject(RECORDER_KAFKA) { kafka, topic, groupId }: { kafka: Kafka; topic: ITopicConfig; groupId: string },
+    repository: TrafficRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) metrics: NixMetrics,
+    @Inject(READINESS_CHECKS) readiness: ReadinessChecks,
+  ) {
+    this.recorder = new TrafficRecorder(kafka, topic, repository, logger, groupId, metrics);
+    // The recorder's whole job: reading the traffic topic into a database that takes the writes.
+    readiness.add({
+      name: 'recorderConsumer',
+      probe: () => {
+        if (!this.recorder.isRunning) return { up: false, details: { reason: 'not consuming traffic records' } };
+        if (this.recorder.isFailing) return { up: false, details: { reason: 'the ledger database refuses writes' } };
+        return { up: true };
+      },
+    });
+  }
+
+  /** Kafka away at start is no reason to exit: the recorder keeps trying, and reports not ready until it joins. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (await this.recorder.start()) this.logger.info('traffic recorder is consuming the traffic topic');
+    else this.logger.warn('Kafka is not reachable yet: the traffic recorder keeps trying, and reports not ready until it joins');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.recorder.stop();
+  }
+}
