@@ -73,6 +73,8 @@ const CASES: HostileCase[] = [
   inquiryCase('a 100 KB body (over the 64 KiB limit)', post(person('1'.repeat(100_000)))),
   inquiryCase('a 100 KB chunked body', raw(httpRequest('POST', PERSON_PATH, { ...RAW_JSON_INQUIRY, 'Transfer-Encoding': 'chunked' }, chunked(person('1'.repeat(100_000)), 8192)))),
   inquiryCase('a small chunked body, in 1-byte chunks', raw(httpRequest('POST', PERSON_PATH, { ...RAW_JSON_INQUIRY, 'Transfer-Encoding': 'chunked' }, chunked(person(NATIONAL_ID), 1)))),
+  // The request that once stalled the ledger for good: a size from the header overflowed its column.
+  inquiryCase('a Content-Length of 3,000,000,000 with no body', raw(httpRequest('POST', PERSON_PATH, { ...RAW_JSON_INQUIRY, 'Content-Length': '3000000000' }, ''))),
   inquiryCase('a Content-Length of 0 with JSON content type', raw(httpRequest('POST', PERSON_PATH, { ...RAW_JSON_INQUIRY, 'Content-Length': '0' }, ''))),
   inquiryCase('10,000 fields', post(JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`f${i}`, 1]))))),
   // ---------------------------------------------------------------- prototype keys
