@@ -11,7 +11,6 @@ import { NestFactory } from '@nestjs/core';
 import { ClientKafka, MessagePattern, Payload, Transport, type ClientProxy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { v7 } from 'uuid';
-import { join } from 'node:path';
 import { createLogger } from '@nix/observability';
 import { createKafka, ensureTopics, KafkaInquiryClient, KafkaInquiryServer, type KafkaSettings } from '@nix/messaging';
 import type { InquiryMessage } from '@nix/domain';
@@ -70,10 +69,10 @@ async function main(): Promise<void> {
   let brokers = process.env.KAFKA_BROKERS;
   let local: { destroy(): Promise<void> } | undefined;
   if (!brokers) {
-    const { ensureJars, startLocalKafka } = require(join(__dirname, '..', '..', 'deploy', 'kafka', 'local-kafka.js'));
+    const { ensureJars, startLocalKafka } = await import('../../deploy/kafka/local-kafka');
     await ensureJars();
     const kafka = await startLocalKafka({ serverProperties: { 'num.partitions': 6 } });
-    brokers = kafka.brokers as string;
+    brokers = kafka.brokers;
     local = kafka;
   }
   const logger = createLogger({ level: 'error', instanceId: 'bench' });

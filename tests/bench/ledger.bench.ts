@@ -15,9 +15,7 @@ import { KafkaTrafficStore, migrate, PgSqlClient, TrafficRecorder, TrafficReposi
 import { createKafka, trafficTopicConfig, type KafkaSettings } from '@nix/messaging';
 import { createLogger } from '@nix/observability';
 import { parseServiceLevelQuery, parseUsageQuery, scopeOf } from '@nix/reports';
-import { AccessService } from '@nix/broker';
-import { NodeKeyHasher } from '@nix/broker';
-import { ReportsRepository } from '@nix/broker';
+import { AccessService, NodeKeyHasher, ReportsRepository } from '@nix/broker';
 import { ReportsService, type ReportCaller } from '@nix/broker';
 import { createDatabase, startLocalPostgres, type LocalPostgres } from '../support/local-postgres';
 import { runContext, writeResults } from './bench-results';
@@ -180,13 +178,13 @@ async function main(): Promise<void> {
     const url = process.env.DATABASE_URL ?? (postgres = await startLocalPostgres()).url;
     if (process.env.KAFKA_BROKERS) kafka = { brokers: process.env.KAFKA_BROKERS, destroy: async () => undefined };
     else {
-      const { ensureJars, startLocalKafka } = require(join(__dirname, '..', '..', 'deploy', 'kafka', 'local-kafka.js'));
+      const { ensureJars, startLocalKafka } = await import('../../deploy/kafka/local-kafka');
       await ensureJars();
       const local = await startLocalKafka({ serverProperties: { 'num.partitions': 6 } });
       kafka = { brokers: local.brokers, destroy: () => local.destroy() };
     }
     const repository = await repositoryIngest(url);
-    const recorder = await recorderIngest(url, kafka!.brokers);
+    const recorder = await recorderIngest(url, kafka.brokers);
     const month = await monthAtNationalVolume(url);
     writeResults({
       ledger: {

@@ -90,8 +90,8 @@ describeWithKafka('the split layout: broker, adapters and recorder as separate p
         output: '',
         exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
       };
-      child.stdout!.on('data', (chunk) => (role.output += chunk));
-      child.stderr!.on('data', (chunk) => (role.output += chunk));
+      child.stdout.on('data', (chunk) => (role.output += chunk));
+      child.stderr.on('data', (chunk) => (role.output += chunk));
       roles.push(role);
       return role;
     };
