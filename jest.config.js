@@ -9,6 +9,8 @@ const base = {
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   moduleNameMapper: {
     '^@nix/([a-z-]+)$': '<rootDir>/libs/$1/src',
+    // Testing exports (a lib's src/testing), for specs and tests only.
+    '^@nix/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing',
   },
   setupFilesAfterEnv: ['<rootDir>/tests/support/jest-timeouts.ts'],
 };

@@ -10,6 +10,5 @@ export * from './traffic-writer';
 export * from './ledger-store';
 export * from './kafka/traffic-publisher';
 export * from './kafka/traffic-recorder';
-export * from './audit/content-audit';
 export * from './traffic-quarantine';
 export * from './traffic-journal';
