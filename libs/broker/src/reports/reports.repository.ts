@@ -68,6 +68,9 @@ const iso = (epochMs: number) => new Date(epochMs).toISOString();
 /** A PostgreSQL array literal: the same text works as a parameter on PostgreSQL and on PGlite. */
 const arrayLiteral = (values: readonly string[]) => `{${values.map((v) => `"${v}"`).join(',')}}`;
 
+/** What reports read (the port of ReportsService): ReportsRepository serves it from SQL, specs from a fake. */
+export type ReportsRollups = Pick<ReportsRepository, 'usage' | 'serviceTraffic' | 'refusals' | 'activity'>;
+
 /**
  * Reports read the hourly rollups only (traffic_hourly), never raw records.
  * The same SQL runs on PostgreSQL and on the embedded PGlite.

@@ -41,7 +41,7 @@ import {
 } from '@nix/reports';
 import { AccessService } from '../access/access.service';
 import { CLOCK, SERVICE_CATALOG } from '@nix/platform';
-import { ReportsRepository, type RollupSelection } from './reports.repository';
+import { ReportsRepository, type ReportsRollups, type RollupSelection } from './reports.repository';
 
 /** Who asks for a report, and when. */
 export interface ReportCaller {
@@ -95,7 +95,7 @@ export class ReportsService {
 
   constructor(
     private readonly access: AccessService,
-    private readonly repository: ReportsRepository,
+    @Inject(ReportsRepository) private readonly repository: ReportsRollups,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
   ) {
