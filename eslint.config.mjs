@@ -1,6 +1,7 @@
 // @ts-check
 // ESLint flat config: typescript-eslint with types, import cycles, and the boundaries between apps and libs
 // (README, "Where things live"). tests/e2e/boundaries.e2e.ts shows that a crossing fails.
+import { readdirSync } from 'node:fs';
 import eslint from '@eslint/js';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import { importX } from 'eslint-plugin-import-x';
@@ -11,7 +12,13 @@ import tseslint from 'typescript-eslint';
 export const PLAIN_LIBS = ['domain', 'config', 'catalog', 'contracts', 'messaging', 'registries', 'ledger', 'reports', 'resilience', 'observability'];
 /** Nest libs: the roles and what they share. */
 export const NEST_LIBS = ['platform', 'broker', 'adapter-host', 'recorder', 'runtime'];
-export const APPS = ['nix', 'broker', 'adapter', 'recorder'];
+const dirsIn = (dir) => readdirSync(new URL(dir, import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+export const APPS = dirsIn('./apps/');
+// A new lib must be put on one side: lint refuses to run until it is.
+const unclassified = dirsIn('./libs/').filter((lib) => !PLAIN_LIBS.includes(lib) && !NEST_LIBS.includes(lib));
+if (unclassified.length > 0) {
+  throw new Error(`eslint.config.mjs: add ${unclassified.map((lib) => `libs/${lib}`).join(', ')} to PLAIN_LIBS or NEST_LIBS`);
+}
 
 const NO_APPS = {
   group: ['@nix/apps', '@nix/apps/*', '**/apps/**'],
