@@ -1,4 +1,3 @@
-export * from './memory-traffic-ledger';
 export * from './migrations/migrator';
 export * from './sql/pg-sql-client';
 export * from './sql/pglite-sql-client';

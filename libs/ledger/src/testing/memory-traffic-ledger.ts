@@ -1,7 +1,7 @@
 import type { TrafficRecord } from '@nix/domain';
-import type { TrafficSink } from './traffic-sink';
+import type { TrafficSink } from '../traffic-sink';
 
-/** Keeps traffic records in memory: for unit tests and tools, never for a deployment. */
+/** Keeps traffic records in memory: a TrafficSink for specs and tests, never for a deployment. */
 export class MemoryTrafficLedger implements TrafficSink {
   readonly records: TrafficRecord[] = [];
 
