@@ -15,7 +15,7 @@ export interface ServedRegistry {
  * the configuration is: each must be catalogued and have an adapter, and in
  * production an HTTP backend.
  */
-export function servedRegistries(config: NixConfig, catalog: ServiceCatalog, only?: readonly string[]): ServedRegistry[] {
+export function servedRegistries(config: NixConfig, catalog: Pick<ServiceCatalog, 'registries' | 'registry'>, only?: readonly string[]): ServedRegistry[] {
   const names = only ?? config.adapterRegistries ?? catalog.registries.map((r) => r.registry);
   return names.map((name) => {
     const registry = catalog.registry(name);

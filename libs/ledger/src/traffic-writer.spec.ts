@@ -117,6 +117,29 @@ describe('TrafficWriter', () => {
     expect(writer.stalledMs).toBe(0);
   });
 
+  it('waits out its backoff by the clock before trying a failing store again, and flush() does not wait', async () => {
+    let now = AT;
+    const store = new FakeStore();
+    store.down = true;
+    const writer = new TrafficWriter(store, options, null, metrics, { quarantine: new MemoryQuarantine(), clock: { now: () => now } });
+    writer.record(record(1));
+    await writer.drain();
+    expect(store.calls).toBe(1);
+    store.down = false;
+    await writer.drain();
+    expect(store.calls).toBe(1);
+    now += 200;
+    await writer.drain();
+    expect(store.calls).toBe(2);
+    expect(store.stored.size).toBe(1);
+    store.down = true;
+    writer.record(record(2));
+    await writer.drain();
+    store.down = false;
+    await writer.flush();
+    expect(store.stored.size).toBe(2);
+  });
+
   it('is not stalled while it keeps writing, however long records keep arriving', async () => {
     let now = AT;
     const store = new FakeStore();
