@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, ITopicConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { Clock, TrafficRecord } from '@nix/domain';
+import type { Clock } from '@nix/domain';
 import { KeptConsumer, METADATA_MAX_AGE_MS } from '@nix/messaging';
 import type { NixMetrics } from '@nix/observability';
 import { createHash } from 'node:crypto';
@@ -46,9 +46,15 @@ export class TrafficRecorder {
   private readonly metrics?: NixMetrics;
 
   constructor(options: TrafficRecorderOptions) {
-    ({ kafka: this.kafka, topic: this.topic, store: this.store, logger: this.logger, clock: this.clock, groupId: this.groupId, metrics: this.metrics } = options);
-    const { store, logger } = options;
-    this.quarantine = options.quarantine ?? (store instanceof TrafficRepository ? new SqlTrafficQuarantine(store.sql) : new LoggedQuarantine(logger));
+    const { kafka, topic, store, logger, clock, groupId, metrics, quarantine } = options;
+    this.kafka = kafka;
+    this.topic = topic;
+    this.store = store;
+    this.logger = logger;
+    this.clock = clock;
+    this.groupId = groupId;
+    this.metrics = metrics;
+    this.quarantine = quarantine ?? (store instanceof TrafficRepository ? new SqlTrafficQuarantine(store.sql) : new LoggedQuarantine(logger));
   }
 
   /** Whether the recorder is in its consumer group, reading the traffic topic. */

@@ -28,7 +28,6 @@ type Behaviour = (message: InquiryMessage) => Promise<InquiryReply | null>;
 describe('the in-process transport', () => {
   let bus: InProcessBus;
   let serverClock: FakeClock;
-  let brokerClock: FakeClock;
   let server: InProcessServer;
   let client: InProcessClient;
   let dispatcher: ClientProxyDispatcher;
@@ -38,7 +37,6 @@ describe('the in-process transport', () => {
   beforeEach(async () => {
     bus = new InProcessBus();
     serverClock = new FakeClock();
-    brokerClock = new FakeClock();
     handled = [];
     behaviour = async (message) => replyTo(message);
     server = new InProcessServer(bus, serverClock);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Admin, Consumer, EachBatchPayload, ITopicConfig, Kafka, KafkaMessage, Message, Producer, ProducerBatch } from 'kafkajs';
+import type { Admin, EachBatchPayload, ITopicConfig, Kafka, KafkaMessage, Message, Producer, ProducerBatch } from 'kafkajs';
 import pino from 'pino';
 import type { Clock, InquiryMessage, InquiryReply } from '@nix/domain';
 import { ClientProxyDispatcher } from '../inquiry-dispatcher';
