@@ -107,6 +107,7 @@ export class TrafficRecorder {
     await consumer.run({ autoCommit: true, autoCommitInterval: 1000, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
   }
 
+  /** The recorder's one error boundary: a refused write is retried, an unwritable record quarantined, and readiness told (isFailing). */
   private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
     const where = `recorder ${batch.topic}[${batch.partition}]`;
