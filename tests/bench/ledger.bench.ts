@@ -20,6 +20,7 @@ import { ReportsService, type ReportCaller } from '@nix/broker';
 import { createDatabase, startLocalPostgres, type LocalPostgres } from '../support/local-postgres';
 import { runContext, writeResults } from './bench-results';
 import { SERVICES } from './bench-traffic';
+import { SystemClock } from '@nix/platform';
 
 const INGEST_RECORDS = Number(process.env.BENCH_RECORDS ?? 400_000);
 const BATCH = 2000;
@@ -96,7 +97,8 @@ async function recorderIngest(url: string, brokers: string): Promise<Record<stri
   const logger = createLogger({ level: 'warn', instanceId: 'bench-ledger' });
   const kafka = createKafka(settings, logger, 'bench');
   const topic = trafficTopicConfig(settings);
-  const publisher = new KafkaTrafficStore(kafka, topic);
+  const clock = new SystemClock();
+  const publisher = new KafkaTrafficStore(kafka, topic, clock);
   const count = INGEST_RECORDS / 2;
   const start = Date.now() - 3_600_000;
   for (let i = 0; i < count; i += BATCH) await publisher.insertBatch(records(BATCH, start + i * 0.01));
@@ -106,7 +108,7 @@ async function recorderIngest(url: string, brokers: string): Promise<Record<stri
   const sql = new PgSqlClient(await createDatabase(url, 'nix_bench_recorder'), 2);
   await migrate(sql);
   const repository = new TrafficRepository(sql);
-  const recorder = new TrafficRecorder(kafka, topic, repository, logger, `${settings.topicPrefix}.recorder`);
+  const recorder = new TrafficRecorder({ kafka, topic, store: repository, logger, clock, groupId: `${settings.topicPrefix}.recorder` });
   const began = performance.now();
   await recorder.start();
   while ((await repository.count()) < count) await new Promise((resolve) => setTimeout(resolve, 200));

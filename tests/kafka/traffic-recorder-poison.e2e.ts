@@ -7,6 +7,7 @@ import { createLogger, NixMetrics } from '@nix/observability';
 import { describeWithKafka, uniquePrefix } from '../support/kafka-env';
 import { eventually } from '../support/polling';
 import { freshDatabase } from '../support/postgres';
+import { SystemClock } from '@nix/platform';
 
 const AT = Date.now();
 function record(n: number, change: Partial<TrafficRecord> = {}): TrafficRecord {
@@ -38,9 +39,9 @@ describeWithKafka('the traffic recorder and a poison message', () => {
     const kafka = createKafka(settings, logger, 'poison');
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [trafficTopicConfig(settings)]);
+    await ensureTopics(admin, [trafficTopicConfig(settings)], new SystemClock());
     await admin.disconnect();
-    recorder = new TrafficRecorder(kafka, trafficTopicConfig(settings), repository, logger, `${prefix}.recorder`, metrics);
+    recorder = new TrafficRecorder({ kafka, topic: trafficTopicConfig(settings), store: repository, logger, clock: new SystemClock(), groupId: `${prefix}.recorder`, metrics });
   });
   afterAll(async () => {
     await recorder?.stop();

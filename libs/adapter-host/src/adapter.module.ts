@@ -1,30 +1,31 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import type { ServiceCatalog } from '@nix/catalog';
-import { ConfigurationError, type NixConfig } from '@nix/config';
-import { AdapterHost, buildAdapter, KNOWN_REGISTRIES, type BuiltAdapter } from '@nix/registries';
+import type { NixConfig } from '@nix/config';
 import type { Clock } from '@nix/domain';
-import type { NixMetrics } from '@nix/observability';
 import type { InquiryServer } from '@nix/messaging';
-import { READINESS_CHECKS, type ReadinessChecks } from '@nix/platform';
+import type { NixMetrics } from '@nix/observability';
+import { CLOCK, METRICS, NIX_CONFIG, READINESS_CHECKS, type ReadinessChecks } from '@nix/platform';
+import { AdapterHost, buildAdapter, type BuiltAdapter } from '@nix/registries';
 import { breakerMetrics, CircuitBreakers } from '@nix/resilience';
 import { adapterControllerFor } from './adapter-controller';
+import type { ServedRegistry } from './served-registries';
 
 export interface AdapterOptions {
-  config: NixConfig;
-  catalog: ServiceCatalog;
-  clock: Clock;
-  metrics: NixMetrics;
-  /** The registries this process serves; all catalogued ones by default. */
-  registries?: string[];
+  /** The registries this process serves, checked at start (see servedRegistries). */
+  registries: readonly ServedRegistry[];
   /** The transport server that brings the adapters their inquiries. */
   server: InquiryServer;
 }
 
+const SERVED_REGISTRIES = Symbol('SERVED_REGISTRIES');
 const BUILT_ADAPTERS = Symbol('BUILT_ADAPTERS');
 const ADAPTER_BREAKERS = Symbol('ADAPTER_BREAKERS');
 const INQUIRY_SERVER = Symbol('INQUIRY_SERVER');
 
-/** The provider adapters of a process, each reachable on its registry's topic. */
+/**
+ * The provider adapters of a process, each reachable on its registry's
+ * inquiry address. Its parts are built from the shared tokens; the adapters
+ * and AdapterHost stay plain classes.
+ */
 @Module({})
 export class AdapterModule implements OnApplicationShutdown {
   constructor(
@@ -40,37 +41,36 @@ export class AdapterModule implements OnApplicationShutdown {
     });
   }
 
-  static forRegistries(options: AdapterOptions): DynamicModule {
-    const registries = options.registries ?? options.config.adapterRegistries ?? options.catalog.registries.map((r) => r.registry);
-    const built: BuiltAdapter[] = [];
-    const controllers = registries.map((name) => {
-      const registry = options.catalog.registry(name);
-      if (!registry) throw new ConfigurationError('environment', 'NIX_ADAPTER_REGISTRIES', `names "${name}", which is not catalogued in schemas/`);
-      if (!KNOWN_REGISTRIES.includes(name)) throw new ConfigurationError('environment', 'NIX_ADAPTER_REGISTRIES', `"${name}" has no adapter`);
-      const backend = options.config.registries[name] ?? { kind: 'sample' as const };
-      if (backend.kind === 'sample' && options.config.production) {
-        const variable = `NIX_REGISTRY_${name.toUpperCase().replace(/-/g, '_')}_BACKEND`;
-        throw new ConfigurationError('environment', variable, 'must be "http" in production; sample registries are for the embedded default');
-      }
-      built.push(buildAdapter(name, backend));
-      return adapterControllerFor(name, registry.address);
-    });
-    // A breaker per registry backend: a failing registry is answered at once with provider-error.
-    const breakers = new CircuitBreakers(options.config.breaker, breakerMetrics(options.metrics, 'adapter'));
-    const host = new AdapterHost(
-      built.map((b) => ({ adapter: b.adapter, guard: (operation) => breakers.guard(b.adapter.registry, operation) })),
-      options.config.instanceId,
-      options.clock,
-    );
+  static forRoot(options: AdapterOptions): DynamicModule {
     return {
       module: AdapterModule,
       global: true,
-      controllers,
+      // A handler per inquiry address: the transport server routes by pattern, so each is its own controller.
+      controllers: options.registries.map((r) => adapterControllerFor(r.registry, r.address)),
       providers: [
-        { provide: AdapterHost, useValue: host },
-        { provide: BUILT_ADAPTERS, useValue: built },
-        { provide: ADAPTER_BREAKERS, useValue: breakers },
+        { provide: SERVED_REGISTRIES, useValue: options.registries },
         { provide: INQUIRY_SERVER, useValue: options.server },
+        {
+          provide: BUILT_ADAPTERS,
+          inject: [SERVED_REGISTRIES],
+          useFactory: (served: readonly ServedRegistry[]) => served.map((r) => buildAdapter(r.registry, r.backend)),
+        },
+        {
+          // A breaker per registry backend: a failing registry is answered at once with provider-error.
+          provide: ADAPTER_BREAKERS,
+          inject: [NIX_CONFIG, METRICS],
+          useFactory: (config: NixConfig, metrics: NixMetrics) => new CircuitBreakers(config.breaker, breakerMetrics(metrics, 'adapter')),
+        },
+        {
+          provide: AdapterHost,
+          inject: [BUILT_ADAPTERS, ADAPTER_BREAKERS, NIX_CONFIG, CLOCK],
+          useFactory: (built: BuiltAdapter[], breakers: CircuitBreakers, config: NixConfig, clock: Clock) =>
+            new AdapterHost(
+              built.map((b) => ({ adapter: b.adapter, guard: (operation) => breakers.guard(b.adapter.registry, operation) })),
+              config.instanceId,
+              clock,
+            ),
+        },
       ],
       exports: [AdapterHost],
     };

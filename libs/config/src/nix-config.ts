@@ -19,6 +19,7 @@ export interface RoleDefaults {
 }
 
 export type TransportKind = 'in-process' | 'kafka';
+/** Where a registry's adapter finds the registry: the built-in sample data, or the registry's REST API. */
 export type RegistryBackendConfig = { kind: 'sample' } | { kind: 'http'; baseUrl: string; authorization?: string };
 
 export interface NixConfig {

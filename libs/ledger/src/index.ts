@@ -7,7 +7,7 @@ export * from './traffic-sink';
 export * from './traffic-spool';
 export * from './traffic-writer';
 export * from './ledger-store';
-export * from './kafka/traffic-publisher';
+export * from './kafka/kafka-traffic-store';
 export * from './kafka/traffic-recorder';
 export * from './traffic-quarantine';
 export * from './traffic-journal';

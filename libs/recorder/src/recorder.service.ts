@@ -1,25 +1,16 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { ITopicConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { TrafficRecorder, TrafficRepository } from '@nix/ledger';
-import type { NixMetrics } from '@nix/observability';
-import { LOGGER, METRICS, READINESS_CHECKS, type ReadinessChecks } from '@nix/platform';
+import { TrafficRecorder } from '@nix/ledger';
+import { LOGGER, READINESS_CHECKS, type ReadinessChecks } from '@nix/platform';
 
-export const RECORDER_KAFKA = Symbol('RECORDER_KAFKA');
-
-/** Runs the traffic recorder for the life of the process. */
+/** Runs the traffic recorder for the life of the process, and says whether it is ready. */
 @Injectable()
 export class RecorderService implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly recorder: TrafficRecorder;
-
   constructor(
-    @Inject(RECORDER_KAFKA) { kafka, topic, groupId }: { kafka: Kafka; topic: ITopicConfig; groupId: string },
-    repository: TrafficRepository,
+    readonly recorder: TrafficRecorder,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(METRICS) metrics: NixMetrics,
     @Inject(READINESS_CHECKS) readiness: ReadinessChecks,
   ) {
-    this.recorder = new TrafficRecorder(kafka, topic, repository, logger, groupId, metrics);
     // The recorder's whole job: reading the traffic topic into a database that takes the writes.
     readiness.add({
       name: 'recorderConsumer',

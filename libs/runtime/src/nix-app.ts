@@ -5,22 +5,22 @@ import { ConfigurationError, type NixConfig } from '@nix/config';
 import { KafkaTrafficStore, type TrafficSink } from '@nix/ledger';
 import {
   createKafka,
+  kafkaSettingsOf,
   InProcessBus,
   InProcessClient,
   InProcessServer,
   KafkaInquiryClient,
   KafkaInquiryServer,
-  topicOf,
   trafficTopicConfig,
   type InquiryClient,
   type InquiryServer,
-  type KafkaSettings,
 } from '@nix/messaging';
 import { NixMetrics, PinoNestLogger } from '@nix/observability';
+import { servedRegistries } from '@nix/adapter-host';
 import { configureHttp } from '@nix/broker';
 import { HttpEdge, MetricsListener, startTrafficWriter, SystemClock } from '@nix/platform';
 import { loadStartup } from './startup';
-import { NixModule, type NixModuleOptions } from './nix.module';
+import { NixModule } from './nix.module';
 
 export const NIX_VERSION = '0.1.0';
 
@@ -48,10 +48,6 @@ export interface NixAppOptions {
   sink?: TrafficSink;
 }
 
-export function kafkaSettingsOf(config: NixConfig): KafkaSettings {
-  return { ...config.kafka, instanceId: config.instanceId };
-}
-
 /**
  * Assembles a NIX process. With the in-process transport the broker and
  * every adapter run together (the embedded default); with Kafka each part
@@ -63,12 +59,10 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
   const { catalog, contracts } = loadStartup(config);
   const metrics = new NixMetrics({ labels: { instance: config.instanceId } });
   const clock = new SystemClock();
-  const now = () => clock.now();
   let client: InquiryClient | undefined;
   let kafkaClient: KafkaInquiryClient | undefined;
   let server: InquiryServer | undefined;
   let sink = options.sink;
-  let recorder: NixModuleOptions['recorder'];
 
   if (config.transport === 'in-process') {
     if (!roles.has('broker') || !roles.has('adapters')) {
@@ -77,28 +71,32 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
     roles.delete('recorder');
     const bus = new InProcessBus();
     client = new InProcessClient(bus);
-    server = new InProcessServer(bus, now);
+    server = new InProcessServer(bus, clock);
   } else {
     const settings = kafkaSettingsOf(config);
-    const kafka = createKafka(settings, logger, 'traffic');
     if (roles.has('broker')) {
       const addresses = catalog.registries.map((r) => r.address);
-      client = kafkaClient = new KafkaInquiryClient(settings, logger, addresses, { lateReply: (registry) => metrics.lateReplies.inc({ registry }) });
-      // Kafka takes small batches cheaply: hand records over sooner than the database would want them.
-      sink ??= startTrafficWriter(new KafkaTrafficStore(kafka, trafficTopicConfig(settings)), config, metrics, Math.min(config.ledger.flushIntervalMs, 50));
-    }
-    if (roles.has('adapters')) {
-      server = new KafkaInquiryServer(
+      client = kafkaClient = new KafkaInquiryClient({
         settings,
         logger,
-        {
+        clock,
+        addresses,
+        observer: { lateReply: (registry) => metrics.lateReplies.inc({ registry }) },
+      });
+      // Kafka takes small batches cheaply: hand records over sooner than the database would want them.
+      sink ??= startTrafficWriter(new KafkaTrafficStore(createKafka(settings, logger, 'traffic'), trafficTopicConfig(settings), clock), config, metrics, clock, Math.min(config.ledger.flushIntervalMs, 50));
+    }
+    if (roles.has('adapters')) {
+      server = new KafkaInquiryServer({
+        settings,
+        logger,
+        clock,
+        observer: {
           expired: (registry) => metrics.expiredInquiries.inc({ registry }),
           lag: (group, topic, messages) => metrics.kafkaConsumerLag.set({ group, topic }, messages),
         },
-        now,
-      );
+      });
     }
-    if (roles.has('recorder')) recorder = { kafka, topic: trafficTopicConfig(settings), groupId: topicOf(settings, 'recorder') };
   }
 
   const edge = new HttpEdge();
@@ -106,8 +104,9 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
     NixModule.forRoot({
       core: { config, catalog, logger, metrics },
       broker: roles.has('broker') ? { contracts, client: client!, sink } : undefined,
-      adapters: roles.has('adapters') ? { config, catalog, clock, metrics, registries: options.registries, server: server! } : undefined,
-      recorder,
+      // Checked here, before Nest builds anything, as the configuration and the contracts are.
+      adapters: roles.has('adapters') ? { registries: servedRegistries(config, catalog, options.registries), server: server! } : undefined,
+      recorder: roles.has('recorder'),
     }),
     new FastifyAdapter(edge.serverOptions(config)),
     // No Nest body parsers: they add a form parser, and a form is a 415 here. Fastify's own JSON parser stays.

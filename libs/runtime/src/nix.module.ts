@@ -5,7 +5,6 @@ import { AdapterModule, type AdapterOptions } from '@nix/adapter-host';
 import { BrokerModule, type BrokerOptions } from '@nix/broker';
 import { CoreModule, HealthModule, LedgerModule, MetricsModule, ProblemFilter, type CoreOptions } from '@nix/platform';
 import { RecorderModule } from '@nix/recorder';
-import type { ITopicConfig, Kafka } from 'kafkajs';
 
 export interface NixModuleOptions {
   core: CoreOptions;
@@ -13,8 +12,8 @@ export interface NixModuleOptions {
   broker?: BrokerOptions & { sink?: TrafficSink };
   /** Provider adapters, when this process runs them. */
   adapters?: AdapterOptions;
-  /** The traffic recorder (Kafka into the ledger), when this process runs it. */
-  recorder?: { kafka: Kafka; topic: ITopicConfig; groupId: string };
+  /** Whether this process runs the traffic recorder (Kafka into the ledger). */
+  recorder?: boolean;
 }
 
 /**
@@ -33,8 +32,8 @@ export class NixModule {
       imports.push(LedgerModule.forRoot({ sink: options.broker ? options.broker.sink : null, required: !options.broker }));
     }
     if (options.broker) imports.push(BrokerModule.forRoot(options.broker));
-    if (options.adapters) imports.push(AdapterModule.forRegistries(options.adapters));
-    if (options.recorder) imports.push(RecorderModule.forKafka(options.recorder.kafka, options.recorder.topic, options.recorder.groupId));
+    if (options.adapters) imports.push(AdapterModule.forRoot(options.adapters));
+    if (options.recorder) imports.push(RecorderModule);
     return {
       module: NixModule,
       global: true,

@@ -1,8 +1,8 @@
 import { BaseRpcContext, ClientProxy, Server, type CustomTransportStrategy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { InquiryMessage } from '@nix/domain';
+import type { Clock, InquiryMessage } from '@nix/domain';
 import type { AdapterAwareTransport, TransportStatus } from '../inquiry-dispatcher';
-import { TransportUnavailableError } from '../transport-errors';
+import { DeadlineExceededError, TransportUnavailableError } from '../transport-errors';
 
 type Handler = (data: unknown) => Promise<unknown>;
 
@@ -43,7 +43,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
 
   constructor(
     private readonly bus: InProcessBus,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -52,10 +52,9 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     for (const [pattern, handler] of this.messageHandlers) {
       this.bus.register(pattern, async (data) => {
         const message = data as InquiryMessage;
-        // An adapter drops work whose deadline has passed: nobody waits for it.
-        if (message.deadline <= this.now()) {
-          throw new TransportUnavailableError('the inquiry expired before an adapter took it');
-        }
+        // An adapter drops work whose deadline has passed: nobody waits for it. The broker answers
+        // 504 deadline-exceeded, as it does when the Kafka server drops such work unread.
+        if (message.deadline <= this.clock.now()) throw new DeadlineExceededError(0);
         const result = await handler(data, new InProcessContext([pattern]));
         return isObservable(result) ? lastValueFrom(result) : result;
       });

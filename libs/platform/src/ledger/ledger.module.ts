@@ -1,5 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { NixConfig } from '@nix/config';
+import type { Clock } from '@nix/domain';
 import {
   FallbackTrafficQuarantine,
   FileTrafficQuarantine,
@@ -18,7 +19,7 @@ import {
   type TrafficSink,
 } from '@nix/ledger';
 import type { NixMetrics } from '@nix/observability';
-import { METRICS, NIX_CONFIG } from '../core/tokens';
+import { CLOCK, METRICS, NIX_CONFIG } from '../core/tokens';
 import { READINESS_CHECKS, type ReadinessChecks, type ReadinessReport } from '../health/readiness-checks';
 import { LedgerRetention } from './ledger-retention';
 
@@ -35,6 +36,7 @@ export function startTrafficWriter(
   store: TrafficBatchStore,
   config: NixConfig,
   metrics: NixMetrics,
+  clock: Clock,
   flushIntervalMs = config.ledger.flushIntervalMs,
   quarantine: TrafficQuarantine = new FileTrafficQuarantine(quarantineDir(config.paths.data)),
 ): TrafficWriter {
@@ -43,6 +45,7 @@ export function startTrafficWriter(
   const spool = spoolDir(config.paths.data);
   if (!sync) TrafficJournal.recover(journalDir(config.paths.data), spool);
   return new TrafficWriter(store, { batchSize, flushIntervalMs, bufferLimit, stallMs: stallSeconds * 1000 }, new TrafficSpool(spool, { sync }), metrics, {
+    clock,
     quarantine,
     journal: sync ? new TrafficJournal(journalDir(config.paths.data), spool) : null,
   }).start();
@@ -87,14 +90,15 @@ export class LedgerModule implements OnApplicationShutdown {
         { provide: TrafficRepository, inject: [LEDGER_STORE], useFactory: (store: LedgerStore) => new TrafficRepository(store) },
         {
           provide: TRAFFIC_SINK,
-          inject: [TrafficRepository, NIX_CONFIG, METRICS],
-          useFactory: (repository: TrafficRepository, config: NixConfig, metrics: NixMetrics) =>
+          inject: [TrafficRepository, NIX_CONFIG, METRICS, CLOCK],
+          useFactory: (repository: TrafficRepository, config: NixConfig, metrics: NixMetrics, clock: Clock) =>
             options.sink !== undefined
               ? options.sink
               : startTrafficWriter(
                   repository,
                   config,
                   metrics,
+                  clock,
                   undefined,
                   new FallbackTrafficQuarantine(new SqlTrafficQuarantine(repository.sql), new FileTrafficQuarantine(quarantineDir(config.paths.data))),
                 ),

@@ -1,5 +1,5 @@
 import { Partitioners, type ITopicConfig, type Kafka, type Producer } from 'kafkajs';
-import type { TrafficRecord } from '@nix/domain';
+import type { Clock, TrafficRecord } from '@nix/domain';
 import { BatchingProducer, ensureTopics } from '@nix/messaging';
 import type { TrafficBatchStore } from '../traffic-writer';
 
@@ -16,6 +16,7 @@ export class KafkaTrafficStore implements TrafficBatchStore {
   constructor(
     private readonly kafka: Kafka,
     private readonly topic: ITopicConfig,
+    private readonly clock: Clock,
   ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     this.sender = new BatchingProducer(this.producer, { acks: -1, maxBatch: 2000, concurrency: 1 });
@@ -34,7 +35,7 @@ export class KafkaTrafficStore implements TrafficBatchStore {
   }
 
   private async open(): Promise<void> {
-    await ensureTrafficTopic(this.kafka, this.topic);
+    await ensureTrafficTopic(this.kafka, this.topic, this.clock);
     await this.producer.connect();
   }
 
@@ -44,11 +45,11 @@ export class KafkaTrafficStore implements TrafficBatchStore {
 }
 
 /** Creates nix.traffic.v1 with its long retention if it does not exist. */
-export async function ensureTrafficTopic(kafka: Kafka, topic: ITopicConfig): Promise<void> {
+export async function ensureTrafficTopic(kafka: Kafka, topic: ITopicConfig, clock: Clock): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, [topic]);
+    await ensureTopics(admin, [topic], clock);
   } finally {
     await admin.disconnect();
   }
