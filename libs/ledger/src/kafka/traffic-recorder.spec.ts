@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { EachBatchPayload, ITopicConfig, Kafka, KafkaMessage } from 'kafkajs';
+import type { EachBatchPayload, ITopicConfig, Kafka } from 'kafkajs';
 import pino from 'pino';
 import type { TrafficRecord } from '@nix/domain';
 import { NixMetrics } from '@nix/observability';
@@ -80,7 +80,7 @@ class FakeKafka {
 }
 
 function batchOf(values: Array<string | null>, resolved: string[]): EachBatchPayload {
-  const messages = values.map((value, i) => ({ key: null, value: value === null ? null : Buffer.from(value), offset: String(10 + i), timestamp: '0', attributes: 0, headers: {} }) as unknown as KafkaMessage);
+  const messages = values.map((value, i) => ({ key: null, value: value === null ? null : Buffer.from(value), offset: String(10 + i), timestamp: '0', attributes: 0, headers: {} }));
   return {
     batch: {
       topic: TOPIC.topic,

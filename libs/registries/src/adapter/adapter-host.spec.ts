@@ -127,7 +127,7 @@ describe('AdapterHost', () => {
       new Promise((_resolve, reject) =>
         signal.addEventListener('abort', () => {
           aborted = true;
-          reject(signal.reason);
+          reject(signal.reason as Error);
         }),
       );
     expect(await host.handle(inquiry({ deadline: T0 + 30 }))).toBeNull();

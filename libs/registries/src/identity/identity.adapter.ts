@@ -30,7 +30,7 @@ export class IdentityAdapter implements RegistryAdapter {
     if (!person) throw new RecordNotFoundError();
     const matches: Record<string, boolean> = {};
     for (const field of ['firstName', 'lastName', 'fatherName'] as const) {
-      if (typeof body[field] === 'string') matches[`${field}Matches`] = sameName(body[field] as string, person[field]);
+      if (typeof body[field] === 'string') matches[`${field}Matches`] = sameName(body[field], person[field]);
     }
     if (typeof body.birthDate === 'string') matches.birthDateMatches = body.birthDate === person.birthDate;
     return { ...matches, allMatch: Object.values(matches).every(Boolean) };
