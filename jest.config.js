@@ -8,8 +8,9 @@ const base = {
   // Node 20 can require() these ESM-only packages, Jest cannot: compile them.
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   moduleNameMapper: {
-    '^@nix/apps/(.*)$': '<rootDir>/apps/$1',
     '^@nix/([a-z-]+)$': '<rootDir>/libs/$1/src',
+    // Testing exports (a lib's src/testing), for specs and tests only.
+    '^@nix/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing',
   },
   setupFilesAfterEnv: ['<rootDir>/tests/support/jest-timeouts.ts'],
 };

@@ -25,27 +25,40 @@ const server = createServer((req, res) => {
   }
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', async () => {
-    const [, , , registry, service] = (req.url ?? '').split('/');
-    const definition = catalog.get(registry, service);
-    const reply = definition
-      ? await host.handle({
-          exchangeId: 'baseline',
-          registry,
-          service,
-          version: definition.version,
-          consumer: 'baseline',
-          purpose: 'baseline',
-          deadline: Date.now() + definition.timeoutMs,
-          body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-        })
-      : null;
-    const status = reply?.status === 'ok' ? 200 : 404;
-    const text = JSON.stringify(reply?.answer ?? {});
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+  req.on('end', () => {
+    answer(req.url ?? '', chunks).then(
+      ({ status, text }) => {
+        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      },
+      (error: unknown) => {
+        res.writeHead(500);
+        res.end(String(error));
+      },
+    );
   });
 });
+
+/** The adapters' answer to one inquiry, as the broker's HTTP API would give it. */
+async function answer(url: string, chunks: Buffer[]): Promise<{ status: number; text: string }> {
+  const [, , , registry, service] = url.split('/');
+  const definition = catalog.get(registry, service);
+  const reply = definition
+    ? await host.handle({
+        exchangeId: 'baseline',
+        registry,
+        service,
+        version: definition.version,
+        consumer: 'baseline',
+        purpose: 'baseline',
+        deadline: Date.now() + definition.timeoutMs,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      })
+    : null;
+  const status = reply?.status === 'ok' ? 200 : 404;
+  const text = JSON.stringify(reply?.answer ?? {});
+  return { status, text };
+}
 server.keepAliveTimeout = 60_000;
 server.listen(Number(process.env.PORT ?? 3999), '127.0.0.1', () => process.stdout.write('baseline ready\n'));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -130,7 +130,7 @@ async function main(): Promise<void> {
       if (mode === 'kafka') {
         if (process.env.KAFKA_BROKERS) kafka = { brokers: process.env.KAFKA_BROKERS, destroy: async () => undefined };
         else {
-          const { ensureJars, startLocalKafka } = require(join(ROOT, 'deploy', 'kafka', 'local-kafka.js'));
+          const { ensureJars, startLocalKafka } = await import('../../deploy/kafka/local-kafka');
           await ensureJars();
           const local = await startLocalKafka({ serverProperties: { 'num.partitions': 6 } });
           kafka = { brokers: local.brokers, destroy: () => local.destroy() };

@@ -11,11 +11,11 @@ import { NestFactory } from '@nestjs/core';
 import { ClientKafka, MessagePattern, Payload, Transport, type ClientProxy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { v7 } from 'uuid';
-import { join } from 'node:path';
 import { createLogger } from '@nix/observability';
 import { createKafka, ensureTopics, KafkaInquiryClient, KafkaInquiryServer, type KafkaSettings } from '@nix/messaging';
 import type { InquiryMessage } from '@nix/domain';
 import { runContext, writeResults } from './bench-results';
+import { SystemClock } from '@nix/platform';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 
@@ -70,19 +70,20 @@ async function main(): Promise<void> {
   let brokers = process.env.KAFKA_BROKERS;
   let local: { destroy(): Promise<void> } | undefined;
   if (!brokers) {
-    const { ensureJars, startLocalKafka } = require(join(__dirname, '..', '..', 'deploy', 'kafka', 'local-kafka.js'));
+    const { ensureJars, startLocalKafka } = await import('../../deploy/kafka/local-kafka');
     await ensureJars();
     const kafka = await startLocalKafka({ serverProperties: { 'num.partitions': 6 } });
-    brokers = kafka.brokers as string;
+    brokers = kafka.brokers;
     local = kafka;
   }
   const logger = createLogger({ level: 'error', instanceId: 'bench' });
   const results: Record<string, unknown> = {};
+  const clock = new SystemClock();
   try {
     // NestJS ClientKafka / ServerKafka, on topics that exist before they subscribe.
     const admin = createKafka({ brokers: [brokers], clientId: 'bench', instanceId: 'bench', topicPrefix: 'bench', partitions: 6, replicationFactor: 1, inquiryRetentionMs: 300_000, trafficRetentionMs: 3_600_000 }, logger, 'admin').admin();
     await admin.connect();
-    await ensureTopics(admin, [{ topic: 'bench.echo', numPartitions: 6 }, { topic: 'bench.echo.reply', numPartitions: 1 }]);
+    await ensureTopics(admin, [{ topic: 'bench.echo', numPartitions: 6 }, { topic: 'bench.echo.reply', numPartitions: 1 }], clock);
     await admin.disconnect();
     const nestServer: INestMicroservice = await NestFactory.createMicroservice(EchoModule, {
       transport: Transport.KAFKA,
@@ -108,9 +109,9 @@ async function main(): Promise<void> {
       inquiryRetentionMs: 300_000,
       trafficRetentionMs: 3_600_000,
     };
-    const nixServer = await NestFactory.createMicroservice(EchoModule, { strategy: new KafkaInquiryServer(settings, logger), logger: false });
+    const nixServer = await NestFactory.createMicroservice(EchoModule, { strategy: new KafkaInquiryServer({ settings, logger, clock }), logger: false });
     await nixServer.listen();
-    const nixClient: ClientProxy = new KafkaInquiryClient(settings, logger, ['inquiry.echo.v1']);
+    const nixClient: ClientProxy = new KafkaInquiryClient({ settings, logger, clock, addresses: ['inquiry.echo.v1'] });
     await (nixClient as KafkaInquiryClient).ready();
     const message = (): InquiryMessage => ({
       exchangeId: v7(),

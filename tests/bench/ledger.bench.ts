@@ -15,13 +15,12 @@ import { KafkaTrafficStore, migrate, PgSqlClient, TrafficRecorder, TrafficReposi
 import { createKafka, trafficTopicConfig, type KafkaSettings } from '@nix/messaging';
 import { createLogger } from '@nix/observability';
 import { parseServiceLevelQuery, parseUsageQuery, scopeOf } from '@nix/reports';
-import { AccessService } from '@nix/apps/broker/src/access/access.service';
-import { NodeKeyHasher } from '@nix/apps/broker/src/access/key-hasher';
-import { ReportsRepository } from '@nix/apps/broker/src/reports/reports.repository';
-import { ReportsService, type ReportCaller } from '@nix/apps/broker/src/reports/reports.service';
+import { AccessService, NodeKeyHasher, ReportsRepository } from '@nix/broker';
+import { ReportsService, type ReportCaller } from '@nix/broker';
 import { createDatabase, startLocalPostgres, type LocalPostgres } from '../support/local-postgres';
 import { runContext, writeResults } from './bench-results';
 import { SERVICES } from './bench-traffic';
+import { SystemClock } from '@nix/platform';
 
 const INGEST_RECORDS = Number(process.env.BENCH_RECORDS ?? 400_000);
 const BATCH = 2000;
@@ -98,7 +97,8 @@ async function recorderIngest(url: string, brokers: string): Promise<Record<stri
   const logger = createLogger({ level: 'warn', instanceId: 'bench-ledger' });
   const kafka = createKafka(settings, logger, 'bench');
   const topic = trafficTopicConfig(settings);
-  const publisher = new KafkaTrafficStore(kafka, topic);
+  const clock = new SystemClock();
+  const publisher = new KafkaTrafficStore(kafka, topic, clock);
   const count = INGEST_RECORDS / 2;
   const start = Date.now() - 3_600_000;
   for (let i = 0; i < count; i += BATCH) await publisher.insertBatch(records(BATCH, start + i * 0.01));
@@ -108,7 +108,7 @@ async function recorderIngest(url: string, brokers: string): Promise<Record<stri
   const sql = new PgSqlClient(await createDatabase(url, 'nix_bench_recorder'), 2);
   await migrate(sql);
   const repository = new TrafficRepository(sql);
-  const recorder = new TrafficRecorder(kafka, topic, repository, logger, `${settings.topicPrefix}.recorder`);
+  const recorder = new TrafficRecorder({ kafka, topic, store: repository, logger, clock, groupId: `${settings.topicPrefix}.recorder` });
   const began = performance.now();
   await recorder.start();
   while ((await repository.count()) < count) await new Promise((resolve) => setTimeout(resolve, 200));
@@ -180,13 +180,13 @@ async function main(): Promise<void> {
     const url = process.env.DATABASE_URL ?? (postgres = await startLocalPostgres()).url;
     if (process.env.KAFKA_BROKERS) kafka = { brokers: process.env.KAFKA_BROKERS, destroy: async () => undefined };
     else {
-      const { ensureJars, startLocalKafka } = require(join(__dirname, '..', '..', 'deploy', 'kafka', 'local-kafka.js'));
+      const { ensureJars, startLocalKafka } = await import('../../deploy/kafka/local-kafka');
       await ensureJars();
       const local = await startLocalKafka({ serverProperties: { 'num.partitions': 6 } });
       kafka = { brokers: local.brokers, destroy: () => local.destroy() };
     }
     const repository = await repositoryIngest(url);
-    const recorder = await recorderIngest(url, kafka!.brokers);
+    const recorder = await recorderIngest(url, kafka.brokers);
     const month = await monthAtNationalVolume(url);
     writeResults({
       ledger: {

@@ -15,10 +15,8 @@ import { ServiceCatalog } from '@nix/catalog';
 import type { Agency, Outcome } from '@nix/domain';
 import { migrate, PgSqlClient, rollupSql, TrafficRepository } from '@nix/ledger';
 import { calendarPeriodOf, parseServiceLevelQuery, parseUsageQuery, scopeOf } from '@nix/reports';
-import { AccessService } from '@nix/apps/broker/src/access/access.service';
-import { NodeKeyHasher } from '@nix/apps/broker/src/access/key-hasher';
-import { ReportsRepository } from '@nix/apps/broker/src/reports/reports.repository';
-import { ReportsService, type ReportCaller } from '@nix/apps/broker/src/reports/reports.service';
+import { AccessService, NodeKeyHasher, ReportsRepository } from '@nix/broker';
+import { ReportsService, type ReportCaller } from '@nix/broker';
 import { createDatabase, startLocalPostgres, type LocalPostgres } from '../support/local-postgres';
 import { SERVICES } from './bench-traffic';
 

@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { createSchemaCompiler } from '@nix/catalog';
-import { MemoryTrafficLedger } from '@nix/ledger';
+import { MemoryTrafficLedger } from '@nix/ledger/testing';
 import { DEMO_HEADERS, startTestApp, type TestApp } from '../support/test-app';
 
 describe('the inquiry path on the embedded default', () => {

@@ -12,6 +12,7 @@ import { journalDir, TrafficRepository, TrafficWriter, type TrafficBatchStore } 
 import { NixMetrics } from '@nix/observability';
 import { eventually } from '../support/polling';
 import { DEMO_HEADERS, startTestApp, type TestApp } from '../support/test-app';
+import { SystemClock } from '@nix/platform';
 
 const PERSON = { nationalId: '0067749828', birthDate: '1988-03-21' };
 
@@ -139,7 +140,7 @@ class SwitchableStore implements TrafficBatchStore {
 describe('a ledger that writes nothing while records wait', () => {
   const store = new SwitchableStore();
   const metrics = new NixMetrics({ defaultMetrics: false });
-  const writer = new TrafficWriter(store, { batchSize: 100, flushIntervalMs: 100, bufferLimit: 10_000, stallMs: 1000 }, null, metrics).start();
+  const writer = new TrafficWriter(store, { batchSize: 100, flushIntervalMs: 100, bufferLimit: 10_000, stallMs: 1000 }, null, metrics, { clock: new SystemClock() }).start();
   const stalledGauge = async () => (await metrics.ledgerStalled.get()).values[0]?.value ?? 0;
   let nix: TestApp;
   beforeAll(async () => {

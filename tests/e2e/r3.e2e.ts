@@ -1,4 +1,5 @@
-import { findDatabaseLeaks, findLeaks, TrafficRepository } from '@nix/ledger';
+import { TrafficRepository } from '@nix/ledger';
+import { findDatabaseLeaks, findLeaks } from '@nix/ledger/testing';
 import { sendIdentifierTraffic } from '../support/r3-traffic';
 import { startTestApp, type TestApp } from '../support/test-app';
 

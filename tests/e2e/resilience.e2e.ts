@@ -1,4 +1,4 @@
-import { MemoryTrafficLedger } from '@nix/ledger';
+import { MemoryTrafficLedger } from '@nix/ledger/testing';
 import { schemasWithTimeouts } from '../support/fixtures';
 import { startFakeRegistries } from '../support/sample-registry';
 import { startTestApp, type TestApp, type TestResponse } from '../support/test-app';

@@ -5,6 +5,7 @@ import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env'
 import { freshDatabase } from '../support/postgres';
 import { eventually, settled } from '../support/polling';
 import { DEMO_HEADERS, startTestApp, type TestApp } from '../support/test-app';
+import { SystemClock } from '@nix/platform';
 
 describeWithKafka('NIX over Kafka, in one process', () => {
   let nix: TestApp;
@@ -46,7 +47,14 @@ describeWithKafka('NIX over Kafka, in one process', () => {
     // Replay the whole topic into the same ledger with a fresh consumer group.
     const settings = { ...nix.config.kafka, instanceId: nix.config.instanceId };
     const logger = createLogger({ level: 'silent', instanceId: 'replay' });
-    const replay = new TrafficRecorder(createKafka(settings, logger, 'replay'), trafficTopicConfig(settings), repository, logger, `${prefix}.replay`);
+    const replay = new TrafficRecorder({
+      kafka: createKafka(settings, logger, 'replay'),
+      topic: trafficTopicConfig(settings),
+      store: repository,
+      logger,
+      clock: new SystemClock(),
+      groupId: `${prefix}.replay`,
+    });
     await replay.start();
     try {
       await new Promise((resolve) => setTimeout(resolve, 5000));

@@ -1,5 +1,6 @@
 import { createKafka, trafficTopicOf } from '@nix/messaging';
-import { findDatabaseLeaks, findLeaks, TrafficRepository, type Haystack } from '@nix/ledger';
+import { TrafficRepository } from '@nix/ledger';
+import { findDatabaseLeaks, findLeaks, type Haystack } from '@nix/ledger/testing';
 import { createLogger } from '@nix/observability';
 import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
 import { eventually, settled } from '../support/polling';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { request } from 'undici';
-import { ROLE_DEFAULTS } from '@nix/apps/nix/src/role-defaults';
+import { ROLE_DEFAULTS } from '@nix/runtime';
 import { ensureBuilt } from '../support/dist-build';
 import { REPO_ROOT } from '../support/fixtures';
 import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
@@ -90,8 +90,8 @@ describeWithKafka('the split layout: broker, adapters and recorder as separate p
         output: '',
         exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
       };
-      child.stdout!.on('data', (chunk) => (role.output += chunk));
-      child.stderr!.on('data', (chunk) => (role.output += chunk));
+      child.stdout.on('data', (chunk) => (role.output += chunk));
+      child.stderr.on('data', (chunk) => (role.output += chunk));
       roles.push(role);
       return role;
     };

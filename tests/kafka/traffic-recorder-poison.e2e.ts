@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /** A poison message never blocks a partition of nix.traffic.v1: the recorder quarantines it and records the rest (issue 9, point 1). */
 import type { TrafficRecord } from '@nix/domain';
 import { LedgerStore, SqlTrafficQuarantine, TrafficRecorder, TrafficRepository } from '@nix/ledger';
@@ -6,6 +7,7 @@ import { createLogger, NixMetrics } from '@nix/observability';
 import { describeWithKafka, uniquePrefix } from '../support/kafka-env';
 import { eventually } from '../support/polling';
 import { freshDatabase } from '../support/postgres';
+import { SystemClock } from '@nix/platform';
 
 const AT = Date.now();
 function record(n: number, change: Partial<TrafficRecord> = {}): TrafficRecord {
@@ -37,9 +39,9 @@ describeWithKafka('the traffic recorder and a poison message', () => {
     const kafka = createKafka(settings, logger, 'poison');
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [trafficTopicConfig(settings)]);
+    await ensureTopics(admin, [trafficTopicConfig(settings)], new SystemClock());
     await admin.disconnect();
-    recorder = new TrafficRecorder(kafka, trafficTopicConfig(settings), repository, logger, `${prefix}.recorder`, metrics);
+    recorder = new TrafficRecorder({ kafka, topic: trafficTopicConfig(settings), store: repository, logger, clock: new SystemClock(), groupId: `${prefix}.recorder`, metrics });
   });
   afterAll(async () => {
     await recorder?.stop();
@@ -66,7 +68,7 @@ describeWithKafka('the traffic recorder and a poison message', () => {
     expect(await eventually(() => repository.count(), (n) => n === 2, 60_000)).toBe(2);
     const entries = await eventually(() => quarantine.list(), (l) => l.length === 3, 30_000);
     expect(entries.map((e) => [e.exchangeId, e.reason.replace(/:.*$/s, '')])).toEqual([
-      [null, 'unreadable message (not JSON; 18 bytes, sha256 ' + require('node:crypto').createHash('sha256').update('this is not JSON {').digest('hex') + ')'],
+      [null, 'unreadable message (not JSON; 18 bytes, sha256 ' + createHash('sha256').update('this is not JSON {').digest('hex') + ')'],
       [record(3).exchangeId, 'invalid record'],
       [record(4).exchangeId, 'refused by the store (SQLSTATE 23514)'],
     ]);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@nix/apps/broker/src/reports/pdf-printer';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@nix/broker';
 
 /**
  * Debian's Chromium for the browser suites. In CI a missing browser fails the

@@ -2,7 +2,6 @@ import { provisionKafka, type ProvisionedKafka } from './kafka';
 import postgresSetup from './postgres-setup';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __nixKafka: ProvisionedKafka | undefined;
 }
 

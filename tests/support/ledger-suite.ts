@@ -1,6 +1,6 @@
 import type { TrafficRecord } from '@nix/domain';
 import { SqlTrafficQuarantine, TRAFFIC_SINK, TrafficRepository, TrafficWriter } from '@nix/ledger';
-import { LedgerRetention } from '@nix/apps/broker/src/ledger/ledger-retention';
+import { LedgerRetention } from '@nix/platform';
 import { schemasWithTimeouts } from './fixtures';
 import { startFakeRegistries } from './sample-registry';
 import { DEMO_HEADERS, startTestApp, type TestApp } from './test-app';
@@ -106,7 +106,7 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
 
     it('sets a record the database refuses aside in the quarantine, with the reason, and writes the rest of its batch', async () => {
       const repository = nix.app.get(TrafficRepository);
-      const writer = nix.app.get(TRAFFIC_SINK, { strict: false }) as TrafficWriter;
+      const writer = nix.app.get<TrafficWriter>(TRAFFIC_SINK, { strict: false });
       expect(writer).toBeInstanceOf(TrafficWriter);
       await nix.flushLedger();
       const quarantined = () => new SqlTrafficQuarantine(repository.sql).list();

@@ -1,7 +1,6 @@
 import { startLocalPostgres, type LocalPostgres } from './local-postgres';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __nixPostgres: LocalPostgres | undefined;
 }
 

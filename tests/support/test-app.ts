@@ -5,10 +5,10 @@ import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { loadConfig, type NixConfig } from '@nix/config';
 import { TRAFFIC_SINK, type TrafficSink } from '@nix/ledger';
-import { LEDGER_SQL } from '@nix/apps/broker/src/ledger/ledger.module';
-import { ExchangeLifecycle } from '@nix/apps/broker/src/inquiry/exchange-lifecycle';
+import { LEDGER_STORE } from '@nix/platform';
+import { ExchangeLifecycle } from '@nix/broker';
 import { createLogger } from '@nix/observability';
-import { createNixApp, type NixApp, type NixRole } from '@nix/apps/nix/src/nix-app';
+import { createNixApp, type NixApp, type NixRole } from '@nix/runtime';
 
 export interface TestResponse {
   status: number;
@@ -88,7 +88,7 @@ export async function startTestApp(
     flushLedger: async () => {
       // The answer can reach the test before the broker has recorded its exchange.
       await nix.app.get(ExchangeLifecycle, { strict: false }).whenIdle(5000);
-      await nix.app.get(LEDGER_SQL, { strict: false }).ready;
+      await nix.app.get(LEDGER_STORE, { strict: false }).ready;
       await nix.app.get(TRAFFIC_SINK, { strict: false })?.flush();
     },
     close: () => nix.app.close(),

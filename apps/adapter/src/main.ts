@@ -1,5 +1,4 @@
-import { ROLE_DEFAULTS } from '@nix/apps/nix/src/role-defaults';
-import { runNix } from '@nix/apps/nix/src/run-nix';
+import { ROLE_DEFAULTS, runNix } from '@nix/runtime';
 
 // Provider adapters alone, for the registries given as arguments (identity,vehicle …),
 // or in NIX_ADAPTER_REGISTRIES, or all catalogued ones.

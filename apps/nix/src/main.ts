@@ -1,5 +1,4 @@
-import { runNix } from './run-nix';
-import { ROLE_DEFAULTS } from './role-defaults';
+import { ROLE_DEFAULTS, runNix } from '@nix/runtime';
 
 // The embedded default: broker, every adapter and the sample registries in one process.
 void runNix('NIX', ROLE_DEFAULTS.nix);

@@ -1,5 +1,4 @@
-import { ROLE_DEFAULTS } from '@nix/apps/nix/src/role-defaults';
-import { runNix } from '@nix/apps/nix/src/run-nix';
+import { ROLE_DEFAULTS, runNix } from '@nix/runtime';
 
 // The traffic recorder alone: nix.traffic.v1 into the ledger's PostgreSQL.
 void runNix('NIX recorder', ROLE_DEFAULTS.recorder, ['recorder']);

@@ -85,6 +85,7 @@ export class ServiceCatalog {
 function loadRegistry(ajv: ReturnType<typeof createSchemaCompiler>, root: string, dir: string, name: string): RegistryDefinition {
   const file = join(dir, 'registry.json');
   const shown = relative(process.cwd(), file);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- registry.json, checked field by field below
   const meta = readJson(file) as Record<string, any>;
   const need = (ok: boolean, location: string, reason: string) => {
     if (!ok) throw new ConfigurationError(shown, location, reason);
@@ -98,6 +99,7 @@ function loadRegistry(ajv: ReturnType<typeof createSchemaCompiler>, root: string
   need(meta.services && typeof meta.services === 'object' && Object.keys(meta.services).length > 0, '/services', 'must list at least one service');
   const address = inquiryAddress(name, majorOf(meta.version));
   const services: ServiceDefinition[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- registry.json, checked field by field below
   for (const [service, spec] of Object.entries<any>(meta.services)) {
     const at = `/services/${service}`;
     need(SLUG.test(service), at, 'must be a lower-case slug');

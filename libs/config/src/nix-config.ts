@@ -19,6 +19,7 @@ export interface RoleDefaults {
 }
 
 export type TransportKind = 'in-process' | 'kafka';
+/** Where a registry's adapter finds the registry: the built-in sample data, or the registry's REST API. */
 export type RegistryBackendConfig = { kind: 'sample' } | { kind: 'http'; baseUrl: string; authorization?: string };
 
 export interface NixConfig {
@@ -133,6 +134,7 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
     const reasons = validateEnv.errors!.map((e) => `${e.instancePath.slice(1) || 'environment'} ${e.message}`).join('; ');
     throw new ConfigurationError('environment', '', reasons);
   }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the environment, checked by its JSON Schema above
   const v = values as Record<string, any>;
   const production = v.NODE_ENV === 'production';
   const fail = (key: string, reason: string): never => {

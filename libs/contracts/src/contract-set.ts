@@ -59,6 +59,7 @@ export function loadContracts(dir: string, catalog: ServiceCatalog, options: Con
   const refusedDemoAgencies: string[] = [];
   for (const file of agencyFiles) {
     check(file, validateAgency);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- YAML checked by its JSON Schema (check above)
     const raw = file.data as any;
     if (agencies.has(raw.id) || refusedDemoAgencies.includes(raw.id)) throw file.error('/id', `agency "${raw.id}" is defined twice`);
     const agency: Agency = { id: raw.id, name: raw.name, roles: raw.roles, demo: raw.demo === true };
@@ -67,6 +68,7 @@ export function loadContracts(dir: string, catalog: ServiceCatalog, options: Con
       continue;
     }
     agencies.set(agency.id, agency);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- YAML checked by its JSON Schema (check above)
     (raw.apiKeys ?? []).forEach((key: any, i: number) => {
       if (keyHashes.has(key.sha256)) throw file.error(`/apiKeys/${i}/sha256`, 'is the hash of a key another entry already holds');
       keyHashes.add(key.sha256);
@@ -95,11 +97,13 @@ export function loadContracts(dir: string, catalog: ServiceCatalog, options: Con
   const agreementIds = new Set<string>();
   for (const file of agreementFiles) {
     check(file, validateAgreements);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- YAML checked by its JSON Schema (check above)
     const raw = file.data as any;
     if (refusedDemoAgencies.includes(raw.consumer)) continue;
     const consumer = agencies.get(raw.consumer);
     if (!consumer) throw file.error('/consumer', `names agency "${raw.consumer}", which no file in ${join(dir, 'agencies')} defines`);
     if (!consumer.roles.includes('consumer')) throw file.error('/consumer', `agency "${raw.consumer}" does not hold the consumer role`);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- YAML checked by its JSON Schema (check above)
     raw.agreements.forEach((a: any, i: number) => {
       const at = `/agreements/${i}`;
       if (agreementIds.has(a.id)) throw file.error(`${at}/id`, `agreement "${a.id}" is defined twice`);

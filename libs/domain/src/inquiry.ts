@@ -17,8 +17,8 @@ export interface InquiryMessage {
   body: Record<string, unknown>;
 }
 
-export const REPLY_STATUSES = ['ok', 'not-found', 'rejected', 'provider-error'] as const;
-export type ReplyStatus = (typeof REPLY_STATUSES)[number];
+/** How the adapter host ended the inquiry; the broker maps each to its answer or problem. */
+export type ReplyStatus = 'ok' | 'not-found' | 'rejected' | 'provider-error';
 
 /** What an adapter answers, with its own timings for the ledger. */
 export interface InquiryReply {

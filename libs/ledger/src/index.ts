@@ -1,4 +1,3 @@
-export * from './memory-traffic-ledger';
 export * from './migrations/migrator';
 export * from './sql/pg-sql-client';
 export * from './sql/pglite-sql-client';
@@ -8,8 +7,7 @@ export * from './traffic-sink';
 export * from './traffic-spool';
 export * from './traffic-writer';
 export * from './ledger-store';
-export * from './kafka/traffic-publisher';
+export * from './kafka/kafka-traffic-store';
 export * from './kafka/traffic-recorder';
-export * from './audit/content-audit';
 export * from './traffic-quarantine';
 export * from './traffic-journal';

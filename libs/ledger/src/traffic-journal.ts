@@ -77,7 +77,7 @@ export class TrafficJournal {
   async close(): Promise<void> {
     await this.committing;
     this.trim();
-    await Promise.all(this.segments.map((s) => s.handle?.close()));
+    await Promise.all(this.segments.flatMap((s) => (s.handle ? [s.handle.close()] : [])));
     for (const s of this.segments) s.handle = null;
   }
 

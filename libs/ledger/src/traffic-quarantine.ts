@@ -102,6 +102,7 @@ export async function writeIsolating(
 
 /** PostgreSQL's text and jsonb cannot hold NUL: it is replaced, so that setting a record aside never fails on it. */
 function withoutNul(text: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what is looked for
   return text.replace(/\u0000/g, '\uFFFD').replace(/\\u0000/g, '\\uFFFD');
 }
 

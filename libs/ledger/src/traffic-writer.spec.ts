@@ -9,6 +9,7 @@ import { TrafficSpool } from './traffic-spool';
 import { TrafficWriter } from './traffic-writer';
 
 const AT = Date.UTC(2026, 10, 30, 12);
+const wallClock = { now: () => Date.now() };
 
 function record(n: number, change: Partial<TrafficRecord> = {}): TrafficRecord {
   return {
@@ -58,7 +59,7 @@ describe('TrafficWriter', () => {
   it('isolates a record the store refuses for its data, quarantines it with the reason, and writes the rest of the batch', async () => {
     const store = new FakeStore((r) => r.requestBytes > 2 ** 31);
     const quarantine = new MemoryQuarantine();
-    const writer = new TrafficWriter(store, options, new TrafficSpool(join(dir, 'spool')), metrics, { quarantine });
+    const writer = new TrafficWriter(store, options, new TrafficSpool(join(dir, 'spool')), metrics, { clock: wallClock, quarantine });
     for (let n = 1; n <= 64; n++) writer.record(record(n, n === 37 ? { requestBytes: 3_000_000_000 } : {}));
     await writer.flush();
     expect(store.stored.size).toBe(63);
@@ -82,7 +83,7 @@ describe('TrafficWriter', () => {
   it('quarantines a record that fails validation without sending it to the store', async () => {
     const store = new FakeStore();
     const quarantine = new MemoryQuarantine();
-    const writer = new TrafficWriter(store, options, null, metrics, { quarantine });
+    const writer = new TrafficWriter(store, options, null, metrics, { clock: wallClock, quarantine });
     writer.record(record(1));
     writer.record(record(2, { httpStatus: 70000 }));
     await writer.flush();
@@ -96,7 +97,7 @@ describe('TrafficWriter', () => {
     const store = new FakeStore();
     store.down = true;
     const quarantine = new MemoryQuarantine();
-    const writer = new TrafficWriter(store, options, null, metrics, { quarantine, now: () => now });
+    const writer = new TrafficWriter(store, options, null, metrics, { quarantine, clock: { now: () => now } });
     writer.record(record(1));
     await writer.drain();
     expect(writer.degraded).toBe(true);
@@ -116,10 +117,33 @@ describe('TrafficWriter', () => {
     expect(writer.stalledMs).toBe(0);
   });
 
+  it('waits out its backoff by the clock before trying a failing store again, and flush() does not wait', async () => {
+    let now = AT;
+    const store = new FakeStore();
+    store.down = true;
+    const writer = new TrafficWriter(store, options, null, metrics, { quarantine: new MemoryQuarantine(), clock: { now: () => now } });
+    writer.record(record(1));
+    await writer.drain();
+    expect(store.calls).toBe(1);
+    store.down = false;
+    await writer.drain();
+    expect(store.calls).toBe(1);
+    now += 200;
+    await writer.drain();
+    expect(store.calls).toBe(2);
+    expect(store.stored.size).toBe(1);
+    store.down = true;
+    writer.record(record(2));
+    await writer.drain();
+    store.down = false;
+    await writer.flush();
+    expect(store.stored.size).toBe(2);
+  });
+
   it('is not stalled while it keeps writing, however long records keep arriving', async () => {
     let now = AT;
     const store = new FakeStore();
-    const writer = new TrafficWriter(store, options, null, metrics, { now: () => now });
+    const writer = new TrafficWriter(store, options, null, metrics, { clock: { now: () => now } });
     for (let n = 1; n <= 10; n++) {
       writer.record(record(n));
       now += 20_000;
@@ -137,7 +161,7 @@ describe('TrafficWriter', () => {
     writeFileSync(join(spoolDir, file), readFileSync(join(spoolDir, file), 'utf8') + '{"exchangeId": "cut\n' + JSON.stringify(record(4)) + '\n');
     const store = new FakeStore((r) => r.requestBytes > 2 ** 31);
     const quarantine = new MemoryQuarantine();
-    const writer = new TrafficWriter(store, options, new TrafficSpool(spoolDir), metrics, { quarantine });
+    const writer = new TrafficWriter(store, options, new TrafficSpool(spoolDir), metrics, { clock: wallClock, quarantine });
     await writer.flush();
     expect([...store.stored.keys()].sort()).toEqual([1, 3, 4].map((n) => record(n).exchangeId));
     expect(quarantine.entries.map((e) => [e.source, e.reason.slice(0, 26), e.exchangeId])).toEqual([
@@ -152,13 +176,13 @@ describe('TrafficWriter', () => {
     const spoolDir = join(dir, 'spool');
     const store = new FakeStore();
     store.down = true;
-    const first = new TrafficWriter(store, options, new TrafficSpool(spoolDir), metrics, { quarantine: new MemoryQuarantine() });
+    const first = new TrafficWriter(store, options, new TrafficSpool(spoolDir), metrics, { clock: wallClock, quarantine: new MemoryQuarantine() });
     first.record(record(1));
     first.record(record(2));
     await first.close();
     expect(store.stored.size).toBe(0);
     store.down = false;
-    const second = new TrafficWriter(store, options, new TrafficSpool(spoolDir), metrics, { quarantine: new MemoryQuarantine() });
+    const second = new TrafficWriter(store, options, new TrafficSpool(spoolDir), metrics, { clock: wallClock, quarantine: new MemoryQuarantine() });
     await second.flush();
     expect(store.stored.size).toBe(2);
     expect(readdirSync(spoolDir)).toEqual([]);
@@ -184,7 +208,7 @@ describe('TrafficWriter with a journal (NIX_LEDGER_DURABILITY=sync)', () => {
     const store = new FakeStore();
     store.down = true;
     const journal = new TrafficJournal(join(dir, 'journal'), join(dir, 'spool'));
-    const writer = new TrafficWriter(store, options, new TrafficSpool(join(dir, 'spool')), undefined, { quarantine: new MemoryQuarantine(), journal });
+    const writer = new TrafficWriter(store, options, new TrafficSpool(join(dir, 'spool')), undefined, { clock: wallClock, quarantine: new MemoryQuarantine(), journal });
     await Promise.all([1, 2, 3].map((n) => writer.recordDurably(record(n))));
     expect(journalLines(join(dir, 'journal'))).toEqual([1, 2, 3].map((n) => record(n).exchangeId));
     store.down = false;
@@ -199,6 +223,7 @@ describe('TrafficWriter with a journal (NIX_LEDGER_DURABILITY=sync)', () => {
     store.down = true;
     // The first process journals three records, writes none, and dies without closing anything.
     const first = new TrafficWriter(store, options, new TrafficSpool(join(dir, 'spool')), undefined, {
+      clock: wallClock,
       quarantine: new MemoryQuarantine(),
       journal: new TrafficJournal(join(dir, 'journal'), join(dir, 'spool')),
     });
@@ -206,6 +231,7 @@ describe('TrafficWriter with a journal (NIX_LEDGER_DURABILITY=sync)', () => {
     store.down = false;
     await store.insertBatch([record(1)]); // one of them had reached the store before the crash
     const second = new TrafficWriter(store, options, new TrafficSpool(join(dir, 'spool')), undefined, {
+      clock: wallClock,
       quarantine: new MemoryQuarantine(),
       journal: new TrafficJournal(join(dir, 'journal'), join(dir, 'spool')),
     });
@@ -218,17 +244,17 @@ describe('TrafficWriter with a journal (NIX_LEDGER_DURABILITY=sync)', () => {
   it('replays a journal left by a sync run in a process that runs batched', async () => {
     const store = new FakeStore();
     store.down = true;
-    const first = new TrafficWriter(store, options, null, undefined, { journal: new TrafficJournal(join(dir, 'journal'), join(dir, 'spool')), quarantine: new MemoryQuarantine() });
+    const first = new TrafficWriter(store, options, null, undefined, { clock: wallClock, journal: new TrafficJournal(join(dir, 'journal'), join(dir, 'spool')), quarantine: new MemoryQuarantine() });
     await first.recordDurably(record(1));
     store.down = false;
     TrafficJournal.recover(join(dir, 'journal'), join(dir, 'spool'));
-    await new TrafficWriter(store, options, new TrafficSpool(join(dir, 'spool')), undefined, { quarantine: new MemoryQuarantine() }).flush();
+    await new TrafficWriter(store, options, new TrafficSpool(join(dir, 'spool')), undefined, { clock: wallClock, quarantine: new MemoryQuarantine() }).flush();
     expect([...store.stored.keys()]).toEqual([record(1).exchangeId]);
   });
 
   it('lets records taken together share one sync (group commit)', async () => {
     const journal = new TrafficJournal(join(dir, 'journal'), join(dir, 'spool'));
-    const writer = new TrafficWriter(new FakeStore(), { ...options, batchSize: 1000 }, null, undefined, { quarantine: new MemoryQuarantine(), journal });
+    const writer = new TrafficWriter(new FakeStore(), { ...options, batchSize: 1000 }, null, undefined, { clock: wallClock, quarantine: new MemoryQuarantine(), journal });
     await Promise.all(Array.from({ length: 200 }, (_, i) => writer.recordDurably(record(i + 1))));
     expect(journalLines(join(dir, 'journal'))).toHaveLength(200);
     // The first append syncs alone; the others, taken while it ran, wait for the next sync together.
@@ -238,7 +264,7 @@ describe('TrafficWriter with a journal (NIX_LEDGER_DURABILITY=sync)', () => {
 
   it('rotates journal segments, and leaves no journal once everything is stored', async () => {
     const journal = new TrafficJournal(join(dir, 'journal'), join(dir, 'spool'), 10);
-    const writer = new TrafficWriter(new FakeStore(), { ...options, batchSize: 1000 }, null, undefined, { quarantine: new MemoryQuarantine(), journal });
+    const writer = new TrafficWriter(new FakeStore(), { ...options, batchSize: 1000 }, null, undefined, { clock: wallClock, quarantine: new MemoryQuarantine(), journal });
     await Promise.all(Array.from({ length: 25 }, (_, i) => writer.recordDurably(record(i + 1))));
     expect(journalLines(join(dir, 'journal')).length).toBe(25);
     await writer.close();

@@ -1,9 +1,9 @@
 import { basename, dirname, join } from 'node:path';
-import type { TrafficRecord } from '@nix/domain';
+import type { Clock, TrafficRecord } from '@nix/domain';
 import type { NixMetrics } from '@nix/observability';
 import type { TrafficJournal } from './traffic-journal';
 import { FileTrafficQuarantine, writeIsolating, type IsolatedWrite, type TrafficBatchStore, type TrafficQuarantine } from './traffic-quarantine';
-import type { TrafficSink } from './traffic-sink';
+import type { TrafficSink, TrafficSinkHealth } from './traffic-sink';
 import type { TrafficSpool } from './traffic-spool';
 
 export type { TrafficBatchStore } from './traffic-quarantine';
@@ -18,11 +18,12 @@ export interface TrafficWriterOptions {
 }
 
 export interface TrafficWriterParts {
+  /** Times stalls and retries. */
+  clock: Clock;
   /** Where records that can never be written go; a file beside the spool by default. */
   quarantine?: TrafficQuarantine;
   /** With a journal (NIX_LEDGER_DURABILITY=sync), recordDurably() resolves once the record is on disk. */
   journal?: TrafficJournal | null;
-  now?: () => number;
 }
 
 /**
@@ -45,19 +46,18 @@ export class TrafficWriter implements TrafficSink {
   private waitingSince: number | null = null;
   private readonly quarantine: TrafficQuarantine;
   private readonly journal: TrafficJournal | null;
-  private readonly now: () => number;
-  lastError: Error | null = null;
+  private readonly clock: Clock;
 
   constructor(
     private readonly store: TrafficBatchStore,
     private readonly options: TrafficWriterOptions,
     private readonly spool: TrafficSpool | null,
-    private readonly metrics?: NixMetrics,
-    parts: TrafficWriterParts = {},
+    private readonly metrics: NixMetrics | undefined,
+    parts: TrafficWriterParts,
   ) {
     this.quarantine = parts.quarantine ?? new FileTrafficQuarantine(join(dirname(spool?.dir ?? join(process.cwd(), 'data', 'spool')), 'quarantine'));
     this.journal = parts.journal ?? null;
-    this.now = parts.now ?? Date.now;
+    this.clock = parts.clock;
   }
 
   start(): this {
@@ -88,7 +88,7 @@ export class TrafficWriter implements TrafficSink {
   }
 
   private take(record: TrafficRecord): Promise<void> | undefined {
-    this.waitingSince ??= this.now();
+    this.waitingSince ??= this.clock.now();
     let durable: Promise<void> | undefined;
     if (this.buffer.length >= this.options.bufferLimit && this.spool) {
       this.spool.append([record]);
@@ -97,7 +97,7 @@ export class TrafficWriter implements TrafficSink {
       durable = this.journal?.append(record);
     }
     this.metrics?.ledgerBuffered.set(this.buffer.length);
-    if (this.buffer.length >= this.options.batchSize && !this.writing && this.now() >= this.retryAt) void this.drain();
+    if (this.buffer.length >= this.options.batchSize && !this.writing && this.clock.now() >= this.retryAt) void this.drain();
     return durable;
   }
 
@@ -112,7 +112,7 @@ export class TrafficWriter implements TrafficSink {
 
   /** How long records have waited with nothing written; 0 when nothing waits. */
   get stalledMs(): number {
-    return this.waitingSince === null ? 0 : Math.max(0, this.now() - this.waitingSince);
+    return this.waitingSince === null ? 0 : Math.max(0, this.clock.now() - this.waitingSince);
   }
 
   /** Records have waited longer than the stall limit with nothing written. */
@@ -120,9 +120,13 @@ export class TrafficWriter implements TrafficSink {
     return this.options.stallMs !== undefined && this.stalledMs > this.options.stallMs;
   }
 
+  health(): TrafficSinkHealth {
+    return { buffered: this.buffered, writing: !this.degraded, stalledMs: this.stalledMs, stalled: this.stalled };
+  }
+
   /** Writes what is buffered; answers once the buffer is empty or a write failed. */
   drain(): Promise<void> {
-    if (this.now() < this.retryAt) return Promise.resolve();
+    if (this.clock.now() < this.retryAt) return Promise.resolve();
     this.writing ??= this.writeAll().finally(() => {
       this.writing = null;
     });
@@ -160,7 +164,7 @@ export class TrafficWriter implements TrafficSink {
     this.metrics?.ledgerWritten.inc(result.written);
     if (result.quarantined > 0) this.metrics?.ledgerQuarantined.inc({ source }, result.quarantined);
     // Progress: whatever waits now has waited only since this write.
-    this.waitingSince = this.waitingSince === null ? null : this.now();
+    this.waitingSince = this.waitingSince === null ? null : this.clock.now();
   }
 
   private async writeAll(): Promise<void> {
@@ -173,17 +177,15 @@ export class TrafficWriter implements TrafficSink {
       }
       if (this.spool?.mayHoldFiles) await this.replaySpool();
       this.failures = 0;
-      this.lastError = null;
       if (this.buffer.length === 0 && !this.spool?.unsealed) this.waitingSince = null;
-    } catch (error) {
+    } catch {
       this.failures++;
-      this.lastError = error as Error;
-      this.waitingSince ??= this.now();
-      this.retryAt = this.now() + Math.min(5000, 100 * 2 ** Math.min(this.failures, 6));
+      this.waitingSince ??= this.clock.now();
+      this.retryAt = this.clock.now() + Math.min(5000, 100 * 2 ** Math.min(this.failures, 6));
       this.metrics?.ledgerWriteFailures.inc();
     } finally {
       this.metrics?.ledgerBuffered.set(this.buffer.length);
-      this.metrics?.ledgerLag.set(this.buffer.length > 0 ? (this.now() - this.buffer[0].respondedAt) / 1000 : 0);
+      this.metrics?.ledgerLag.set(this.buffer.length > 0 ? (this.clock.now() - this.buffer[0].respondedAt) / 1000 : 0);
       this.metrics?.ledgerStalled.set(this.stalledMs / 1000);
     }
   }

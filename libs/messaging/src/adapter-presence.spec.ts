@@ -1,5 +1,6 @@
 import { AdapterPresence, type AdapterLookup } from './adapter-presence';
 
+const CLOCK = { now: () => Date.now() };
 const SETTINGS = { refreshIntervalMs: 60_000, minRefreshGapMs: 50, missWaitMs: 1000 };
 const IDENTITY = 'inquiry.identity.v1';
 const VEHICLE = 'inquiry.vehicle.v1';
@@ -24,7 +25,7 @@ describe('AdapterPresence', () => {
 
   beforeEach(() => {
     groups = new FakeGroups();
-    presence = new AdapterPresence([IDENTITY, VEHICLE], groups.lookup, SETTINGS);
+    presence = new AdapterPresence([IDENTITY, VEHICLE], groups.lookup, CLOCK, SETTINGS);
   });
   afterEach(() => presence.stop());
 
@@ -64,7 +65,7 @@ describe('AdapterPresence', () => {
   });
 
   it('sends after all when no fresh look comes within missWaitMs', async () => {
-    const impatient = new AdapterPresence([VEHICLE], groups.lookup, { ...SETTINGS, missWaitMs: 30 });
+    const impatient = new AdapterPresence([VEHICLE], groups.lookup, CLOCK, { ...SETTINGS, missWaitMs: 30 });
     await impatient.refresh();
     groups.delayMs = 500;
     expect(await impatient.isServed(VEHICLE)).toBe(true);
@@ -72,7 +73,7 @@ describe('AdapterPresence', () => {
   });
 
   it('refreshes in the background once started', async () => {
-    const background = new AdapterPresence([VEHICLE], groups.lookup, { ...SETTINGS, refreshIntervalMs: 20 });
+    const background = new AdapterPresence([VEHICLE], groups.lookup, CLOCK, { ...SETTINGS, refreshIntervalMs: 20 });
     background.start();
     groups.members = { [VEHICLE]: 3 };
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,3 +1,5 @@
+import type { Clock } from '@nix/domain';
+
 /** How the view of the adapters is kept fresh. */
 export interface AdapterPresenceSettings {
   /** The whole view is refreshed in the background this often. */
@@ -35,8 +37,8 @@ export class AdapterPresence {
   constructor(
     private readonly addresses: readonly string[],
     private readonly lookup: AdapterLookup,
+    private readonly clock: Clock,
     private readonly settings: AdapterPresenceSettings = DEFAULT_ADAPTER_PRESENCE,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** Starts the background refresh (idempotent). */
@@ -61,15 +63,15 @@ export class AdapterPresence {
   async isServed(address: string): Promise<boolean> {
     if (this.served(address)) return true;
     const after = this.looksStarted;
-    const until = this.now() + this.settings.missWaitMs;
+    const until = this.clock.now() + this.settings.missWaitMs;
     while (this.lastLookDone <= after) {
-      const left = until - this.now();
+      const left = until - this.clock.now();
       if (left <= 0) return true;
       if (this.looking) {
         await within(this.looking, left);
         continue;
       }
-      const gap = this.lastLookAt + this.settings.minRefreshGapMs - this.now();
+      const gap = this.lastLookAt + this.settings.minRefreshGapMs - this.clock.now();
       if (gap > 0) await within(new Promise<void>(() => undefined), Math.min(gap, left));
       else void this.refresh();
     }
@@ -79,7 +81,7 @@ export class AdapterPresence {
   /** One look at every address; a look under way is shared. Never rejects. */
   refresh(): Promise<void> {
     if (!this.looking) {
-      this.lastLookAt = this.now();
+      this.lastLookAt = this.clock.now();
       const look = ++this.looksStarted;
       this.looking = Promise.resolve()
         .then(() => this.lookup([...this.addresses]))

@@ -1,4 +1,4 @@
-import type { ClientProxy } from '@nestjs/microservices';
+import type { ClientProxy, CustomTransportStrategy } from '@nestjs/microservices';
 import { lastValueFrom, timeout, TimeoutError } from 'rxjs';
 import type { InquiryMessage, InquiryReply } from '@nix/domain';
 import { DeadlineExceededError, NoAdapterError, TransportUnavailableError } from './transport-errors';
@@ -30,12 +30,17 @@ export interface AdapterAwareTransport {
   isServed(address: string): Promise<boolean>;
 }
 
+/** A broker's transport client: it carries inquiries, and says how the transport and the adapters are. */
+export type InquiryClient = ClientProxy & TransportStatus & AdapterAwareTransport;
+
+/** An adapter process's transport server: it serves the adapters' handlers, and says whether it consumes. */
+export type InquiryServer = CustomTransportStrategy & {
+  /** Whether it takes inquiries now (in every registry's consumer group, over Kafka). */
+  readonly isRunning: boolean;
+};
+
 export function isAdapterAware(client: unknown): client is AdapterAwareTransport {
   return typeof (client as AdapterAwareTransport)?.isServed === 'function';
-}
-
-export function hasTransportStatus(client: unknown): client is TransportStatus {
-  return typeof (client as TransportStatus)?.adapterCounts === 'function';
 }
 
 /** Dispatches through a Nest ClientProxy: in-process or Kafka, the same way. */

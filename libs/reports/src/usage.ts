@@ -137,7 +137,7 @@ export function usageTable(groups: readonly UsageGroup[], groupBy: readonly Usag
     total = addSums(total, group.sums);
     const row: Partial<Record<UsageKey, string>> = {};
     for (const key of groupBy) row[key] = key === 'period' ? buckets[group.keys.bucket! - 1].key : group.keys[key];
-    return { bucket: group.keys.bucket ?? 0, row: { ...row, ...measuresOf(group.sums) } as UsageRow };
+    return { bucket: group.keys.bucket ?? 0, row: { ...row, ...measuresOf(group.sums) } };
   });
   const keyed = groupBy.filter((k) => k !== 'period');
   ordered.sort(

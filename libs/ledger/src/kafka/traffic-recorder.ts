@@ -1,13 +1,26 @@
 import type { Consumer, EachBatchPayload, ITopicConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { TrafficRecord } from '@nix/domain';
+import type { Clock } from '@nix/domain';
 import { KeptConsumer, METADATA_MAX_AGE_MS } from '@nix/messaging';
 import type { NixMetrics } from '@nix/observability';
 import { createHash } from 'node:crypto';
 import { SqlTrafficQuarantine, writeIsolating, type QuarantineEntry, type TrafficBatchStore, type TrafficQuarantine } from '../traffic-quarantine';
 import { TrafficRepository } from '../traffic-repository';
-import { ensureTrafficTopic } from './traffic-publisher';
+import { ensureTrafficTopic } from './kafka-traffic-store';
 
+export interface TrafficRecorderOptions {
+  kafka: Kafka;
+  topic: ITopicConfig;
+  /** Where the records go: the ledger's repository. */
+  store: TrafficBatchStore;
+  logger: Logger;
+  clock: Clock;
+  /** The recorders' consumer group: instances share the topic's partitions. */
+  groupId: string;
+  metrics?: NixMetrics;
+  /** Where records that can never be written go: the ledger's quarantine table for a repository, else the log. */
+  quarantine?: TrafficQuarantine;
+}
 
 /**
  * Reads the traffic topic (nix.traffic.v1) into the ledger in batches. Offsets are committed only
@@ -24,16 +37,23 @@ export class TrafficRecorder {
   private kept: KeptConsumer | null = null;
   private failing = false;
   private readonly quarantine: TrafficQuarantine;
+  private readonly kafka: Kafka;
+  private readonly topic: ITopicConfig;
+  private readonly store: TrafficBatchStore;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly groupId: string;
+  private readonly metrics?: NixMetrics;
 
-  constructor(
-    private readonly kafka: Kafka,
-    private readonly topic: ITopicConfig,
-    private readonly store: TrafficBatchStore,
-    private readonly logger: Logger,
-    private readonly groupId: string,
-    private readonly metrics?: NixMetrics,
-    quarantine?: TrafficQuarantine,
-  ) {
+  constructor(options: TrafficRecorderOptions) {
+    const { kafka, topic, store, logger, clock, groupId, metrics, quarantine } = options;
+    this.kafka = kafka;
+    this.topic = topic;
+    this.store = store;
+    this.logger = logger;
+    this.clock = clock;
+    this.groupId = groupId;
+    this.metrics = metrics;
     this.quarantine = quarantine ?? (store instanceof TrafficRepository ? new SqlTrafficQuarantine(store.sql) : new LoggedQuarantine(logger));
   }
 
@@ -57,6 +77,7 @@ export class TrafficRecorder {
     const kept = new KeptConsumer({
       name: this.groupId,
       logger: this.logger,
+      clock: this.clock,
       create: () =>
         this.kafka.consumer({
           groupId: this.groupId,
@@ -79,13 +100,14 @@ export class TrafficRecorder {
   }
 
   private async consume(consumer: Consumer): Promise<void> {
-    await ensureTrafficTopic(this.kafka, this.topic);
+    await ensureTrafficTopic(this.kafka, this.topic, this.clock);
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic.topic, fromBeginning: true });
     // Only offsets resolved after a successful write are committed.
     await consumer.run({ autoCommit: true, autoCommitInterval: 1000, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
   }
 
+  /** The recorder's one error boundary: a refused write is retried, an unwritable record quarantined, and readiness told (isFailing). */
   private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
     const where = `recorder ${batch.topic}[${batch.partition}]`;
@@ -104,7 +126,7 @@ export class TrafficRecorder {
       }
     }
     const first = records[0] as { respondedAt?: unknown } | undefined;
-    this.metrics?.ledgerLag.set(typeof first?.respondedAt === 'number' ? (Date.now() - first.respondedAt) / 1000 : 0);
+    this.metrics?.ledgerLag.set(typeof first?.respondedAt === 'number' ? (this.clock.now() - first.respondedAt) / 1000 : 0);
     this.metrics?.kafkaConsumerLag.set({ group: this.groupId, topic: this.topic.topic }, Number(batch.offsetLag()));
     let written = 0;
     let quarantined = 0;

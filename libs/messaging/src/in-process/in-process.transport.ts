@@ -1,8 +1,8 @@
 import { BaseRpcContext, ClientProxy, Server, type CustomTransportStrategy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { InquiryMessage } from '@nix/domain';
+import type { Clock, InquiryMessage } from '@nix/domain';
 import type { AdapterAwareTransport, TransportStatus } from '../inquiry-dispatcher';
-import { TransportUnavailableError } from '../transport-errors';
+import { DeadlineExceededError, TransportUnavailableError } from '../transport-errors';
 
 type Handler = (data: unknown) => Promise<unknown>;
 
@@ -39,11 +39,11 @@ export class InProcessContext extends BaseRpcContext<[string]> {
  */
 export class InProcessServer extends Server implements CustomTransportStrategy {
   override readonly transportId = Symbol('nix-in-process');
-  dropped = 0;
+  private listening = false;
 
   constructor(
     private readonly bus: InProcessBus,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -52,19 +52,23 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     for (const [pattern, handler] of this.messageHandlers) {
       this.bus.register(pattern, async (data) => {
         const message = data as InquiryMessage;
-        // An adapter drops work whose deadline has passed: nobody waits for it.
-        if (message.deadline <= this.now()) {
-          this.dropped++;
-          throw new TransportUnavailableError('the inquiry expired before an adapter took it');
-        }
+        // An adapter drops work whose deadline has passed: nobody waits for it. The broker answers
+        // 504 deadline-exceeded, as it does when the Kafka server drops such work unread.
+        if (message.deadline <= this.clock.now()) throw new DeadlineExceededError(0);
         const result = await handler(data, new InProcessContext([pattern]));
         return isObservable(result) ? lastValueFrom(result) : result;
       });
     }
+    this.listening = true;
     callback();
   }
 
+  get isRunning(): boolean {
+    return this.listening;
+  }
+
   close(): void {
+    this.listening = false;
     for (const pattern of this.messageHandlers.keys()) this.bus.unregister(pattern);
   }
 

@@ -1,7 +1,7 @@
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { InquiryMessage } from '@nix/domain';
+import type { Clock, InquiryMessage } from '@nix/domain';
 import { AdapterPresence, type AdapterPresenceSettings, DEFAULT_ADAPTER_PRESENCE } from '../adapter-presence';
 import type { AdapterAwareTransport, TransportStatus } from '../inquiry-dispatcher';
 import { TransportUnavailableError } from '../transport-errors';
@@ -13,6 +13,18 @@ import { KeptConsumer } from './kept-consumer';
 
 export interface KafkaClientObserver {
   lateReply(registry: string): void;
+}
+
+export interface KafkaInquiryClientOptions {
+  settings: KafkaSettings;
+  logger: Logger;
+  clock: Clock;
+  /** The inquiry addresses of the catalogue: their topics exist before the first inquiry is sent. */
+  addresses: string[];
+  observer?: KafkaClientObserver;
+  presence?: AdapterPresenceSettings;
+  /** The kafkajs client; made from the settings unless given. */
+  kafka?: Kafka;
 }
 
 type Callback = (packet: WritePacket) => void;
@@ -50,28 +62,33 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
   private setupRetry: NodeJS.Timeout | undefined;
   private failingSince = 0;
   private lastProbe = 0;
+  private readonly settings: KafkaSettings;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly addresses: string[];
+  private readonly observer: KafkaClientObserver;
 
-  constructor(
-    private readonly settings: KafkaSettings,
-    private readonly logger: Logger,
-    /** The inquiry addresses of the catalogue: their topics exist before the first inquiry is sent. */
-    private readonly addresses: string[],
-    private readonly observer: KafkaClientObserver = { lateReply: () => undefined },
-    presenceSettings: AdapterPresenceSettings = DEFAULT_ADAPTER_PRESENCE,
-  ) {
+  constructor(options: KafkaInquiryClientOptions) {
     super();
+    const { settings, logger } = options;
+    this.settings = settings;
+    this.logger = logger;
+    this.clock = options.clock;
+    this.addresses = options.addresses;
+    this.observer = options.observer ?? { lateReply: () => undefined };
     this.replyTopic = replyTopicOf(settings);
-    this.kafka = createKafka(settings, logger, 'broker');
+    this.kafka = options.kafka ?? createKafka(settings, logger, 'broker');
     this.producer = this.kafka.producer(producerConfig({ retries: 2, initialRetryTime: 50, maxRetryTime: 300 }));
     this.sender = new BatchingProducer(this.producer, { acks: 1, maxBatch: 500, concurrency: 1 });
     this.replies = new KeptConsumer({
       name: this.replyTopic,
       logger,
+      clock: this.clock,
       create: () => this.kafka.consumer(inquiryConsumerConfig(this.replyTopic)),
       start: (consumer) => this.consumeReplies(consumer),
     });
     this.admin = this.kafka.admin();
-    this.presence = new AdapterPresence(addresses, (a) => this.adapterMembers(a), presenceSettings);
+    this.presence = new AdapterPresence(this.addresses, (a) => this.adapterMembers(a), this.clock, options.presence ?? DEFAULT_ADAPTER_PRESENCE);
   }
 
   /** Whether inquiries can be sent now, and their replies read. */
@@ -138,7 +155,7 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
 
   protected publish(packet: ReadPacket, callback: Callback): () => void {
     const message = packet.data as InquiryMessage;
-    const now = Date.now();
+    const now = this.clock.now();
     if (this.failingSince > 0) {
       if (now - this.lastProbe < PROBE_INTERVAL_MS) {
         callback({ err: new TransportUnavailableError('Kafka is not taking inquiries now'), isDisposed: true });
@@ -152,8 +169,8 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
         this.failingSince = 0;
       },
       (error: Error) => {
-        this.failingSince ||= Date.now();
-        this.lastProbe = Date.now();
+        this.failingSince ||= this.clock.now();
+        this.lastProbe = this.clock.now();
         if (this.pending.delete(message.exchangeId)) {
           callback({ err: new TransportUnavailableError(`Kafka did not take the inquiry (${error.message})`), isDisposed: true });
         }
@@ -173,10 +190,11 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
   /** Makes the topics and connects the producer, then starts keeping the reply consumer. */
   private async prepare(): Promise<void> {
     await this.admin.connect();
-    await ensureTopics(this.admin, [
-      replyTopicConfig(this.replyTopic, this.settings),
-      ...this.addresses.map((address) => inquiryTopicConfig(topicOf(this.settings, address), this.settings)),
-    ]);
+    await ensureTopics(
+      this.admin,
+      [replyTopicConfig(this.replyTopic, this.settings), ...this.addresses.map((address) => inquiryTopicConfig(topicOf(this.settings, address), this.settings))],
+      this.clock,
+    );
     await this.producer.connect();
     if (this.closed) return;
     this.prepared = true;

@@ -2,7 +2,7 @@ import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/mi
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { Logger } from 'pino';
-import type { InquiryReply } from '@nix/domain';
+import type { Clock, InquiryReply } from '@nix/domain';
 import { BatchingProducer } from './batching-producer';
 import { inquiryFromKafka, replyToKafka } from './kafka-envelope';
 import { createKafka, inquiryConsumerConfig, producerConfig, topicOf, type KafkaSettings } from './kafka-settings';
@@ -12,6 +12,15 @@ import { KeptConsumer } from './kept-consumer';
 export interface KafkaServerObserver {
   expired(registry: string): void;
   lag(group: string, topic: string, messages: number): void;
+}
+
+export interface KafkaInquiryServerOptions {
+  settings: KafkaSettings;
+  logger: Logger;
+  clock: Clock;
+  observer?: KafkaServerObserver;
+  /** The kafkajs client; made from the settings unless given. */
+  kafka?: Kafka;
 }
 
 /** How long an adapter process waits at start for its consumers to join before serving its health endpoints. */
@@ -44,15 +53,18 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
   private readonly consumers: KeptConsumer[] = [];
   private producing: Promise<void> | null = null;
   private closed = false;
+  private readonly settings: KafkaSettings;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly observer: KafkaServerObserver;
 
-  constructor(
-    private readonly settings: KafkaSettings,
-    private readonly log: Logger,
-    private readonly observer: KafkaServerObserver = { expired: () => undefined, lag: () => undefined },
-    private readonly now: () => number = Date.now,
-  ) {
+  constructor(options: KafkaInquiryServerOptions) {
     super();
-    this.kafka = createKafka(settings, log, 'adapter');
+    this.settings = options.settings;
+    this.log = options.logger;
+    this.clock = options.clock;
+    this.observer = options.observer ?? { expired: () => undefined, lag: () => undefined };
+    this.kafka = options.kafka ?? createKafka(this.settings, this.log, 'adapter');
     this.producer = this.kafka.producer(producerConfig({ retries: 3, initialRetryTime: 50, maxRetryTime: 500 }));
     this.sender = new BatchingProducer(this.producer, { acks: 1, maxBatch: 500, concurrency: 1 });
   }
@@ -74,6 +86,7 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
       const consumer = new KeptConsumer({
         name: groupId,
         logger: this.log,
+        clock: this.clock,
         create: () => this.kafka.consumer(inquiryConsumerConfig(groupId)),
         start: (c) => this.consume(c, address, topic, groupId),
       });
@@ -112,7 +125,7 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
     const admin = this.kafka.admin();
     try {
       await admin.connect();
-      await ensureTopics(admin, [inquiryTopicConfig(topic, this.settings)]);
+      await ensureTopics(admin, [inquiryTopicConfig(topic, this.settings)], this.clock);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -148,7 +161,7 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
           const received = inquiryFromKafka(record);
           if (!received) return;
           // Nobody waits for an answer past its deadline: drop the work.
-          if (received.message.deadline <= this.now()) {
+          if (received.message.deadline <= this.clock.now()) {
             this.observer.expired(received.message.registry);
             return;
           }

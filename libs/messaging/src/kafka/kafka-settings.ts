@@ -17,6 +17,11 @@ export interface KafkaSettings {
   trafficRetentionMs: number;
 }
 
+/** A process's Kafka settings, from its configuration (NixConfig's kafka part and instance ID). */
+export function kafkaSettingsOf(config: { kafka: Omit<KafkaSettings, 'instanceId'>; instanceId: string }): KafkaSettings {
+  return { ...config.kafka, instanceId: config.instanceId };
+}
+
 /**
  * Metadata (which broker leads which partition) is refreshed at least this
  * often, besides whenever a request fails on stale metadata: a restarted or

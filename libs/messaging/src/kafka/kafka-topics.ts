@@ -1,4 +1,5 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
+import type { Clock } from '@nix/domain';
 import { trafficTopicOf, type KafkaSettings } from './kafka-settings';
 
 /**
@@ -48,7 +49,7 @@ function transientTopic(topic: string, partitions: number, settings: KafkaSettin
  * ones are left as they are), and waits until every partition has a leader:
  * a topic that has just been created answers "unknown partition" for a moment.
  */
-export async function ensureTopics(admin: Admin, topics: ITopicConfig[], timeoutMs = 20_000): Promise<void> {
+export async function ensureTopics(admin: Admin, topics: ITopicConfig[], clock: Clock, timeoutMs = 20_000): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t.topic));
   if (missing.length > 0) {
@@ -59,15 +60,15 @@ export async function ensureTopics(admin: Admin, topics: ITopicConfig[], timeout
       if (!/already exists/i.test(String((error as Error).message))) throw error;
     }
   }
-  const until = Date.now() + timeoutMs;
+  const until = clock.now() + timeoutMs;
   for (;;) {
     try {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
       if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
     } catch (error) {
-      if (Date.now() > until) throw error;
+      if (clock.now() > until) throw error;
     }
-    if (Date.now() > until) throw new Error(`Kafka topics have no leader yet: ${topics.map((t) => t.topic).join(', ')}`);
+    if (clock.now() > until) throw new Error(`Kafka topics have no leader yet: ${topics.map((t) => t.topic).join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

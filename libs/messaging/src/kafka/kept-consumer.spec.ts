@@ -38,6 +38,7 @@ describe('KeptConsumer', () => {
     kept = new KeptConsumer({
       name: 'nix.adapter.inquiry.identity.v1',
       logger: pino({ level: 'silent' }),
+      clock: { now: () => Date.now() },
       backoff: { initialMs: 10, maxMs: 40 },
       create: () => {
         const consumer = new FakeConsumer();
@@ -89,6 +90,7 @@ describe('KeptConsumer', () => {
     const stuck = new KeptConsumer({
       name: 'stuck',
       logger: pino({ level: 'silent' }),
+      clock: { now: () => Date.now() },
       backoff: { initialMs: 10, maxMs: 10 },
       stuckMs: 50,
       create: () => {

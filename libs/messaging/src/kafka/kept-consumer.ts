@@ -1,5 +1,6 @@
 import type { Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { Clock } from '@nix/domain';
 
 export interface KeptConsumerOptions {
   /** Names the consumer in logs (its group). */
@@ -9,6 +10,8 @@ export interface KeptConsumerOptions {
   /** Connects, subscribes and runs it; resolves once run() has been called. */
   start(consumer: Consumer): Promise<void>;
   logger: Logger;
+  /** Times how long the consumer has been out of its group. */
+  clock: Clock;
   /** Waits between attempts: doubling from initialMs up to maxMs. */
   backoff?: { initialMs: number; maxMs: number };
   /** A consumer that has not joined its group for this long (and has not said why) is replaced. */
@@ -49,10 +52,10 @@ export class KeptConsumer {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.since = Date.now();
+    this.since = this.options.clock.now();
     const stuckMs = this.options.stuckMs ?? DEFAULT_STUCK_MS;
     this.watchdog = setInterval(() => {
-      if (!this.joined && this.consumer && Date.now() - this.since > stuckMs) this.replace(`not in its group for ${Math.round(stuckMs / 1000)} s`);
+      if (!this.joined && this.consumer && this.options.clock.now() - this.since > stuckMs) this.replace(`not in its group for ${Math.round(stuckMs / 1000)} s`);
     }, Math.min(stuckMs, 5000));
     this.watchdog.unref();
     void this.open();
@@ -86,7 +89,7 @@ export class KeptConsumer {
     const consumer = this.options.create();
     this.consumer = consumer;
     this.joined = false;
-    this.since = Date.now();
+    this.since = this.options.clock.now();
     consumer.on(consumer.events.GROUP_JOIN, () => {
       if (generation !== this.generation) return;
       if (this.attempt > 0) this.options.logger.info({ kafka: this.options.name }, 'kafka consumer is back in its group');
@@ -98,7 +101,7 @@ export class KeptConsumer {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (generation !== this.generation) return;
       this.joined = false;
-      this.since = Date.now();
+      this.since = this.options.clock.now();
       for (const resolve of this.outcomeWaiters.splice(0)) resolve(false);
       if (!payload.restart) this.replace(`kafkajs gave it up: ${payload.error?.message ?? 'no reason given'}`);
     });

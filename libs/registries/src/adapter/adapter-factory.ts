@@ -1,3 +1,4 @@
+import type { RegistryBackendConfig } from '@nix/config';
 import { AddressAdapter } from '../address/address.adapter';
 import { AddressHttpRegistry } from '../address/address.http';
 import { GoodsAdapter } from '../goods/goods.adapter';
@@ -11,8 +12,6 @@ import { SampleRegistry } from '../sample/sample-registry';
 import { VehicleAdapter } from '../vehicle/vehicle.adapter';
 import { VehicleHttpRegistry } from '../vehicle/vehicle.http';
 import type { RegistryAdapter } from './registry-adapter';
-
-export type BackendConfig = { kind: 'sample' } | { kind: 'http'; baseUrl: string; authorization?: string };
 
 /** Each known registry: its adapter over either backend. A new registry adds one line and an adapter. */
 const ADAPTERS: Record<string, { sample: (s: SampleRegistry) => RegistryAdapter; http: (c: RegistryHttpClient) => RegistryAdapter }> = {
@@ -30,7 +29,7 @@ export interface BuiltAdapter {
   close(): Promise<void>;
 }
 
-export function buildAdapter(registry: string, backend: BackendConfig, sample: () => SampleRegistry = SampleRegistry.default): BuiltAdapter {
+export function buildAdapter(registry: string, backend: RegistryBackendConfig, sample: () => SampleRegistry = SampleRegistry.default): BuiltAdapter {
   const entry = ADAPTERS[registry];
   if (!entry) throw new Error(`no adapter is known for registry "${registry}"; known: ${KNOWN_REGISTRIES.join(', ')}`);
   if (backend.kind === 'sample') return { adapter: entry.sample(sample()), close: async () => undefined };

@@ -1,6 +1,6 @@
 import type { Clock, InquiryMessage, InquiryReply } from '@nix/domain';
 import { RegistryAnswerError } from '../http/registry-http-client';
-import type { RegistryAdapter, RegistryCall } from './registry-adapter';
+import { DeadlinePassedError, InquiryRejectedError, RecordNotFoundError, type RegistryAdapter, type RegistryCall } from './registry-adapter';
 
 /** Wraps every backend call of one adapter, e.g. in a circuit breaker. */
 export type BackendGuard = <T>(operation: () => Promise<T>) => Promise<T>;
@@ -10,18 +10,16 @@ export interface HostedAdapter {
   guard?: BackendGuard;
 }
 
-/** The registry backend could not answer within the inquiry's deadline. */
-export class DeadlinePassedError extends Error {
-  constructor() {
-    super('the inquiry deadline passed before the registry answered');
-    this.name = 'DeadlinePassedError';
-  }
-}
-
 /**
  * Runs provider adapters for whichever transport delivers their inquiries:
  * finds the adapter, bounds its registry calls by the deadline, times them,
- * and turns every failure into a reply the broker can map.
+ * and builds the reply.
+ *
+ * The error style of every NIX role: code inside throws typed errors, and
+ * each role turns them into its answer at one boundary. The broker's is its
+ * problem filter (application/problem+json); the adapter host's is handle()
+ * here (the reply status the broker maps); the recorder's is its batch loop
+ * (retry, quarantine, readiness).
  */
 export class AdapterHost {
   private readonly adapters = new Map<string, HostedAdapter>();
@@ -32,10 +30,6 @@ export class AdapterHost {
     private readonly clock: Clock,
   ) {
     for (const h of hosted) this.adapters.set(h.adapter.registry, h);
-  }
-
-  get registries(): string[] {
-    return [...this.adapters.keys()];
   }
 
   /** The reply to an inquiry, or null when its deadline passed meanwhile: nobody waits for it any more. */
@@ -69,10 +63,11 @@ export class AdapterHost {
       }
     };
     try {
-      const answer = await hosted.adapter.answer(message.service, message.body, call);
-      return reply(answer.status === 'ok' ? { status: 'ok', answer: answer.answer } : answer);
+      return reply({ status: 'ok', answer: await hosted.adapter.answer(message.service, message.body, call) });
     } catch (error) {
       if (error instanceof DeadlinePassedError) return null;
+      if (error instanceof RecordNotFoundError) return reply({ status: 'not-found' });
+      if (error instanceof InquiryRejectedError) return reply({ status: 'rejected', detail: error.reason });
       return reply({ status: 'provider-error', detail: describeFailure(error) });
     }
   }

@@ -2,17 +2,17 @@
  * A provider adapter: turns a registry service's inquiry into calls on the
  * registry's backend and builds the catalogued answer. Adapters are plain
  * classes; the adapter host carries them over whichever transport runs.
+ *
+ * An adapter returns only the answer. Every other outcome is a thrown error:
+ * RecordNotFoundError or InquiryRejectedError from the adapter, the backend's
+ * own failures (RegistryHttpError, RegistryAnswerError, an open breaker), and
+ * DeadlinePassedError from the host. The host maps them to the reply status.
  */
 export interface RegistryAdapter {
   readonly registry: string;
   readonly services: readonly string[];
-  answer(service: string, body: Record<string, unknown>, call: RegistryCall): Promise<AdapterAnswer>;
+  answer(service: string, body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>>;
 }
-
-export type AdapterAnswer =
-  | { status: 'ok'; answer: Record<string, unknown> }
-  | { status: 'not-found' }
-  | { status: 'rejected'; detail: string };
 
 /**
  * How an adapter reaches its registry backend: the host times each call,
@@ -20,8 +20,26 @@ export type AdapterAnswer =
  */
 export type RegistryCall = <T>(operation: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
-export const notFound: AdapterAnswer = { status: 'not-found' };
+/** The registry holds no record that matches the inquiry (reply status not-found). */
+export class RecordNotFoundError extends Error {
+  constructor() {
+    super('the registry holds no matching record');
+    this.name = 'RecordNotFoundError';
+  }
+}
 
-export function ok(answer: Record<string, unknown>): AdapterAnswer {
-  return { status: 'ok', answer };
+/** The registry refuses the inquiry as asked (reply status rejected); the reason is shown to the consumer, so it never carries data. */
+export class InquiryRejectedError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'InquiryRejectedError';
+  }
+}
+
+/** The registry backend could not answer within the inquiry's deadline: nobody waits for the reply. */
+export class DeadlinePassedError extends Error {
+  constructor() {
+    super('the inquiry deadline passed before the registry answered');
+    this.name = 'DeadlinePassedError';
+  }
 }

@@ -1,4 +1,4 @@
-import { notFound, ok, type AdapterAnswer, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
+import { RecordNotFoundError, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
 import type { AddressRegistry } from './address.port';
 
 export class AddressAdapter implements RegistryAdapter {
@@ -7,10 +7,10 @@ export class AddressAdapter implements RegistryAdapter {
 
   constructor(private readonly backend: AddressRegistry) {}
 
-  async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<AdapterAnswer> {
+  async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
     const address = await call((signal) => this.backend.findAddress(body.postalCode as string, signal));
-    if (!address) return notFound;
+    if (!address) throw new RecordNotFoundError();
     const { latitude, longitude, postalCode: _key, ...fields } = address;
-    return ok({ ...fields, coordinates: { latitude, longitude } });
+    return { ...fields, coordinates: { latitude, longitude } };
   }
 }

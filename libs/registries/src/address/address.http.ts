@@ -15,7 +15,7 @@ export class AddressHttpRegistry implements AddressRegistry {
 }
 
 export function addressFromApi(api: Record<string, unknown>): AddressRecord {
-  const coordinate = (field: string) => (typeof api[field] === 'number' ? (api[field] as number) : unreadable('address', field));
+  const coordinate = (field: string) => (typeof api[field] === 'number' ? (api[field]) : unreadable('address', field));
   return {
     postalCode: text('address', api, 'postcode'),
     province: text('address', api, 'province_name'),

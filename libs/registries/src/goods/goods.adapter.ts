@@ -1,4 +1,4 @@
-import { notFound, ok, type AdapterAnswer, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
+import { RecordNotFoundError, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
 import type { GoodsKey, GoodsRegistry } from './goods.port';
 
 export class GoodsAdapter implements RegistryAdapter {
@@ -7,17 +7,17 @@ export class GoodsAdapter implements RegistryAdapter {
 
   constructor(private readonly backend: GoodsRegistry) {}
 
-  async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<AdapterAnswer> {
+  async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
     const key: GoodsKey = typeof body.iranCode === 'string' ? { iranCode: body.iranCode } : { gtin: body.gtin as string };
     const goods = await call((signal) => this.backend.findGoods(key, signal));
-    if (!goods) return notFound;
-    return ok({
+    if (!goods) throw new RecordNotFoundError();
+    return {
       iranCode: goods.iranCode,
       gtin: goods.gtin,
       description: { fa: goods.descriptionFa, en: goods.descriptionEn },
       classification: { hsCode: goods.hsCode, title: goods.hsTitle },
       brand: goods.brand,
       producerNationalId: goods.producerNationalId,
-    });
+    };
   }
 }

@@ -3,6 +3,7 @@ import {
   AdapterHost,
   IdentityAdapter,
   IdentityHttpRegistry,
+  KNOWN_REGISTRIES,
   RegistryAnswerError,
   SampleRegistry,
   SampleRegistryServer,
@@ -280,8 +281,9 @@ describe('the adapter host', () => {
     expect(unknown).toMatchObject({ status: 'provider-error', detail: 'this adapter does not serve cadastre/parcel' });
   });
 
-  it('hosts the five registries', () => {
-    expect(httpHost.registries.sort()).toEqual(['address', 'goods', 'identity', 'legal-entity', 'vehicle']);
+  it('knows an adapter for each of the five registries, and builds it for its registry', () => {
+    expect([...KNOWN_REGISTRIES].sort()).toEqual(['address', 'goods', 'identity', 'legal-entity', 'vehicle']);
+    for (const name of KNOWN_REGISTRIES) expect(buildAdapter(name, { kind: 'sample' }, () => registry).adapter.registry).toBe(name);
   });
 
   it('refuses to build an adapter for an unknown registry', () => {

@@ -1,5 +1,5 @@
 import { toJalaliDate } from '@nix/domain';
-import { notFound, ok, type AdapterAnswer, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
+import { RecordNotFoundError, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
 import type { IdentityRegistry } from './identity.port';
 import { sameName } from './person-name';
 
@@ -9,14 +9,14 @@ export class IdentityAdapter implements RegistryAdapter {
 
   constructor(private readonly backend: IdentityRegistry) {}
 
-  async answer(service: string, body: Record<string, unknown>, call: RegistryCall): Promise<AdapterAnswer> {
+  async answer(service: string, body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
     const nationalId = body.nationalId as string;
     const person = await call((signal) => this.backend.findPerson(nationalId, signal));
     if (service === 'person') {
       // Both keys must match: a wrong birth date reads as no such person, so
       // the answer does not confirm that the national ID exists.
-      if (!person || person.birthDate !== body.birthDate) return notFound;
-      return ok({
+      if (!person || person.birthDate !== body.birthDate) throw new RecordNotFoundError();
+      return {
         firstName: person.firstName,
         lastName: person.lastName,
         fatherName: person.fatherName,
@@ -25,14 +25,14 @@ export class IdentityAdapter implements RegistryAdapter {
         birthDateJalali: toJalaliDate(person.birthDate),
         alive: person.deathDate === null,
         deathDate: person.deathDate,
-      });
+      };
     }
-    if (!person) return notFound;
+    if (!person) throw new RecordNotFoundError();
     const matches: Record<string, boolean> = {};
     for (const field of ['firstName', 'lastName', 'fatherName'] as const) {
-      if (typeof body[field] === 'string') matches[`${field}Matches`] = sameName(body[field] as string, person[field]);
+      if (typeof body[field] === 'string') matches[`${field}Matches`] = sameName(body[field], person[field]);
     }
     if (typeof body.birthDate === 'string') matches.birthDateMatches = body.birthDate === person.birthDate;
-    return ok({ ...matches, allMatch: Object.values(matches).every(Boolean) });
+    return { ...matches, allMatch: Object.values(matches).every(Boolean) };
   }
 }

@@ -1,5 +1,5 @@
 import { toJalaliDate } from '@nix/domain';
-import { notFound, ok, type AdapterAnswer, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
+import { RecordNotFoundError, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
 import type { LegalEntityRegistry } from './legal-entity.port';
 
 export class LegalEntityAdapter implements RegistryAdapter {
@@ -8,10 +8,10 @@ export class LegalEntityAdapter implements RegistryAdapter {
 
   constructor(private readonly backend: LegalEntityRegistry) {}
 
-  async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<AdapterAnswer> {
+  async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
     const company = await call((signal) => this.backend.findCompany(body.nationalId as string, signal));
-    if (!company) return notFound;
-    return ok({
+    if (!company) throw new RecordNotFoundError();
+    return {
       name: company.name,
       legalForm: company.legalForm,
       registrationNumber: company.registrationNumber,
@@ -19,6 +19,6 @@ export class LegalEntityAdapter implements RegistryAdapter {
       registrationDateJalali: toJalaliDate(company.registrationDate),
       status: company.status,
       postalCode: company.postalCode,
-    });
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { notFound, ok, type AdapterAnswer, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
+import { RecordNotFoundError, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
 import type { VehicleKey, VehicleRegistry } from './vehicle.port';
 
 export class VehicleAdapter implements RegistryAdapter {
@@ -7,13 +7,13 @@ export class VehicleAdapter implements RegistryAdapter {
 
   constructor(private readonly backend: VehicleRegistry) {}
 
-  async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<AdapterAnswer> {
+  async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
     const key: VehicleKey = typeof body.plate === 'string' ? { plate: body.plate } : { vin: body.vin as string };
     const vehicle = await call((signal) => this.backend.findVehicle(key, signal));
-    if (!vehicle) return notFound;
+    if (!vehicle) throw new RecordNotFoundError();
     const { ownerNationalId, ...fields } = vehicle;
     // The owner is never revealed; a named person is only confirmed or not.
     const ownership = typeof body.ownerNationalId === 'string' ? { ownerMatch: body.ownerNationalId === ownerNationalId } : {};
-    return ok({ ...fields, ...ownership });
+    return { ...fields, ...ownership };
   }
 }

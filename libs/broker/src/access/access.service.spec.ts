@@ -1,0 +1,161 @@
+import { BlockList } from 'node:net';
+import { ProblemError, type Agency, type Agreement, type CalendarDay, type ProblemType } from '@nix/domain';
+import type { ApiKeyEntry, ContractSet } from '@nix/contracts';
+import { AccessService } from './access.service';
+import type { KeyHasher } from './key-hasher';
+
+/** A readable stand-in for SHA-256: the hash of a key is the key with a prefix. */
+class PrefixKeyHasher implements KeyHasher {
+  readonly hashed: string[] = [];
+
+  apiKeyHash(key: string): string {
+    this.hashed.push(key);
+    return `hash-of:${key}`;
+  }
+
+  trackingDigest(consumer: string, trackingCode: string): string {
+    return `${consumer}/${trackingCode}`;
+  }
+}
+
+const TODAY: CalendarDay = { date: '2026-11-30', startsAt: Date.UTC(2026, 10, 29, 20, 30), endsAt: Date.UTC(2026, 10, 30, 20, 30) };
+
+const agency = (id: string, ...roles: Agency['roles']): Agency => ({ id, name: { fa: id, en: id }, roles, demo: false });
+const TAX = agency('tax-organization', 'consumer');
+const CIVIL = agency('civil-registration', 'provider');
+
+function key(keyId: string, agencyId: string, extra: Partial<ApiKeyEntry> = {}): ApiKeyEntry {
+  return { agencyId, keyId, sha256: `hash-of:${keyId}-secret`, networks: null, expires: null, ...extra };
+}
+
+function networks(...ranges: [string, number, 'ipv4' | 'ipv6'][]): BlockList {
+  const list = new BlockList();
+  for (const [address, prefix, family] of ranges) list.addSubnet(address, prefix, family);
+  return list;
+}
+
+const AGREEMENT: Agreement = {
+  id: 'tax-identity-2026',
+  consumer: TAX.id,
+  registry: 'identity',
+  service: 'person',
+  dataItems: ['firstName'],
+  purposes: ['tax-assessment'],
+  validFrom: '2026-01-01',
+  validUntil: '2026-12-31',
+  dailyQuota: 100,
+};
+
+const CONTRACTS: ContractSet = {
+  agencies: [TAX, CIVIL],
+  agreements: [AGREEMENT],
+  apiKeys: [
+    key('tax-1', TAX.id),
+    key('tax-old', TAX.id, { expires: '2026-11-29' }),
+    key('tax-last-day', TAX.id, { expires: '2026-11-30' }),
+    key('tax-office', TAX.id, { networks: networks(['10.20.0.0', 16, 'ipv4'], ['2001:db8::', 32, 'ipv6']) }),
+  ],
+  refusedDemoAgencies: [],
+};
+
+function problemOf(act: () => unknown): ProblemError {
+  try {
+    act();
+  } catch (error) {
+    if (error instanceof ProblemError) return error;
+    throw error;
+  }
+  throw new Error('expected a problem, and there was none');
+}
+
+function expectProblem(act: () => unknown, type: ProblemType, status: number, detail?: RegExp): void {
+  const problem = problemOf(act);
+  expect({ type: problem.problemType, status: problem.status }).toEqual({ type, status });
+  if (detail) expect(problem.detail).toMatch(detail);
+}
+
+describe('AccessService', () => {
+  let hasher: PrefixKeyHasher;
+  let access: AccessService;
+
+  beforeEach(() => {
+    hasher = new PrefixKeyHasher();
+    access = new AccessService(CONTRACTS, hasher);
+  });
+
+  describe('authenticate', () => {
+    it('names the agency a Bearer key belongs to, comparing hashes and never the key itself', () => {
+      expect(access.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date)).toBe(TAX);
+      expect(hasher.hashed).toEqual(['tax-1-secret']);
+    });
+
+    it('takes the scheme in any case and a trailing space', () => {
+      expect(access.authenticate('bearer tax-1-secret ', '203.0.113.7', TODAY.date)).toBe(TAX);
+    });
+
+    it.each([
+      ['no Authorization header', undefined],
+      ['an empty header', ''],
+      ['another scheme', 'Basic dGF4OnNlY3JldA=='],
+      ['a Bearer without a key', 'Bearer '],
+      ['two words after Bearer', 'Bearer tax-1-secret extra'],
+    ])('answers 401 and says how to send the key for %s', (_, header) => {
+      expectProblem(() => access.authenticate(header, '203.0.113.7', TODAY.date), 'unauthenticated', 401, /Authorization: Bearer <key>/);
+      expect(hasher.hashed).toEqual([]);
+    });
+
+    it('answers 401 for a key no agency holds', () => {
+      expectProblem(() => access.authenticate('Bearer guessed', '203.0.113.7', TODAY.date), 'unauthenticated', 401, /not valid, or has expired/);
+    });
+
+    it('answers 401 for a key after its last day, and accepts it on that day', () => {
+      expectProblem(() => access.authenticate('Bearer tax-old-secret', '203.0.113.7', TODAY.date), 'unauthenticated', 401);
+      expect(access.authenticate('Bearer tax-last-day-secret', '203.0.113.7', TODAY.date)).toBe(TAX);
+      expectProblem(() => access.authenticate('Bearer tax-last-day-secret', '203.0.113.7', '2026-12-01'), 'unauthenticated', 401);
+    });
+
+    it("accepts a network-bound key from the agency's networks only, IPv4 and IPv6", () => {
+      expect(access.authenticate('Bearer tax-office-secret', '10.20.3.4', TODAY.date)).toBe(TAX);
+      expect(access.authenticate('Bearer tax-office-secret', '2001:db8::7', TODAY.date)).toBe(TAX);
+      expectProblem(
+        () => access.authenticate('Bearer tax-office-secret', '10.21.0.1', TODAY.date),
+        'network-not-allowed',
+        403,
+        /Key tax-office of agency tax-organization is accepted only from the agency's registered networks/,
+      );
+      expectProblem(() => access.authenticate('Bearer tax-office-secret', '2001:db9::7', TODAY.date), 'network-not-allowed', 403);
+    });
+  });
+
+  describe('refuseRelay', () => {
+    it.each(['x-on-behalf-of', 'x-forwarded-agency', 'x-original-consumer'])('refuses an inquiry carrying %s, naming it (R8)', (header) => {
+      expectProblem(() => access.refuseRelay({ [header]: 'police' }), 'relay-forbidden', 403, new RegExp(`the ${header} header is refused`));
+    });
+
+    it('lets an inquiry without relay headers through', () => {
+      expect(() => access.refuseRelay({ 'x-purpose': 'tax-assessment', 'x-forwarded-for': '10.0.0.1' })).not.toThrow();
+    });
+  });
+
+  describe('authorize', () => {
+    it('gives the agreement in force that allows the purpose (R6)', () => {
+      expect(access.authorize(TAX, 'identity', 'person', 'tax-assessment', TODAY)).toBe(AGREEMENT);
+    });
+
+    it('refuses what no agreement allows, an agreement out of force, and a purpose not agreed', () => {
+      expectProblem(() => access.authorize(TAX, 'vehicle', 'vehicle', 'tax-assessment', TODAY), 'no-agreement', 403);
+      const nextYear: CalendarDay = { ...TODAY, date: '2027-01-01' };
+      expectProblem(() => access.authorize(TAX, 'identity', 'person', 'tax-assessment', nextYear), 'agreement-not-in-force', 403);
+      expectProblem(() => access.authorize(TAX, 'identity', 'person', 'marketing', TODAY), 'purpose-not-agreed', 403, /agreed purposes: tax-assessment/);
+    });
+
+    it('refuses an agency without the consumer role', () => {
+      expectProblem(() => access.authorize(CIVIL, 'identity', 'person', 'tax-assessment', TODAY), 'role-required', 403);
+    });
+  });
+
+  it('looks agencies up by id', () => {
+    expect(access.agency('civil-registration')).toBe(CIVIL);
+    expect(access.agency('nobody')).toBeUndefined();
+  });
+});

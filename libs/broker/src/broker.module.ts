@@ -1,0 +1,35 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { ContractSet } from '@nix/contracts';
+import type { InquiryClient } from '@nix/messaging';
+import { MessagingModule } from '@nix/platform';
+import { AccessModule } from './access/access.module';
+import { CatalogModule } from './catalog/catalog.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { InquiryModule } from './inquiry/inquiry.module';
+import { ProblemsModule } from './problems/problems.module';
+import { ReportsModule } from './reports/reports.module';
+
+export interface BrokerOptions {
+  contracts: ContractSet;
+  /** The transport client that carries inquiries to the adapters. */
+  client: InquiryClient;
+}
+
+/** The broker: inquiry API, catalogue, access control. It records into the ledger module of its process. */
+@Module({})
+export class BrokerModule {
+  static forRoot(options: BrokerOptions): DynamicModule {
+    return {
+      module: BrokerModule,
+      imports: [
+        AccessModule.forRoot(options.contracts),
+        MessagingModule.forClient(options.client),
+        CatalogModule,
+        InquiryModule,
+        ProblemsModule,
+        ReportsModule,
+        DashboardModule,
+      ],
+    };
+  }
+}

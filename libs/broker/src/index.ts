@@ -1,0 +1,9 @@
+// The broker role: the inquiry API, catalogue, access, reports, dashboard and problem pages.
+export * from './broker.module';
+export * from './http-setup';
+export * from './access/access.service';
+export * from './access/key-hasher';
+export * from './inquiry/exchange-lifecycle';
+export * from './reports/pdf-printer';
+export * from './reports/reports.repository';
+export * from './reports/reports.service';

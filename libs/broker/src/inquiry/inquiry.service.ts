@@ -1,0 +1,177 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  DayTracker,
+  ProblemError,
+  projectAnswer,
+  type Agreement,
+  type Clock,
+  type ExchangeTrace,
+  type InquiryMessage,
+  type InquiryReply,
+} from '@nix/domain';
+import type { ServiceCatalog, ServiceDefinition } from '@nix/catalog';
+import { DeadlineExceededError, INQUIRY_DISPATCHER, NoAdapterError, TransportUnavailableError, type InquiryDispatcher } from '@nix/messaging';
+import { BreakerOpenError } from '@nix/resilience';
+import type { Logger } from 'pino';
+import { AccessService } from '../access/access.service';
+import { CLOCK, LOGGER, SERVICE_CATALOG } from '@nix/platform';
+import { TRACKING_CODE } from './exchange-lifecycle';
+import { RegistryBreakers } from './registry-breakers';
+
+export interface InquiryCall {
+  registry: string;
+  service: string;
+  authorization: string | undefined;
+  purpose: string | undefined;
+  trackingCode: string | undefined;
+  clientIp: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+export interface InquiryAnswer {
+  answer: Record<string, unknown>;
+  quotaRemaining: number;
+  quotaLimit: number;
+}
+
+/** An adapter that is starting joins within seconds. */
+const NO_ADAPTER_RETRY_AFTER_S = 5;
+
+/**
+ * The inquiry path: catalogue, authenticate, authorize under an agreement,
+ * validate, count against the quota, relay to the provider adapter, and cut
+ * the answer down to the agreed data items. Everything it learns that may be
+ * recorded goes on the exchange trace; nothing else does.
+ */
+@Injectable()
+export class InquiryService {
+  private readonly days = new DayTracker();
+  private readonly dataItemSets = new Map<string, ReadonlySet<string>>();
+
+  constructor(
+    @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
+    @Inject(INQUIRY_DISPATCHER) private readonly dispatcher: InquiryDispatcher,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly access: AccessService,
+    private readonly breakers: RegistryBreakers,
+  ) {}
+
+  async inquire(trace: ExchangeTrace, call: InquiryCall): Promise<InquiryAnswer> {
+    const definition = this.catalog.get(call.registry, call.service);
+    if (!definition) {
+      throw new ProblemError('unknown-service', 'No such registry service is catalogued; GET /v1/services lists them all.');
+    }
+    trace.registry = definition.registry;
+    trace.service = definition.service;
+    trace.serviceVersion = definition.version;
+    trace.custodian = definition.custodian;
+
+    const now = this.clock.now();
+    const day = this.days.at(now);
+    const agency = this.access.authenticate(call.authorization, call.clientIp, day.date);
+    trace.consumer = agency.id;
+    this.access.refuseRelay(call.headers);
+    if (call.trackingCode !== undefined) {
+      if (!TRACKING_CODE.test(call.trackingCode)) {
+        throw new ProblemError('invalid-request', 'X-Tracking-Code must be 1 to 64 visible ASCII characters.', {
+          errors: [{ pointer: 'header:X-Tracking-Code', detail: 'must be 1 to 64 visible ASCII characters' }],
+        });
+      }
+      trace.trackingCode = call.trackingCode;
+    }
+    const agreement = this.access.authorize(agency, definition.registry, definition.service, call.purpose, day);
+    trace.purpose = call.purpose!;
+
+    if (call.body === undefined || call.body === null) {
+      throw new ProblemError('invalid-request', 'The inquiry needs a JSON object body.', { errors: [{ pointer: '', detail: 'a JSON object is required' }] });
+    }
+    const errors = definition.validateRequest(call.body);
+    if (errors.length > 0) {
+      throw new ProblemError('invalid-request', `The inquiry does not match ${definition.registry}/${definition.service}'s request schema.`, { errors });
+    }
+    const quotaRemaining = this.access.quota.consume(agreement, day, now);
+    trace.agreement = agreement.id;
+
+    const reply = await this.relay(trace, definition, {
+      exchangeId: trace.exchangeId,
+      registry: definition.registry,
+      service: definition.service,
+      version: definition.version,
+      consumer: agency.id,
+      purpose: trace.purpose,
+      ...(trace.trackingCode ? { trackingCode: trace.trackingCode } : {}),
+      deadline: now + definition.timeoutMs,
+      body: call.body as Record<string, unknown>,
+    });
+    return { answer: this.answerOf(definition, reply, agreement), quotaRemaining, quotaLimit: agreement.dailyQuota };
+  }
+
+  private async relay(trace: ExchangeTrace, definition: ServiceDefinition, message: InquiryMessage): Promise<InquiryReply> {
+    // Outside the breaker: no adapter is not a failure of the registry, and nothing is dispatched.
+    await this.dispatcher.ensureServed?.(definition.address).catch((error: unknown) => {
+      throw this.problemOfTransport(definition, error);
+    });
+    trace.dispatchedAt = this.clock.now();
+    let reply: InquiryReply;
+    try {
+      reply = await this.breakers.guard(definition.registry, () => this.dispatcher.dispatch(definition.address, message));
+    } catch (error) {
+      trace.repliedAt = this.clock.now();
+      throw this.problemOfTransport(definition, error);
+    }
+    trace.repliedAt = this.clock.now();
+    trace.adapterInstance = reply.adapterInstance;
+    trace.adapterReceivedAt = reply.adapterReceivedAt;
+    trace.adapterRepliedAt = reply.adapterRepliedAt;
+    trace.registryMs = reply.registryMs;
+    return reply;
+  }
+
+  private answerOf(definition: ServiceDefinition, reply: InquiryReply, agreement: Agreement): Record<string, unknown> {
+    switch (reply.status) {
+      case 'ok': {
+        const errors = definition.validateAnswer(reply.answer);
+        if (errors.length > 0) {
+          this.logger.error({ registry: definition.registry, service: definition.service, errors }, 'adapter answer does not match the response schema');
+          throw new ProblemError('provider-error', `The ${definition.registry} registry answered in a shape its schema does not allow.`);
+        }
+        return projectAnswer(reply.answer!, this.dataItemSet(agreement));
+      }
+      case 'not-found':
+        return this.fail(new ProblemError('record-not-found', `The ${definition.registry} registry holds no record that matches this inquiry.`));
+      case 'rejected':
+        return this.fail(new ProblemError('invalid-request', reply.detail ?? 'The registry rejected the inquiry.'));
+      default:
+        return this.fail(new ProblemError('provider-error', `The ${definition.registry} registry failed to answer: ${reply.detail ?? 'no reason given'}.`));
+    }
+  }
+
+  private problemOfTransport(definition: ServiceDefinition, error: unknown): ProblemError {
+    if (error instanceof ProblemError) return error;
+    if (error instanceof BreakerOpenError) {
+      return new ProblemError('registry-unavailable', `The ${definition.registry} registry is failing; inquiries to it are refused for now.`, {
+        retryAfterSeconds: error.retryAfterSeconds,
+      });
+    }
+    if (error instanceof NoAdapterError) {
+      return new ProblemError('no-adapter', `No ${definition.registry} adapter is running now; the inquiry was not sent.`, { retryAfterSeconds: NO_ADAPTER_RETRY_AFTER_S });
+    }
+    if (error instanceof DeadlineExceededError) {
+      return new ProblemError('deadline-exceeded', `The ${definition.registry} registry did not answer within ${definition.timeoutMs} ms.`);
+    }
+    const reason = error instanceof TransportUnavailableError ? error.message : 'the transport failed';
+    return new ProblemError('registry-unavailable', `The ${definition.registry} registry cannot be reached now (${reason}).`, { retryAfterSeconds: 5 });
+  }
+
+  private dataItemSet(agreement: Agreement): ReadonlySet<string> {
+    let set = this.dataItemSets.get(agreement.id);
+    if (!set) this.dataItemSets.set(agreement.id, (set = new Set(agreement.dataItems)));
+    return set;
+  }
+
+  private fail(problem: ProblemError): never {
+    throw problem;
+  }
+}

@@ -1,0 +1,269 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DayTracker, ProblemError, type Agency, type Agreement, type Clock } from '@nix/domain';
+import type { ServiceCatalog } from '@nix/catalog';
+import { LATENCY_BOUNDS_MS } from '@nix/ledger';
+import {
+  checkAgencyReport,
+  checkFilters,
+  covers,
+  describePeriod,
+  effectiveGroupBy,
+  expiringAgreements,
+  gregorianDateOf,
+  inForceDuring,
+  jalaliDateOf,
+  labelsFor,
+  periodBuckets,
+  periodDays,
+  previousPeriod,
+  risingErrorRates,
+  scopeOf,
+  serviceLevelRow,
+  silentAgencies,
+  TOP_N,
+  unusedAgreements,
+  usageTable,
+  type AgencyReport,
+  type ComplianceFindings,
+  type ComplianceQuery,
+  type PeriodBucket,
+  type PeriodDescription,
+  type ReportDirectory,
+  type ReportLabels,
+  type ReportScope,
+  type ServiceLevelRow,
+  type TrafficFilters,
+  type TrafficQuery,
+  type UsageKey,
+  type UsageMeasures,
+  type UsageQuery,
+  type UsageRow,
+} from '@nix/reports';
+import { AccessService } from '../access/access.service';
+import { CLOCK, SERVICE_CATALOG } from '@nix/platform';
+import { ReportsRepository, type ReportsRollups, type RollupSelection } from './reports.repository';
+
+/** Who asks for a report, and when. */
+export interface ReportCaller {
+  agency: Agency;
+  scope: ReportScope;
+  now: number;
+  today: string;
+}
+
+interface ReportHeader {
+  period: PeriodDescription;
+  scope: { agency: string; sees: string };
+  generatedAt: string;
+  notes: string[];
+}
+
+export interface UsageReport extends ReportHeader {
+  report: 'usage';
+  groupBy: UsageKey[];
+  interval?: string;
+  filters: TrafficFilters;
+  rows: UsageRow[];
+  totals: UsageMeasures;
+  truncated: boolean;
+  periods?: (PeriodBucket & { gregorian: string; jalali: string })[];
+  labels: ReportLabels;
+}
+
+export interface ServiceLevelReport extends ReportHeader {
+  report: 'service-levels';
+  filters: TrafficFilters;
+  definitions: Record<string, string>;
+  rows: ServiceLevelRow[];
+  labels: ReportLabels;
+}
+
+export interface ComplianceReport extends ReportHeader, ComplianceFindings {
+  report: 'compliance';
+  previousPeriod: PeriodDescription;
+  expiresWithinDays: number;
+  labels: ReportLabels;
+}
+
+const ROUNDED_NOTE = 'from and to were widened to whole Tehran hours, the resolution of the hourly rollups reports are made from';
+
+/** The reports of the working group, providers and consumers (R4, R11, R12), from the ledger's hourly rollups. */
+@Injectable()
+export class ReportsService {
+  private readonly days = new DayTracker();
+  readonly directory: ReportDirectory;
+
+  constructor(
+    private readonly access: AccessService,
+    @Inject(ReportsRepository) private readonly repository: ReportsRollups,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
+  ) {
+    this.directory = {
+      agencyName: (id) => access.agency(id)?.name,
+      registryTitle: (registry) => catalog.registry(registry)?.title,
+      serviceTitle: (registry, service) => catalog.get(registry, service)?.title,
+    };
+  }
+
+  /** The calling agency from its API key, or a 401/403 problem. */
+  caller(authorization: string | undefined, clientIp: string): ReportCaller {
+    const now = this.clock.now();
+    const today = this.days.at(now).date;
+    const agency = this.access.authenticate(authorization, clientIp, today);
+    return { agency, scope: scopeOf(agency), now, today };
+  }
+
+  async usage(caller: ReportCaller, query: UsageQuery): Promise<UsageReport> {
+    checkFilters(caller.scope, query.filters);
+    const groupBy = effectiveGroupBy(query.groupBy);
+    const buckets = groupBy.includes('period') ? periodBuckets(query.period, query.interval) : undefined;
+    const keys = groupBy.filter((k): k is Exclude<UsageKey, 'period'> => k !== 'period');
+    const groups = await this.repository.usage(this.selection(caller.scope, query), keys, buckets);
+    const table = usageTable(groups, groupBy, buckets ?? [], query.limit);
+    return {
+      report: 'usage',
+      ...this.header(caller, query),
+      groupBy,
+      ...(buckets ? { interval: query.interval } : {}),
+      filters: query.filters,
+      ...table,
+      ...(buckets ? { periods: buckets.map((b) => ({ ...b, gregorian: gregorianDateOf(b.from), jalali: jalaliDateOf(b.from) })) } : {}),
+      labels: labelsFor(table.rows, this.directory),
+    };
+  }
+
+  async serviceLevels(caller: ReportCaller, query: TrafficQuery): Promise<ServiceLevelReport> {
+    checkFilters(caller.scope, query.filters);
+    const rows = await this.serviceLevelRows(this.selection(caller.scope, query));
+    return {
+      report: 'service-levels',
+      ...this.header(caller, query),
+      filters: query.filters,
+      definitions: {
+        availability: 'answered / (answered + providerFailures): the share of inquiries relayed to the registry that it answered',
+        errorRate: '(providerFailures + brokerErrors) / (answered + providerFailures + brokerErrors): the share of accepted inquiries that failed',
+        answered: 'outcomes ok and not-found',
+        refused: 'outcomes invalid, unauthenticated, denied and over-quota: the caller was turned away before the registry was asked',
+        providerFailures: 'outcomes timeout, provider-error and unavailable',
+        latency: 'of relayed inquiries (answered and provider failures), estimated from the hourly histograms',
+      },
+      rows,
+      labels: labelsFor(rows, this.directory),
+    };
+  }
+
+  async compliance(caller: ReportCaller, query: ComplianceQuery): Promise<ComplianceReport> {
+    const { scope } = caller;
+    const selection = this.selection(scope, query);
+    const previous = previousPeriod(query.period);
+    const [activity, refusals, current, before] = await Promise.all([
+      this.repository.activity(selection),
+      this.repository.refusals(selection),
+      this.repository.serviceTraffic(selection),
+      this.repository.serviceTraffic({ ...selection, from: previous.from, to: previous.to }),
+    ]);
+    const agreements = this.agreementsIn(scope);
+    const inForce = agreements.filter((a) => inForceDuring(a, periodDays(query.period)));
+    const findings: ComplianceFindings = {
+      silentAgencies: silentAgencies(inForce, activity.consumers),
+      unusedAgreements: unusedAgreements(inForce, activity.agreements),
+      refusals,
+      risingErrorRates: risingErrorRates(current, before),
+      expiringAgreements: expiringAgreements(agreements, caller.today, query.expiresWithinDays),
+    };
+    const mentioned = [...findings.silentAgencies, ...findings.unusedAgreements, ...findings.refusals, ...findings.risingErrorRates, ...findings.expiringAgreements];
+    return {
+      report: 'compliance',
+      ...this.header(caller, query),
+      previousPeriod: describePeriod(previous),
+      expiresWithinDays: query.expiresWithinDays,
+      ...findings,
+      labels: labelsFor(mentioned, this.directory),
+    };
+  }
+
+  /**
+   * The agencies a caller meets in its reports: all for the working group,
+   * else itself and its counterparts. Reportable ones have an agency report
+   * the caller may see (consumers and providers; the working group sends and serves nothing).
+   */
+  agencies(caller: ReportCaller): { id: string; name: Agency['name']; roles: Agency['roles']; reportable: boolean }[] {
+    const { scope } = caller;
+    const ids = new Set<string>([scope.agency]);
+    for (const a of this.access.contracts.agreements) {
+      const provider = this.catalog.get(a.registry, a.service)?.custodian ?? '';
+      if (scope.all || covers(scope, { consumer: a.consumer, provider })) ids.add(a.consumer).add(provider);
+    }
+    return this.access.contracts.agencies
+      .filter((a) => scope.all || ids.has(a.id))
+      .map((a) => ({ id: a.id, name: a.name, roles: a.roles, reportable: (scope.all || a.id === scope.agency) && !a.roles.includes('working-group') }));
+  }
+
+  /** One agency's report for a period: for the agency itself and the working group. */
+  async agencyReport(caller: ReportCaller, agencyId: string, query: TrafficQuery): Promise<AgencyReport> {
+    checkAgencyReport(caller.scope, agencyId);
+    const agency = this.access.agency(agencyId);
+    if (!agency) throw new ProblemError('not-found', `No agency "${agencyId}" is known; GET /v1/reports/agencies lists those you can see.`);
+    const own: ReportCaller = { ...caller, agency, scope: scopeOf(agency) };
+    const period = { period: query.period, lang: query.lang };
+    let asConsumer: AgencyReport['asConsumer'] = null;
+    if (own.scope.ownUsage) {
+      const filters = { consumer: agencyId };
+      const usage = await this.usage(own, { ...period, filters, groupBy: ['provider', 'registry', 'service'], interval: 'day', limit: 1000 });
+      const compliance = await this.compliance(own, { ...period, filters: {}, expiresWithinDays: 30 });
+      asConsumer = {
+        services: usage.rows,
+        totals: usage.totals,
+        refusals: compliance.refusals.filter((r) => r.consumer === agencyId),
+        unusedAgreements: compliance.unusedAgreements.filter((a) => a.consumer === agencyId),
+        expiringAgreements: compliance.expiringAgreements.filter((a) => a.consumer === agencyId),
+      };
+    }
+    let asProvider: AgencyReport['asProvider'] = null;
+    if (own.scope.ownServices) {
+      const filters = { provider: agencyId };
+      const consumers = await this.usage(own, { ...period, filters, groupBy: ['consumer'], interval: 'day', limit: TOP_N });
+      asProvider = {
+        serviceLevels: (await this.serviceLevels(own, { ...period, filters })).rows,
+        topConsumers: consumers.rows,
+        totals: consumers.totals,
+      };
+    }
+    const rows = [...(asConsumer?.services ?? []), ...(asProvider?.serviceLevels ?? []), ...(asProvider?.topConsumers ?? [])];
+    const labels = labelsFor([...rows, { agency: agencyId }], this.directory);
+    return {
+      agency: { id: agency.id, name: agency.name, roles: agency.roles },
+      period: describePeriod(query.period),
+      generatedAt: new Date(caller.now).toISOString(),
+      asConsumer,
+      asProvider,
+      labels,
+    };
+  }
+
+  private async serviceLevelRows(selection: RollupSelection): Promise<ServiceLevelRow[]> {
+    const traffic = await this.repository.serviceTraffic(selection);
+    return traffic.map((t) => serviceLevelRow(t, LATENCY_BOUNDS_MS));
+  }
+
+  /** Agreements of the consumers, or on the services, the scope covers. */
+  private agreementsIn(scope: ReportScope): Agreement[] {
+    return this.access.contracts.agreements.filter((a) => covers(scope, { consumer: a.consumer, provider: this.catalog.get(a.registry, a.service)?.custodian ?? '' }));
+  }
+
+  private selection(scope: ReportScope, query: TrafficQuery): RollupSelection {
+    return { from: query.period.from, to: query.period.to, scope, filters: query.filters };
+  }
+
+  private header(caller: ReportCaller, query: TrafficQuery): ReportHeader {
+    const { scope } = caller;
+    const sees = scope.all ? 'all traffic' : [scope.ownUsage && 'its own usage', scope.ownServices && 'the use of its own services'].filter(Boolean).join(' and ');
+    return {
+      period: describePeriod(query.period),
+      scope: { agency: scope.agency, sees },
+      generatedAt: new Date(caller.now).toISOString(),
+      notes: query.period.roundedToHours ? [ROUNDED_NOTE] : [],
+    };
+  }
+}

@@ -1,0 +1,127 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { ConfigurationError, type NixConfig } from '@nix/config';
+import { KafkaTrafficStore, type TrafficSink } from '@nix/ledger';
+import {
+  createKafka,
+  kafkaSettingsOf,
+  InProcessBus,
+  InProcessClient,
+  InProcessServer,
+  KafkaInquiryClient,
+  KafkaInquiryServer,
+  trafficTopicConfig,
+  type InquiryClient,
+  type InquiryServer,
+} from '@nix/messaging';
+import { NixMetrics, PinoNestLogger } from '@nix/observability';
+import { servedRegistries } from '@nix/adapter-host';
+import { configureHttp } from '@nix/broker';
+import { HttpEdge, MetricsListener, startTrafficWriter, SystemClock } from '@nix/platform';
+import { loadStartup } from './startup';
+import { NixModule } from './nix.module';
+
+export const NIX_VERSION = '0.1.0';
+
+/** The parts a NIX process can run. */
+export type NixRole = 'broker' | 'adapters' | 'recorder';
+export const ALL_ROLES: readonly NixRole[] = ['broker', 'adapters', 'recorder'];
+
+export interface NixApp {
+  app: NestFastifyApplication;
+  metrics: NixMetrics;
+  roles: ReadonlySet<NixRole>;
+  /** The broker's transport client, when it runs the broker. */
+  client?: InquiryClient;
+  /** Serves /metrics on its own port (NIX_METRICS_HOST, NIX_METRICS_PORT) once told to listen; closes with the app. */
+  metricsListener: MetricsListener;
+}
+
+export interface NixAppOptions {
+  logger: Logger;
+  /** Which parts to run; all by default (the embedded default). */
+  roles?: readonly NixRole[];
+  /** The registries whose adapters to run; all catalogued ones by default. */
+  registries?: string[];
+  /** Replaces the broker's traffic sink (tests). */
+  sink?: TrafficSink;
+}
+
+/**
+ * Assembles a NIX process. With the in-process transport the broker and
+ * every adapter run together (the embedded default); with Kafka each part
+ * can run alone, or all of them in one process.
+ */
+export async function createNixApp(config: NixConfig, options: NixAppOptions): Promise<NixApp> {
+  const roles = new Set<NixRole>(options.roles ?? ALL_ROLES);
+  const { logger } = options;
+  const { catalog, contracts } = loadStartup(config);
+  const metrics = new NixMetrics({ labels: { instance: config.instanceId } });
+  const clock = new SystemClock();
+  let client: InquiryClient | undefined;
+  let kafkaClient: KafkaInquiryClient | undefined;
+  let server: InquiryServer | undefined;
+  let sink = options.sink;
+
+  if (config.transport === 'in-process') {
+    if (!roles.has('broker') || !roles.has('adapters')) {
+      throw new ConfigurationError('environment', 'NIX_TRANSPORT', 'is in-process, which runs the broker and the adapters together; set NIX_TRANSPORT=kafka to run them apart');
+    }
+    roles.delete('recorder');
+    const bus = new InProcessBus();
+    client = new InProcessClient(bus);
+    server = new InProcessServer(bus, clock);
+  } else {
+    const settings = kafkaSettingsOf(config);
+    if (roles.has('broker')) {
+      const addresses = catalog.registries.map((r) => r.address);
+      client = kafkaClient = new KafkaInquiryClient({
+        settings,
+        logger,
+        clock,
+        addresses,
+        observer: { lateReply: (registry) => metrics.lateReplies.inc({ registry }) },
+      });
+      // Kafka takes small batches cheaply: hand records over sooner than the database would want them.
+      sink ??= startTrafficWriter(new KafkaTrafficStore(createKafka(settings, logger, 'traffic'), trafficTopicConfig(settings), clock), config, metrics, clock, Math.min(config.ledger.flushIntervalMs, 50));
+    }
+    if (roles.has('adapters')) {
+      server = new KafkaInquiryServer({
+        settings,
+        logger,
+        clock,
+        observer: {
+          expired: (registry) => metrics.expiredInquiries.inc({ registry }),
+          lag: (group, topic, messages) => metrics.kafkaConsumerLag.set({ group, topic }, messages),
+        },
+      });
+    }
+  }
+
+  const edge = new HttpEdge();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    NixModule.forRoot({
+      core: { config, catalog, logger, metrics },
+      broker: roles.has('broker') ? { contracts, client: client!, sink } : undefined,
+      // Checked here, before Nest builds anything, as the configuration and the contracts are.
+      adapters: roles.has('adapters') ? { registries: servedRegistries(config, catalog, options.registries), server: server! } : undefined,
+      recorder: roles.has('recorder'),
+    }),
+    new FastifyAdapter(edge.serverOptions(config)),
+    // No Nest body parsers: they add a form parser, and a form is a 415 here. Fastify's own JSON parser stays.
+    { bufferLogs: true, abortOnError: false, bodyParser: false },
+  );
+  app.useLogger(new PinoNestLogger(logger));
+  if (roles.has('broker')) configureHttp(app, NIX_VERSION, edge);
+  edge.attach(app.getHttpAdapter().getInstance());
+  if (server) {
+    app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
+  if (kafkaClient) {
+    await kafkaClient.ready().catch((error: Error) => logger.warn({ err: error }, 'Kafka is not reachable yet; inquiries answer 503 until it is'));
+  }
+  await app.init();
+  return { app, metrics, roles, client, metricsListener: app.get(MetricsListener) };
+}
