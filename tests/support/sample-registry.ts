@@ -1,4 +1,5 @@
-import { SampleRegistry, SampleRegistryServer } from '@nix/registries';
+import { SampleRegistry } from '@nix/registries';
+import { SampleRegistryServer } from '@nix/registries/testing';
 
 const REGISTRIES = ['identity', 'legal-entity', 'address', 'vehicle', 'goods'];
 

@@ -29,18 +29,3 @@ export function addressFromApi(api: Record<string, unknown>): AddressRecord {
     longitude: coordinate('lng'),
   };
 }
-
-export function addressToApi(address: AddressRecord): Record<string, unknown> {
-  return {
-    postcode: address.postalCode,
-    province_name: address.province,
-    city_name: address.city,
-    district: address.locality,
-    street_name: address.street,
-    building_no: address.plaque,
-    unit_no: address.unit,
-    floor_no: address.floor,
-    lat: address.latitude,
-    lng: address.longitude,
-  };
-}

@@ -27,16 +27,3 @@ export function goodsFromApi(api: Record<string, unknown>): GoodsRecord {
     producerNationalId: text('goods', api, 'producer_national_id'),
   };
 }
-
-export function goodsToApi(goods: GoodsRecord): Record<string, unknown> {
-  return {
-    iran_code: goods.iranCode,
-    gtin: goods.gtin,
-    title_fa: goods.descriptionFa,
-    title_en: goods.descriptionEn,
-    hs_code: goods.hsCode,
-    hs_title: goods.hsTitle,
-    brand_name: goods.brand,
-    producer_national_id: goods.producerNationalId,
-  };
-}

@@ -6,23 +6,18 @@ import {
   KNOWN_REGISTRIES,
   RegistryAnswerError,
   SampleRegistry,
-  SampleRegistryServer,
   addressFromApi,
-  addressToApi,
   asObject,
   buildAdapter,
   companyFromApi,
-  companyToApi,
   generateSampleDataset,
   goodsFromApi,
-  goodsToApi,
   personFromApi,
-  personToApi,
   vehicleFromApi,
-  vehicleToApi,
   type BuiltAdapter,
   type RegistryHttpClient,
 } from '@nix/registries';
+import { addressToApi, companyToApi, goodsToApi, personToApi, SampleRegistryServer, vehicleToApi } from '@nix/registries/testing';
 
 const REGISTRIES = ['identity', 'legal-entity', 'address', 'vehicle', 'goods'];
 const clock = { now: () => Date.now() };

@@ -27,15 +27,3 @@ export function personFromApi(api: Record<string, unknown>): PersonRecord {
     deathDate: optionalText('identity', api, 'death_date'),
   };
 }
-
-export function personToApi(person: PersonRecord): Record<string, unknown> {
-  return {
-    nin: person.nationalId,
-    first_name: person.firstName,
-    last_name: person.lastName,
-    father_name: person.fatherName,
-    sex: person.gender === 'female' ? 'F' : 'M',
-    birth_date: person.birthDate,
-    death_date: person.deathDate,
-  };
-}

@@ -1,8 +1,8 @@
 import { asObject, text, unreadable, type RegistryHttpClient } from '../http/registry-http-client';
 import type { CompanyRecord, LegalEntityRegistry, LegalForm } from './legal-entity.port';
 
-/** The registry names legal forms and states in Persian; the catalogue in English codes. */
-const LEGAL_FORMS: Record<string, LegalForm> = {
+/** The registry names legal forms in Persian; the catalogue in English codes. */
+export const API_LEGAL_FORMS: Record<string, LegalForm> = {
   'سهامی خاص': 'private-joint-stock',
   'سهامی عام': 'public-joint-stock',
   'با مسئولیت محدود': 'limited-liability',
@@ -11,7 +11,8 @@ const LEGAL_FORMS: Record<string, LegalForm> = {
   'موسسه غیرتجاری': 'non-commercial-institution',
   دولتی: 'state-owned',
 };
-const STATES: Record<string, CompanyRecord['status']> = {
+/** The same for a company's state. */
+export const API_COMPANY_STATES: Record<string, CompanyRecord['status']> = {
   فعال: 'active',
   'تعلیق': 'suspended',
   'در حال تصفیه': 'in-liquidation',
@@ -32,8 +33,8 @@ export class LegalEntityHttpRegistry implements LegalEntityRegistry {
 }
 
 export function companyFromApi(api: Record<string, unknown>): CompanyRecord {
-  const legalForm = LEGAL_FORMS[text('legal-entity', api, 'entity_type')] ?? unreadable('legal-entity', 'entity_type');
-  const status = STATES[text('legal-entity', api, 'state')] ?? unreadable('legal-entity', 'state');
+  const legalForm = API_LEGAL_FORMS[text('legal-entity', api, 'entity_type')] ?? unreadable('legal-entity', 'entity_type');
+  const status = API_COMPANY_STATES[text('legal-entity', api, 'state')] ?? unreadable('legal-entity', 'state');
   return {
     nationalId: text('legal-entity', api, 'national_id'),
     name: text('legal-entity', api, 'title'),
@@ -42,18 +43,5 @@ export function companyFromApi(api: Record<string, unknown>): CompanyRecord {
     registrationDate: text('legal-entity', api, 'reg_date'),
     status,
     postalCode: text('legal-entity', api, 'postal_code'),
-  };
-}
-
-export function companyToApi(company: CompanyRecord): Record<string, unknown> {
-  const label = (map: Record<string, string>, code: string) => Object.keys(map).find((k) => map[k] === code);
-  return {
-    national_id: company.nationalId,
-    title: company.name,
-    entity_type: label(LEGAL_FORMS, company.legalForm),
-    reg_no: Number(company.registrationNumber),
-    reg_date: company.registrationDate,
-    state: label(STATES, company.status),
-    postal_code: company.postalCode,
   };
 }

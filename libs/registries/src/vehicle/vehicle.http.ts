@@ -31,16 +31,3 @@ export function vehicleFromApi(api: Record<string, unknown>): VehicleRecord {
     ownerNationalId: text('vehicle', api, 'owner_nin'),
   };
 }
-
-export function vehicleToApi(vehicle: VehicleRecord): Record<string, unknown> {
-  return {
-    plate_no: vehicle.plate,
-    vin: vehicle.vin,
-    manufacturer: vehicle.make,
-    model_name: vehicle.model,
-    model_year: vehicle.year,
-    color: vehicle.colour,
-    state: vehicle.status.toUpperCase(),
-    owner_nin: vehicle.ownerNationalId,
-  };
-}

@@ -1,18 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { addressToApi } from '../address/address.http';
-import { goodsToApi } from '../goods/goods.http';
-import { personToApi } from '../identity/identity.http';
-import { companyToApi } from '../legal-entity/legal-entity.http';
-import { vehicleToApi } from '../vehicle/vehicle.http';
-import type { SampleRegistry } from './sample-registry';
+import { addressToApi, companyToApi, goodsToApi, personToApi, vehicleToApi } from './registry-api-records';
+import type { SampleRegistry } from '../sample/sample-registry';
 
 /** How the fake registry misbehaves, for fault tests and demos. */
 export type RegistryFault = { kind: 'none' } | { kind: 'stall'; ms: number } | { kind: 'error'; status: number };
 
 /**
  * The sample registries behind their own REST APIs, in the shapes the HTTP
- * backends map: a stand-in for the real registries in tests and demos.
+ * backends map: a stand-in for the real registries in tests.
  */
 export class SampleRegistryServer {
   fault: RegistryFault = { kind: 'none' };
