@@ -102,7 +102,7 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
   const edge = new HttpEdge();
   const app = await NestFactory.create<NestFastifyApplication>(
     NixModule.forRoot({
-      core: { config, catalog, logger, metrics },
+      core: { config, catalog, logger, metrics, clock },
       broker: roles.has('broker') ? { contracts, client: client!, sink } : undefined,
       // Checked here, before Nest builds anything, as the configuration and the contracts are.
       adapters: roles.has('adapters') ? { registries: servedRegistries(config, catalog, options.registries), server: server! } : undefined,

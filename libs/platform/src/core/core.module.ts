@@ -2,8 +2,8 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { ServiceCatalog } from '@nix/catalog';
 import type { NixConfig } from '@nix/config';
+import type { Clock } from '@nix/domain';
 import { NixMetrics } from '@nix/observability';
-import { SystemClock } from './system-clock';
 import { CLOCK, EXCHANGE_IDS, LOGGER, METRICS, NIX_CONFIG, SERVICE_CATALOG } from './tokens';
 import { UuidV7ExchangeIds } from './uuid-exchange-ids';
 
@@ -12,6 +12,8 @@ export interface CoreOptions {
   catalog: ServiceCatalog;
   logger: Logger;
   metrics: NixMetrics;
+  /** The process's one clock: the parts built before Nest (transports, the Kafka sink) read the same one. */
+  clock: Clock;
 }
 
 /** The configuration, ports and catalog every part of a NIX process shares. */
@@ -23,7 +25,7 @@ export class CoreModule {
       { provide: NIX_CONFIG, useValue: options.config },
       { provide: LOGGER, useValue: options.logger },
       { provide: METRICS, useValue: options.metrics },
-      { provide: CLOCK, useClass: SystemClock },
+      { provide: CLOCK, useValue: options.clock },
       { provide: EXCHANGE_IDS, useClass: UuidV7ExchangeIds },
       { provide: SERVICE_CATALOG, useValue: options.catalog },
     ];
