@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigurationError, type NixConfig } from '@nix/config';
 import { KafkaTrafficStore, type TrafficSink } from '@nix/ledger';
@@ -17,7 +18,7 @@ import {
   type KafkaSettings,
 } from '@nix/messaging';
 import { NixMetrics, PinoNestLogger } from '@nix/observability';
-import { configureHttp } from '@nix/broker';
+import { configureHttp, ExchangeRecorder } from '@nix/broker';
 import { HttpEdge, MetricsListener, startTrafficWriter, SystemClock } from '@nix/platform';
 import { loadStartup } from './startup';
 import { NixModule, type NixModuleOptions } from './nix.module';
@@ -115,7 +116,9 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
   );
   app.useLogger(new PinoNestLogger(logger));
   if (roles.has('broker')) configureHttp(app, NIX_VERSION, edge);
-  edge.attach(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  edge.attach(fastify);
+  if (roles.has('broker')) drainExchangesOnClose(fastify, app.get(ExchangeRecorder), config.shutdown.drainMs, logger);
   if (server) {
     app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
     await app.startAllMicroservices();
@@ -125,4 +128,16 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
   }
   await app.init();
   return { app, metrics, roles, client, metricsListener: app.get(MetricsListener) };
+}
+
+/**
+ * At shutdown, once the edge turns new requests away (its preClose hook runs
+ * first), waits up to NIX_SHUTDOWN_DRAIN_MS for the inquiries in flight to be
+ * answered and recorded, before the listener closes and the ledger flushes.
+ */
+function drainExchangesOnClose(fastify: FastifyInstance, exchanges: ExchangeRecorder, drainMs: number, logger: Logger): void {
+  fastify.addHook('preClose', async () => {
+    if (await exchanges.drain(drainMs)) return;
+    logger.warn({ inFlight: exchanges.inFlightCount, drainMs }, 'inquiries still in flight after the shutdown drain; the listener closes as their answers go out');
+  });
 }
