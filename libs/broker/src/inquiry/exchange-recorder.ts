@@ -36,7 +36,7 @@ export class ExchangeRecorder {
     private readonly clock: Clock,
     private readonly ids: ExchangeIdGenerator,
     private readonly sink: TrafficSink,
-    private readonly metrics: InquiryMetrics,
+    private readonly metrics: Pick<InquiryMetrics, 'started' | 'recorded' | 'ledgerWriteFailed'>,
     private readonly hasher: Pick<KeyHasher, 'trackingDigest'>,
     private readonly settings: ExchangeRecorderSettings,
     private readonly log: ExchangeLog,

@@ -12,7 +12,6 @@ import {
 import type { ServiceCatalog, ServiceDefinition } from '@nix/catalog';
 import { DeadlineExceededError, INQUIRY_DISPATCHER, NoAdapterError, TransportUnavailableError, type InquiryDispatcher } from '@nix/messaging';
 import { BreakerOpenError } from '@nix/resilience';
-import type { Logger } from 'pino';
 import { AccessService } from '../access/access.service';
 import { CLOCK, LOGGER, SERVICE_CATALOG } from '@nix/platform';
 import { TRACKING_CODE } from './exchange-requests';
@@ -68,7 +67,7 @@ export class InquiryService {
     @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
     @Inject(INQUIRY_DISPATCHER) private readonly dispatcher: InquiryDispatcher,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(LOGGER) private readonly logger: Pick<Logger, 'error'>,
+    @Inject(LOGGER) private readonly logger: { error(fields: object, message: string): void },
     private readonly access: AccessService,
     @Inject(RegistryBreakers) private readonly breakers: Pick<RegistryBreakers, 'guard'>,
   ) {}
