@@ -110,7 +110,8 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
       adapters: roles.has('adapters') ? { config, catalog, clock, metrics, registries: options.registries, server: server! } : undefined,
       recorder,
     }),
-    new FastifyAdapter(edge.serverOptions(config)),
+    // Fastify bounds each close hook by pluginTimeout (10 s by default); the shutdown drain may take NIX_SHUTDOWN_DRAIN_MS.
+    new FastifyAdapter({ ...edge.serverOptions(config), pluginTimeout: Math.max(10_000, config.shutdown.drainMs + 5_000) }),
     // No Nest body parsers: they add a form parser, and a form is a 415 here. Fastify's own JSON parser stays.
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
@@ -139,5 +140,8 @@ function drainExchangesOnClose(fastify: FastifyInstance, exchanges: ExchangeReco
   fastify.addHook('preClose', async () => {
     if (await exchanges.drain(drainMs)) return;
     logger.warn({ inFlight: exchanges.inFlightCount, drainMs }, 'inquiries still in flight after the shutdown drain; the listener closes as their answers go out');
+    // The listener closes the connections idle when it closes; these become idle later, once their answer is out.
+    const reaper = setInterval(() => fastify.server.closeIdleConnections(), 100).unref();
+    fastify.server.once('close', () => clearInterval(reaper));
   });
 }

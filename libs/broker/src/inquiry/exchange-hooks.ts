@@ -82,6 +82,9 @@ export class ExchangeHooks {
   begin(request: FastifyRequest, reply: FastifyReply): ExchangeTrace {
     const trace = this.recorder.begin();
     request.exchange = trace;
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) this.recorder.disconnected(trace);
+    });
     reply.header('x-exchange-id', trace.exchangeId);
     const trackingCode = request.headers['x-tracking-code'];
     // Echoed on every answer, problems included, so the consumer can match them (R9).

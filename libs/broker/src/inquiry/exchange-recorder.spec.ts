@@ -37,8 +37,10 @@ class CountingMetrics {
   started(): void {
     this.inFlight++;
   }
-  recorded(record: TrafficRecord): void {
+  ended(): void {
     this.inFlight--;
+  }
+  recorded(record: TrafficRecord): void {
     this.recordedOutcomes.push(record.outcome);
   }
   ledgerWriteFailed(): void {
@@ -172,6 +174,17 @@ describe('ExchangeRecorder', () => {
       // A later record still goes to the sink, and a new drain sees nothing in flight.
       recorder.finish(stuck, { httpStatus: 504, durably: false });
       await expect(recorder.drain(1)).resolves.toBe(true);
+    });
+
+    it('no longer waits for an exchange whose connection closed unanswered, and still records it should an answer go out', async () => {
+      const { sink, metrics, recorder } = setUp();
+      const gone = recorder.begin();
+      recorder.disconnected(gone);
+      expect(metrics.inFlight).toBe(0);
+      await expect(recorder.drain(1_000)).resolves.toBe(true);
+      recorder.finish(gone, { httpStatus: 200, durably: false });
+      recorder.disconnected(gone);
+      expect([sink.records.length, metrics.inFlight]).toEqual([1, 0]);
     });
   });
 });

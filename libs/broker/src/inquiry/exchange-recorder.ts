@@ -29,14 +29,14 @@ export interface ExchangeAnswer {
  * metrics and logs it. Shutdown drains it.
  */
 export class ExchangeRecorder {
-  private inFlight = 0;
+  private readonly inFlight = new Set<ExchangeTrace>();
   private readonly drained = new Set<() => void>();
 
   constructor(
     private readonly clock: Clock,
     private readonly ids: ExchangeIdGenerator,
     private readonly sink: TrafficSink,
-    private readonly metrics: Pick<InquiryMetrics, 'started' | 'recorded' | 'ledgerWriteFailed'>,
+    private readonly metrics: Pick<InquiryMetrics, 'started' | 'ended' | 'recorded' | 'ledgerWriteFailed'>,
     private readonly hasher: Pick<KeyHasher, 'trackingDigest'>,
     private readonly settings: ExchangeRecorderSettings,
     private readonly log: ExchangeLog,
@@ -45,7 +45,7 @@ export class ExchangeRecorder {
   /** Starts an exchange: its ID and arrival; it is in flight until its record is made. */
   begin(): ExchangeTrace {
     const trace = new ExchangeTrace(this.ids.next(), this.clock.now());
-    this.inFlight++;
+    this.inFlight.add(trace);
     this.metrics.started();
     return trace;
   }
@@ -65,8 +65,23 @@ export class ExchangeRecorder {
       const { exchangeId, consumer, registry, service, outcome, httpStatus, problemType } = record;
       this.log.info({ exchangeId, consumer, registry: registry ?? 'unknown', service: service ?? 'unknown', outcome, httpStatus, problemType }, 'exchange');
     }
-    if (--this.inFlight === 0) for (const resolve of this.drained) resolve();
+    this.release(trace);
     return durable;
+  }
+
+  /**
+   * The connection closed before an answer went out (Node's parser refused
+   * the body, the client went away): the exchange is no longer in flight.
+   * Should an answer still go out, it is recorded then.
+   */
+  disconnected(trace: ExchangeTrace): void {
+    this.release(trace);
+  }
+
+  private release(trace: ExchangeTrace): void {
+    if (!this.inFlight.delete(trace)) return;
+    this.metrics.ended();
+    if (this.inFlight.size === 0) for (const resolve of this.drained) resolve();
   }
 
   /**
@@ -74,7 +89,7 @@ export class ExchangeRecorder {
    * answered and its record handed to the sink; false if timeoutMs passes first.
    */
   drain(timeoutMs: number): Promise<boolean> {
-    if (this.inFlight === 0) return Promise.resolve(true);
+    if (this.inFlight.size === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const done = (drained: boolean) => {
         clearTimeout(timer);
@@ -89,7 +104,7 @@ export class ExchangeRecorder {
 
   /** Exchanges received and not yet recorded. */
   get inFlightCount(): number {
-    return this.inFlight;
+    return this.inFlight.size;
   }
 
   private recordOf(trace: ExchangeTrace, httpStatus: number): TrafficRecord {

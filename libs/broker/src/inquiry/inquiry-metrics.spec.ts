@@ -33,8 +33,10 @@ describe('InquiryMetrics', () => {
     inquiries.started();
     inquiries.started();
     expect(value(await metrics.registry.metrics(), /^nix_inquiries_in_flight (\S+)$/m)).toBe(2);
-    inquiries.recorded(record());
-    inquiries.recorded(record());
+    for (let i = 0; i < 2; i++) {
+      inquiries.recorded(record());
+      inquiries.ended();
+    }
     const text = await metrics.registry.metrics();
     expect(value(text, /^nix_inquiries_in_flight (\S+)$/m)).toBe(0);
     expect(value(text, /^nix_inquiries_total\{consumer="tax-organization",registry="identity",service="person",outcome="ok"\} (\S+)$/m)).toBe(2);
@@ -48,7 +50,6 @@ describe('InquiryMetrics', () => {
   it('labels an exchange refused before authentication as unauthenticated, and an uncatalogued one as unknown, with no relay segments', async () => {
     const metrics = new NixMetrics({ defaultMetrics: false });
     const inquiries = new InquiryMetrics(metrics);
-    inquiries.started();
     inquiries.recorded(record({ facts: {}, outcome: 'unauthenticated', problemType: 'unauthenticated', httpStatus: 401 }));
     const text = await metrics.registry.metrics();
     expect(value(text, /^nix_inquiries_total\{consumer="unauthenticated",registry="unknown",service="unknown",outcome="unauthenticated"\} (\S+)$/m)).toBe(1);

@@ -25,9 +25,12 @@ export class InquiryMetrics {
     this.metrics.inFlight.inc();
   }
 
-  /** An exchange's record is made: it is no longer in flight, and counts under its labels. */
-  recorded(record: TrafficRecord): void {
+  ended(): void {
     this.metrics.inFlight.dec();
+  }
+
+  /** An exchange's record is made: it counts under its labels. */
+  recorded(record: TrafficRecord): void {
     const series = this.seriesOf(record.consumer ?? 'unauthenticated', record.registry ?? 'unknown', record.service ?? 'unknown', record.outcome);
     series.count.inc();
     series.duration.observe((record.respondedAt - record.receivedAt) / 1000);
