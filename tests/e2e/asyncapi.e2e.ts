@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ServiceCatalog } from '@nix/catalog';
 import { HEADERS, inquiryToKafka, replyTopicOf, topicOf, trafficTopicOf, type KafkaSettings } from '@nix/messaging';
-import { trafficRecordOf, ExchangeTrace } from '@nix/domain';
+import { trafficRecordOf } from '@nix/domain';
 
 const ROOT = join(__dirname, '..', '..');
 const doc = parse(readFileSync(join(ROOT, 'contracts', 'topics', 'asyncapi.yaml'), 'utf8'));
@@ -36,7 +36,9 @@ describe('contracts/topics/asyncapi.yaml describes the topics the code uses', ()
     );
     expect(Object.keys(message.headers!).sort()).toEqual(Object.keys(doc.components.messages.inquiry.headers.properties).sort());
     expect(Object.values(HEADERS).sort()).toEqual(Object.keys(doc.components.messages.inquiry.headers.properties).sort());
-    const record = trafficRecordOf(new ExchangeTrace('e', 1), { respondedAt: 2, httpStatus: 200, responseBytes: 0, brokerInstance: 'b', trackingDigest: null });
+    const record = trafficRecordOf({
+      exchangeId: 'e', receivedAt: 1, facts: {}, outcome: 'ok', problemType: null, requestBytes: 0, respondedAt: 2, httpStatus: 200, responseBytes: 0, brokerInstance: 'b', trackingDigest: null,
+    });
     expect(Object.keys(record).sort()).toEqual(Object.keys(doc.components.messages.trafficRecord.payload.properties).sort());
   });
 });

@@ -6,7 +6,7 @@ import { request } from 'undici';
 import { loadConfig, type NixConfig } from '@nix/config';
 import { TRAFFIC_SINK, type TrafficSink } from '@nix/ledger';
 import { LEDGER_STORE } from '@nix/platform';
-import { ExchangeLifecycle } from '@nix/broker';
+import { ExchangeRecorder } from '@nix/broker';
 import { createLogger } from '@nix/observability';
 import { createNixApp, type NixApp, type NixRole } from '@nix/runtime';
 
@@ -87,7 +87,7 @@ export async function startTestApp(
     inquire: (registry, service, body, headers = DEMO_HEADERS) => call('POST', `/v1/inquiries/${registry}/${service}`, { headers, body }),
     flushLedger: async () => {
       // The answer can reach the test before the broker has recorded its exchange.
-      await nix.app.get(ExchangeLifecycle, { strict: false }).whenIdle(5000);
+      await nix.app.get(ExchangeRecorder, { strict: false }).drain(5000);
       await nix.app.get(LEDGER_STORE, { strict: false }).ready;
       await nix.app.get(TRAFFIC_SINK, { strict: false })?.flush();
     },

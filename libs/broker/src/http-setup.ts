@@ -2,22 +2,22 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { CatalogService } from './catalog/catalog.service';
 import { openApiDocument } from './catalog/openapi';
-import { ExchangeLifecycle } from './inquiry/exchange-lifecycle';
+import { ExchangeHooks } from './inquiry/exchange-hooks';
 import type { HttpEdge } from '@nix/platform';
 
 /**
  * What the broker's HTTP API needs beyond Nest's routing: only JSON bodies
  * (Nest's form parser is off: the app is created with bodyParser: false), the
- * exchange lifecycle hooks, and the OpenAPI document at /docs. Called before
+ * exchange hooks, and the OpenAPI document at /docs. Called before
  * the app initialises, and before the edge attaches its own hooks.
  */
 export function configureHttp(app: NestFastifyApplication, version: string, edge: HttpEdge): void {
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify also parses text/plain by default; an inquiry is JSON or a 415.
   fastify.removeContentTypeParser(['text/plain']);
-  const lifecycle = app.get(ExchangeLifecycle);
-  lifecycle.register(fastify);
-  edge.trackExchanges((request, reply) => lifecycle.track(request, reply));
+  const hooks = app.get(ExchangeHooks);
+  hooks.register(fastify);
+  edge.trackExchanges((request, reply) => hooks.track(request, reply));
   const document = openApiDocument(app.get(CatalogService).list(), version) as unknown as OpenAPIObject;
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', customSiteTitle: 'NIX API' });
 }

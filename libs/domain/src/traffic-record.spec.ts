@@ -1,20 +1,47 @@
-import { ExchangeTrace, RECORD_LIMITS, trafficRecordFields, trafficRecordOf, trafficRecordProblem, type ExchangeEnd, type TrafficRecord } from '@nix/domain';
+import { RECORD_LIMITS, trafficRecordFields, trafficRecordOf, trafficRecordProblem, type ExchangeFacts, type FinishedExchange, type RelayTiming, type TrafficRecord } from '@nix/domain';
 
-function end(overrides: Partial<ExchangeEnd> = {}): ExchangeEnd {
+/** An exchange as a flat list of what the broker learned: the facts, the relay timings and how it ended. */
+type Flat = Partial<Omit<FinishedExchange, 'facts'> & Omit<ExchangeFacts, 'relay'> & RelayTiming>;
+type End = Pick<FinishedExchange, 'respondedAt' | 'httpStatus' | 'responseBytes' | 'brokerInstance' | 'trackingDigest'>;
+
+function end(overrides: Partial<End> = {}): End {
   return { respondedAt: 1070, httpStatus: 200, responseBytes: 321, brokerInstance: 'broker-1', trackingDigest: 'digest-of-code', ...overrides };
 }
 
-function trace(fill: Partial<ExchangeTrace> = {}): ExchangeTrace {
-  const t = new ExchangeTrace('0190f1d2-0000-7000-8000-000000000001', 1000);
-  t.consumer = 'tax-organization';
-  t.registry = 'identity';
-  t.custodian = 'civil-registration';
-  t.service = 'person';
-  t.serviceVersion = '1.0.0';
-  t.purpose = 'taxpayer-registration';
-  t.trackingCode = 'TRK-SECRET-0067749828';
-  t.requestBytes = 64;
-  return Object.assign(t, fill);
+function bare(exchangeId: string, receivedAt: number): Flat {
+  return { exchangeId, receivedAt };
+}
+
+function trace(fill: Flat = {}): Flat {
+  return {
+    ...bare('0190f1d2-0000-7000-8000-000000000001', 1000),
+    consumer: 'tax-organization',
+    registry: 'identity',
+    custodian: 'civil-registration',
+    service: 'person',
+    serviceVersion: '1.0.0',
+    purpose: 'taxpayer-registration',
+    trackingCode: 'TRK-SECRET-0067749828',
+    requestBytes: 64,
+    ...fill,
+  };
+}
+
+function recordOf(t: Flat, e: End): TrafficRecord {
+  const { exchangeId, receivedAt, requestBytes, outcome, problemType, dispatchedAt, repliedAt, adapterReceivedAt, adapterRepliedAt, registryMs, adapterInstance, ...facts } = t;
+  const relay: RelayTiming | undefined =
+    dispatchedAt === undefined
+      ? undefined
+      : { dispatchedAt, repliedAt: repliedAt ?? null, adapterReceivedAt: adapterReceivedAt ?? null, adapterRepliedAt: adapterRepliedAt ?? null, registryMs: registryMs ?? null, adapterInstance: adapterInstance ?? null };
+  return trafficRecordOf({
+    exchangeId: exchangeId!,
+    receivedAt: receivedAt!,
+    requestBytes: requestBytes ?? 0,
+    outcome: outcome ?? 'ok',
+    problemType: problemType ?? null,
+    facts: { ...facts, relay },
+    ...e,
+  });
 }
 
 describe('trafficRecordOf', () => {
@@ -28,7 +55,7 @@ describe('trafficRecordOf', () => {
       adapterInstance: 'adapter-1',
       outcome: 'ok',
     });
-    const record = trafficRecordOf(t, end({ respondedAt: 1070 }));
+    const record = recordOf(t, end({ respondedAt: 1070 }));
     // 70 ms in all: 50 waiting for the reply, of which the adapter spent 30, of which the registry 25.
     expect(record).toMatchObject({ brokerMs: 20, transportMs: 20, adapterMs: 5, registryMs: 25 });
     expect(record.brokerMs + record.transportMs! + record.adapterMs! + record.registryMs!).toBe(record.respondedAt - record.receivedAt);
@@ -37,7 +64,7 @@ describe('trafficRecordOf', () => {
   it('copies the metadata and keeps the digest, never the tracking code', () => {
     const t = trace({ dispatchedAt: 1010, adapterReceivedAt: 1015, adapterRepliedAt: 1045, registryMs: 25, repliedAt: 1060, adapterInstance: 'adapter-1' });
     t.agreement = 'tax-identity-person-1405';
-    const record = trafficRecordOf(t, end());
+    const record = recordOf(t, end());
     expect(record).toEqual({
       exchangeId: '0190f1d2-0000-7000-8000-000000000001',
       receivedAt: 1000,
@@ -70,7 +97,7 @@ describe('trafficRecordOf', () => {
 
   it('counts the whole wait as transport when the exchange timed out after dispatch', () => {
     const t = trace({ dispatchedAt: 1010, outcome: 'timeout', problemType: 'deadline-exceeded' });
-    const record = trafficRecordOf(t, end({ respondedAt: 4020, httpStatus: 504 }));
+    const record = recordOf(t, end({ respondedAt: 4020, httpStatus: 504 }));
     expect(record).toMatchObject({
       brokerMs: 10,
       transportMs: 3010,
@@ -85,13 +112,13 @@ describe('trafficRecordOf', () => {
   });
 
   it('counts a reply that came without adapter timings as transport up to the reply', () => {
-    const record = trafficRecordOf(trace({ dispatchedAt: 1010, repliedAt: 1050 }), end({ respondedAt: 1070 }));
+    const record = recordOf(trace({ dispatchedAt: 1010, repliedAt: 1050 }), end({ respondedAt: 1070 }));
     expect(record).toMatchObject({ brokerMs: 30, transportMs: 40, adapterMs: null });
   });
 
   it('gives all the time to the broker when nothing was dispatched', () => {
     const t = trace({ outcome: 'denied', problemType: 'no-agreement' });
-    const record = trafficRecordOf(t, end({ respondedAt: 1003.5, httpStatus: 403 }));
+    const record = recordOf(t, end({ respondedAt: 1003.5, httpStatus: 403 }));
     expect(record).toMatchObject({
       dispatchedAt: null,
       brokerMs: 3.5,
@@ -105,31 +132,20 @@ describe('trafficRecordOf', () => {
   });
 
   it('records what is known of an exchange refused before authentication', () => {
-    const t = new ExchangeTrace('x-1', 500);
-    const record = trafficRecordOf(t, end({ respondedAt: 501, httpStatus: 401, trackingDigest: null }));
+    const t = bare('x-1', 500);
+    const record = recordOf(t, end({ respondedAt: 501, httpStatus: 401, trackingDigest: null }));
     expect(record).toMatchObject({ consumer: null, registry: null, service: null, purpose: null, agreement: null, trackingDigest: null, requestBytes: 0, brokerMs: 1 });
   });
 
-  it.each([
-    [200, 'ok'],
-    [204, 'ok'],
-    [399, 'ok'],
-    [400, 'broker-error'],
-    [404, 'broker-error'],
-    [500, 'broker-error'],
-  ])('defaults the outcome of HTTP %i to %s when none was set', (httpStatus, outcome) => {
-    expect(trafficRecordOf(new ExchangeTrace('x', 0), end({ respondedAt: 1, httpStatus })).outcome).toBe(outcome);
-  });
-
-  it('keeps an outcome that was set, whatever the status', () => {
-    const t = trace({ outcome: 'over-quota' });
-    expect(trafficRecordOf(t, end({ httpStatus: 429 })).outcome).toBe('over-quota');
-    expect(trafficRecordOf(trace({ outcome: 'not-found' }), end({ httpStatus: 200 })).outcome).toBe('not-found');
+  it('records the outcome it is given, whatever the status', () => {
+    expect(recordOf(trace({ outcome: 'over-quota' }), end({ httpStatus: 429 })).outcome).toBe('over-quota');
+    expect(recordOf(trace({ outcome: 'not-found' }), end({ httpStatus: 200 })).outcome).toBe('not-found');
+    expect(recordOf(trace({ outcome: 'ok' }), end({ httpStatus: 503 })).outcome).toBe('ok');
   });
 
   it('rounds timings to the microsecond', () => {
     const t = trace({ dispatchedAt: 1010.1234567, adapterReceivedAt: 5.5, adapterRepliedAt: 35.5, registryMs: 25.1234567, repliedAt: 1060.1234567 });
-    const record = trafficRecordOf(t, end({ respondedAt: 1070.9876543 }));
+    const record = recordOf(t, end({ respondedAt: 1070.9876543 }));
     expect(record.registryMs).toBe(25.123);
     expect(record.adapterMs).toBe(4.877);
     expect(record.transportMs).toBe(20);
@@ -139,12 +155,12 @@ describe('trafficRecordOf', () => {
   it('never gives a negative duration when clocks disagree', () => {
     // The adapter's clock says it spent longer than the broker waited, and the registry longer than the adapter.
     const t = trace({ dispatchedAt: 1010, adapterReceivedAt: 0, adapterRepliedAt: 100, registryMs: 150, repliedAt: 1060 });
-    const record = trafficRecordOf(t, end({ respondedAt: 1070 }));
+    const record = recordOf(t, end({ respondedAt: 1070 }));
     expect(record.transportMs).toBe(0);
     expect(record.adapterMs).toBe(0);
     expect(record.brokerMs).toBe(20);
 
-    const reversed = trafficRecordOf(trace({ dispatchedAt: 1010, repliedAt: 1000 }), end({ respondedAt: 1070 }));
+    const reversed = recordOf(trace({ dispatchedAt: 1010, repliedAt: 1000 }), end({ respondedAt: 1070 }));
     expect(reversed.transportMs).toBe(0);
     expect(reversed.brokerMs).toBe(70);
   });
@@ -152,36 +168,35 @@ describe('trafficRecordOf', () => {
 
 describe('trafficRecordOf range checks', () => {
   it('clamps sizes to whole bytes in 0..1 TiB, whatever was counted', () => {
-    expect(trafficRecordOf(trace({ requestBytes: 3_000_000_000 }), end({ responseBytes: 12.6 }))).toMatchObject({ requestBytes: 3_000_000_000, responseBytes: 13 });
-    expect(trafficRecordOf(trace({ requestBytes: 2 ** 60 }), end()).requestBytes).toBe(RECORD_LIMITS.maxBytes);
-    expect(trafficRecordOf(trace({ requestBytes: -5 }), end({ responseBytes: Number.NaN })).requestBytes).toBe(0);
-    expect(trafficRecordOf(trace(), end({ responseBytes: Number.NaN })).responseBytes).toBe(0);
-    expect(trafficRecordOf(trace(), end({ responseBytes: Infinity })).responseBytes).toBe(0);
+    expect(recordOf(trace({ requestBytes: 3_000_000_000 }), end({ responseBytes: 12.6 }))).toMatchObject({ requestBytes: 3_000_000_000, responseBytes: 13 });
+    expect(recordOf(trace({ requestBytes: 2 ** 60 }), end()).requestBytes).toBe(RECORD_LIMITS.maxBytes);
+    expect(recordOf(trace({ requestBytes: -5 }), end({ responseBytes: Number.NaN })).requestBytes).toBe(0);
+    expect(recordOf(trace(), end({ responseBytes: Number.NaN })).responseBytes).toBe(0);
+    expect(recordOf(trace(), end({ responseBytes: Infinity })).responseBytes).toBe(0);
   });
 
   it('clamps durations to a week and records an impossible status as 500', () => {
-    const record = trafficRecordOf(trace({ dispatchedAt: 1010, registryMs: 1e12, repliedAt: 1060, adapterReceivedAt: 1015, adapterRepliedAt: 1045 }), end({ httpStatus: 1234 }));
+    const record = recordOf(trace({ dispatchedAt: 1010, registryMs: 1e12, repliedAt: 1060, adapterReceivedAt: 1015, adapterRepliedAt: 1045 }), end({ httpStatus: 1234 }));
     expect(record.registryMs).toBe(RECORD_LIMITS.maxMs);
     expect(record.httpStatus).toBe(500);
-    expect(record.outcome).toBe('broker-error');
-    expect(trafficRecordOf(trace(), end({ httpStatus: 99 })).httpStatus).toBe(500);
+    expect(recordOf(trace(), end({ httpStatus: 99 })).httpStatus).toBe(500);
   });
 
   it('drops an implausible instant from another clock, and never answers before the request', () => {
-    const record = trafficRecordOf(trace({ dispatchedAt: 1010, adapterReceivedAt: Number.NaN, adapterRepliedAt: 1e17, repliedAt: 1060 }), end({ respondedAt: 900 }));
+    const record = recordOf(trace({ dispatchedAt: 1010, adapterReceivedAt: Number.NaN, adapterRepliedAt: 1e17, repliedAt: 1060 }), end({ respondedAt: 900 }));
     expect(record).toMatchObject({ adapterReceivedAt: null, adapterRepliedAt: null, respondedAt: 1000, dispatchedAt: 1010 });
   });
 
   it('always builds a record that the writer accepts', () => {
-    const t = new ExchangeTrace('0190f1d2-0000-7000-8000-000000000009', Date.UTC(2026, 10, 30));
-    Object.assign(t, { requestBytes: 3e15, dispatchedAt: t.receivedAt + 1, adapterReceivedAt: -1, adapterRepliedAt: Infinity, registryMs: -4 });
-    expect(trafficRecordProblem(trafficRecordOf(t, end({ respondedAt: t.receivedAt - 50, responseBytes: -1, httpStatus: 0 })))).toBeNull();
+    const t = bare('0190f1d2-0000-7000-8000-000000000009', Date.UTC(2026, 10, 30));
+    Object.assign(t, { requestBytes: 3e15, dispatchedAt: t.receivedAt! + 1, adapterReceivedAt: -1, adapterRepliedAt: Infinity, registryMs: -4 });
+    expect(trafficRecordProblem(recordOf(t, end({ respondedAt: t.receivedAt! - 50, responseBytes: -1, httpStatus: 0 })))).toBeNull();
   });
 });
 
 describe('trafficRecordProblem', () => {
   const at = Date.UTC(2026, 10, 30, 12);
-  const good: TrafficRecord = trafficRecordOf(Object.assign(new ExchangeTrace('0190f1d2-0000-7000-8000-00000000000a', at), { consumer: 'tax-organization', outcome: 'ok' }), end({ respondedAt: at + 5 }));
+  const good: TrafficRecord = recordOf(Object.assign(bare('0190f1d2-0000-7000-8000-00000000000a', at), { consumer: 'tax-organization', outcome: 'ok' }), end({ respondedAt: at + 5 }));
 
   it('accepts a record as the broker builds it', () => {
     expect(trafficRecordProblem(good)).toBeNull();

@@ -35,27 +35,55 @@ export interface TrafficRecord {
   adapterInstance: string | null;
 }
 
+/** The relay of an inquiry to its adapter, as the broker timed it and the adapter's reply said. */
+export interface RelayTiming {
+  dispatchedAt: number;
+  /** When the reply (or the transport's failure) came back; null while still waiting. */
+  repliedAt: number | null;
+  adapterReceivedAt: number | null;
+  adapterRepliedAt: number | null;
+  registryMs: number | null;
+  adapterInstance: string | null;
+}
+
 /**
- * What the broker learns about an exchange while it handles it. Only
- * catalogued, agreed or authenticated values are written here, so a caller
- * cannot smuggle an identifier into the ledger through a path or a header.
+ * What the broker learned about an exchange while handling it. Only
+ * catalogued, agreed or authenticated values go here, so a caller cannot
+ * smuggle an identifier into the ledger through a path or a header (R3).
+ */
+export interface ExchangeFacts {
+  consumer?: string;
+  registry?: string;
+  custodian?: string;
+  service?: string;
+  serviceVersion?: string;
+  /** The purpose, once an agreement accepted it. */
+  purpose?: string;
+  /** The agreement, once quota was taken from it. */
+  agreement?: string;
+  /** Held in memory for the adapter and the echo; digested before recording. */
+  trackingCode?: string;
+  /** Set once the inquiry was dispatched. */
+  relay?: RelayTiming;
+}
+
+/** How an exchange ended: set explicitly by whoever answered it, never inferred from the HTTP status. */
+export interface ExchangeEnding {
+  outcome: Outcome;
+  problemType: string | null;
+}
+
+/** The ending of an inquiry answered with the registry's data. */
+export const ANSWERED: ExchangeEnding = Object.freeze({ outcome: 'ok', problemType: null });
+
+/**
+ * An exchange in flight at the HTTP edge: its ID and arrival, the bytes
+ * counted as they pass, and how it ended. Requests that never reach the
+ * inquiry handler (refused by the edge, 413, 415, malformed JSON) end here
+ * with their problem; the handler settles the others with what it learned.
  */
 export class ExchangeTrace {
-  consumer: string | null = null;
-  registry: string | null = null;
-  custodian: string | null = null;
-  service: string | null = null;
-  serviceVersion: string | null = null;
-  purpose: string | null = null;
-  agreement: string | null = null;
-  /** Held in memory for the adapter and the echo; digested before recording. */
-  trackingCode: string | null = null;
-  dispatchedAt: number | null = null;
-  repliedAt: number | null = null;
-  adapterReceivedAt: number | null = null;
-  adapterRepliedAt: number | null = null;
-  registryMs: number | null = null;
-  adapterInstance: string | null = null;
+  facts: ExchangeFacts = {};
   outcome: Outcome | null = null;
   problemType: string | null = null;
   /** Body bytes actually read from the caller (never a header's claim). */
@@ -69,9 +97,21 @@ export class ExchangeTrace {
     readonly exchangeId: string,
     readonly receivedAt: number,
   ) {}
+
+  /** The handler's account of the exchange: what it learned, and how it ended. */
+  settle(facts: ExchangeFacts, ending: ExchangeEnding): void {
+    this.facts = facts;
+    this.outcome = ending.outcome;
+    this.problemType = ending.problemType;
+  }
 }
 
-export interface ExchangeEnd {
+/** Everything a traffic record is built from, once the answer has gone out. */
+export interface FinishedExchange extends ExchangeEnding {
+  exchangeId: string;
+  receivedAt: number;
+  facts: ExchangeFacts;
+  requestBytes: number;
   respondedAt: number;
   httpStatus: number;
   responseBytes: number;
@@ -112,51 +152,52 @@ const status = (value: number) => (Number.isInteger(value) && value >= 100 && va
  * status is recorded as 500, an implausible adapter timestamp as null, and
  * the answer is never before the request.
  */
-export function trafficRecordOf(trace: ExchangeTrace, end: ExchangeEnd): TrafficRecord {
-  const respondedAt = Math.max(end.respondedAt, trace.receivedAt);
-  const total = respondedAt - trace.receivedAt;
+export function trafficRecordOf(exchange: FinishedExchange): TrafficRecord {
+  const { facts } = exchange;
+  const relay = facts.relay ?? null;
+  const respondedAt = Math.max(exchange.respondedAt, exchange.receivedAt);
+  const total = respondedAt - exchange.receivedAt;
   let transportMs: number | null = null;
   let adapterMs: number | null = null;
   let brokerMs = total;
-  if (trace.dispatchedAt !== null) {
-    const waitedUntil = trace.repliedAt ?? respondedAt;
-    const roundTrip = Math.max(0, waitedUntil - trace.dispatchedAt);
+  if (relay) {
+    const waitedUntil = relay.repliedAt ?? respondedAt;
+    const roundTrip = Math.max(0, waitedUntil - relay.dispatchedAt);
     brokerMs = total - roundTrip;
-    if (trace.adapterReceivedAt !== null && trace.adapterRepliedAt !== null) {
-      const adapterSpan = Math.max(0, trace.adapterRepliedAt - trace.adapterReceivedAt);
+    if (relay.adapterReceivedAt !== null && relay.adapterRepliedAt !== null) {
+      const adapterSpan = Math.max(0, relay.adapterRepliedAt - relay.adapterReceivedAt);
       transportMs = Math.max(0, roundTrip - adapterSpan);
-      adapterMs = Math.max(0, adapterSpan - (trace.registryMs ?? 0));
+      adapterMs = Math.max(0, adapterSpan - (relay.registryMs ?? 0));
     } else {
       transportMs = roundTrip;
     }
   }
-  const httpStatus = status(end.httpStatus);
   return {
-    exchangeId: trace.exchangeId,
-    receivedAt: trace.receivedAt,
-    dispatchedAt: instant(trace.dispatchedAt),
-    adapterReceivedAt: instant(trace.adapterReceivedAt),
-    adapterRepliedAt: instant(trace.adapterRepliedAt),
+    exchangeId: exchange.exchangeId,
+    receivedAt: exchange.receivedAt,
+    dispatchedAt: instant(relay?.dispatchedAt ?? null),
+    adapterReceivedAt: instant(relay?.adapterReceivedAt ?? null),
+    adapterRepliedAt: instant(relay?.adapterRepliedAt ?? null),
     respondedAt,
-    consumer: trace.consumer,
-    registry: trace.registry,
-    custodian: trace.custodian,
-    service: trace.service,
-    serviceVersion: trace.serviceVersion,
-    purpose: trace.purpose,
-    agreement: trace.agreement,
-    trackingDigest: end.trackingDigest,
-    outcome: trace.outcome ?? (httpStatus < 400 ? 'ok' : 'broker-error'),
-    httpStatus,
-    problemType: trace.problemType,
-    requestBytes: bytes(trace.requestBytes),
-    responseBytes: bytes(end.responseBytes),
+    consumer: facts.consumer ?? null,
+    registry: facts.registry ?? null,
+    custodian: facts.custodian ?? null,
+    service: facts.service ?? null,
+    serviceVersion: facts.serviceVersion ?? null,
+    purpose: facts.purpose ?? null,
+    agreement: facts.agreement ?? null,
+    trackingDigest: exchange.trackingDigest,
+    outcome: exchange.outcome,
+    httpStatus: status(exchange.httpStatus),
+    problemType: exchange.problemType,
+    requestBytes: bytes(exchange.requestBytes),
+    responseBytes: bytes(exchange.responseBytes),
     brokerMs: duration(brokerMs),
     transportMs: transportMs === null ? null : duration(transportMs),
     adapterMs: adapterMs === null ? null : duration(adapterMs),
-    registryMs: trace.registryMs === null ? null : duration(trace.registryMs),
-    brokerInstance: end.brokerInstance,
-    adapterInstance: trace.adapterInstance,
+    registryMs: relay?.registryMs == null ? null : duration(relay.registryMs),
+    brokerInstance: exchange.brokerInstance,
+    adapterInstance: relay?.adapterInstance ?? null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigurationError, type NixConfig } from '@nix/config';
 import { KafkaTrafficStore, type TrafficSink } from '@nix/ledger';
@@ -17,7 +18,7 @@ import {
 } from '@nix/messaging';
 import { NixMetrics, PinoNestLogger } from '@nix/observability';
 import { servedRegistries } from '@nix/adapter-host';
-import { configureHttp } from '@nix/broker';
+import { configureHttp, ExchangeRecorder } from '@nix/broker';
 import { HttpEdge, MetricsListener, startTrafficWriter, SystemClock } from '@nix/platform';
 import { loadStartup } from './startup';
 import { NixModule } from './nix.module';
@@ -108,13 +109,16 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
       adapters: roles.has('adapters') ? { registries: servedRegistries(config, catalog, options.registries), server: server! } : undefined,
       recorder: roles.has('recorder'),
     }),
-    new FastifyAdapter(edge.serverOptions(config)),
+    // Fastify bounds each close hook by pluginTimeout (10 s by default); the shutdown drain may take NIX_SHUTDOWN_DRAIN_MS.
+    new FastifyAdapter({ ...edge.serverOptions(config), pluginTimeout: Math.max(10_000, config.shutdown.drainMs + 5_000) }),
     // No Nest body parsers: they add a form parser, and a form is a 415 here. Fastify's own JSON parser stays.
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
   app.useLogger(new PinoNestLogger(logger));
   if (roles.has('broker')) configureHttp(app, NIX_VERSION, edge);
-  edge.attach(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  edge.attach(fastify);
+  if (roles.has('broker')) drainExchangesOnClose(fastify, app.get(ExchangeRecorder), config.shutdown.drainMs, logger);
   if (server) {
     app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
     await app.startAllMicroservices();
@@ -124,4 +128,19 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
   }
   await app.init();
   return { app, metrics, roles, client, metricsListener: app.get(MetricsListener) };
+}
+
+/**
+ * At shutdown, once the edge turns new requests away (its preClose hook runs
+ * first), waits up to NIX_SHUTDOWN_DRAIN_MS for the inquiries in flight to be
+ * answered and recorded, before the listener closes and the ledger flushes.
+ */
+function drainExchangesOnClose(fastify: FastifyInstance, exchanges: ExchangeRecorder, drainMs: number, logger: Logger): void {
+  fastify.addHook('preClose', async () => {
+    if (await exchanges.drain(drainMs)) return;
+    logger.warn({ inFlight: exchanges.inFlightCount, drainMs }, 'inquiries still in flight after the shutdown drain; the listener closes as their answers go out');
+    // The listener closes the connections idle when it closes; these become idle later, once their answer is out.
+    const reaper = setInterval(() => fastify.server.closeIdleConnections(), 100).unref();
+    fastify.server.once('close', () => clearInterval(reaper));
+  });
 }

@@ -58,8 +58,4 @@ export class AccessService {
   authorize(agency: Agency, registry: string, service: string, purpose: string | undefined, day: CalendarDay): Agreement {
     return this.policy.authorize(agency, registry, service, purpose, day.date);
   }
-
-  trackingDigest(consumer: string, trackingCode: string): string {
-    return this.hasher.trackingDigest(consumer, trackingCode);
-  }
 }

@@ -27,3 +27,6 @@ export function isExchangeRequest(request: FastifyRequest): boolean {
   if (request.routeOptions?.url?.startsWith(INQUIRY_PREFIX)) return true;
   return normalisedPath(request.raw.url ?? request.url).startsWith(INQUIRY_PREFIX);
 }
+
+/** A consumer's tracking code: visible ASCII, at most 64 characters. */
+export const TRACKING_CODE = /^[\x21-\x7E]{1,64}$/;

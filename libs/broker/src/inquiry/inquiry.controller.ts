@@ -1,13 +1,14 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ExchangeLifecycle } from './exchange-lifecycle';
-import { InquiryService } from './inquiry.service';
+import { ANSWERED } from '@nix/domain';
+import { ExchangeHooks } from './exchange-hooks';
+import { InquiryRefusal, InquiryService } from './inquiry.service';
 
 @Controller('v1/inquiries')
 export class InquiryController {
   constructor(
     private readonly inquiries: InquiryService,
-    private readonly lifecycle: ExchangeLifecycle,
+    private readonly hooks: ExchangeHooks,
   ) {}
 
   @Post(':registry/:service')
@@ -20,21 +21,29 @@ export class InquiryController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
     const headers = request.headers;
-    // The lifecycle starts every exchange on arrival; should a URL form ever slip past it, start it here.
-    const trace = request.exchange ?? this.lifecycle.begin(request, reply);
-    const result = await this.inquiries.inquire(trace, {
-      registry,
-      service,
-      authorization: headers.authorization,
-      purpose: headers['x-purpose'] as string | undefined,
-      trackingCode: headers['x-tracking-code'] as string | undefined,
-      clientIp: request.ip,
-      headers,
-      body,
-    });
-    reply.header('cache-control', 'no-store');
-    reply.header('x-quota-limit', String(result.quotaLimit));
-    reply.header('x-quota-remaining', String(result.quotaRemaining));
-    return result.answer;
+    // The hooks start every exchange on arrival; should a URL form ever slip past them, start it here.
+    const trace = request.exchange ?? this.hooks.begin(request, reply);
+    try {
+      const result = await this.inquiries.inquire({
+        exchangeId: trace.exchangeId,
+        registry,
+        service,
+        authorization: headers.authorization,
+        purpose: headers['x-purpose'] as string | undefined,
+        trackingCode: headers['x-tracking-code'] as string | undefined,
+        clientIp: request.ip,
+        headers,
+        body,
+      });
+      trace.settle(result.facts, ANSWERED);
+      reply.header('cache-control', 'no-store');
+      reply.header('x-quota-limit', String(result.quotaLimit));
+      reply.header('x-quota-remaining', String(result.quotaRemaining));
+      return result.answer;
+    } catch (error) {
+      // The problem filter answers it; the record keeps what was learned before the refusal.
+      if (error instanceof InquiryRefusal) trace.settle(error.facts, error);
+      throw error;
+    }
   }
 }

@@ -1,12 +1,37 @@
 import { Module } from '@nestjs/common';
-import { ExchangeLifecycle } from './exchange-lifecycle';
+import type { Clock, ExchangeIdGenerator } from '@nix/domain';
+import type { NixConfig } from '@nix/config';
+import { TRAFFIC_SINK, type TrafficSink } from '@nix/ledger';
+import type { NixMetrics } from '@nix/observability';
+import { CLOCK, EXCHANGE_IDS, LOGGER, METRICS, NIX_CONFIG } from '@nix/platform';
+import type { Logger } from 'pino';
+import { KEY_HASHER, type KeyHasher } from '../access/key-hasher';
+import { ExchangeHooks } from './exchange-hooks';
+import { ExchangeRecorder } from './exchange-recorder';
 import { InquiryController } from './inquiry.controller';
+import { InquiryMetrics } from './inquiry-metrics';
 import { InquiryService } from './inquiry.service';
 import { RegistryBreakers } from './registry-breakers';
 
 @Module({
   controllers: [InquiryController],
-  providers: [InquiryService, ExchangeLifecycle, RegistryBreakers],
-  exports: [ExchangeLifecycle],
+  providers: [
+    InquiryService,
+    RegistryBreakers,
+    { provide: InquiryMetrics, useFactory: (metrics: NixMetrics) => new InquiryMetrics(metrics), inject: [METRICS] },
+    {
+      provide: ExchangeRecorder,
+      useFactory: (clock: Clock, ids: ExchangeIdGenerator, sink: TrafficSink, metrics: InquiryMetrics, hasher: KeyHasher, config: NixConfig, logger: Logger) =>
+        new ExchangeRecorder(clock, ids, sink, metrics, hasher, { instanceId: config.instanceId, logExchanges: config.log.exchanges }, logger),
+      inject: [CLOCK, EXCHANGE_IDS, TRAFFIC_SINK, InquiryMetrics, KEY_HASHER, NIX_CONFIG, LOGGER],
+    },
+    {
+      provide: ExchangeHooks,
+      useFactory: (recorder: ExchangeRecorder, config: NixConfig) =>
+        new ExchangeHooks(recorder, { bodyLimit: config.http.bodyLimit, durableAnswers: config.ledger.durability === 'sync' }),
+      inject: [ExchangeRecorder, NIX_CONFIG],
+    },
+  ],
+  exports: [ExchangeRecorder, ExchangeHooks],
 })
 export class InquiryModule {}

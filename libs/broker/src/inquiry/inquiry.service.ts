@@ -5,20 +5,20 @@ import {
   projectAnswer,
   type Agreement,
   type Clock,
-  type ExchangeTrace,
+  type ExchangeFacts,
   type InquiryMessage,
   type InquiryReply,
 } from '@nix/domain';
 import type { ServiceCatalog, ServiceDefinition } from '@nix/catalog';
 import { DeadlineExceededError, INQUIRY_DISPATCHER, NoAdapterError, TransportUnavailableError, type InquiryDispatcher } from '@nix/messaging';
 import { BreakerOpenError } from '@nix/resilience';
-import type { Logger } from 'pino';
 import { AccessService } from '../access/access.service';
 import { CLOCK, LOGGER, SERVICE_CATALOG } from '@nix/platform';
-import { TRACKING_CODE } from './exchange-lifecycle';
+import { TRACKING_CODE } from './exchange-requests';
 import { RegistryBreakers } from './registry-breakers';
 
 export interface InquiryCall {
+  exchangeId: string;
   registry: string;
   service: string;
   authorization: string | undefined;
@@ -29,10 +29,23 @@ export interface InquiryCall {
   body: unknown;
 }
 
-export interface InquiryAnswer {
+/** An answered inquiry: the answer cut down to the agreed data items, the quota left, and what the record needs. */
+export interface InquiryResult {
   answer: Record<string, unknown>;
   quotaRemaining: number;
   quotaLimit: number;
+  facts: ExchangeFacts;
+}
+
+/** A refused inquiry: the problem it is answered with, and what the broker had learned of it by then. */
+export class InquiryRefusal extends ProblemError {
+  constructor(
+    problem: ProblemError,
+    readonly facts: ExchangeFacts,
+  ) {
+    super(problem.problemType, problem.detail, problem.extras);
+    this.name = 'InquiryRefusal';
+  }
 }
 
 /** An adapter that is starting joins within seconds. */
@@ -42,7 +55,8 @@ const NO_ADAPTER_RETRY_AFTER_S = 5;
  * The inquiry path: catalogue, authenticate, authorize under an agreement,
  * validate, count against the quota, relay to the provider adapter, and cut
  * the answer down to the agreed data items. Everything it learns that may be
- * recorded goes on the exchange trace; nothing else does.
+ * recorded goes into the facts it returns, or those of the refusal it throws;
+ * nothing else does.
  */
 @Injectable()
 export class InquiryService {
@@ -53,25 +67,36 @@ export class InquiryService {
     @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
     @Inject(INQUIRY_DISPATCHER) private readonly dispatcher: InquiryDispatcher,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LOGGER) private readonly logger: { error(fields: object, message: string): void },
     private readonly access: AccessService,
-    private readonly breakers: RegistryBreakers,
+    @Inject(RegistryBreakers) private readonly breakers: Pick<RegistryBreakers, 'guard'>,
   ) {}
 
-  async inquire(trace: ExchangeTrace, call: InquiryCall): Promise<InquiryAnswer> {
+  /** Answers an inquiry, or throws an InquiryRefusal (unexpected failures are thrown as they are). */
+  async inquire(call: InquiryCall): Promise<InquiryResult> {
+    const facts: ExchangeFacts = {};
+    try {
+      return { ...(await this.answer(call, facts)), facts };
+    } catch (error) {
+      throw error instanceof ProblemError ? new InquiryRefusal(error, facts) : error;
+    }
+  }
+
+  /** The inquiry path; what may be recorded is added to facts as it is learned. */
+  private async answer(call: InquiryCall, facts: ExchangeFacts): Promise<Omit<InquiryResult, 'facts'>> {
     const definition = this.catalog.get(call.registry, call.service);
     if (!definition) {
       throw new ProblemError('unknown-service', 'No such registry service is catalogued; GET /v1/services lists them all.');
     }
-    trace.registry = definition.registry;
-    trace.service = definition.service;
-    trace.serviceVersion = definition.version;
-    trace.custodian = definition.custodian;
+    facts.registry = definition.registry;
+    facts.service = definition.service;
+    facts.serviceVersion = definition.version;
+    facts.custodian = definition.custodian;
 
     const now = this.clock.now();
     const day = this.days.at(now);
     const agency = this.access.authenticate(call.authorization, call.clientIp, day.date);
-    trace.consumer = agency.id;
+    facts.consumer = agency.id;
     this.access.refuseRelay(call.headers);
     if (call.trackingCode !== undefined) {
       if (!TRACKING_CODE.test(call.trackingCode)) {
@@ -79,10 +104,12 @@ export class InquiryService {
           errors: [{ pointer: 'header:X-Tracking-Code', detail: 'must be 1 to 64 visible ASCII characters' }],
         });
       }
-      trace.trackingCode = call.trackingCode;
+      facts.trackingCode = call.trackingCode;
     }
     const agreement = this.access.authorize(agency, definition.registry, definition.service, call.purpose, day);
-    trace.purpose = call.purpose!;
+    // Accepted by the agreement, so one of the purposes it names.
+    const purpose = call.purpose!;
+    facts.purpose = purpose;
 
     if (call.body === undefined || call.body === null) {
       throw new ProblemError('invalid-request', 'The inquiry needs a JSON object body.', { errors: [{ pointer: '', detail: 'a JSON object is required' }] });
@@ -92,40 +119,43 @@ export class InquiryService {
       throw new ProblemError('invalid-request', `The inquiry does not match ${definition.registry}/${definition.service}'s request schema.`, { errors });
     }
     const quotaRemaining = this.access.quota.consume(agreement, day, now);
-    trace.agreement = agreement.id;
+    facts.agreement = agreement.id;
 
-    const reply = await this.relay(trace, definition, {
-      exchangeId: trace.exchangeId,
+    const reply = await this.relay(facts, definition, {
+      exchangeId: call.exchangeId,
       registry: definition.registry,
       service: definition.service,
       version: definition.version,
       consumer: agency.id,
-      purpose: trace.purpose,
-      ...(trace.trackingCode ? { trackingCode: trace.trackingCode } : {}),
+      purpose,
+      ...(facts.trackingCode ? { trackingCode: facts.trackingCode } : {}),
       deadline: now + definition.timeoutMs,
       body: call.body as Record<string, unknown>,
     });
     return { answer: this.answerOf(definition, reply, agreement), quotaRemaining, quotaLimit: agreement.dailyQuota };
   }
 
-  private async relay(trace: ExchangeTrace, definition: ServiceDefinition, message: InquiryMessage): Promise<InquiryReply> {
+  private async relay(facts: ExchangeFacts, definition: ServiceDefinition, message: InquiryMessage): Promise<InquiryReply> {
     // Outside the breaker: no adapter is not a failure of the registry, and nothing is dispatched.
     await this.dispatcher.ensureServed?.(definition.address).catch((error: unknown) => {
       throw this.problemOfTransport(definition, error);
     });
-    trace.dispatchedAt = this.clock.now();
+    const dispatchedAt = this.clock.now();
     let reply: InquiryReply;
     try {
       reply = await this.breakers.guard(definition.registry, () => this.dispatcher.dispatch(definition.address, message));
     } catch (error) {
-      trace.repliedAt = this.clock.now();
+      facts.relay = { dispatchedAt, repliedAt: this.clock.now(), adapterReceivedAt: null, adapterRepliedAt: null, registryMs: null, adapterInstance: null };
       throw this.problemOfTransport(definition, error);
     }
-    trace.repliedAt = this.clock.now();
-    trace.adapterInstance = reply.adapterInstance;
-    trace.adapterReceivedAt = reply.adapterReceivedAt;
-    trace.adapterRepliedAt = reply.adapterRepliedAt;
-    trace.registryMs = reply.registryMs;
+    facts.relay = {
+      dispatchedAt,
+      repliedAt: this.clock.now(),
+      adapterReceivedAt: reply.adapterReceivedAt,
+      adapterRepliedAt: reply.adapterRepliedAt,
+      registryMs: reply.registryMs,
+      adapterInstance: reply.adapterInstance,
+    };
     return reply;
   }
 
@@ -140,11 +170,11 @@ export class InquiryService {
         return projectAnswer(reply.answer!, this.dataItemSet(agreement));
       }
       case 'not-found':
-        return this.fail(new ProblemError('record-not-found', `The ${definition.registry} registry holds no record that matches this inquiry.`));
+        throw new ProblemError('record-not-found', `The ${definition.registry} registry holds no record that matches this inquiry.`);
       case 'rejected':
-        return this.fail(new ProblemError('invalid-request', reply.detail ?? 'The registry rejected the inquiry.'));
+        throw new ProblemError('invalid-request', reply.detail ?? 'The registry rejected the inquiry.');
       default:
-        return this.fail(new ProblemError('provider-error', `The ${definition.registry} registry failed to answer: ${reply.detail ?? 'no reason given'}.`));
+        throw new ProblemError('provider-error', `The ${definition.registry} registry failed to answer: ${reply.detail ?? 'no reason given'}.`);
     }
   }
 
@@ -171,7 +201,4 @@ export class InquiryService {
     return set;
   }
 
-  private fail(problem: ProblemError): never {
-    throw problem;
-  }
 }
