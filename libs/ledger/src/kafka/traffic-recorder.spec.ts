@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { EachBatchPayload, ITopicConfig, Kafka } from 'kafkajs';
 import pino from 'pino';
 import type { TrafficRecord } from '@nix/domain';
+import { eachBatchPayload } from '@nix/messaging/testing';
 import { NixMetrics } from '@nix/observability';
 import type { QuarantineEntry, TrafficBatchStore, TrafficQuarantine } from '../traffic-quarantine';
 import { TrafficRecorder } from './traffic-recorder';
@@ -80,22 +81,7 @@ class FakeKafka {
 }
 
 function batchOf(values: Array<string | null>, resolved: string[]): EachBatchPayload {
-  const messages = values.map((value, i) => ({ key: null, value: value === null ? null : Buffer.from(value), offset: String(10 + i), timestamp: '0', attributes: 0, headers: {} }));
-  return {
-    batch: {
-      topic: TOPIC.topic,
-      partition: 0,
-      messages,
-      offsetLag: () => '4',
-      firstOffset: () => messages[0]?.offset ?? null,
-      lastOffset: () => messages[messages.length - 1]?.offset ?? '-1',
-    },
-    resolveOffset: (offset: string) => void resolved.push(offset),
-    heartbeat: async () => undefined,
-    commitOffsetsIfNecessary: async () => undefined,
-    isRunning: () => true,
-    isStale: () => false,
-  } as unknown as EachBatchPayload;
+  return eachBatchPayload(TOPIC.topic, values.map((value) => ({ value: value === null ? null : Buffer.from(value) })), { resolved, offsetLag: 4, firstOffset: 10 });
 }
 
 const gauge = async (metrics: NixMetrics, name: string) => (await metrics.registry.getSingleMetric(name)!.get()).values[0]?.value;

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { Admin, EachBatchPayload, ITopicConfig, Kafka, KafkaMessage, Message, Producer, ProducerBatch } from 'kafkajs';
+import type { Admin, EachBatchPayload, ITopicConfig, Kafka, Message, Producer, ProducerBatch } from 'kafkajs';
 import pino from 'pino';
 import type { Clock, InquiryMessage, InquiryReply } from '@nix/domain';
+import { eachBatchPayload } from '../testing';
 import { ClientProxyDispatcher } from '../inquiry-dispatcher';
 import { DeadlineExceededError, TransportUnavailableError } from '../transport-errors';
 import { inquiryToKafka, replyToKafka } from './kafka-envelope';
@@ -136,15 +137,7 @@ function replyOf(exchangeId: string): InquiryReply {
 
 /** A batch as kafkajs hands it to eachBatch, recording what the consumer resolves. */
 function batchOf(topic: string, messages: Message[], resolved: string[] = []): EachBatchPayload {
-  const records = messages.map((m, i) => ({ ...m, offset: String(i), timestamp: '0', attributes: 0 }) as unknown as KafkaMessage);
-  return {
-    batch: { topic, partition: 0, messages: records, offsetLag: () => '3' },
-    resolveOffset: (offset: string) => void resolved.push(offset),
-    heartbeat: async () => undefined,
-    commitOffsetsIfNecessary: async () => undefined,
-    isRunning: () => true,
-    isStale: () => false,
-  } as unknown as EachBatchPayload;
+  return eachBatchPayload(topic, messages, { resolved, offsetLag: 3 });
 }
 
 const until = async (condition: () => boolean) => {
