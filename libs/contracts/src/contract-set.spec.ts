@@ -47,6 +47,7 @@ describe('loadContracts over the real contracts', () => {
       validFrom: '2026-03-21',
       validUntil: '2027-03-20',
       dailyQuota: 1000000,
+      resolution: 'IWG-1404-42',
     });
     const demo = set.agencies.find((a) => a.id === 'demo-agency')!;
     expect(demo).toMatchObject({ roles: ['consumer'], demo: true });

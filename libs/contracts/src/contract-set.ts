@@ -127,6 +127,7 @@ export function loadContracts(dir: string, catalog: ServiceCatalog, options: Con
         validFrom: a.validFrom,
         validUntil: a.validUntil,
         dailyQuota: a.dailyQuota,
+        ...(a.resolution ? { resolution: a.resolution } : {}),
       };
       const clash = agreements.find(
         (b) =>

@@ -32,6 +32,8 @@ export interface Agreement {
   validFrom: string;
   validUntil: string;
   dailyQuota: number;
+  /** The working group's decision that approved it, when the contract names one. */
+  resolution?: string;
 }
 
 export function hasRole(agency: Agency, role: AgencyRole): boolean {

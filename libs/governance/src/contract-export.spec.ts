@@ -1,0 +1,57 @@
+import { parse } from 'yaml';
+import type { GovernedAgreement } from './agreement-lifecycle';
+import { renderContractFiles } from './contract-export';
+import { blockListOf } from './network-list';
+import type { StoredApiKey } from './stored-api-key';
+
+const TAX = { id: 'tax-organization', name: { fa: 'مالیات', en: 'Tax' }, roles: ['consumer' as const], demo: false };
+const DEMO = { id: 'demo-agency', name: { fa: 'نمایشی', en: 'Demo' }, roles: ['consumer' as const], demo: true };
+
+function key(keyId: string, extra: Partial<StoredApiKey> = {}): StoredApiKey {
+  return { agencyId: TAX.id, keyId, sha256: 'a'.repeat(64), networks: null, expires: null, createdAt: new Date(0), lastUsedDay: null, revokedAt: null, ...extra };
+}
+
+function agreement(id: string, extra: Partial<GovernedAgreement> = {}): GovernedAgreement {
+  return {
+    id,
+    consumer: TAX.id,
+    registry: 'identity',
+    service: 'person',
+    dataItems: ['alive'],
+    purposes: ['taxpayer-registration'],
+    validFrom: '2026-03-21',
+    validUntil: '2027-03-20',
+    dailyQuota: 5,
+    resolution: 'IWG-1',
+    status: 'active',
+    ...extra,
+  };
+}
+
+describe('the export of the governance state as contracts/ YAML', () => {
+  const files = renderContractFiles(
+    [TAX, DEMO],
+    [key('live', { networks: blockListOf(['10.0.0.0/8']), expires: '2027-01-01' }), key('old', { revokedAt: new Date(0) })],
+    [agreement('in-force'), agreement('paused', { status: 'suspended' }), agreement('ended', { status: 'revoked' }), agreement('demo-one', { consumer: DEMO.id, resolution: null })],
+  );
+  const file = (path: string) => parse(files.find((f) => f.path === path)!.content);
+
+  it('writes one file per agency and per consumer, demo ones under demo/', () => {
+    expect(files.map((f) => f.path).sort()).toEqual([
+      'agencies/tax-organization.yaml',
+      'agreements/tax-organization.yaml',
+      'demo/agencies/demo-agency.yaml',
+      'demo/agreements/demo-agency.yaml',
+    ]);
+    expect(file('demo/agencies/demo-agency.yaml')).toEqual({ id: 'demo-agency', name: DEMO.name, roles: ['consumer'], demo: true });
+  });
+
+  it('leaves out revoked keys, and keeps the networks and expiry of the others', () => {
+    expect(file('agencies/tax-organization.yaml').apiKeys).toEqual([{ id: 'live', sha256: 'a'.repeat(64), networks: ['10.0.0.0/8'], expires: '2027-01-01' }]);
+  });
+
+  it('writes the agreements in force only, with their resolution', () => {
+    expect(file('agreements/tax-organization.yaml').agreements.map((a: { id: string; resolution?: string }) => [a.id, a.resolution])).toEqual([['in-force', 'IWG-1']]);
+    expect(file('demo/agreements/demo-agency.yaml').agreements[0]).not.toHaveProperty('resolution');
+  });
+});

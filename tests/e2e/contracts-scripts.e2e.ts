@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServiceCatalog } from '@nix/catalog';
+import { loadContracts } from '@nix/contracts';
+import { ensureBuilt } from '../support/dist-build';
+import { REPO_ROOT } from '../support/fixtures';
+import { comparable, contractsWithBoundKey } from '../support/governance-store-suite';
+
+/** npm run contracts:import and contracts:export (what they run after their build), against a temporary embedded store. */
+describe('the contracts import and export scripts', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nix-data-'));
+  const contractsDir = contractsWithBoundKey();
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const env = { ...inherited, NODE_ENV: 'development', NIX_DATA_DIR: dataDir, NIX_CONTRACTS_DIR: contractsDir };
+  const run = (script: string, ...args: string[]) =>
+    execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'nix', 'src', script), ...args], { cwd: REPO_ROOT, env, encoding: 'utf8' });
+
+  beforeAll(() => ensureBuilt());
+
+  it('imports contracts/ into the embedded store, then exports the same contracts back', () => {
+    const original = loadContracts(contractsDir, ServiceCatalog.load(join(REPO_ROOT, 'schemas')), { production: false });
+    const changed = original.agencies.length + original.apiKeys.length + original.agreements.length;
+    expect(run('contracts-import.js')).toMatch(new RegExp(`imported ${original.agencies.length} agencies, ${original.apiKeys.length} API keys and ${original.agreements.length} agreements .*: ${changed} changed`));
+    expect(run('contracts-import.js')).toMatch(/: 0 changed\n$/);
+
+    const out = mkdtempSync(join(tmpdir(), 'nix-exported-'));
+    expect(run('contracts-export.js', '--out', out)).toMatch(/^exported \d+ contract files to /);
+    const reloaded = loadContracts(out, ServiceCatalog.load(join(REPO_ROOT, 'schemas')), { production: false });
+    const sorted = <T>(list: T[], key: (t: T) => string) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
+    expect(sorted(reloaded.agencies, (a) => a.id)).toEqual(sorted(original.agencies, (a) => a.id));
+    expect(sorted(reloaded.agreements, (a) => a.id)).toEqual(sorted(original.agreements, (a) => a.id));
+    const keys = (set: typeof original) => sorted(comparable(set).apiKeys, (k) => `${k.agencyId}/${k.keyId}`);
+    expect(keys(reloaded)).toEqual(keys(original));
+  });
+
+  it('refuses an export without --out', () => {
+    expect(() => execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'nix', 'src', 'contracts-export.js')], { cwd: REPO_ROOT, env, stdio: 'pipe' })).toThrow(
+      /usage: npm run contracts:export -- --out DIR/,
+    );
+  });
+});
