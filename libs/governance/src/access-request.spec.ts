@@ -9,6 +9,7 @@ import {
 } from './access-request';
 import type { GovernanceActor } from './actor';
 import { IllegalTransitionError, NotPermittedError } from './governance-error';
+import { thrown } from './testing';
 
 const CONSUMER: GovernanceActor = { agencyId: 'tax-organization', roles: ['consumer'] };
 const CUSTODIAN: GovernanceActor = { agencyId: 'civil-registration', roles: ['provider'] };
@@ -36,15 +37,6 @@ function inState(status: AccessRequestState): AccessRequest {
 function stateOf(error: unknown): string {
   expect(error).toBeInstanceOf(IllegalTransitionError);
   return (error as IllegalTransitionError).currentState;
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('the access-request state machine', () => {

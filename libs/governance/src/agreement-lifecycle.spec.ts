@@ -1,6 +1,7 @@
 import type { GovernanceActor } from './actor';
 import { amendAgreement, reinstateAgreement, revokeAgreement, suspendAgreement, type AgreementState, type GovernedAgreement } from './agreement-lifecycle';
 import { GovernanceInputError, IllegalTransitionError, NotPermittedError } from './governance-error';
+import { thrown } from './testing';
 
 const WORKING_GROUP: GovernanceActor = { agencyId: 'interoperability-working-group', roles: ['working-group'] };
 const CONSUMER: GovernanceActor = { agencyId: 'tax-organization', roles: ['consumer'] };
@@ -19,15 +20,6 @@ function agreement(status: AgreementState): GovernedAgreement {
     resolution: 'IWG-1',
     status,
   };
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe("an agreement's lifecycle", () => {

@@ -1,18 +1,10 @@
 import type { GovernanceActor } from './actor';
 import { GovernanceInputError, IllegalTransitionError, NotPermittedError } from './governance-error';
 import { acceptServiceRequest, openDispute, rejectServiceRequest, resolveDispute, submitServiceRequest } from './service-request';
+import { thrown } from './testing';
 
 const WORKING_GROUP: GovernanceActor = { agencyId: 'interoperability-working-group', roles: ['working-group'] };
 const AGENCY: GovernanceActor = { agencyId: 'police', roles: ['consumer'] };
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('service requests (R7)', () => {
   const submitted = submitServiceRequest(AGENCY, 'sr-1', 'vehicle ownership history');
