@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ServiceCatalog } from '@nix/catalog';
 import { loadContracts, type ContractSet } from '@nix/contracts';
-import { cidrsOf, GovernanceRepository } from '@nix/governance';
+import {
+  cidrsOf,
+  GovernanceInputError,
+  GovernanceNotFoundError,
+  GovernanceRepository,
+  IllegalTransitionError,
+  NotPermittedError,
+  type AccessRequest,
+  type GovernanceActor,
+} from '@nix/governance';
 import { migrate, type SqlClient } from '@nix/ledger';
 import { contractsWith, REPO_ROOT, sha256 } from './fixtures';
 
@@ -40,6 +49,42 @@ export function writeExport(files: { path: string; content: string }[]): string 
     writeFileSync(join(dir, file.path), file.content);
   }
   return dir;
+}
+
+const WORKING_GROUP: GovernanceActor = { agencyId: 'interoperability-working-group', roles: ['working-group'] };
+const IDENTITY_CUSTODIAN: GovernanceActor = { agencyId: 'civil-registration', roles: ['provider'] };
+const OTHER_CUSTODIAN: GovernanceActor = { agencyId: 'iran-post', roles: ['provider'] };
+const OTHER_CONSUMER: GovernanceActor = { agencyId: 'tax-organization', roles: ['consumer'] };
+const WELFARE: GovernanceActor = { agencyId: 'test-welfare', roles: ['consumer'] };
+
+/** The identity/person request of issue 11's "Done when", filed by the test-welfare consumer. */
+const PERSON_REQUEST = {
+  consumer: 'test-welfare',
+  registry: 'identity',
+  custodian: 'civil-registration',
+  service: 'person',
+  dataItems: ['firstName', 'alive'],
+  purposes: ['benefit-eligibility'],
+  dailyQuota: 500,
+  validFrom: null,
+  validUntil: null,
+  justification: 'Welfare law, art. 12',
+};
+
+/** What a promise rejects with; fails if it fulfils. */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+async function illegalState(promise: Promise<unknown>): Promise<string> {
+  const error = await rejection(promise);
+  expect(error).toBeInstanceOf(IllegalTransitionError);
+  return (error as IllegalTransitionError).currentState;
 }
 
 /** The governance store's guarantees, run against the embedded store and against PostgreSQL. */
@@ -126,6 +171,190 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
         sql.query("INSERT INTO governance_api_key (agency_id, key_id, sha256) VALUES ('test-consumer', 'raw', 'nix_live_not-a-hash')"),
       ).rejects.toThrow();
       expect((await repository.apiKeys()).map((k) => k.keyId)).not.toContain('raw');
+    });
+
+    describe('the request workflow', () => {
+      const decisionsOf = (id: string) =>
+        sql.query<{ stage: string; outcome: string; decided_by: string }>('SELECT stage, outcome, decided_by FROM governance_decision WHERE access_request_id = $1 ORDER BY stage', [id]);
+      const fileAndConsent = async (): Promise<AccessRequest> => {
+        const filed = await repository.fileAccessRequest(WELFARE, PERSON_REQUEST);
+        return repository.consentToAccessRequest(IDENTITY_CUSTODIAN, filed.id, 'consented');
+      };
+
+      it('registers a consumer, files its request, takes consent and approval into an agreement with the resolution, and audits every step', async () => {
+        const auditBefore = (await repository.auditLog()).length;
+        await repository.registerAgency(WORKING_GROUP, { id: 'test-welfare', name: { fa: 'رفاه آزمایشی', en: 'Test welfare' }, roles: ['consumer'], demo: false });
+        expect((await repository.agencies()).find((a) => a.id === 'test-welfare')).toMatchObject({ roles: ['consumer'] });
+
+        const filed = await repository.fileAccessRequest(WELFARE, PERSON_REQUEST);
+        expect(filed).toMatchObject({ status: 'pending-custodian', agreementId: null, dataItems: ['firstName', 'alive'] });
+        expect(await repository.accessRequest(WELFARE, filed.id)).toEqual(filed);
+
+        const consented = await repository.consentToAccessRequest(IDENTITY_CUSTODIAN, filed.id, 'the law allows it');
+        expect(consented.status).toBe('pending-working-group');
+        expect((await repository.accessRequest(IDENTITY_CUSTODIAN, filed.id)).status).toBe('pending-working-group');
+
+        const { request, agreement } = await repository.decideAccessRequest(WORKING_GROUP, filed.id, { decision: 'approved', resolution: 'IWG-1405-17', note: 'unanimous' });
+        expect(request).toMatchObject({ status: 'approved', resolution: 'IWG-1405-17', agreementId: agreement!.id });
+        expect(await repository.accessRequest(WORKING_GROUP, filed.id)).toEqual(request);
+        const stored = (await repository.agreements()).find((a) => a.id === request.agreementId);
+        expect(stored).toEqual(agreement);
+        expect(stored).toMatchObject({ consumer: 'test-welfare', registry: 'identity', service: 'person', dataItems: ['firstName', 'alive'], purposes: ['benefit-eligibility'], dailyQuota: 500, resolution: 'IWG-1405-17', status: 'active' });
+        expect(await decisionsOf(filed.id)).toEqual([
+          { stage: 'custodian', outcome: 'consented', decided_by: 'civil-registration' },
+          { stage: 'working-group', outcome: 'approved', decided_by: 'interoperability-working-group' },
+        ]);
+
+        const steps = (await repository.auditLog()).slice(auditBefore);
+        const row = (e: { actor: string; action: string; subject: string }) => [e.actor, e.action, e.subject];
+        expect(steps.slice(0, 3).map(row)).toEqual([
+          ['interoperability-working-group', 'agency.register', 'agency:test-welfare'],
+          ['test-welfare', 'access-request.file', `access-request:${filed.id}`],
+          ['civil-registration', 'access-request.consent', `access-request:${filed.id}`],
+        ]);
+        // The decision and the agreement it creates go in as one statement, so their order between them is not fixed.
+        expect(steps.slice(3).map(row).sort()).toEqual([
+          ['interoperability-working-group', 'access-request.decide', `access-request:${filed.id}`],
+          ['interoperability-working-group', 'agreement.create', `agreement:${agreement!.id}`],
+        ]);
+        expect(steps).toHaveLength(5);
+        const bySubjectAction = (action: string) => steps.find((e) => e.action === action)!;
+        expect(bySubjectAction('access-request.file')).toMatchObject({ before: null, after: { status: 'pending-custodian' } });
+        expect(bySubjectAction('access-request.consent')).toMatchObject({ before: { status: 'pending-custodian' }, after: { status: 'pending-working-group' } });
+        expect(bySubjectAction('access-request.decide')).toMatchObject({ before: { status: 'pending-working-group' }, after: { status: 'approved', resolution: 'IWG-1405-17' } });
+        expect(bySubjectAction('agreement.create')).toMatchObject({ actor: 'interoperability-working-group', before: null, after: { resolution: 'IWG-1405-17', status: 'active' } });
+      });
+
+      it('shows a request to its consumer, its custodian and the working group only', async () => {
+        const filed = await repository.fileAccessRequest(WELFARE, PERSON_REQUEST);
+        for (const actor of [WELFARE, IDENTITY_CUSTODIAN, WORKING_GROUP]) expect((await repository.accessRequests(actor)).map((r) => r.id)).toContain(filed.id);
+        for (const actor of [OTHER_CUSTODIAN, OTHER_CONSUMER]) {
+          expect((await repository.accessRequests(actor)).map((r) => r.id)).not.toContain(filed.id);
+          expect(await rejection(repository.accessRequest(actor, filed.id))).toBeInstanceOf(NotPermittedError);
+        }
+        expect((await repository.accessRequests(WELFARE)).every((r) => r.consumer === 'test-welfare')).toBe(true);
+        expect(await rejection(repository.accessRequest(WORKING_GROUP, 'ar-missing'))).toBeInstanceOf(GovernanceNotFoundError);
+      });
+
+      it('refuses illegal transitions with the current state, and changes nothing for them', async () => {
+        const filed = await repository.fileAccessRequest(WELFARE, PERSON_REQUEST);
+        expect(await illegalState(repository.decideAccessRequest(WORKING_GROUP, filed.id, { decision: 'approved', resolution: 'IWG-1405-18' }))).toBe('pending-custodian');
+        expect(await rejection(repository.consentToAccessRequest(OTHER_CUSTODIAN, filed.id))).toBeInstanceOf(NotPermittedError);
+        expect(await rejection(repository.decideAccessRequest(IDENTITY_CUSTODIAN, filed.id, { decision: 'approved', resolution: 'IWG-1405-18' }))).toBeInstanceOf(NotPermittedError);
+        expect((await repository.refuseAccessRequest(IDENTITY_CUSTODIAN, filed.id, 'not for this purpose')).status).toBe('refused');
+        expect(await illegalState(repository.consentToAccessRequest(IDENTITY_CUSTODIAN, filed.id))).toBe('refused');
+        expect(await illegalState(repository.decideAccessRequest(WORKING_GROUP, filed.id, { decision: 'approved', resolution: 'IWG-1405-18' }))).toBe('refused');
+        expect(await rejection(repository.decideAccessRequest(WORKING_GROUP, filed.id, { decision: 'approved', resolution: ' ' }))).toBeInstanceOf(GovernanceInputError);
+        expect(await repository.accessRequest(WELFARE, filed.id)).toMatchObject({ status: 'refused', agreementId: null });
+        expect(await decisionsOf(filed.id)).toEqual([{ stage: 'custodian', outcome: 'refused', decided_by: 'civil-registration' }]);
+        expect((await repository.auditLog()).filter((e) => e.subject === `access-request:${filed.id}`).map((e) => e.action)).toEqual(['access-request.file', 'access-request.refuse']);
+
+        const approved = await fileAndConsent();
+        await repository.decideAccessRequest(WORKING_GROUP, approved.id, { decision: 'rejected', resolution: 'IWG-1405-19' });
+        expect(await illegalState(repository.decideAccessRequest(WORKING_GROUP, approved.id, { decision: 'approved', resolution: 'IWG-1405-20' }))).toBe('rejected');
+        expect(await illegalState(repository.refuseAccessRequest(IDENTITY_CUSTODIAN, approved.id))).toBe('rejected');
+      });
+
+      it.each([
+        ['approved', 'approved'],
+        ['approved', 'rejected'],
+      ] as const)('lets exactly one of two concurrent decisions (%s, %s) win; the other gets the state the winner left', async (first, second) => {
+        const request = await fileAndConsent();
+        const agreementsBefore = (await repository.agreements()).length;
+        const outcomes = await Promise.allSettled([
+          repository.decideAccessRequest(WORKING_GROUP, request.id, { decision: first, resolution: 'IWG-1405-21' }),
+          repository.decideAccessRequest(WORKING_GROUP, request.id, { decision: second, resolution: 'IWG-1405-22' }),
+        ]);
+        const won = outcomes.filter((o) => o.status === 'fulfilled');
+        const lost = outcomes.filter((o) => o.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(1);
+        const winner = won[0].value.request;
+        expect(lost[0].reason).toBeInstanceOf(IllegalTransitionError);
+        expect((lost[0].reason as IllegalTransitionError).currentState).toBe(winner.status);
+
+        expect(await repository.accessRequest(WORKING_GROUP, request.id)).toEqual(winner);
+        expect((await decisionsOf(request.id)).filter((d) => d.stage === 'working-group')).toEqual([{ stage: 'working-group', outcome: winner.status, decided_by: 'interoperability-working-group' }]);
+        const agreements = await repository.agreements();
+        expect(agreements).toHaveLength(agreementsBefore + (winner.status === 'approved' ? 1 : 0));
+        if (winner.agreementId) expect(agreements.find((a) => a.id === winner.agreementId)?.resolution).toBe(winner.resolution);
+        expect((await repository.auditLog()).filter((e) => e.subject === `access-request:${request.id}` && e.action === 'access-request.decide')).toHaveLength(1);
+      });
+
+      it('suspends, reinstates, amends and revokes an agreement, each audited with before and after; revocation is final', async () => {
+        const request = await fileAndConsent();
+        const { agreement } = await repository.decideAccessRequest(WORKING_GROUP, request.id, { decision: 'approved', resolution: 'IWG-1405-23' });
+        const id = agreement!.id;
+        expect(await rejection(repository.suspendAgreement(WELFARE, id, 'IWG-1405-24'))).toBeInstanceOf(NotPermittedError);
+        expect(await repository.suspendAgreement(WORKING_GROUP, id, 'IWG-1405-24')).toMatchObject({ status: 'suspended', resolution: 'IWG-1405-24' });
+        expect(await illegalState(repository.suspendAgreement(WORKING_GROUP, id, 'IWG-1405-25'))).toBe('suspended');
+        expect(await repository.reinstateAgreement(WORKING_GROUP, id, 'IWG-1405-25')).toMatchObject({ status: 'active' });
+        const amended = await repository.amendAgreement(WORKING_GROUP, id, { dailyQuota: 800, dataItems: ['firstName'], resolution: 'IWG-1405-26' });
+        expect(amended).toMatchObject({ dailyQuota: 800, dataItems: ['firstName'], purposes: ['benefit-eligibility'], status: 'active', resolution: 'IWG-1405-26' });
+        expect(await repository.agreement(id)).toEqual(amended);
+        expect(await repository.revokeAgreement(WORKING_GROUP, id, 'IWG-1405-27')).toMatchObject({ status: 'revoked' });
+        expect(await illegalState(repository.reinstateAgreement(WORKING_GROUP, id, 'IWG-1405-28'))).toBe('revoked');
+        expect(await illegalState(repository.amendAgreement(WORKING_GROUP, id, { dailyQuota: 1, resolution: 'IWG-1405-28' }))).toBe('revoked');
+        expect((await repository.agreement(id)).status).toBe('revoked');
+
+        const log = (await repository.auditLog()).filter((e) => e.subject === `agreement:${id}`);
+        expect(log.map((e) => e.action)).toEqual(['agreement.create', 'agreement.suspend', 'agreement.reinstate', 'agreement.amend', 'agreement.revoke']);
+        expect(log[3]).toMatchObject({ before: { dailyQuota: 500, dataItems: ['firstName', 'alive'] }, after: { dailyQuota: 800, dataItems: ['firstName'], resolution: 'IWG-1405-26' } });
+        expect(log[4]).toMatchObject({ before: { status: 'active' }, after: { status: 'revoked', resolution: 'IWG-1405-27' } });
+      });
+
+      it('lets only one of two concurrent changes to an agreement win', async () => {
+        const request = await fileAndConsent();
+        const { agreement } = await repository.decideAccessRequest(WORKING_GROUP, request.id, { decision: 'approved', resolution: 'IWG-1405-29' });
+        const outcomes = await Promise.allSettled([
+          repository.amendAgreement(WORKING_GROUP, agreement!.id, { dailyQuota: 10, resolution: 'IWG-1405-30' }),
+          repository.amendAgreement(WORKING_GROUP, agreement!.id, { dailyQuota: 20, resolution: 'IWG-1405-31' }),
+        ]);
+        const won = outcomes.filter((o) => o.status === 'fulfilled');
+        expect(won).toHaveLength(1);
+        expect(outcomes.find((o) => o.status === 'rejected')?.reason).toBeInstanceOf(IllegalTransitionError);
+        expect(await repository.agreement(agreement!.id)).toEqual(won[0].value);
+        expect((await repository.auditLog()).filter((e) => e.subject === `agreement:${agreement!.id}` && e.action === 'agreement.amend')).toHaveLength(1);
+      });
+
+      it('takes service requests (R7) to the working group: accepted with a custodian or rejected with a reason, audited', async () => {
+        const wanted = await repository.submitServiceRequest(WELFARE, 'Disability status from the welfare registry');
+        expect(wanted).toMatchObject({ requester: 'test-welfare', status: 'submitted' });
+        expect(await rejection(repository.acceptServiceRequest(WELFARE, wanted.id, 'civil-registration'))).toBeInstanceOf(NotPermittedError);
+        expect(await rejection(repository.acceptServiceRequest(WORKING_GROUP, wanted.id, 'tax-organization'))).toBeInstanceOf(GovernanceInputError);
+        expect(await repository.acceptServiceRequest(WORKING_GROUP, wanted.id, 'civil-registration')).toMatchObject({ status: 'accepted', assignedCustodian: 'civil-registration' });
+        expect(await illegalState(repository.rejectServiceRequest(WORKING_GROUP, wanted.id, 'duplicate'))).toBe('accepted');
+
+        const unwanted = await repository.submitServiceRequest(WELFARE, 'Everything about everyone');
+        expect(await repository.rejectServiceRequest(WORKING_GROUP, unwanted.id, 'not proportionate')).toMatchObject({ status: 'rejected', reason: 'not proportionate' });
+        expect(await rejection(repository.submitServiceRequest(WELFARE, ' '))).toBeInstanceOf(GovernanceInputError);
+
+        expect((await repository.serviceRequests(WELFARE)).map((r) => [r.id, r.status])).toEqual([
+          [wanted.id, 'accepted'],
+          [unwanted.id, 'rejected'],
+        ]);
+        expect(await repository.serviceRequests(OTHER_CONSUMER)).toEqual([]);
+        const log = (await repository.auditLog()).filter((e) => e.subject.startsWith('service-request:'));
+        expect(log.map((e) => e.action)).toEqual(['service-request.submit', 'service-request.accept', 'service-request.submit', 'service-request.reject']);
+        expect(log[1]).toMatchObject({ actor: 'interoperability-working-group', before: { status: 'submitted' }, after: { status: 'accepted', assignedCustodian: 'civil-registration' } });
+      });
+
+      it('opens disputes (R6) about what exists, and lets the working group resolve each once with a binding resolution', async () => {
+        const request = await repository.fileAccessRequest(WELFARE, PERSON_REQUEST);
+        const dispute = await repository.openDispute(WELFARE, { kind: 'access-request', id: request.id }, 'The custodian has not answered in 30 days');
+        expect(dispute).toMatchObject({ raisedBy: 'test-welfare', status: 'open', resolution: null });
+        expect(await rejection(repository.openDispute(WELFARE, { kind: 'agreement', id: 'no-such-agreement' }, 'x'))).toBeInstanceOf(GovernanceNotFoundError);
+        expect(await rejection(repository.resolveDispute(IDENTITY_CUSTODIAN, dispute.id, 'IWG-1405-32'))).toBeInstanceOf(NotPermittedError);
+        expect(await repository.resolveDispute(WORKING_GROUP, dispute.id, 'IWG-1405-32')).toMatchObject({ status: 'resolved', resolution: 'IWG-1405-32' });
+        expect(await illegalState(repository.resolveDispute(WORKING_GROUP, dispute.id, 'IWG-1405-33'))).toBe('resolved');
+        expect((await repository.disputes(WELFARE)).map((d) => d.id)).toEqual([dispute.id]);
+        expect(await repository.disputes(OTHER_CONSUMER)).toEqual([]);
+        expect((await repository.disputes(WORKING_GROUP)).find((d) => d.id === dispute.id)).toMatchObject({ status: 'resolved', resolution: 'IWG-1405-32' });
+        expect((await repository.auditLog()).filter((e) => e.subject === `dispute:${dispute.id}`).map((e) => [e.action, e.before, e.after])).toEqual([
+          ['dispute.open', null, { ...dispute }],
+          ['dispute.resolve', { ...dispute }, { ...dispute, status: 'resolved', resolution: 'IWG-1405-32' }],
+        ]);
+      });
     });
   });
 }

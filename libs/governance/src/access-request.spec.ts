@@ -1,4 +1,5 @@
 import {
+  agreementFromApprovedRequest,
   consentToAccessRequest,
   decideAccessRequest,
   fileAccessRequest,
@@ -92,5 +93,24 @@ describe('the access-request state machine', () => {
     const request = inState('pending-custodian');
     expect([CONSUMER, CUSTODIAN, WORKING_GROUP].map((a) => maySeeAccessRequest(a, request))).toEqual([true, true, true]);
     expect([OTHER_CUSTODIAN, { agencyId: 'police', roles: ['consumer'] } as GovernanceActor].map((a) => maySeeAccessRequest(a, request))).toEqual([false, false]);
+  });
+
+  it('turns an approved request into an active agreement with its resolution, for a year from the decision day by default', () => {
+    const approved = decideAccessRequest(WORKING_GROUP, inState('pending-working-group'), { decision: 'approved', resolution: 'IWG-1405-3', agreementId: 'ag-1' });
+    expect(agreementFromApprovedRequest(approved, '2026-03-21')).toEqual({
+      id: 'ag-1',
+      consumer: 'tax-organization',
+      registry: 'identity',
+      service: 'person',
+      dataItems: ['firstName', 'alive'],
+      purposes: ['taxpayer-registration'],
+      dailyQuota: 1000,
+      validFrom: '2026-03-21',
+      validUntil: '2027-03-20',
+      resolution: 'IWG-1405-3',
+      status: 'active',
+    });
+    expect(agreementFromApprovedRequest({ ...approved, validFrom: '2026-05-01', validUntil: '2026-06-30' }, '2026-03-21')).toMatchObject({ validFrom: '2026-05-01', validUntil: '2026-06-30' });
+    expect(stateOf(thrown(() => agreementFromApprovedRequest(inState('pending-working-group'), '2026-03-21')))).toBe('pending-working-group');
   });
 });

@@ -1,4 +1,5 @@
 import { isWorkingGroup, type GovernanceActor } from './actor';
+import type { GovernedAgreement } from './agreement-lifecycle';
 import { IllegalTransitionError, NotPermittedError } from './governance-error';
 
 export const ACCESS_REQUEST_STATES = ['pending-custodian', 'pending-working-group', 'refused', 'approved', 'rejected'] as const;
@@ -67,4 +68,36 @@ export function decideAccessRequest(actor: GovernanceActor, request: AccessReque
 /** Who may see a request: its consumer, the custodian of its registry, the working group. */
 export function maySeeAccessRequest(actor: GovernanceActor, request: AccessRequest): boolean {
   return isWorkingGroup(actor) || actor.agencyId === request.consumer || actor.agencyId === request.custodian;
+}
+
+/** The day a year after `day`, less one (an agreement's default term when the request names no validity). */
+function yearAfter(day: string): string {
+  const end = new Date(`${day}T00:00:00Z`);
+  end.setUTCFullYear(end.getUTCFullYear() + 1);
+  end.setUTCDate(end.getUTCDate() - 1);
+  return end.toISOString().slice(0, 10);
+}
+
+/**
+ * The agreement an approved request creates: its items, purposes and quota, with the decision's resolution. Without
+ * a validity in the request it runs from the decision day for a year.
+ */
+export function agreementFromApprovedRequest(request: AccessRequest, decisionDay: string): GovernedAgreement {
+  if (request.status !== 'approved' || request.agreementId === null || request.resolution === null) {
+    throw new IllegalTransitionError(`access request ${request.id}`, request.status, 'turned into an agreement');
+  }
+  const validFrom = request.validFrom ?? decisionDay;
+  return {
+    id: request.agreementId,
+    consumer: request.consumer,
+    registry: request.registry,
+    service: request.service,
+    dataItems: request.dataItems,
+    purposes: request.purposes,
+    dailyQuota: request.dailyQuota,
+    validFrom,
+    validUntil: request.validUntil ?? yearAfter(validFrom),
+    resolution: request.resolution,
+    status: 'active',
+  };
 }

@@ -31,3 +31,11 @@ export class GovernanceInputError extends Error {
     this.name = 'GovernanceInputError';
   }
 }
+
+/** No such request, agreement or dispute: the HTTP layer answers 404. */
+export class GovernanceNotFoundError extends Error {
+  constructor(readonly subject: string) {
+    super(`${subject} does not exist`);
+    this.name = 'GovernanceNotFoundError';
+  }
+}

@@ -1,10 +1,42 @@
+import { randomUUID } from 'node:crypto';
 import type { Agency, AgencyRole } from '@nix/domain';
 import type { ApiKeyEntry, ContractSet } from '@nix/contracts';
 import type { SqlClient } from '@nix/ledger';
+import {
+  agreementFromApprovedRequest,
+  consentToAccessRequest,
+  decideAccessRequest,
+  fileAccessRequest,
+  maySeeAccessRequest,
+  refuseAccessRequest,
+  type AccessRequest,
+  type AccessRequestDraft,
+  type AccessRequestState,
+} from './access-request';
+import { isWorkingGroup, type GovernanceActor } from './actor';
 import type { AuditEntry } from './audit-entry';
-import type { AgreementState, GovernedAgreement } from './agreement-lifecycle';
+import {
+  amendAgreement,
+  reinstateAgreement,
+  revokeAgreement,
+  suspendAgreement,
+  type AgreementAmendment,
+  type AgreementState,
+  type GovernedAgreement,
+} from './agreement-lifecycle';
+import { GovernanceInputError, GovernanceNotFoundError, IllegalTransitionError, NotPermittedError } from './governance-error';
+import {
+  acceptServiceRequest,
+  openDispute,
+  rejectServiceRequest,
+  resolveDispute,
+  submitServiceRequest,
+  type Dispute,
+  type ServiceRequest,
+} from './service-request';
 import { renderContractFiles, type ContractExportFile } from './contract-export';
 import { blockListOf, cidrsOf } from './network-list';
+import { checkResolution } from './validation';
 import type { StoredApiKey } from './stored-api-key';
 
 /** The actor recorded in the audit log for imports from contracts/ YAML. */
@@ -49,10 +81,49 @@ interface AgreementRow {
   status: AgreementState;
 }
 
+interface AccessRequestRow {
+  id: string;
+  consumer: string;
+  registry: string;
+  custodian: string;
+  service: string;
+  data_items: string[];
+  purposes: string[];
+  daily_quota: string | number;
+  valid_from: string | null;
+  valid_until: string | null;
+  justification: string;
+  status: AccessRequestState;
+  agreement_id: string | null;
+  resolution: string | null;
+}
+interface ServiceRequestRow {
+  id: string;
+  requester: string;
+  description: string;
+  status: ServiceRequest['status'];
+  assigned_custodian: string | null;
+  reason: string | null;
+}
+interface DisputeRow {
+  id: string;
+  raised_by: string;
+  subject_kind: Dispute['subject']['kind'];
+  subject_id: string;
+  statement: string;
+  status: Dispute['status'];
+  resolution: string | null;
+}
+
 const AGENCY_COLUMNS = 'id, name_fa, name_en, roles, demo';
 const KEY_COLUMNS = 'agency_id, key_id, sha256, created_at, expires::text AS expires, networks, last_used_day::text AS last_used_day, revoked_at';
 const AGREEMENT_COLUMNS =
   'id, consumer, registry, service, data_items, purposes, valid_from::text AS valid_from, valid_until::text AS valid_until, daily_quota, resolution, status';
+
+const ACCESS_REQUEST_COLUMNS =
+  'id, consumer, registry, custodian, service, data_items, purposes, daily_quota, valid_from::text AS valid_from, valid_until::text AS valid_until, justification, status, agreement_id, resolution';
+const SERVICE_REQUEST_COLUMNS = 'id, requester, description, status, assigned_custodian, reason';
+const DISPUTE_COLUMNS = 'id, raised_by, subject_kind, subject_id, statement, status, resolution';
 
 const agencyOf = (r: AgencyRow): Agency => ({ id: r.id, name: { fa: r.name_fa, en: r.name_en }, roles: r.roles, demo: r.demo });
 const keyOf = (r: KeyRow): StoredApiKey => ({
@@ -79,6 +150,45 @@ const agreementOf = (r: AgreementRow): GovernedAgreement => ({
   status: r.status,
 });
 
+const accessRequestOf = (r: AccessRequestRow): AccessRequest => ({
+  id: r.id,
+  consumer: r.consumer,
+  registry: r.registry,
+  custodian: r.custodian,
+  service: r.service,
+  dataItems: r.data_items,
+  purposes: r.purposes,
+  dailyQuota: Number(r.daily_quota),
+  validFrom: r.valid_from,
+  validUntil: r.valid_until,
+  justification: r.justification,
+  status: r.status,
+  agreementId: r.agreement_id,
+  resolution: r.resolution,
+});
+const serviceRequestOf = (r: ServiceRequestRow): ServiceRequest => ({
+  id: r.id,
+  requester: r.requester,
+  description: r.description,
+  status: r.status,
+  assignedCustodian: r.assigned_custodian,
+  reason: r.reason,
+});
+const disputeOf = (r: DisputeRow): Dispute => ({
+  id: r.id,
+  raisedBy: r.raised_by,
+  subject: { kind: r.subject_kind, id: r.subject_id },
+  statement: r.statement,
+  status: r.status,
+  resolution: r.resolution,
+});
+
+/** The parameters of an audit row, typed so that they can stand in an INSERT … SELECT. */
+const AUDIT_VALUES = (first: number) =>
+  `$${first}::text, $${first + 1}::timestamptz, $${first + 2}::text, $${first + 3}::text, $${first + 4}::jsonb, $${first + 5}::jsonb`;
+const auditParams = (entry: AuditEntry) => [entry.actor, entry.at.toISOString(), entry.action, entry.subject, JSON.stringify(entry.before ?? null), JSON.stringify(entry.after ?? null)];
+const UNIQUE_VIOLATION = '23505';
+
 /** What the audit log keeps of a key: its id, hash, limits, never a key. */
 const keyForAudit = (k: ApiKeyEntry) => ({ agencyId: k.agencyId, keyId: k.keyId, sha256: k.sha256, expires: k.expires, networks: k.networks ? cidrsOf(k.networks) : null });
 /** Compares two values as JSON whatever the order of their keys (YAML files may list `en` before `fa`). */
@@ -93,6 +203,7 @@ export class GovernanceRepository {
   constructor(
     readonly sql: SqlClient,
     private readonly now: () => Date = () => new Date(),
+    private readonly newId: (kind: 'ar' | 'ag' | 'sr' | 'dp') => string = (kind) => `${kind}-${randomUUID()}`,
   ) {}
 
   async isEmpty(): Promise<boolean> {
@@ -195,5 +306,309 @@ export class GovernanceRepository {
       'SELECT actor, at, action, subject, before, after FROM governance_audit ORDER BY seq',
     );
     return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+  }
+
+  // The request workflow. Every transition is the domain's; the SQL only guards against races: each change is one
+  // statement whose UPDATE applies only while the row is as it was read, with its audit entry (and decision,
+  // agreement) going in with it or not at all. The loser of a race gets the domain's IllegalTransitionError.
+
+  /** The working group registers an agency (audited); an id already taken is refused. */
+  async registerAgency(actor: GovernanceActor, agency: Agency): Promise<Agency> {
+    if (!isWorkingGroup(actor)) throw new NotPermittedError(actor.agencyId, `register agency ${agency.id}`);
+    const applied = await this.applyAudited(
+      `INSERT INTO governance_agency (id, name_fa, name_en, roles, demo) VALUES ($1, $2, $3, $4::text[], $5) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [agency.id, agency.name.fa, agency.name.en, agency.roles, agency.demo],
+      this.entry(actor, 'agency.register', `agency:${agency.id}`, null, agency),
+    );
+    if (!applied) throw new GovernanceInputError('id', `"${agency.id}" is already an agency`);
+    return agency;
+  }
+
+  /**
+   * The consumer files a request (pending-custodian). The caller resolves the registry's custodian and checks items,
+   * purposes and quota against the catalogue first (checkDataItems, checkPurposes, checkQuota).
+   */
+  async fileAccessRequest(actor: GovernanceActor, draft: Omit<AccessRequestDraft, 'id'>): Promise<AccessRequest> {
+    const request = fileAccessRequest(actor, { ...draft, id: this.newId('ar') });
+    await this.applyAudited(
+      `INSERT INTO governance_access_request (id, consumer, registry, custodian, service, data_items, purposes, daily_quota, valid_from, valid_until, justification, status)
+       VALUES ($1, $2, $3, $4, $5, $6::text[], $7::text[], $8, $9::date, $10::date, $11, $12) RETURNING id`,
+      [
+        request.id,
+        request.consumer,
+        request.registry,
+        request.custodian,
+        request.service,
+        request.dataItems,
+        request.purposes,
+        request.dailyQuota,
+        request.validFrom,
+        request.validUntil,
+        request.justification,
+        request.status,
+      ],
+      this.entry(actor, 'access-request.file', `access-request:${request.id}`, null, request),
+    );
+    return request;
+  }
+
+  /** One request, for an actor who may see it (its consumer, its custodian, the working group). */
+  async accessRequest(actor: GovernanceActor, id: string): Promise<AccessRequest> {
+    const request = await this.storedAccessRequest(id);
+    if (!maySeeAccessRequest(actor, request)) throw new NotPermittedError(actor.agencyId, `see access request ${id}`);
+    return request;
+  }
+
+  /** The requests an actor may see: a consumer its own, a custodian those for its registries, the working group all. */
+  async accessRequests(actor: GovernanceActor): Promise<AccessRequest[]> {
+    const rows = await this.sql.query<AccessRequestRow>(
+      `SELECT ${ACCESS_REQUEST_COLUMNS} FROM governance_access_request WHERE $1 OR consumer = $2 OR custodian = $2 ORDER BY created_at, id`,
+      [isWorkingGroup(actor), actor.agencyId],
+    );
+    return rows.map(accessRequestOf).filter((request) => maySeeAccessRequest(actor, request));
+  }
+
+  async consentToAccessRequest(actor: GovernanceActor, id: string, note: string | null = null): Promise<AccessRequest> {
+    const before = await this.storedAccessRequest(id);
+    const after = consentToAccessRequest(actor, before);
+    await this.moveAccessRequest(actor, before, after, 'access-request.consent', { stage: 'custodian', outcome: 'consented', note });
+    return after;
+  }
+
+  async refuseAccessRequest(actor: GovernanceActor, id: string, note: string | null = null): Promise<AccessRequest> {
+    const before = await this.storedAccessRequest(id);
+    const after = refuseAccessRequest(actor, before);
+    await this.moveAccessRequest(actor, before, after, 'access-request.refuse', { stage: 'custodian', outcome: 'refused', note });
+    return after;
+  }
+
+  /**
+   * The working group's decision; an approval creates the agreement (active, with the resolution) in the same
+   * statement. Of two concurrent decisions exactly one wins; the other gets IllegalTransitionError with the state.
+   */
+  async decideAccessRequest(
+    actor: GovernanceActor,
+    id: string,
+    decision: { decision: 'approved' | 'rejected'; resolution: string; note?: string | null },
+  ): Promise<{ request: AccessRequest; agreement: GovernedAgreement | null }> {
+    const before = await this.storedAccessRequest(id);
+    const resolution = checkResolution(decision.resolution);
+    const after = decideAccessRequest(
+      actor,
+      before,
+      decision.decision === 'approved' ? { decision: 'approved', resolution, agreementId: this.newId('ag') } : { decision: 'rejected', resolution },
+    );
+    const agreement = after.status === 'approved' ? agreementFromApprovedRequest(after, this.now().toISOString().slice(0, 10)) : null;
+    await this.moveAccessRequest(actor, before, after, 'access-request.decide', { stage: 'working-group', outcome: decision.decision, note: decision.note ?? null }, agreement);
+    return { request: after, agreement };
+  }
+
+  async agreement(id: string): Promise<GovernedAgreement> {
+    return (await this.storedAgreement(id)).agreement;
+  }
+
+  async suspendAgreement(actor: GovernanceActor, id: string, resolution: string): Promise<GovernedAgreement> {
+    return this.changeAgreement(actor, id, 'agreement.suspend', (a) => suspendAgreement(actor, a, resolution));
+  }
+
+  async reinstateAgreement(actor: GovernanceActor, id: string, resolution: string): Promise<GovernedAgreement> {
+    return this.changeAgreement(actor, id, 'agreement.reinstate', (a) => reinstateAgreement(actor, a, resolution));
+  }
+
+  async revokeAgreement(actor: GovernanceActor, id: string, resolution: string): Promise<GovernedAgreement> {
+    return this.changeAgreement(actor, id, 'agreement.revoke', (a) => revokeAgreement(actor, a, resolution));
+  }
+
+  /** The caller checks the amendment's items, purposes, quota and validity first (the validation helpers). */
+  async amendAgreement(actor: GovernanceActor, id: string, amendment: AgreementAmendment): Promise<GovernedAgreement> {
+    return this.changeAgreement(actor, id, 'agreement.amend', (a) => amendAgreement(actor, a, amendment));
+  }
+
+  /** R7: any agency asks the working group for a service that does not exist yet. */
+  async submitServiceRequest(actor: GovernanceActor, description: string): Promise<ServiceRequest> {
+    if (typeof description !== 'string' || description.trim().length === 0) throw new GovernanceInputError('description', 'must say which service is needed');
+    const request = submitServiceRequest(actor, this.newId('sr'), description.trim());
+    await this.applyAudited(
+      'INSERT INTO governance_service_request (id, requester, description, status) VALUES ($1, $2, $3, $4) RETURNING id',
+      [request.id, request.requester, request.description, request.status],
+      this.entry(actor, 'service-request.submit', `service-request:${request.id}`, null, request),
+    );
+    return request;
+  }
+
+  /** The working group accepts a service request and assigns it to a custodian (an agency with the provider role). */
+  async acceptServiceRequest(actor: GovernanceActor, id: string, custodian: string): Promise<ServiceRequest> {
+    const before = await this.storedServiceRequest(id);
+    const after = acceptServiceRequest(actor, before, custodian);
+    const agency = (await this.agencies()).find((a) => a.id === after.assignedCustodian);
+    if (!agency?.roles.includes('provider')) throw new GovernanceInputError('custodian', `"${after.assignedCustodian}" is not a custodian agency`);
+    return this.moveServiceRequest(actor, before, after, 'service-request.accept');
+  }
+
+  async rejectServiceRequest(actor: GovernanceActor, id: string, reason: string): Promise<ServiceRequest> {
+    const before = await this.storedServiceRequest(id);
+    return this.moveServiceRequest(actor, before, rejectServiceRequest(actor, before, reason), 'service-request.reject');
+  }
+
+  /** The working group sees every service request, an agency its own. */
+  async serviceRequests(actor: GovernanceActor): Promise<ServiceRequest[]> {
+    const rows = await this.sql.query<ServiceRequestRow>(
+      `SELECT ${SERVICE_REQUEST_COLUMNS} FROM governance_service_request WHERE $1 OR requester = $2 ORDER BY created_at, id`,
+      [isWorkingGroup(actor), actor.agencyId],
+    );
+    return rows.map(serviceRequestOf);
+  }
+
+  /** R6: a dispute about an agreement or an access request that exists. */
+  async openDispute(actor: GovernanceActor, subject: Dispute['subject'], statement: string): Promise<Dispute> {
+    if (typeof statement !== 'string' || statement.trim().length === 0) throw new GovernanceInputError('statement', 'must say what is disputed');
+    if (subject.kind === 'agreement') await this.storedAgreement(subject.id);
+    else await this.storedAccessRequest(subject.id);
+    const dispute = openDispute(actor, this.newId('dp'), subject, statement.trim());
+    await this.applyAudited(
+      'INSERT INTO governance_dispute (id, raised_by, subject_kind, subject_id, statement, status) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+      [dispute.id, dispute.raisedBy, subject.kind, subject.id, dispute.statement, dispute.status],
+      this.entry(actor, 'dispute.open', `dispute:${dispute.id}`, null, dispute),
+    );
+    return dispute;
+  }
+
+  /** The working group settles a dispute with a binding resolution. */
+  async resolveDispute(actor: GovernanceActor, id: string, resolution: string): Promise<Dispute> {
+    const before = await this.storedDispute(id);
+    const after = resolveDispute(actor, before, resolution);
+    const applied = await this.applyAudited(
+      `UPDATE governance_dispute SET status = $3, resolution = $4, resolved_by = $5, resolved_at = now() WHERE id = $1 AND status = $2 RETURNING id`,
+      [id, before.status, after.status, after.resolution, actor.agencyId],
+      this.entry(actor, 'dispute.resolve', `dispute:${id}`, before, after),
+    );
+    if (!applied) throw new IllegalTransitionError(`dispute ${id}`, (await this.storedDispute(id)).status, 'resolved');
+    return after;
+  }
+
+  /** The working group sees every dispute, an agency those it raised. */
+  async disputes(actor: GovernanceActor): Promise<Dispute[]> {
+    const rows = await this.sql.query<DisputeRow>(`SELECT ${DISPUTE_COLUMNS} FROM governance_dispute WHERE $1 OR raised_by = $2 ORDER BY created_at, id`, [
+      isWorkingGroup(actor),
+      actor.agencyId,
+    ]);
+    return rows.map(disputeOf);
+  }
+
+  private entry(actor: GovernanceActor, action: string, subject: string, before: unknown, after: unknown): AuditEntry {
+    return { actor: actor.agencyId, at: this.now(), action, subject, before, after };
+  }
+
+  /**
+   * One change as one statement: `change` (an INSERT or UPDATE … RETURNING) applies only if its guard holds, and the
+   * audit entry, with `also` (statements over the CTE `changed`), goes in with it or not at all. Returns whether it applied.
+   */
+  private async applyAudited(change: string, params: unknown[], entry: AuditEntry, also: string[] = []): Promise<boolean> {
+    const rows = await this.sql.query<{ n: number }>(
+      `WITH changed AS (${change}), ${also.map((statement, i) => `also_${i} AS (${statement}), `).join('')}audited AS (
+         INSERT INTO governance_audit (actor, at, action, subject, before, after) SELECT ${AUDIT_VALUES(params.length + 1)} FROM changed)
+       SELECT count(*)::int AS n FROM changed`,
+      [...params, ...auditParams(entry)],
+    );
+    return rows[0].n === 1;
+  }
+
+  private async moveAccessRequest(
+    actor: GovernanceActor,
+    before: AccessRequest,
+    after: AccessRequest,
+    action: string,
+    decision: { stage: 'custodian' | 'working-group'; outcome: string; note: string | null },
+    agreement: GovernedAgreement | null = null,
+  ): Promise<void> {
+    const params: unknown[] = [before.id, before.status, after.status, after.agreementId, after.resolution, decision.stage, decision.outcome, actor.agencyId, after.resolution, decision.note];
+    const also = [
+      'INSERT INTO governance_decision (access_request_id, stage, outcome, decided_by, resolution, note) SELECT id, $6::text, $7::text, $8::text, $9::text, $10::text FROM changed',
+    ];
+    if (agreement) {
+      const first = params.length + 1;
+      params.push(
+        agreement.id,
+        agreement.consumer,
+        agreement.registry,
+        agreement.service,
+        agreement.dataItems,
+        agreement.purposes,
+        agreement.validFrom,
+        agreement.validUntil,
+        agreement.dailyQuota,
+        agreement.resolution,
+        agreement.status,
+      );
+      const $ = (i: number) => `$${first + i}`;
+      also.push(
+        `INSERT INTO governance_agreement (id, consumer, registry, service, data_items, purposes, valid_from, valid_until, daily_quota, resolution, status)
+         SELECT ${$(0)}::text, ${$(1)}::text, ${$(2)}::text, ${$(3)}::text, ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::date, ${$(7)}::date, ${$(8)}::bigint, ${$(9)}::text, ${$(10)}::text FROM changed`,
+      );
+      params.push(...auditParams(this.entry(actor, 'agreement.create', `agreement:${agreement.id}`, null, agreement)));
+      also.push(`INSERT INTO governance_audit (actor, at, action, subject, before, after) SELECT ${AUDIT_VALUES(first + 11)} FROM changed`);
+    }
+    let applied: boolean;
+    try {
+      applied = await this.applyAudited(
+        `UPDATE governance_access_request SET status = $3, agreement_id = $4, resolution = $5, updated_at = now() WHERE id = $1 AND status = $2 RETURNING id`,
+        params,
+        this.entry(actor, action, `access-request:${before.id}`, before, after),
+        also,
+      );
+    } catch (error) {
+      // The decisions table's key is the second guard: one step per request and stage.
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      applied = false;
+    }
+    if (!applied) throw new IllegalTransitionError(`access request ${before.id}`, (await this.storedAccessRequest(before.id)).status, after.status);
+  }
+
+  private async changeAgreement(actor: GovernanceActor, id: string, action: string, change: (agreement: GovernedAgreement) => GovernedAgreement): Promise<GovernedAgreement> {
+    const { agreement: before, version } = await this.storedAgreement(id);
+    const after = change(before);
+    const applied = await this.applyAudited(
+      `UPDATE governance_agreement SET data_items = $4::text[], purposes = $5::text[], valid_from = $6::date, valid_until = $7::date, daily_quota = $8,
+         resolution = $9, status = $10, updated_at = clock_timestamp()
+       WHERE id = $1 AND status = $2 AND updated_at = $3::timestamptz RETURNING id`,
+      [id, before.status, version, after.dataItems, after.purposes, after.validFrom, after.validUntil, after.dailyQuota, after.resolution, after.status],
+      this.entry(actor, action, `agreement:${id}`, before, after),
+    );
+    if (!applied) throw new IllegalTransitionError(`agreement ${id}`, (await this.storedAgreement(id)).agreement.status, `changed by ${action} (it changed meanwhile)`);
+    return after;
+  }
+
+  private async moveServiceRequest(actor: GovernanceActor, before: ServiceRequest, after: ServiceRequest, action: string): Promise<ServiceRequest> {
+    const applied = await this.applyAudited(
+      `UPDATE governance_service_request SET status = $3, assigned_custodian = $4, reason = $5, updated_at = now() WHERE id = $1 AND status = $2 RETURNING id`,
+      [before.id, before.status, after.status, after.assignedCustodian, after.reason],
+      this.entry(actor, action, `service-request:${before.id}`, before, after),
+    );
+    if (!applied) throw new IllegalTransitionError(`service request ${before.id}`, (await this.storedServiceRequest(before.id)).status, after.status);
+    return after;
+  }
+
+  private async storedAccessRequest(id: string): Promise<AccessRequest> {
+    const rows = await this.sql.query<AccessRequestRow>(`SELECT ${ACCESS_REQUEST_COLUMNS} FROM governance_access_request WHERE id = $1`, [id]);
+    if (rows.length === 0) throw new GovernanceNotFoundError(`access request ${id}`);
+    return accessRequestOf(rows[0]);
+  }
+
+  private async storedAgreement(id: string): Promise<{ agreement: GovernedAgreement; version: string }> {
+    const rows = await this.sql.query<AgreementRow & { version: string }>(`SELECT ${AGREEMENT_COLUMNS}, updated_at::text AS version FROM governance_agreement WHERE id = $1`, [id]);
+    if (rows.length === 0) throw new GovernanceNotFoundError(`agreement ${id}`);
+    return { agreement: agreementOf(rows[0]), version: rows[0].version };
+  }
+
+  private async storedServiceRequest(id: string): Promise<ServiceRequest> {
+    const rows = await this.sql.query<ServiceRequestRow>(`SELECT ${SERVICE_REQUEST_COLUMNS} FROM governance_service_request WHERE id = $1`, [id]);
+    if (rows.length === 0) throw new GovernanceNotFoundError(`service request ${id}`);
+    return serviceRequestOf(rows[0]);
+  }
+
+  private async storedDispute(id: string): Promise<Dispute> {
+    const rows = await this.sql.query<DisputeRow>(`SELECT ${DISPUTE_COLUMNS} FROM governance_dispute WHERE id = $1`, [id]);
+    if (rows.length === 0) throw new GovernanceNotFoundError(`dispute ${id}`);
+    return disputeOf(rows[0]);
   }
 }
