@@ -181,10 +181,17 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
         return repository.consentToAccessRequest(IDENTITY_CUSTODIAN, filed.id, 'consented');
       };
 
-      it('registers a consumer, files its request, takes consent and approval into an agreement with the resolution, and audits every step', async () => {
+      it('registers a consumer with keys, files its request, takes consent and approval into an agreement with the resolution, revokes the key, and audits every step', async () => {
         const auditBefore = (await repository.auditLog()).length;
         await repository.registerAgency(WORKING_GROUP, { id: 'test-welfare', name: { fa: 'رفاه آزمایشی', en: 'Test welfare' }, roles: ['consumer'], demo: false });
         expect((await repository.agencies()).find((a) => a.id === 'test-welfare')).toMatchObject({ roles: ['consumer'] });
+        const welfareKey = await repository.issueApiKey(WORKING_GROUP, 'test-welfare');
+        const custodianKey = await repository.issueApiKey(WORKING_GROUP, 'civil-registration', { expires: '2027-03-20', networks: ['10.1.0.0/16'] });
+        expect(await rejection(repository.issueApiKey(WELFARE, 'civil-registration'))).toBeInstanceOf(NotPermittedError);
+        expect(await rejection(repository.issueApiKey(WORKING_GROUP, 'test-welfare', { networks: ['10.1.0.0/40'] }))).toMatchObject({ field: 'networks/0' });
+        const keys = await repository.apiKeys();
+        expect(keys.find((k) => k.keyId === welfareKey.keyId)).toMatchObject({ agencyId: 'test-welfare', sha256: sha256(welfareKey.key), expires: null, networks: null, revokedAt: null });
+        expect(keys.find((k) => k.keyId === custodianKey.keyId)).toMatchObject({ agencyId: 'civil-registration', sha256: sha256(custodianKey.key), expires: '2027-03-20' });
 
         const filed = await repository.fileAccessRequest(WELFARE, PERSON_REQUEST);
         expect(filed).toMatchObject({ status: 'pending-custodian', agreementId: null, dataItems: ['firstName', 'alive'] });
@@ -205,19 +212,30 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
           { stage: 'working-group', outcome: 'approved', decided_by: 'interoperability-working-group' },
         ]);
 
+        await repository.revokeApiKey(WORKING_GROUP, 'test-welfare', welfareKey.keyId);
+        expect((await repository.apiKeys()).map((k) => k.keyId)).not.toContain(welfareKey.keyId);
+        expect((await repository.apiKeys({ includeRevoked: true })).find((k) => k.keyId === welfareKey.keyId)?.revokedAt).toBeInstanceOf(Date);
+        expect(await illegalState(repository.revokeApiKey(WORKING_GROUP, 'test-welfare', welfareKey.keyId))).toBe('revoked');
+
         const steps = (await repository.auditLog()).slice(auditBefore);
         const row = (e: { actor: string; action: string; subject: string }) => [e.actor, e.action, e.subject];
-        expect(steps.slice(0, 3).map(row)).toEqual([
+        expect(steps.slice(0, 5).map(row)).toEqual([
           ['interoperability-working-group', 'agency.register', 'agency:test-welfare'],
+          ['interoperability-working-group', 'api-key.issue', `api-key:test-welfare/${welfareKey.keyId}`],
+          ['interoperability-working-group', 'api-key.issue', `api-key:civil-registration/${custodianKey.keyId}`],
           ['test-welfare', 'access-request.file', `access-request:${filed.id}`],
           ['civil-registration', 'access-request.consent', `access-request:${filed.id}`],
         ]);
         // The decision and the agreement it creates go in as one statement, so their order between them is not fixed.
-        expect(steps.slice(3).map(row).sort()).toEqual([
+        expect(steps.slice(5, 7).map(row).sort()).toEqual([
           ['interoperability-working-group', 'access-request.decide', `access-request:${filed.id}`],
           ['interoperability-working-group', 'agreement.create', `agreement:${agreement!.id}`],
         ]);
-        expect(steps).toHaveLength(5);
+        expect(steps.slice(7).map(row)).toEqual([['interoperability-working-group', 'api-key.revoke', `api-key:test-welfare/${welfareKey.keyId}`]]);
+        expect(steps.find((e) => e.action === 'api-key.revoke')).toMatchObject({ before: { revoked: false, sha256: sha256(welfareKey.key) }, after: { revoked: true } });
+        // The audit log holds hashes, never a key.
+        expect(JSON.stringify(await repository.auditLog())).not.toContain(welfareKey.key);
+        expect(JSON.stringify(await repository.auditLog())).not.toContain(custodianKey.key);
         const bySubjectAction = (action: string) => steps.find((e) => e.action === action)!;
         expect(bySubjectAction('access-request.file')).toMatchObject({ before: null, after: { status: 'pending-custodian' } });
         expect(bySubjectAction('access-request.consent')).toMatchObject({ before: { status: 'pending-custodian' }, after: { status: 'pending-working-group' } });

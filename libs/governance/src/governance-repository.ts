@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Agency, AgencyRole } from '@nix/domain';
 import type { ApiKeyEntry, ContractSet } from '@nix/contracts';
 import type { SqlClient } from '@nix/ledger';
@@ -36,8 +36,8 @@ import {
 } from './service-request';
 import { renderContractFiles, type ContractExportFile } from './contract-export';
 import { blockListOf, cidrsOf } from './network-list';
-import { checkResolution } from './validation';
-import type { StoredApiKey } from './stored-api-key';
+import { checkKeyLimits, checkResolution } from './validation';
+import { requireKeyManager, type StoredApiKey } from './stored-api-key';
 
 /** The actor recorded in the audit log for imports from contracts/ YAML. */
 export const CONTRACTS_IMPORT_ACTOR = 'contracts-import';
@@ -322,6 +322,44 @@ export class GovernanceRepository {
     );
     if (!applied) throw new GovernanceInputError('id', `"${agency.id}" is already an agency`);
     return agency;
+  }
+
+  /**
+   * A new API key for an agency (the working group, or the agency for itself). The key is returned this once; the
+   * store and the audit log keep its SHA-256 only.
+   */
+  async issueApiKey(
+    actor: GovernanceActor,
+    agencyId: string,
+    limits: { expires?: string | null; networks?: string[] | null } = {},
+  ): Promise<{ keyId: string; key: string }> {
+    requireKeyManager(actor, agencyId, 'issue');
+    const expires = limits.expires ?? null;
+    const networks = limits.networks ?? null;
+    checkKeyLimits(expires, networks);
+    if (!(await this.agencies()).some((a) => a.id === agencyId)) throw new GovernanceNotFoundError(`agency ${agencyId}`);
+    const key = `nix_${randomBytes(32).toString('base64url')}`;
+    const stored = { agencyId, keyId: `k-${randomUUID()}`, sha256: createHash('sha256').update(key).digest('hex'), expires, networks };
+    await this.applyAudited(
+      'INSERT INTO governance_api_key (agency_id, key_id, sha256, expires, networks) VALUES ($1, $2, $3, $4::date, $5::text[]) RETURNING key_id',
+      [stored.agencyId, stored.keyId, stored.sha256, expires, networks],
+      this.entry(actor, 'api-key.issue', `api-key:${agencyId}/${stored.keyId}`, null, stored),
+    );
+    return { keyId: stored.keyId, key };
+  }
+
+  /** Revokes a key (the working group, or the agency itself); a key is revoked once. */
+  async revokeApiKey(actor: GovernanceActor, agencyId: string, keyId: string): Promise<void> {
+    requireKeyManager(actor, agencyId, 'revoke');
+    const before = (await this.apiKeys({ includeRevoked: true })).find((k) => k.agencyId === agencyId && k.keyId === keyId);
+    if (!before) throw new GovernanceNotFoundError(`api key ${agencyId}/${keyId}`);
+    const audited = { ...keyForAudit(before), revoked: before.revokedAt !== null };
+    const applied = await this.applyAudited(
+      'UPDATE governance_api_key SET revoked_at = now() WHERE agency_id = $1 AND key_id = $2 AND revoked_at IS NULL RETURNING key_id',
+      [agencyId, keyId],
+      this.entry(actor, 'api-key.revoke', `api-key:${agencyId}/${keyId}`, audited, { ...audited, revoked: true }),
+    );
+    if (!applied) throw new IllegalTransitionError(`api key ${agencyId}/${keyId}`, 'revoked', 'revoked');
   }
 
   /**

@@ -1,5 +1,5 @@
 import { GovernanceInputError } from './governance-error';
-import { checkDataItems, checkPurposes, checkQuota, checkValidity } from './validation';
+import { checkDataItems, checkKeyLimits, checkPurposes, checkQuota, checkValidity } from './validation';
 
 function fieldOf(fn: () => void): string {
   try {
@@ -34,5 +34,14 @@ describe('governance input checks', () => {
     expect(() => checkValidity('2026-03-21', '2027-03-20')).not.toThrow();
     expect(fieldOf(() => checkValidity('2026-03-21', '2026-03-20'))).toBe('validUntil');
     expect(fieldOf(() => checkValidity('21/03/2026', '2027-03-20'))).toBe('validFrom');
+  });
+
+  it("checks a key's expiry day and networks, naming the network", () => {
+    expect(() => checkKeyLimits(null, null)).not.toThrow();
+    expect(() => checkKeyLimits('2027-01-31', ['10.20.0.0/16', '192.0.2.7', '2001:db8::/32'])).not.toThrow();
+    expect(fieldOf(() => checkKeyLimits('31/01/2027', null))).toBe('expires');
+    expect(fieldOf(() => checkKeyLimits(null, ['10.0.0.0/8', '10.0.0.0/33']))).toBe('networks/1');
+    expect(fieldOf(() => checkKeyLimits(null, ['intranet']))).toBe('networks/0');
+    expect(fieldOf(() => checkKeyLimits(null, ['2001:db8::/129']))).toBe('networks/0');
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { GovernanceInputError } from './governance-error';
 
 /** The same pattern contracts/ agreements use for purposes (AGREEMENT_FILE_SCHEMA). */
@@ -34,4 +35,17 @@ export function checkValidity(validFrom: string, validUntil: string): void {
 export function checkResolution(resolution: string | undefined | null, field = 'resolution'): string {
   if (typeof resolution !== 'string' || resolution.trim().length === 0) throw new GovernanceInputError(field, "must name the working group's resolution");
   return resolution.trim();
+}
+
+/** A key's limits: an expiry day and networks as CIDR (an address alone is one host). */
+export function checkKeyLimits(expires: string | null, networks: readonly string[] | null): void {
+  if (expires !== null && (!DAY.test(expires) || Number.isNaN(Date.parse(expires)))) throw new GovernanceInputError('expires', 'must be a day, YYYY-MM-DD');
+  networks?.forEach((cidr, i) => {
+    const [address, bits, extra] = cidr.split('/');
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    if (family === 0 || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) {
+      throw new GovernanceInputError(`networks/${i}`, `"${cidr}" is not an address or a CIDR network`);
+    }
+  });
 }
