@@ -18,6 +18,24 @@ export interface ApiKeyEntry {
   expires: string | null;
 }
 
+/** An agreement as one entry of contracts/agreements/<consumer>.yaml holds it: everything but the consumer, which the file names. */
+export type AgreementFileEntry = Omit<Agreement, 'consumer'>;
+
+/** The terms an agreements file holds, in its order; read and written alike, so nothing is lost on a round trip. */
+export function agreementFileEntry(a: Omit<AgreementFileEntry, 'resolution'> & { resolution?: string | null }): AgreementFileEntry {
+  return {
+    id: a.id,
+    registry: a.registry,
+    service: a.service,
+    dataItems: a.dataItems,
+    purposes: a.purposes,
+    validFrom: a.validFrom,
+    validUntil: a.validUntil,
+    dailyQuota: a.dailyQuota,
+    ...(a.resolution ? { resolution: a.resolution } : {}),
+  };
+}
+
 export interface ContractSet {
   agencies: Agency[];
   agreements: Agreement[];
@@ -117,18 +135,7 @@ export function loadContracts(dir: string, catalog: ServiceCatalog, options: Con
         }
       });
       if (a.validUntil < a.validFrom) throw file.error(`${at}/validUntil`, 'is before validFrom');
-      const agreement: Agreement = {
-        id: a.id,
-        consumer: raw.consumer,
-        registry: a.registry,
-        service: a.service,
-        dataItems: a.dataItems,
-        purposes: a.purposes,
-        validFrom: a.validFrom,
-        validUntil: a.validUntil,
-        dailyQuota: a.dailyQuota,
-        ...(a.resolution ? { resolution: a.resolution } : {}),
-      };
+      const agreement: Agreement = { consumer: raw.consumer, ...agreementFileEntry(a) };
       const clash = agreements.find(
         (b) =>
           b.consumer === agreement.consumer &&

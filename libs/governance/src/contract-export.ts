@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { agreementFileEntry } from '@nix/contracts';
 import type { Agency } from '@nix/domain';
 import type { GovernedAgreement } from './agreement-lifecycle';
 import { cidrsOf } from './network-list';
@@ -42,17 +43,7 @@ export function renderContractFiles(agencies: Agency[], apiKeys: StoredApiKey[],
   for (const [consumer, list] of [...byConsumer].sort(([a], [b]) => a.localeCompare(b))) {
     const body = {
       consumer,
-      agreements: list.map((a) => ({
-        id: a.id,
-        registry: a.registry,
-        service: a.service,
-        dataItems: a.dataItems,
-        purposes: a.purposes,
-        validFrom: a.validFrom,
-        validUntil: a.validUntil,
-        dailyQuota: a.dailyQuota,
-        ...(a.resolution ? { resolution: a.resolution } : {}),
-      })),
+      agreements: list.map(agreementFileEntry),
     };
     files.push({ path: join(under(consumer, 'agreements'), `${consumer}.yaml`), content: HEADER + stringify(body) });
   }
