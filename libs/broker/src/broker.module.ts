@@ -5,6 +5,7 @@ import { MessagingModule } from '@nix/platform';
 import { AccessModule } from './access/access.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { GovernanceModule } from './governance/governance.module';
 import { InquiryModule } from './inquiry/inquiry.module';
 import { ProblemsModule } from './problems/problems.module';
 import { ReportsModule } from './reports/reports.module';
@@ -22,6 +23,7 @@ export class BrokerModule {
     return {
       module: BrokerModule,
       imports: [
+        GovernanceModule,
         AccessModule.forRoot(options.contracts),
         MessagingModule.forClient(options.client),
         CatalogModule,

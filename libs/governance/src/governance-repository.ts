@@ -200,11 +200,18 @@ const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** The governance state in the store (migration 0003_governance), over the same SqlClient as the ledger. */
 export class GovernanceRepository {
+  private readonly changeListeners: Array<() => void> = [];
+
   constructor(
     readonly sql: SqlClient,
     private readonly now: () => Date = () => new Date(),
     private readonly newId: (kind: 'ar' | 'ag' | 'sr' | 'dp') => string = (kind) => `${kind}-${randomUUID()}`,
   ) {}
+
+  /** Called after every change this repository makes, so that the process sees it at once (other processes poll). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
 
   async isEmpty(): Promise<boolean> {
     const rows = await this.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM governance_agency');
@@ -265,6 +272,7 @@ export class GovernanceRepository {
       await this.audit({ actor, at: this.now(), action: 'agreement.import', subject: `agreement:${agreement.id}`, before, after });
       changed++;
     }
+    if (changed > 0) this.changed();
     return { agencies: set.agencies.length, apiKeys: set.apiKeys.length, agreements: set.agreements.length, changed };
   }
 
@@ -548,7 +556,13 @@ export class GovernanceRepository {
        SELECT count(*)::int AS n FROM changed`,
       [...params, ...auditParams(entry)],
     );
-    return rows[0].n === 1;
+    const applied = rows[0].n === 1;
+    if (applied) this.changed();
+    return applied;
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
   }
 
   private async moveAccessRequest(
