@@ -15,7 +15,8 @@ import { KafkaTrafficStore, migrate, PgSqlClient, TrafficRecorder, TrafficReposi
 import { createKafka, trafficTopicConfig, type KafkaSettings } from '@nix/messaging';
 import { createLogger } from '@nix/observability';
 import { parseServiceLevelQuery, parseUsageQuery, scopeOf } from '@nix/reports';
-import { AccessService, NodeKeyHasher, ReportsRepository } from '@nix/broker';
+import { NodeKeyHasher, ReportsRepository } from '@nix/broker';
+import { accessServiceOf } from '@nix/broker/testing';
 import { ReportsService, type ReportCaller } from '@nix/broker';
 import { createDatabase, startLocalPostgres, type LocalPostgres } from '../support/local-postgres';
 import { runContext, writeResults } from './bench-results';
@@ -153,7 +154,7 @@ async function monthAtNationalVolume(url: string): Promise<Record<string, unknow
 
   const catalog = ServiceCatalog.load(join(__dirname, '..', '..', 'schemas'));
   const workingGroup: Agency = { id: 'interoperability-working-group', name: { fa: 'کارگروه', en: 'Working group' }, roles: ['working-group'], demo: false };
-  const access = new AccessService({ agencies: [workingGroup], agreements: [], apiKeys: [], refusedDemoAgencies: [] }, new NodeKeyHasher('bench-tracking-key'));
+  const access = accessServiceOf({ agencies: [workingGroup], agreements: [], apiKeys: [], refusedDemoAgencies: [] }, new NodeKeyHasher('bench-tracking-key'));
   const reports = new ReportsService(access, new ReportsRepository(sql), { now: () => Date.now() }, catalog);
   const caller: ReportCaller = { agency: workingGroup, scope: scopeOf(workingGroup), now: Date.now(), today: new Date().toISOString().slice(0, 10) };
   const query = { from: month.from, to: month.to };

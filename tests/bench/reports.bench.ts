@@ -15,7 +15,8 @@ import { ServiceCatalog } from '@nix/catalog';
 import type { Agency, Outcome } from '@nix/domain';
 import { migrate, PgSqlClient, rollupSql, TrafficRepository } from '@nix/ledger';
 import { calendarPeriodOf, parseServiceLevelQuery, parseUsageQuery, scopeOf } from '@nix/reports';
-import { AccessService, NodeKeyHasher, ReportsRepository } from '@nix/broker';
+import { NodeKeyHasher, ReportsRepository } from '@nix/broker';
+import { accessServiceOf } from '@nix/broker/testing';
 import { ReportsService, type ReportCaller } from '@nix/broker';
 import { createDatabase, startLocalPostgres, type LocalPostgres } from '../support/local-postgres';
 import { SERVICES } from './bench-traffic';
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
 
     const catalog = ServiceCatalog.load(join(ROOT, 'schemas'));
     const workingGroup: Agency = { id: 'interoperability-working-group', name: { fa: 'کارگروه', en: 'Working group' }, roles: ['working-group'], demo: false };
-    const access = new AccessService({ agencies: [workingGroup], agreements: [], apiKeys: [], refusedDemoAgencies: [] }, new NodeKeyHasher('bench-tracking-key'));
+    const access = accessServiceOf({ agencies: [workingGroup], agreements: [], apiKeys: [], refusedDemoAgencies: [] }, new NodeKeyHasher('bench-tracking-key'));
     const reports = new ReportsService(access, new ReportsRepository(sql), { now: () => Date.now() }, catalog);
     const caller: ReportCaller = { agency: workingGroup, scope: scopeOf(workingGroup), now: Date.now(), today: new Date().toISOString().slice(0, 10) };
     const queries: Record<string, () => Promise<{ rows: unknown[] }>> = {

@@ -57,6 +57,8 @@ export interface NixConfig {
   adapterRegistries: string[] | null;
   log: { level: string; exchanges: boolean };
   shutdown: { drainMs: number };
+  /** How often a broker asks the store whether governance changed (changes made through this broker apply at once). */
+  governance: { pollMs: number };
   /** Settings that look like NIX's but are not: logged at start. */
   warnings: string[];
 }
@@ -105,6 +107,7 @@ export const ENV_SCHEMA = {
     NIX_LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     NIX_LOG_EXCHANGES: { type: 'boolean', default: false },
     NIX_SHUTDOWN_DRAIN_MS: { type: 'integer', minimum: 0, maximum: 120000, default: 10000 },
+    NIX_GOVERNANCE_POLL_MS: { type: 'integer', minimum: 50, maximum: 2000, default: 500 },
   },
   patternProperties: {
     '^NIX_REGISTRY_[A-Z0-9_]+_BACKEND$': { enum: ['sample', 'http'] },
@@ -206,6 +209,7 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
     adapterRegistries: v.NIX_ADAPTER_REGISTRIES ? String(v.NIX_ADAPTER_REGISTRIES).split(',') : null,
     log: { level: v.NIX_LOG_LEVEL, exchanges: v.NIX_LOG_EXCHANGES },
     shutdown: { drainMs: v.NIX_SHUTDOWN_DRAIN_MS },
+    governance: { pollMs: v.NIX_GOVERNANCE_POLL_MS },
     warnings,
   };
 }

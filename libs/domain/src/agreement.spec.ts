@@ -52,6 +52,17 @@ describe('AccessPolicy.authorize', () => {
     expect(policy.authorize(both, 'identity', 'person', 'taxpayer-registration', '2026-06-01').id).toBe('tax-identity-person-1405');
   });
 
+  it('refuses under an agreement the working group suspended or revoked, naming it and the resolution, and allows under another one that stands', () => {
+    const suspended = agreement({ status: 'suspended', resolution: 'WG-1405-17' });
+    const problem = refusal(new AccessPolicy([suspended]), consumer, 'taxpayer-registration', '2026-06-01');
+    expect(problem.problemType).toBe('agreement-not-in-force');
+    expect(problem.status).toBe(403);
+    expect(problem.detail).toContain('tax-identity-person-1405 (suspended, resolution WG-1405-17)');
+    expect(refusal(new AccessPolicy([agreement({ status: 'revoked' })]), consumer, 'taxpayer-registration', '2026-06-01').detail).toContain('(revoked)');
+    const standing = agreement({ id: 'second', status: 'active' });
+    expect(new AccessPolicy([suspended, standing]).authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-06-01').id).toBe('second');
+  });
+
   it('refuses an agency with no agreement for the service, naming what is missing', () => {
     const problem = refusal(policy, consumer, 'taxpayer-registration', '2026-06-01', 'identity', 'person-verification');
     expect(problem.problemType).toBe('no-agreement');

@@ -33,7 +33,9 @@ export interface Agreement {
   validUntil: string;
   dailyQuota: number;
   /** The working group's decision that approved it, when the contract names one. */
-  resolution?: string;
+  resolution?: string | null;
+  /** Active unless the working group suspended or revoked it; a file's agreement is active. */
+  status?: 'active' | 'suspended' | 'revoked';
 }
 
 export function hasRole(agency: Agency, role: AgencyRole): boolean {
@@ -75,9 +77,14 @@ export class AccessPolicy {
         missing: { consumer: agency.id, registry, service },
       });
     }
-    const inForce = candidates.filter((agreement) => isInForce(agreement, today));
+    const standing = candidates.filter((agreement) => (agreement.status ?? 'active') === 'active');
+    if (standing.length === 0) {
+      const stopped = candidates.map((a) => `${a.id} (${a.status}${a.resolution ? `, resolution ${a.resolution}` : ''})`).join(', ');
+      throw new ProblemError('agreement-not-in-force', `The working group has suspended or revoked every agreement for ${registry}/${service}: ${stopped}.`);
+    }
+    const inForce = standing.filter((agreement) => isInForce(agreement, today));
     if (inForce.length === 0) {
-      const periods = candidates.map((a) => `${a.id} (${a.validFrom} to ${a.validUntil})`).join(', ');
+      const periods = standing.map((a) => `${a.id} (${a.validFrom} to ${a.validUntil})`).join(', ');
       throw new ProblemError('agreement-not-in-force', `No agreement for ${registry}/${service} is in force on ${today}: ${periods}.`);
     }
     if (!purpose) {

@@ -35,6 +35,8 @@ import {
   type ServiceRequest,
 } from './service-request';
 import { renderContractFiles, type ContractExportFile } from './contract-export';
+import type { GovernanceSource } from './live-governance';
+import type { GovernanceState } from './governance-snapshot';
 import { blockListOf, cidrsOf } from './network-list';
 import { checkKeyLimits, checkResolution } from './validation';
 import { requireKeyManager, type StoredApiKey } from './stored-api-key';
@@ -199,8 +201,8 @@ const canonical = (value: unknown) =>
 const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** The governance state in the store (migration 0003_governance), over the same SqlClient as the ledger. */
-export class GovernanceRepository {
-  private readonly changeListeners: Array<() => void> = [];
+export class GovernanceRepository implements GovernanceSource {
+  private readonly changeListeners: Array<() => Promise<void> | void> = [];
 
   constructor(
     readonly sql: SqlClient,
@@ -208,8 +210,11 @@ export class GovernanceRepository {
     private readonly newId: (kind: 'ar' | 'ag' | 'sr' | 'dp') => string = (kind) => `${kind}-${randomUUID()}`,
   ) {}
 
-  /** Called after every change this repository makes, so that the process sees it at once (other processes poll). */
-  onChange(listener: () => void): void {
+  /**
+   * Awaited after every change this repository makes, before the change is answered: the process sees it at once
+   * (other processes poll).
+   */
+  onChange(listener: () => Promise<void> | void): void {
     this.changeListeners.push(listener);
   }
 
@@ -272,13 +277,38 @@ export class GovernanceRepository {
       await this.audit({ actor, at: this.now(), action: 'agreement.import', subject: `agreement:${agreement.id}`, before, after });
       changed++;
     }
-    if (changed > 0) this.changed();
+    if (changed > 0) await this.changed();
     return { agencies: set.agencies.length, apiKeys: set.apiKeys.length, agreements: set.agreements.length, changed };
   }
 
   /** The state as the YAML files of contracts/ (see renderContractFiles). */
   async exportContracts(): Promise<ContractExportFile[]> {
     return renderContractFiles(await this.agencies(), await this.apiKeys(), await this.agreements());
+  }
+
+  async stateVersion(): Promise<number> {
+    const rows = await this.sql.query<{ version: string | number }>('SELECT version FROM governance_version');
+    return Number(rows[0].version);
+  }
+
+  /** The state brokers authorise with, in one statement, so that it is one consistent view at one version. */
+  async state(): Promise<GovernanceState> {
+    const rows = await this.sql.query<{ version: string | number; agencies: AgencyRow[]; keys: KeyRow[]; agreements: AgreementRow[] }>(
+      `SELECT (SELECT version FROM governance_version) AS version,
+         (SELECT coalesce(json_agg(a ORDER BY a.id), '[]'::json) FROM (SELECT ${AGENCY_COLUMNS} FROM governance_agency) a) AS agencies,
+         (SELECT coalesce(json_agg(k ORDER BY k.agency_id, k.key_id), '[]'::json) FROM (SELECT ${KEY_COLUMNS} FROM governance_api_key WHERE revoked_at IS NULL) k) AS keys,
+         (SELECT coalesce(json_agg(g ORDER BY g.id), '[]'::json) FROM (SELECT ${AGREEMENT_COLUMNS} FROM governance_agreement) g) AS agreements`,
+    );
+    const row = rows[0];
+    return { version: Number(row.version), agencies: row.agencies.map(agencyOf), apiKeys: row.keys.map(keyOf), agreements: row.agreements.map(agreementOf) };
+  }
+
+  /** Notes the day a key was last used (not a governance change: neither audited nor a new version). */
+  async recordKeyUse(agencyId: string, keyId: string, day: string): Promise<void> {
+    await this.sql.query(
+      'UPDATE governance_api_key SET last_used_day = $3::date WHERE agency_id = $1 AND key_id = $2 AND (last_used_day IS NULL OR last_used_day < $3::date)',
+      [agencyId, keyId, day],
+    );
   }
 
   async agencies(): Promise<Agency[]> {
@@ -557,12 +587,12 @@ export class GovernanceRepository {
       [...params, ...auditParams(entry)],
     );
     const applied = rows[0].n === 1;
-    if (applied) this.changed();
+    if (applied) await this.changed();
     return applied;
   }
 
-  private changed(): void {
-    for (const listener of this.changeListeners) listener();
+  private async changed(): Promise<void> {
+    for (const listener of this.changeListeners) await listener();
   }
 
   private async moveAccessRequest(

@@ -9,3 +9,7 @@ export * from './network-list';
 export * from './service-request';
 export * from './stored-api-key';
 export * from './validation';
+export * from './governance-snapshot';
+export * from './live-governance';
+export * from './quota-leases';
+export * from './sql-quota-counter';

@@ -110,6 +110,24 @@ export class NixMetrics {
     registers: [this.registry],
   });
 
+  readonly governanceVersion = new Gauge({
+    name: 'nix_governance_version',
+    help: 'The version of the governance state (keys, agreements) this broker authorises with.',
+    registers: [this.registry],
+  });
+
+  readonly governanceLoadFailures = new Counter({
+    name: 'nix_governance_load_failures_total',
+    help: 'Failed attempts to read the governance state from the store; the last snapshot stays in force.',
+    registers: [this.registry],
+  });
+
+  readonly quotaOfflineGrants = new Counter({
+    name: 'nix_quota_offline_grants_total',
+    help: 'Quota slices a broker granted itself while the shared quota counter could not be reached (the overshoot bound).',
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean; labels?: Record<string, string> } = {}) {
     if (options.labels) this.registry.setDefaultLabels(options.labels);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'nix_' });

@@ -1,7 +1,10 @@
 import { BlockList } from 'node:net';
 import { ProblemError, type Agency, type Agreement, type CalendarDay, type ProblemType } from '@nix/domain';
 import type { ApiKeyEntry, ContractSet } from '@nix/contracts';
+import { LiveGovernance, QuotaLeases, type GovernanceState } from '@nix/governance';
+import { MemoryQuotaCounter } from '@nix/governance/testing';
 import { AccessService } from './access.service';
+import { accessServiceOf, MemoryKeyUseLog } from '../testing';
 import type { KeyHasher } from './key-hasher';
 
 /** A readable stand-in for SHA-256: the hash of a key is the key with a prefix. */
@@ -80,7 +83,7 @@ describe('AccessService', () => {
 
   beforeEach(() => {
     hasher = new PrefixKeyHasher();
-    access = new AccessService(CONTRACTS, hasher);
+    access = accessServiceOf(CONTRACTS, hasher);
   });
 
   describe('authenticate', () => {
@@ -139,7 +142,7 @@ describe('AccessService', () => {
 
   describe('authorize', () => {
     it('gives the agreement in force that allows the purpose (R6)', () => {
-      expect(access.authorize(TAX, 'identity', 'person', 'tax-assessment', TODAY)).toBe(AGREEMENT);
+      expect(access.authorize(TAX, 'identity', 'person', 'tax-assessment', TODAY)).toEqual({ ...AGREEMENT, resolution: null, status: 'active' });
     });
 
     it('refuses what no agreement allows, an agreement out of force, and a purpose not agreed', () => {
@@ -157,5 +160,50 @@ describe('AccessService', () => {
   it('looks agencies up by id', () => {
     expect(access.agency('civil-registration')).toBe(CIVIL);
     expect(access.agency('nobody')).toBeUndefined();
+  });
+
+  describe('against the live governance state', () => {
+    it('answers 503 governance-unavailable until the state is read, then judges with it', async () => {
+      let state: GovernanceState | null = null;
+      const live = new LiveGovernance({ stateVersion: async () => state?.version ?? 0, state: async () => (state ? state : Promise.reject(new Error('store down'))) }, { production: false, pollMs: 0 });
+      const keyUse = new MemoryKeyUseLog();
+      const fresh = new AccessService(live, hasher, new QuotaLeases(new MemoryQuotaCounter()), keyUse);
+      expectProblem(() => fresh.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date), 'governance-unavailable', 503);
+      state = { version: 1, agencies: [TAX], apiKeys: [key('tax-1', TAX.id)], agreements: [] };
+      await live.refresh();
+      expect(fresh.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date)).toEqual(TAX);
+      expectProblem(() => fresh.authorize(TAX, 'identity', 'person', 'tax-assessment', TODAY), 'no-agreement', 403);
+    });
+
+    it('judges with the snapshot it is given, whatever changed since (one inquiry, one state)', async () => {
+      let state: GovernanceState = { version: 1, agencies: [TAX], apiKeys: [key('tax-1', TAX.id)], agreements: [{ ...AGREEMENT, resolution: 'WG-1', status: 'active' }] };
+      const live = new LiveGovernance({ stateVersion: async () => state.version, state: async () => state }, { production: false, pollMs: 0 });
+      await live.refresh();
+      const fresh = new AccessService(live, hasher, new QuotaLeases(new MemoryQuotaCounter()), new MemoryKeyUseLog());
+      const taken = fresh.snapshot();
+      state = { ...state, version: 2, apiKeys: [], agreements: [{ ...AGREEMENT, resolution: 'WG-2', status: 'suspended' }] };
+      await live.refresh();
+      expect(fresh.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, taken)).toEqual(TAX);
+      expect(fresh.authorize(TAX, 'identity', 'person', 'tax-assessment', TODAY, taken).resolution).toBe('WG-1');
+      expectProblem(() => fresh.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date), 'unauthenticated', 401);
+      expectProblem(() => fresh.authorize(TAX, 'identity', 'person', 'tax-assessment', TODAY), 'agreement-not-in-force', 403, /suspended, resolution WG-2/);
+    });
+
+    it("notes a key's use once a day, and again the next day", async () => {
+      const keyUse = new MemoryKeyUseLog();
+      const noted = accessServiceOf(CONTRACTS, hasher, new MemoryQuotaCounter(), keyUse);
+      noted.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date);
+      noted.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date);
+      noted.authenticate('Bearer tax-office-secret', '10.20.0.1', TODAY.date);
+      noted.authenticate('Bearer tax-1-secret', '203.0.113.7', '2026-12-01');
+      expect(keyUse.uses).toEqual(['tax-organization/tax-1@2026-11-30', 'tax-organization/tax-office@2026-11-30', 'tax-organization/tax-1@2026-12-01']);
+    });
+
+    it('counts the quota in the shared counter', async () => {
+      const counter = new MemoryQuotaCounter();
+      const counted = accessServiceOf(CONTRACTS, hasher, counter);
+      expect(await counted.consumeQuota(AGREEMENT, TODAY, TODAY.startsAt)).toBe(99);
+      expect(counter.granted.get(`${AGREEMENT.id}/${TODAY.date}`)).toBe(2);
+    });
   });
 });

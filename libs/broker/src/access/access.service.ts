@@ -1,50 +1,66 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessPolicy, DailyQuota, ProblemError, type Agency, type Agreement, type CalendarDay } from '@nix/domain';
-import type { ApiKeyEntry, ContractSet } from '@nix/contracts';
+import { ProblemError, type Agency, type Agreement, type CalendarDay } from '@nix/domain';
+import { LiveGovernance, QuotaLeases, type GovernanceSnapshot } from '@nix/governance';
 import { KEY_HASHER, type KeyHasher } from './key-hasher';
-
-export const CONTRACTS = Symbol('CONTRACTS');
 
 /** Headers by which one agency would pass another's inquiry through its own key (R8). */
 const RELAY_HEADERS = ['x-on-behalf-of', 'x-forwarded-agency', 'x-original-consumer'];
 
+/** Notes the day each key was last used (GET /v1/agencies/{id}/keys shows it). */
+export interface KeyUseLog {
+  recordKeyUse(agencyId: string, keyId: string, day: string): Promise<void>;
+}
+
+export const KEY_USE_LOG = Symbol('KEY_USE_LOG');
+
 /**
- * Who is calling and what they may do: API keys identify the agency,
- * agreements decide the inquiry (R6), quotas bound it, and an agency may not
- * relay inquiries for a third party (R8).
+ * Who is calling and what they may do, against the live governance state: API keys identify the agency,
+ * agreements decide the inquiry (R6), quotas bound it across brokers, and an agency may not relay inquiries for a
+ * third party (R8). A caller takes one snapshot and passes it to each step, so that one inquiry is judged against
+ * one consistent state.
  */
 @Injectable()
 export class AccessService {
-  private readonly keys = new Map<string, ApiKeyEntry>();
-  private readonly agencies = new Map<string, Agency>();
-  readonly policy: AccessPolicy;
-  readonly quota = new DailyQuota();
+  /** Keys whose use today is already noted (by this process), so that the store hears of each once a day. */
+  private readonly usedToday = new Set<string>();
+  private usedOn = '';
 
   constructor(
-    @Inject(CONTRACTS) readonly contracts: ContractSet,
+    private readonly governance: LiveGovernance,
     @Inject(KEY_HASHER) private readonly hasher: KeyHasher,
-  ) {
-    for (const key of contracts.apiKeys) this.keys.set(key.sha256, key);
-    for (const agency of contracts.agencies) this.agencies.set(agency.id, agency);
-    this.policy = new AccessPolicy(contracts.agreements);
+    private readonly quota: QuotaLeases,
+    @Inject(KEY_USE_LOG) private readonly keyUse: KeyUseLog,
+  ) {}
+
+  /** The governance state now, or a 503 when it has not been read from the store yet. */
+  snapshot(): GovernanceSnapshot {
+    const snapshot = this.governance.current;
+    if (!snapshot) throw new ProblemError('governance-unavailable', 'The broker has not read its keys and agreements from the store yet; try again shortly.', { retryAfterSeconds: 1 });
+    return snapshot;
+  }
+
+  /** The version of the state in force, if one was read. */
+  governanceVersion(): number | undefined {
+    return this.governance.current?.version;
   }
 
   agency(id: string): Agency | undefined {
-    return this.agencies.get(id);
+    return this.governance.current?.agency(id);
   }
 
   /** The agency a Bearer API key belongs to, or a 401/403 problem. */
-  authenticate(authorization: string | undefined, clientIp: string, today: string): Agency {
+  authenticate(authorization: string | undefined, clientIp: string, today: string, snapshot = this.snapshot()): Agency {
     const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
     if (!match) throw new ProblemError('unauthenticated', 'Send the agency API key as "Authorization: Bearer <key>".');
-    const key = this.keys.get(this.hasher.apiKeyHash(match[1]));
+    const key = snapshot.key(this.hasher.apiKeyHash(match[1]));
     if (!key || (key.expires !== null && key.expires < today)) {
       throw new ProblemError('unauthenticated', 'The API key is not valid, or has expired.');
     }
     if (key.networks && !key.networks.check(clientIp, clientIp.includes(':') ? 'ipv6' : 'ipv4')) {
       throw new ProblemError('network-not-allowed', `Key ${key.keyId} of agency ${key.agencyId} is accepted only from the agency's registered networks.`);
     }
-    return this.agencies.get(key.agencyId)!;
+    this.noteUse(key.agencyId, key.keyId, today);
+    return snapshot.agency(key.agencyId)!;
   }
 
   /** Refuses an inquiry that declares it is made for another agency (R8). */
@@ -55,7 +71,24 @@ export class AccessService {
     }
   }
 
-  authorize(agency: Agency, registry: string, service: string, purpose: string | undefined, day: CalendarDay): Agreement {
-    return this.policy.authorize(agency, registry, service, purpose, day.date);
+  authorize(agency: Agency, registry: string, service: string, purpose: string | undefined, day: CalendarDay, snapshot = this.snapshot()): Agreement {
+    return snapshot.policy.authorize(agency, registry, service, purpose, day.date);
+  }
+
+  /** Counts one inquiry against the agreement's daily quota, cluster-wide; answers the quota left. */
+  consumeQuota(agreement: Agreement, day: CalendarDay, now: number): Promise<number> {
+    return this.quota.consume(agreement, day, now);
+  }
+
+  private noteUse(agencyId: string, keyId: string, today: string): void {
+    if (this.usedOn !== today) {
+      this.usedOn = today;
+      this.usedToday.clear();
+    }
+    const id = `${agencyId}\u0000${keyId}`;
+    if (this.usedToday.has(id)) return;
+    this.usedToday.add(id);
+    // Best effort, off the inquiry's path: a failure is tried again on the next use.
+    this.keyUse.recordKeyUse(agencyId, keyId, today).catch(() => this.usedToday.delete(id));
   }
 }

@@ -23,21 +23,22 @@ export interface CatalogEntry {
 
 @Injectable()
 export class CatalogService {
-  private readonly entries: CatalogEntry[];
+  /** Built again when the governance state moves, as custodians' names come from it. */
+  private entries: { version: number | undefined; list: CatalogEntry[] } | null = null;
 
   constructor(
     @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
-    access: AccessService,
-  ) {
-    this.entries = catalog.services().map((s) => this.entryOf(s, access));
-  }
+    private readonly access: AccessService,
+  ) {}
 
   list(): CatalogEntry[] {
-    return this.entries;
+    const version = this.access.governanceVersion();
+    if (!this.entries || this.entries.version !== version) this.entries = { version, list: this.catalog.services().map((s) => this.entryOf(s, this.access)) };
+    return this.entries.list;
   }
 
   get(registry: string, service: string): CatalogEntry {
-    const entry = this.entries.find((e) => e.registry === registry && e.service === service);
+    const entry = this.list().find((e) => e.registry === registry && e.service === service);
     if (!entry) throw new ProblemError('unknown-service', 'No such registry service is catalogued; GET /v1/services lists them all.');
     return entry;
   }

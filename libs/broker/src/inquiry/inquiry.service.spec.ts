@@ -3,7 +3,7 @@ import { loadContracts, type ContractSet } from '@nix/contracts';
 import { ProblemError, type Clock, type InquiryMessage, type InquiryReply } from '@nix/domain';
 import { DeadlineExceededError, NoAdapterError, type InquiryDispatcher } from '@nix/messaging';
 import { BreakerOpenError } from '@nix/resilience';
-import { AccessService } from '../access/access.service';
+import { accessServiceOf } from '../testing';
 import { NodeKeyHasher } from '../access/key-hasher';
 import { InquiryRefusal, InquiryService, type InquiryCall, type InquiryResult } from './inquiry.service';
 
@@ -51,7 +51,7 @@ function contracts(): ContractSet {
 function setUp(guard: <T>(registry: string, operation: () => Promise<T>) => Promise<T> = (_registry, operation) => operation()) {
   const dispatcher = new FakeDispatcher();
   const errors: unknown[] = [];
-  const service = new InquiryService(catalog, dispatcher, new FakeClock(), { error: (fields: object) => void errors.push(fields) }, new AccessService(contracts(), hasher), { guard });
+  const service = new InquiryService(catalog, dispatcher, new FakeClock(), { error: (fields: object) => void errors.push(fields) }, accessServiceOf(contracts(), hasher), { guard });
   return { service, dispatcher, errors };
 }
 

@@ -95,7 +95,9 @@ export class InquiryService {
 
     const now = this.clock.now();
     const day = this.days.at(now);
-    const agency = this.access.authenticate(call.authorization, call.clientIp, day.date);
+    // One state for the whole inquiry, whatever changes while it runs.
+    const governance = this.access.snapshot();
+    const agency = this.access.authenticate(call.authorization, call.clientIp, day.date, governance);
     facts.consumer = agency.id;
     this.access.refuseRelay(call.headers);
     if (call.trackingCode !== undefined) {
@@ -106,7 +108,7 @@ export class InquiryService {
       }
       facts.trackingCode = call.trackingCode;
     }
-    const agreement = this.access.authorize(agency, definition.registry, definition.service, call.purpose, day);
+    const agreement = this.access.authorize(agency, definition.registry, definition.service, call.purpose, day, governance);
     // Accepted by the agreement, so one of the purposes it names.
     const purpose = call.purpose!;
     facts.purpose = purpose;
@@ -118,7 +120,7 @@ export class InquiryService {
     if (errors.length > 0) {
       throw new ProblemError('invalid-request', `The inquiry does not match ${definition.registry}/${definition.service}'s request schema.`, { errors });
     }
-    const quotaRemaining = this.access.quota.consume(agreement, day, now);
+    const quotaRemaining = await this.access.consumeQuota(agreement, day, now);
     facts.agreement = agreement.id;
 
     const reply = await this.relay(facts, definition, {

@@ -14,7 +14,7 @@ import {
   type UsageGroup,
   type UsageKey,
 } from '@nix/reports';
-import { AccessService } from '../access/access.service';
+import { accessServiceOf } from '../testing';
 import type { KeyHasher } from '../access/key-hasher';
 import type { ReportsRollups, RollupSelection } from './reports.repository';
 import { ReportsService, type ReportCaller } from './reports.service';
@@ -129,7 +129,7 @@ describe('ReportsService', () => {
   beforeEach(() => {
     clock = new FixedClock(NOW);
     rollups = new FakeRollups();
-    reports = new ReportsService(new AccessService(CONTRACTS, sameKeyHasher), rollups, clock, catalog);
+    reports = new ReportsService(accessServiceOf(CONTRACTS, sameKeyHasher), rollups, clock, catalog);
   });
 
   describe('caller', () => {

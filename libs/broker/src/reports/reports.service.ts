@@ -191,11 +191,11 @@ export class ReportsService {
   agencies(caller: ReportCaller): { id: string; name: Agency['name']; roles: Agency['roles']; reportable: boolean }[] {
     const { scope } = caller;
     const ids = new Set<string>([scope.agency]);
-    for (const a of this.access.contracts.agreements) {
+    for (const a of this.access.snapshot().agreements) {
       const provider = this.catalog.get(a.registry, a.service)?.custodian ?? '';
       if (scope.all || covers(scope, { consumer: a.consumer, provider })) ids.add(a.consumer).add(provider);
     }
-    return this.access.contracts.agencies
+    return this.access.snapshot().agencies
       .filter((a) => scope.all || ids.has(a.id))
       .map((a) => ({ id: a.id, name: a.name, roles: a.roles, reportable: (scope.all || a.id === scope.agency) && !a.roles.includes('working-group') }));
   }
@@ -249,7 +249,7 @@ export class ReportsService {
 
   /** Agreements of the consumers, or on the services, the scope covers. */
   private agreementsIn(scope: ReportScope): Agreement[] {
-    return this.access.contracts.agreements.filter((a) => covers(scope, { consumer: a.consumer, provider: this.catalog.get(a.registry, a.service)?.custodian ?? '' }));
+    return this.access.snapshot().agreements.filter((a) => covers(scope, { consumer: a.consumer, provider: this.catalog.get(a.registry, a.service)?.custodian ?? '' }));
   }
 
   private selection(scope: ReportScope, query: TrafficQuery): RollupSelection {

@@ -1,0 +1,101 @@
+import { GovernanceSnapshot, type GovernanceState } from './governance-snapshot';
+
+/** Where the governance state is read from: the store (GovernanceRepository), or a fake in specs. */
+export interface GovernanceSource {
+  /** The version alone: cheap enough to ask several times a second. */
+  stateVersion(): Promise<number>;
+  /** The whole state, read in one statement so that it is consistent. */
+  state(): Promise<GovernanceState>;
+}
+
+export interface LiveGovernanceOptions {
+  production: boolean;
+  /** How often to ask the store whether the version moved (the backstop for changes made by other processes). */
+  pollMs: number;
+  onLoaded?(snapshot: GovernanceSnapshot): void;
+  onError?(error: Error): void;
+}
+
+/**
+ * The governance snapshot this process authorises with, kept current: reloaded at once after a change made here
+ * (refresh), and within pollMs after a change made by another broker. When the store cannot be read, the last
+ * snapshot stays in force and the failure is reported; before the first load there is none.
+ */
+export class LiveGovernance {
+  private snapshot: GovernanceSnapshot | null = null;
+  private inFlight: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private lastFailure: { at: number; message: string } | null = null;
+  private loadedAt = 0;
+
+  constructor(
+    private readonly source: GovernanceSource,
+    private readonly options: LiveGovernanceOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A state that never changes (tests, benchmarks, tools). */
+  static fixed(snapshot: GovernanceSnapshot): LiveGovernance {
+    const live = new LiveGovernance({ stateVersion: async () => snapshot.version, state: () => Promise.reject(new Error('a fixed state is not reloaded')) }, { production: false, pollMs: 0 });
+    live.snapshot = snapshot;
+    return live;
+  }
+
+  get current(): GovernanceSnapshot | null {
+    return this.snapshot;
+  }
+
+  /** How it stands, for readiness. */
+  status(): { loaded: boolean; version: number | null; loadedAt: number | null; failure: { at: number; message: string } | null } {
+    return { loaded: this.snapshot !== null, version: this.snapshot?.version ?? null, loadedAt: this.snapshot ? this.loadedAt : null, failure: this.lastFailure };
+  }
+
+  /**
+   * Reloads when the store's version differs from the snapshot's. Calls made while a reload runs share one more
+   * reload after it, so a change committed before the call is always seen when the promise settles. Never rejects.
+   */
+  refresh(): Promise<void> {
+    if (!this.inFlight) {
+      this.inFlight = this.reload().finally(() => (this.inFlight = null));
+      return this.inFlight;
+    }
+    this.queued ??= this.inFlight.then(() => {
+      this.queued = null;
+      return this.refresh();
+    });
+    return this.queued;
+  }
+
+  start(): this {
+    if (this.options.pollMs > 0 && !this.timer) {
+      this.timer = setInterval(() => void this.refresh(), this.options.pollMs);
+      this.timer.unref();
+    }
+    return this;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async reload(): Promise<void> {
+    try {
+      if (this.snapshot && (await this.source.stateVersion()) === this.snapshot.version) {
+        this.lastFailure = null;
+        return;
+      }
+      const snapshot = new GovernanceSnapshot(await this.source.state(), { production: this.options.production });
+      // A slower reload must not replace a newer snapshot.
+      if (this.snapshot && snapshot.version < this.snapshot.version) return;
+      this.snapshot = snapshot;
+      this.loadedAt = this.now();
+      this.lastFailure = null;
+      this.options.onLoaded?.(snapshot);
+    } catch (error) {
+      this.lastFailure = { at: this.now(), message: (error as Error).message };
+      this.options.onError?.(error as Error);
+    }
+  }
+}
