@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { v7 } from 'uuid';
 import { ServiceCatalog } from '@nix/catalog';
+import { GovernanceRepository } from '@nix/governance';
 import type { Agency, TrafficRecord } from '@nix/domain';
 import { KafkaTrafficStore, migrate, PgSqlClient, TrafficRecorder, TrafficRepository } from '@nix/ledger';
 import { createKafka, trafficTopicConfig, type KafkaSettings } from '@nix/messaging';
@@ -155,7 +156,7 @@ async function monthAtNationalVolume(url: string): Promise<Record<string, unknow
   const catalog = ServiceCatalog.load(join(__dirname, '..', '..', 'schemas'));
   const workingGroup: Agency = { id: 'interoperability-working-group', name: { fa: 'کارگروه', en: 'Working group' }, roles: ['working-group'], demo: false };
   const access = accessServiceOf({ agencies: [workingGroup], agreements: [], apiKeys: [], refusedDemoAgencies: [] }, new NodeKeyHasher('bench-tracking-key'));
-  const reports = new ReportsService(access, new ReportsRepository(sql), { now: () => Date.now() }, catalog);
+  const reports = new ReportsService(access, new ReportsRepository(sql), { now: () => Date.now() }, catalog, new GovernanceRepository(sql));
   const caller: ReportCaller = { agency: workingGroup, scope: scopeOf(workingGroup), now: Date.now(), today: new Date().toISOString().slice(0, 10) };
   const query = { from: month.from, to: month.to };
   const timings: Record<string, number[]> = { 'usage by consumer × service × outcome': [], 'service levels': [] };

@@ -12,6 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ServiceCatalog } from '@nix/catalog';
+import { GovernanceRepository } from '@nix/governance';
 import type { Agency, Outcome } from '@nix/domain';
 import { migrate, PgSqlClient, rollupSql, TrafficRepository } from '@nix/ledger';
 import { calendarPeriodOf, parseServiceLevelQuery, parseUsageQuery, scopeOf } from '@nix/reports';
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
     const catalog = ServiceCatalog.load(join(ROOT, 'schemas'));
     const workingGroup: Agency = { id: 'interoperability-working-group', name: { fa: 'کارگروه', en: 'Working group' }, roles: ['working-group'], demo: false };
     const access = accessServiceOf({ agencies: [workingGroup], agreements: [], apiKeys: [], refusedDemoAgencies: [] }, new NodeKeyHasher('bench-tracking-key'));
-    const reports = new ReportsService(access, new ReportsRepository(sql), { now: () => Date.now() }, catalog);
+    const reports = new ReportsService(access, new ReportsRepository(sql), { now: () => Date.now() }, catalog, new GovernanceRepository(sql));
     const caller: ReportCaller = { agency: workingGroup, scope: scopeOf(workingGroup), now: Date.now(), today: new Date().toISOString().slice(0, 10) };
     const queries: Record<string, () => Promise<{ rows: unknown[] }>> = {
       'usage by consumer × registry × service × outcome': () =>

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describeWithBrowser, launchBrowser } from '../support/browser';
 import { REPO_ROOT } from '../support/fixtures';
-import { KEYS, reportTrafficEnv, sendReportTraffic, type SentTraffic } from '../support/report-traffic';
+import { governanceOf, decideAgreements, KEYS, reportTrafficEnv, RESOLUTIONS, sendReportTraffic, type SentTraffic } from '../support/report-traffic';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const ARTIFACTS = join(REPO_ROOT, 'tests', 'artifacts');
@@ -35,12 +35,21 @@ describeWithBrowser('the reports dashboard in headless Chromium', () => {
       return { labels: chart.data.labels as string[], datasets: chart.data.datasets.map((d: any) => d.data as number[]) };
     }, id);
   const ready = () => page.waitForSelector('body[data-state="ready"]');
+  /** The cells of one agreement's row in a printable report, as Chromium shows them. */
+  const agreementRow = (report: Page, id: string) =>
+    report.$$eval(
+      '[data-testid="agreements"] tbody tr',
+      (rows, agreement) => rows.map((row) => [...row.children].map((cell) => (cell.textContent ?? '').trim())).find((cells) => cells[0] === agreement),
+      id,
+    );
   const str = (v: number | null) => (v === null ? '' : String(v));
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     nix = await startTestApp(reportTrafficEnv());
+    const governance = governanceOf(nix);
     sent = await sendReportTraffic(nix);
+    await decideAgreements(governance);
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, timezoneId: 'Asia/Tehran' });
     page = await context.newPage();
@@ -144,7 +153,23 @@ describeWithBrowser('the reports dashboard in headless Chromium', () => {
     expect(await report.textContent('[data-testid="agency-name"]')).toBe('Test agency test-alpha');
     expect(await report.getAttribute('html', 'dir')).toBe('ltr');
     expect(await report.textContent('[data-testid="consumer-usage"]')).toContain('Person inquiry');
+    const suspended = await agreementRow(report, 'alpha-company');
+    expect(suspended?.slice(4)).toEqual(['Suspended', RESOLUTIONS.alphaCompanySuspended]);
+    expect((await agreementRow(report, 'alpha-person'))?.slice(4)).toEqual(['Active', RESOLUTIONS.alphaPerson]);
     await report.screenshot({ path: join(ARTIFACTS, 'printable-en.png'), fullPage: true });
+    await report.close();
+  });
+
+  it('shows the Persian printable report with each agreement’s status and resolution, right to left', async () => {
+    const response = await nix.call('GET', '/v1/reports/agencies/test-beta/printable?period=day&lang=fa', { headers: { authorization: KEYS.workingGroup } });
+    expect(response.status).toBe(200);
+    const report = await page.context().newPage();
+    await report.setContent(response.text);
+    expect(await report.getAttribute('html', 'dir')).toBe('rtl');
+    expect(await report.textContent('h2:has(+ [data-testid="agreements"])')).toBe('توافق‌نامه‌ها و مصوبات کارگروه');
+    expect((await agreementRow(report, 'beta-address'))?.slice(4)).toEqual(['لغوشده', RESOLUTIONS.betaAddressRevoked]);
+    expect((await agreementRow(report, 'beta-person'))?.slice(4)).toEqual(['فعال', 'ثبت نشده']);
+    await report.screenshot({ path: join(ARTIFACTS, 'printable-fa-agreements.png'), fullPage: true });
     await report.close();
   });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TrafficRecord } from '@nix/domain';
+import { GovernanceRepository, type GovernanceActor } from '@nix/governance';
 import { TrafficRepository } from '@nix/ledger';
 import { agencyYaml, contractsWith, sha256 } from './fixtures';
 import type { TestApp, TestResponse } from './test-app';
@@ -33,14 +34,28 @@ export function jalaliSeason(epochMs: number): string {
   return `${year}-Q${Math.ceil(month / 3)}`;
 }
 
-function agreements(consumer: string, lines: { id: string; registry: string; service: string; item: string; quota: number; until?: string }[]): string {
+function agreements(consumer: string, lines: { id: string; registry: string; service: string; item: string; quota: number; until?: string; resolution?: string }[]): string {
   return `consumer: ${consumer}\nagreements:\n${lines
     .map(
       (a) =>
-        `  - id: ${a.id}\n    registry: ${a.registry}\n    service: ${a.service}\n    dataItems: [${a.item}]\n    purposes: [audit]\n    validFrom: 2020-01-01\n    validUntil: ${a.until ?? '2099-12-31'}\n    dailyQuota: ${a.quota}\n`,
+        `  - id: ${a.id}\n    registry: ${a.registry}\n    service: ${a.service}\n    dataItems: [${a.item}]\n    purposes: [audit]\n    validFrom: 2020-01-01\n    validUntil: ${a.until ?? '2099-12-31'}\n    dailyQuota: ${a.quota}\n` +
+        (a.resolution ? `    resolution: "${a.resolution}"\n` : ''),
     )
     .join('')}`;
 }
+
+/**
+ * The working group's resolutions the reports must show: one imported from the contracts YAML, and the ones that
+ * suspend and revoke an agreement in the store after the traffic was sent (see decideAgreements).
+ */
+export const RESOLUTIONS = {
+  alphaPerson: 'IWG-1405-07: <alpha> may read first names for audits',
+  alphaCompanySuspended: 'IWG-1405-19: alpha-company suspended pending an audit',
+  betaAddressRevoked: 'IWG-1405-23: beta-address revoked',
+};
+
+/** The demo working group, as the governance store sees it acting. */
+export const DEMO_WORKING_GROUP: GovernanceActor = { agencyId: 'demo-working-group', roles: ['working-group'] };
 
 /** The environment of an app that serves the scripted traffic: its contracts, and no goods adapter. */
 export function reportTrafficEnv(): Record<string, string> {
@@ -50,7 +65,7 @@ export function reportTrafficEnv(): Record<string, string> {
     'agencies/test-idle.yaml': agencyYaml('test-idle', 'idle-key-0123456789'),
     'agencies/civil-registration.yaml': `id: civil-registration\nname:\n  fa: سازمان ثبت احوال کشور\n  en: National Organization for Civil Registration\nroles: [provider]\napiKeys:\n  - id: civil-registration-key\n    sha256: ${sha256('civil-registration-key-0123456789')}\n`,
     'agreements/test-alpha.yaml': agreements('test-alpha', [
-      { id: 'alpha-person', registry: 'identity', service: 'person', item: 'firstName', quota: 1000 },
+      { id: 'alpha-person', registry: 'identity', service: 'person', item: 'firstName', quota: 1000, resolution: RESOLUTIONS.alphaPerson },
       { id: 'alpha-company', registry: 'legal-entity', service: 'company', item: 'name', quota: 1000 },
       { id: 'alpha-goods', registry: 'goods', service: 'goods', item: 'description', quota: 1000 },
     ]),
@@ -109,6 +124,24 @@ export interface SentTraffic {
   /** What the current Solar Hijri season holds: today's, and yesterday's when yesterday is in the same season. */
   season: Counts;
   yesterdayInSeason: boolean;
+}
+
+/**
+ * Imports the app's contracts into its governance store when the store is empty (the bootstrap the broker will run
+ * at start; until it does, the reports would find no agreement there).
+ */
+/** The governance store of the app (the broker imported its contracts into it at start). */
+export function governanceOf(nix: TestApp): GovernanceRepository {
+  return nix.app.get(GovernanceRepository, { strict: false });
+}
+
+/**
+ * The working group's decisions after the traffic was sent: alpha-company suspended and beta-address revoked, each
+ * with its resolution, so that the reports show them with their status, and still count their traffic.
+ */
+export async function decideAgreements(governance: GovernanceRepository): Promise<void> {
+  await governance.suspendAgreement(DEMO_WORKING_GROUP, 'alpha-company', RESOLUTIONS.alphaCompanySuspended);
+  await governance.revokeAgreement(DEMO_WORKING_GROUP, 'beta-address', RESOLUTIONS.betaAddressRevoked);
 }
 
 /** Sends the script through the broker, writes yesterday's history, and waits until the ledger holds it all. */

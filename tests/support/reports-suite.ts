@@ -1,4 +1,15 @@
-import { countsOf, KEYS, parseCsv, reportTrafficEnv, sendReportTraffic, tehranDate, type SentTraffic } from './report-traffic';
+import {
+  governanceOf,
+  countsOf,
+  decideAgreements,
+  KEYS,
+  parseCsv,
+  reportTrafficEnv,
+  RESOLUTIONS,
+  sendReportTraffic,
+  tehranDate,
+  type SentTraffic,
+} from './report-traffic';
 import { startTestApp, type TestApp } from './test-app';
 
 const MEASURES = [
@@ -33,7 +44,10 @@ export function reportsSuite(describeFn: jest.Describe, name: string, env: () =>
 
     beforeAll(async () => {
       nix = await startTestApp({ ...reportTrafficEnv(), ...(await env()) });
+      const governance = governanceOf(nix);
       sent = await sendReportTraffic(nix);
+      // After the traffic: the reports must show these decisions, and still count what was sent before them.
+      await decideAgreements(governance);
     });
     afterAll(() => nix?.close());
 
@@ -253,7 +267,32 @@ export function reportsSuite(describeFn: jest.Describe, name: string, env: () =>
         const response = await getCsv('/v1/reports/compliance?period=day', { accept: 'text/csv' });
         const rows = parseCsv(response.text.slice(1));
         expect(rows[0].slice(0, 3)).toEqual(['finding', 'agency', 'agency_name']);
-        expect(rows).toContainEqual(['refusal', 'test-beta', 'دستگاه آزمون test-beta', '', '', '', 'quota-exceeded', '2', '', '', '', '']);
+        expect(rows[0].slice(-2)).toEqual(['status', 'resolution']);
+        expect(rows).toContainEqual(['refusal', 'test-beta', 'دستگاه آزمون test-beta', '', '', '', 'quota-exceeded', '2', '', '', '', '', '', '']);
+        expect(rows).toContainEqual(['agreement', 'test-alpha', 'دستگاه آزمون test-alpha', 'legal-entity', 'company', 'alpha-company', '', '', '', '', '2099-12-31', '', 'suspended', RESOLUTIONS.alphaCompanySuspended]);
+        expect(rows).toContainEqual(['agreement', 'test-alpha', 'دستگاه آزمون test-alpha', 'identity', 'person', 'alpha-person', '', '', '', '', '2099-12-31', '', 'active', RESOLUTIONS.alphaPerson]);
+      });
+
+      it('lists every agreement with the status and resolution the governance store holds, suspended and revoked ones too', async () => {
+        const response = await get('/v1/reports/compliance?period=day');
+        expect(response.status).toBe(200);
+        const byId = new Map(response.json.agreements.map((a: any) => [a.agreement, a]));
+        // Imported from the contracts YAML with its resolution; decided in the store after the broker started.
+        expect(byId.get('alpha-person')).toMatchObject({ consumer: 'test-alpha', registry: 'identity', service: 'person', status: 'active', resolution: RESOLUTIONS.alphaPerson });
+        expect(byId.get('alpha-company')).toMatchObject({ status: 'suspended', resolution: RESOLUTIONS.alphaCompanySuspended });
+        expect(byId.get('beta-address')).toMatchObject({ status: 'revoked', resolution: RESOLUTIONS.betaAddressRevoked });
+        expect(byId.get('idle-vehicle')).toMatchObject({ status: 'active', resolution: null });
+        expect(byId.get('tax-identity-person-1405')).toMatchObject({ consumer: 'tax-organization', status: 'active', resolution: 'IWG-1404-42' });
+        // Used before its suspension and revocation: neither is an unused agreement, and their traffic still counts.
+        expect(response.json.unusedAgreements.map((a: any) => a.agreement)).not.toEqual(expect.arrayContaining(['alpha-company']));
+        expect(response.json.unusedAgreements.map((a: any) => a.agreement)).not.toEqual(expect.arrayContaining(['beta-address']));
+        const usage = await get('/v1/reports/usage?period=day&groupBy=consumer,registry,service,outcome&registry=address');
+        expect(countsOf(usage.json.rows)).toEqual(new Map([['test-beta|address|postal-code|ok', 1]]));
+        const beta = await get('/v1/reports/compliance?period=day', KEYS.beta);
+        expect(beta.json.agreements.map((a: any) => [a.agreement, a.status])).toEqual([
+          ['beta-address', 'revoked'],
+          ['beta-person', 'active'],
+        ]);
       });
     });
 
@@ -261,7 +300,13 @@ export function reportsSuite(describeFn: jest.Describe, name: string, env: () =>
       it('sums an agency’s usage as a consumer', async () => {
         const response = await get('/v1/reports/agencies/test-alpha?period=day');
         expect(response.status).toBe(200);
+        // alpha-company was suspended after its two inquiries: they still count.
         expect(response.json.asConsumer.totals).toMatchObject({ count: 19, succeeded: 5, failed: 14 });
+        expect(response.json.agreements.map((a: any) => [a.agreement, a.status, a.resolution])).toEqual([
+          ['alpha-company', 'suspended', RESOLUTIONS.alphaCompanySuspended],
+          ['alpha-goods', 'active', null],
+          ['alpha-person', 'active', RESOLUTIONS.alphaPerson],
+        ]);
         expect(response.json.asProvider).toBeNull();
         const provider = await get('/v1/reports/agencies/civil-registration?period=day', KEYS.civilRegistration);
         expect(provider.json.asProvider.topConsumers.map((r: any) => [r.consumer, r.count])).toEqual([
@@ -284,6 +329,25 @@ export function reportsSuite(describeFn: jest.Describe, name: string, env: () =>
         expect(en.text).toContain('Top 5 services');
         expect((await get('/v1/reports/agencies/nobody/printable')).status).toBe(404);
       });
+
+      it.each([
+        ['fa', 'توافق‌نامه‌ها و مصوبات کارگروه', 'معلق', 'فعال'],
+        ['en', 'Agreements and working-group resolutions', 'Suspended', 'Active'],
+      ])('prints each agreement with its status and resolution (%s)', async (lang, heading, suspended, active) => {
+        const response = await get(`/v1/reports/agencies/test-alpha/printable?period=day&lang=${lang}`);
+        expect(response.status).toBe(200);
+        expect(response.text).toContain(`<h2>${heading}</h2>`);
+        const table = response.text.slice(response.text.indexOf('data-testid="agreements"'));
+        const row = (id: string) => table.slice(table.indexOf(`<th scope="row">${id}</th>`)).split('</tr>')[0];
+        expect(row('alpha-company')).toContain(`data-status="suspended">${suspended}</span>`);
+        expect(row('alpha-company')).toContain(RESOLUTIONS.alphaCompanySuspended);
+        expect(row('alpha-person')).toContain(`data-status="active">${active}</span>`);
+        expect(row('alpha-person')).toContain('IWG-1405-07: &lt;alpha&gt; may read first names for audits');
+        const beta = await get(`/v1/reports/agencies/test-beta/printable?period=day&lang=${lang}`);
+        expect(beta.text).toContain('data-status="revoked"');
+        expect(beta.text).toContain(RESOLUTIONS.betaAddressRevoked);
+      });
+
     });
   });
 }

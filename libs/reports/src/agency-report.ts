@@ -14,6 +14,8 @@ export interface AgencyReport {
   agency: { id: string; name: BilingualText; roles: AgencyRole[] };
   period: PeriodDescription;
   generatedAt: string;
+  /** Its agreements as a consumer and those on its services, whatever their status, each with its resolution. */
+  agreements: AgreementRef[];
   asConsumer: {
     /** Grouped by provider, registry and service. */
     services: UsageRow[];

@@ -1,7 +1,6 @@
-import type { Agreement } from '@nix/domain';
-import { expiringAgreements, findingRows, inForceDuring, risingErrorRates, silentAgencies, unusedAgreements } from './compliance';
+import { agreementStandings, expiringAgreements, findingRows, inForceDuring, risingErrorRates, silentAgencies, unusedAgreements, type ReportedAgreement } from './compliance';
 
-const agreement = (id: string, consumer: string, validFrom: string, validUntil: string): Agreement => ({
+const agreement = (id: string, consumer: string, validFrom: string, validUntil: string, standing: Partial<Pick<ReportedAgreement, 'status' | 'resolution'>> = {}): ReportedAgreement => ({
   id,
   consumer,
   registry: 'identity',
@@ -11,6 +10,8 @@ const agreement = (id: string, consumer: string, validFrom: string, validUntil: 
   validFrom,
   validUntil,
   dailyQuota: 10,
+  resolution: standing.resolution ?? null,
+  status: standing.status ?? 'active',
 });
 
 const AUTUMN = { first: '2026-09-23', last: '2026-12-21' };
@@ -34,10 +35,24 @@ describe('compliance findings', () => {
 
   it('lists agreements in force whose last day is near, soonest first', () => {
     expect(expiringAgreements([TAX, SSO, OLD], '2026-11-23', 30)).toEqual([
-      { agreement: 'sso-1', consumer: 'sso', registry: 'identity', service: 'person', validFrom: '2026-03-21', validUntil: '2026-12-01', daysLeft: 8 },
+      { agreement: 'sso-1', consumer: 'sso', registry: 'identity', service: 'person', validFrom: '2026-03-21', validUntil: '2026-12-01', status: 'active', resolution: null, daysLeft: 8 },
     ]);
     expect(expiringAgreements([SSO], '2026-12-01', 30)[0].daysLeft).toBe(0);
     expect(expiringAgreements([SSO], '2026-12-02', 30)).toEqual([]);
+  });
+
+  it('keeps a suspended agreement near expiry, but not a revoked one: revocation has already ended it', () => {
+    const suspended = { ...SSO, status: 'suspended' as const, resolution: 'WG-1405-12: suspended pending audit' };
+    expect(expiringAgreements([suspended], '2026-11-23', 30)).toEqual([expect.objectContaining({ agreement: 'sso-1', status: 'suspended', resolution: 'WG-1405-12: suspended pending audit' })]);
+    expect(expiringAgreements([{ ...SSO, status: 'revoked' }], '2026-11-23', 30)).toEqual([]);
+  });
+
+  it('lists every agreement with its status and resolution, suspended and revoked ones too', () => {
+    const revoked = agreement('b-1', 'b', '2026-01-01', '2027-01-01', { status: 'revoked', resolution: 'WG-1405-20: revoked' });
+    expect(agreementStandings([TAX, revoked]).map((a) => [a.agreement, a.status, a.resolution])).toEqual([
+      ['b-1', 'revoked', 'WG-1405-20: revoked'],
+      ['tax-1', 'active', null],
+    ]);
   });
 
   it('lists services whose error rate rose against the previous period', () => {
@@ -53,15 +68,17 @@ describe('compliance findings', () => {
 
   it('flattens every finding into CSV rows', () => {
     const rows = findingRows({
+      agreements: agreementStandings([agreement('sso-1', 'sso', '2026-01-01', '2027-01-01', { status: 'suspended', resolution: 'WG-7' })]),
       silentAgencies: [{ agency: 'sso', agreements: ['sso-1'] }],
       unusedAgreements: [],
       refusals: [{ consumer: 'tax', outcome: 'over-quota', reason: 'quota-exceeded', count: 4 }],
       risingErrorRates: [],
       expiringAgreements: [],
     });
-    expect(rows.map((r) => [r.finding, r.agency, r.reason, r.count])).toEqual([
-      ['silent-agency', 'sso', null, null],
-      ['refusal', 'tax', 'quota-exceeded', 4],
+    expect(rows.map((r) => [r.finding, r.agency, r.reason, r.count, r.status, r.resolution])).toEqual([
+      ['agreement', 'sso', null, null, 'suspended', 'WG-7'],
+      ['silent-agency', 'sso', null, null, null, null],
+      ['refusal', 'tax', 'quota-exceeded', 4, null, null],
     ]);
   });
 });

@@ -7,6 +7,10 @@ const report: AgencyReport = {
   agency: { id: 'tax-organization', name: { fa: 'سازمان امور مالیاتی کشور', en: 'Tax <Administration>' }, roles: ['consumer'] },
   period: describePeriod(calendarPeriodOf('jalali-month', '1405-09', 0)),
   generatedAt: '2026-11-23T10:00:00.000Z',
+  agreements: [
+    { agreement: 'tax-person', consumer: 'tax-organization', registry: 'identity', service: 'person', validFrom: '2026-03-21', validUntil: '2027-03-20', status: 'suspended', resolution: 'WG-1405-31 <suspended> pending audit' },
+    { agreement: 'tax-company', consumer: 'tax-organization', registry: 'identity', service: 'person', validFrom: '2026-03-21', validUntil: '2027-03-20', status: 'active', resolution: null },
+  ],
   asConsumer: {
     services: [{ provider: 'civil-registration', registry: 'identity', service: 'person', ...measuresOf({ ...EMPTY_SUMS, exchanges: 1234, answered: 1200 }) }],
     totals: measuresOf({ ...EMPTY_SUMS, exchanges: 1234, answered: 1200 }),
@@ -42,6 +46,18 @@ describe('the printable agency report', () => {
     expect(html).toContain('1,234');
     expect(html).toContain('quota-exceeded');
     expect(html).toContain('Top 5 services');
+  });
+
+  it.each([
+    ['fa', 'توافق‌نامه‌ها و مصوبات کارگروه', 'مصوبه کارگروه', 'معلق', 'ثبت نشده'],
+    ['en', 'Agreements and working-group resolutions', 'Working-group resolution', 'Suspended', 'Not recorded'],
+  ] as const)('lists each agreement with its status and resolution (%s)', (lang, heading, column, suspended, none) => {
+    const html = renderPrintableReport(report, lang);
+    const agreements = html.slice(html.indexOf('data-testid="agreements"'));
+    expect(html).toContain(`<h2>${heading}</h2>`);
+    expect(agreements).toContain(`<th>${column}</th>`);
+    expect(agreements).toMatch(new RegExp(`<th scope="row">tax-person</th>.*data-status="suspended">${suspended}<.*WG-1405-31 &lt;suspended&gt; pending audit`));
+    expect(agreements).toMatch(new RegExp(`<th scope="row">tax-company</th>.*data-status="active">.*${none}`));
   });
 
   it('escapes everything HTML would read', () => {

@@ -45,6 +45,12 @@ const TEXT = {
     agreement: 'توافق‌نامه',
     validUntil: 'اعتبار تا',
     daysLeft: 'روز مانده',
+    agreements: 'توافق‌نامه‌ها و مصوبات کارگروه',
+    validity: 'اعتبار',
+    status: 'وضعیت',
+    resolution: 'مصوبه کارگروه',
+    noResolution: 'ثبت نشده',
+    statuses: { active: 'فعال', suspended: 'معلق', revoked: 'لغوشده' },
     none: 'موردی نیست.',
     noTraffic: 'در این دوره تبادلی ثبت نشده است.',
     footnote: 'ارقام از جمع‌های ساعتی دفتر ترافیک است؛ مرکز تنها فراداده تبادل را نگه می‌دارد، نه محتوای آن را (ماده ۳۱ بند ۴).',
@@ -82,6 +88,12 @@ const TEXT = {
     agreement: 'Agreement',
     validUntil: 'Valid until',
     daysLeft: 'Days left',
+    agreements: 'Agreements and working-group resolutions',
+    validity: 'Valid',
+    status: 'Status',
+    resolution: 'Working-group resolution',
+    noResolution: 'Not recorded',
+    statuses: { active: 'Active', suspended: 'Suspended', revoked: 'Revoked' },
     none: 'None.',
     noTraffic: 'No exchange was recorded in this period.',
     footnote: 'Figures come from the traffic ledger’s hourly rollups; the exchange keeps traffic metadata only, never content (Art. 31(4)).',
@@ -173,6 +185,21 @@ export function renderPrintableReport(report: AgencyReport, lang: Language): str
       ${bars(t.topConsumers, provider.topConsumers, (r) => agencyName(r.consumer ?? ''), 'top-consumers')}
     </section>`);
   }
+  sections.push(`<section><h2>${t.agreements}</h2>
+      ${table(
+        [t.agreement, t.consumer, t.service, t.validity, t.status, t.resolution],
+        report.agreements.map((a) => [
+          e(a.agreement),
+          agencyName(a.consumer),
+          serviceName(a),
+          `<bdi dir="ltr">${e(a.validFrom)}</bdi> — <bdi dir="ltr">${e(a.validUntil)}</bdi>`,
+          `<span class="status status-${a.status}" data-status="${a.status}">${t.statuses[a.status]}</span>`,
+          a.resolution === null ? `<span class="none">${t.noResolution}</span>` : e(a.resolution),
+        ]),
+        'agreements',
+        6,
+      )}
+    </section>`);
   if (consumer) {
     sections.push(`<section><h2>${t.compliance}</h2>
       <h3>${t.refusals}</h3>
@@ -206,6 +233,7 @@ export function renderPrintableReport(report: AgencyReport, lang: Language): str
   table.bars td:nth-child(2) { width: 55%; }
   .bar { display: block; height: 12px; background: #3d85c6; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .none { color: #5f6b7a; }
+  .status-suspended, .status-revoked { font-weight: bold; color: #a61c00; }
   footer { margin-top: 16px; color: #5f6b7a; font-size: 11px; }
   @media print {
     body { margin: 0; font-size: 10.5pt; }

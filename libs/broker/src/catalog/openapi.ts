@@ -104,14 +104,14 @@ const REPORT_PATHS: Record<string, unknown> = {
     query('limit', 'At most this many rows (up to 50,000).', { type: 'integer' }),
   ]),
   '/v1/reports/service-levels': report('Provider service levels', 'Availability, error rate and latency p50/p95/p99 per service.'),
-  '/v1/reports/compliance': report('Compliance', 'Agencies with agreements but no traffic, denied and over-quota attempts by agency and reason, services with rising error rates, agreements near expiry.', [
+  '/v1/reports/compliance': report('Compliance', 'Every agreement in scope with its status (active, suspended, revoked) and the working group\'s resolution; agencies with agreements but no traffic, denied and over-quota attempts by agency and reason, services with rising error rates, agreements near expiry.', [
     query('expiresWithinDays', 'What counts as near expiry (default 30).', { type: 'integer' }),
   ]),
   '/v1/reports/agencies': report('Agencies', 'The caller and the agencies its reports meet.'),
-  '/v1/reports/agencies/{agencyId}': report("One agency's report", 'Its usage, service levels and compliance findings for the period.', [
+  '/v1/reports/agencies/{agencyId}': report("One agency's report", 'Its agreements (with status and resolution), usage, service levels and compliance findings for the period.', [
     { name: 'agencyId', in: 'path', required: true, schema: { type: 'string' } },
   ]),
-  '/v1/reports/agencies/{agencyId}/printable': report('Printable agency report', 'HTML with print CSS, or format=pdf through headless Chromium.', [
+  '/v1/reports/agencies/{agencyId}/printable': report('Printable agency report', 'HTML with print CSS, or format=pdf through headless Chromium; lang=fa (default) or en. Lists each agreement with its status and resolution.', [
     { name: 'agencyId', in: 'path', required: true, schema: { type: 'string' } },
   ]),
 };

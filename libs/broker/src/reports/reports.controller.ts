@@ -62,10 +62,10 @@ export class ReportsController {
   }
 
   @Get('agencies')
-  agencies(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async agencies(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const caller = this.reports.caller(request.headers.authorization, request.ip);
     const { id, name, roles } = caller.agency;
-    return json(reply, { caller: { id, name, roles }, agencies: this.reports.agencies(caller) });
+    return json(reply, { caller: { id, name, roles }, agencies: await this.reports.agencies(caller) });
   }
 
   @Get('agencies/:agencyId')

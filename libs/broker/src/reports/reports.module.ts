@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { GovernanceModule } from '../governance/governance.module';
 import { PdfPrinter } from './pdf-printer';
 import { ReportsController } from './reports.controller';
 import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
 
-/** Usage, service-level and compliance reports, and each agency's printable report, from the ledger's rollups. */
+/** Usage, service-level and compliance reports, and each agency's printable report, from the ledger's rollups and the agreements in the governance store. */
 @Module({
+  imports: [GovernanceModule],
   controllers: [ReportsController],
   providers: [ReportsRepository, ReportsService, PdfPrinter],
   exports: [ReportsService, ReportsRepository],

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { ServiceCatalog } from '@nix/catalog';
 import type { ContractSet } from '@nix/contracts';
 import { LATENCY_BOUNDS_MS } from '@nix/ledger';
-import { ProblemError, type Agency, type Agreement, type Clock, type ProblemType } from '@nix/domain';
+import { ProblemError, type Agency, type Clock, type ProblemType } from '@nix/domain';
+import type { GovernedAgreement } from '@nix/governance';
 import {
   parseComplianceQuery,
   parseServiceLevelQuery,
@@ -17,7 +18,7 @@ import {
 import { accessServiceOf } from '../testing';
 import type { KeyHasher } from '../access/key-hasher';
 import type { ReportsRollups, RollupSelection } from './reports.repository';
-import { ReportsService, type ReportCaller } from './reports.service';
+import { ReportsService, type GovernanceRecords, type ReportCaller } from './reports.service';
 
 /** 11:30 in Tehran on 2026-11-30. */
 const NOW = Date.UTC(2026, 10, 30, 8, 0);
@@ -61,29 +62,50 @@ class FakeRollups implements ReportsRollups {
   }
 }
 
+/** The governance store as the reports read it: its agencies and agreements, whatever their status. */
+class FakeGovernance implements GovernanceRecords {
+  constructor(
+    public agencyList: Agency[],
+    public agreementList: GovernedAgreement[],
+  ) {}
+
+  async agencies(): Promise<Agency[]> {
+    return this.agencyList;
+  }
+
+  async agreements(): Promise<GovernedAgreement[]> {
+    return this.agreementList;
+  }
+}
+
 const agency = (id: string, en: string, ...roles: Agency['roles']): Agency => ({ id, name: { fa: `${en} (fa)`, en }, roles, demo: false });
 const WORKING_GROUP = agency('interoperability-working-group', 'Working group', 'working-group');
 const TAX = agency('tax-organization', 'Tax organization', 'consumer');
 const SOCIAL = agency('social-security', 'Social security', 'consumer');
 const CIVIL = agency('civil-registration', 'Civil registration', 'provider');
 
-const agreement = (id: string, consumer: string, validUntil: string): Agreement => ({
+const agreement = (id: string, consumer: string, validUntil: string, standing: Pick<GovernedAgreement, 'status' | 'resolution'>, registry = 'identity', service = 'person'): GovernedAgreement => ({
   id,
   consumer,
-  registry: 'identity',
-  service: 'person',
+  registry,
+  service,
   dataItems: ['firstName'],
   purposes: ['assessment'],
   validFrom: '2026-01-01',
   validUntil,
   dailyQuota: 1000,
+  ...standing,
 });
-const TAX_IDENTITY = agreement('tax-identity', TAX.id, '2026-12-10');
-const SOCIAL_IDENTITY = agreement('social-identity', SOCIAL.id, '2027-06-30');
+const TAX_IDENTITY = agreement('tax-identity', TAX.id, '2026-12-10', { status: 'active', resolution: 'WG-1405-07: approved for assessment' });
+const SOCIAL_IDENTITY = agreement('social-identity', SOCIAL.id, '2027-06-30', { status: 'suspended', resolution: 'WG-1405-19: suspended pending an audit' });
+/** Revoked, near its end: still reported, never as expiring. */
+const TAX_ADDRESS = agreement('tax-address', TAX.id, '2026-12-05', { status: 'revoked', resolution: 'WG-1405-21: revoked' }, 'address', 'postal-code');
+const LEGACY = agreement('legacy-identity', TAX.id, '2027-01-01', { status: 'active', resolution: null });
 
+/** The YAML the broker started with: keys and names only; the agreements are the store's. */
 const CONTRACTS: ContractSet = {
   agencies: [WORKING_GROUP, TAX, SOCIAL, CIVIL],
-  agreements: [TAX_IDENTITY, SOCIAL_IDENTITY],
+  agreements: [],
   apiKeys: [WORKING_GROUP, TAX, SOCIAL, CIVIL].map((a) => ({ agencyId: a.id, keyId: `${a.id}-1`, sha256: a.id, networks: null, expires: null })),
   refusedDemoAgencies: [],
 };
@@ -124,12 +146,14 @@ describe('ReportsService', () => {
   let clock: FixedClock;
   let rollups: FakeRollups;
   let reports: ReportsService;
+  let governance: FakeGovernance;
   const callerOf = (who: Agency): ReportCaller => reports.caller(`Bearer ${who.id}`, '203.0.113.9');
 
   beforeEach(() => {
     clock = new FixedClock(NOW);
     rollups = new FakeRollups();
-    reports = new ReportsService(accessServiceOf(CONTRACTS, sameKeyHasher), rollups, clock, catalog);
+    governance = new FakeGovernance([WORKING_GROUP, TAX, SOCIAL, CIVIL], [LEGACY, SOCIAL_IDENTITY, TAX_ADDRESS, TAX_IDENTITY]);
+    reports = new ReportsService(accessServiceOf(CONTRACTS, sameKeyHasher), rollups, clock, catalog, governance);
   });
 
   describe('caller', () => {
@@ -230,31 +254,63 @@ describe('ReportsService', () => {
     expect(report.labels.agencies).toEqual({ [CIVIL.id]: CIVIL.name });
   });
 
-  it('finds silent agencies, unused and expiring agreements, comparing the period with the one before', async () => {
-    rollups.active = { consumers: new Set([TAX.id]), agreements: new Set([TAX_IDENTITY.id]) };
+  it('finds silent agencies, unused and expiring agreements in the store, comparing the period with the one before', async () => {
+    rollups.active = { consumers: new Set([TAX.id]), agreements: new Set([TAX_IDENTITY.id, LEGACY.id, TAX_ADDRESS.id]) };
     const query = parseComplianceQuery({ period: 'month:2026-11' }, NOW);
 
     const report = await reports.compliance(callerOf(WORKING_GROUP), query);
 
     const traffic = rollups.asked.filter((a) => a.read === 'serviceTraffic').map((a) => new Date(a.selection.from).toISOString());
     expect(traffic.sort()).toEqual(['2026-09-30T20:30:00.000Z', '2026-10-31T20:30:00.000Z']);
+    // Suspended today, but in force for the period: its consumer still counts as silent.
     expect(report.silentAgencies).toEqual([{ agency: SOCIAL.id, agreements: [SOCIAL_IDENTITY.id] }]);
-    expect(report.unusedAgreements.map((a) => a.agreement)).toEqual([SOCIAL_IDENTITY.id]);
-    expect(report.expiringAgreements).toEqual([expect.objectContaining({ agreement: TAX_IDENTITY.id, daysLeft: 10 })]);
+    expect(report.unusedAgreements).toEqual([expect.objectContaining({ agreement: SOCIAL_IDENTITY.id, status: 'suspended', resolution: SOCIAL_IDENTITY.resolution })]);
+    expect(report.expiringAgreements).toEqual([expect.objectContaining({ agreement: TAX_IDENTITY.id, daysLeft: 10, status: 'active', resolution: TAX_IDENTITY.resolution })]);
     expect(report.previousPeriod.key).toBe('month:2026-10');
     expect(report.labels.agencies[SOCIAL.id]).toEqual(SOCIAL.name);
   });
 
+  it("lists every agreement in the caller's scope with the store's status and resolution, revoked and suspended ones too", async () => {
+    const query = parseComplianceQuery({ period: 'month:2026-11' }, NOW);
+
+    const all = await reports.compliance(callerOf(WORKING_GROUP), query);
+    const own = await reports.compliance(callerOf(TAX), query);
+
+    expect(all.agreements.map((a) => [a.agreement, a.status, a.resolution])).toEqual([
+      [LEGACY.id, 'active', null],
+      [SOCIAL_IDENTITY.id, 'suspended', SOCIAL_IDENTITY.resolution],
+      [TAX_ADDRESS.id, 'revoked', TAX_ADDRESS.resolution],
+      [TAX_IDENTITY.id, 'active', TAX_IDENTITY.resolution],
+    ]);
+    expect(own.agreements.map((a) => a.agreement)).toEqual([LEGACY.id, TAX_ADDRESS.id, TAX_IDENTITY.id]);
+    expect(all.labels.services['address/postal-code']).toEqual(catalog.get('address', 'postal-code')!.title);
+  });
+
+  it('reads the store afresh for each report: a change in the store shows in the next one', async () => {
+    const query = parseComplianceQuery({ period: 'month:2026-11' }, NOW);
+    governance.agreementList = governance.agreementList.map((a) => (a.id === TAX_IDENTITY.id ? { ...a, status: 'suspended', resolution: 'WG-1405-30: suspended' } : a));
+
+    const report = await reports.compliance(callerOf(TAX), query);
+
+    expect(report.agreements.find((a) => a.agreement === TAX_IDENTITY.id)).toMatchObject({ status: 'suspended', resolution: 'WG-1405-30: suspended' });
+  });
+
   describe('agencies', () => {
-    it('shows a consumer itself and the providers it uses; only its own report is open to it', () => {
-      expect(reports.agencies(callerOf(TAX))).toEqual([
+    it('shows a consumer itself and the providers it uses; only its own report is open to it', async () => {
+      expect(await reports.agencies(callerOf(TAX))).toEqual([
         { id: TAX.id, name: TAX.name, roles: ['consumer'], reportable: true },
         { id: CIVIL.id, name: CIVIL.name, roles: ['provider'], reportable: false },
       ]);
     });
 
-    it('shows the working group every agency, each reportable but the working group itself', () => {
-      expect(reports.agencies(callerOf(WORKING_GROUP)).map((a) => [a.id, a.reportable])).toEqual([
+    it('lists the agencies of the store, one registered after start included', async () => {
+      const newcomer = agency('newcomer', 'Newcomer', 'consumer');
+      governance.agencyList = [...governance.agencyList, newcomer];
+      expect((await reports.agencies(callerOf(WORKING_GROUP))).map((a) => a.id)).toContain(newcomer.id);
+    });
+
+    it('shows the working group every agency, each reportable but the working group itself', async () => {
+      expect((await reports.agencies(callerOf(WORKING_GROUP))).map((a) => [a.id, a.reportable])).toEqual([
         [WORKING_GROUP.id, false],
         [TAX.id, true],
         [SOCIAL.id, true],
@@ -282,6 +338,22 @@ describe('ReportsService', () => {
       expect(report.asConsumer).toMatchObject({ services: [{ provider: CIVIL.id, count: 4 }], expiringAgreements: [{ agreement: TAX_IDENTITY.id }] });
       expect(report.asProvider).toBeNull();
       expect(report.labels.agencies).toEqual({ [TAX.id]: TAX.name, [CIVIL.id]: CIVIL.name });
+      expect(report.agreements.map((a) => [a.agreement, a.status, a.resolution])).toEqual([
+        [LEGACY.id, 'active', null],
+        [TAX_ADDRESS.id, 'revoked', TAX_ADDRESS.resolution],
+        [TAX_IDENTITY.id, 'active', TAX_IDENTITY.resolution],
+      ]);
+    });
+
+    it("gives a provider's report the agreements on its services, from every consumer, whatever their status", async () => {
+      const report = await reports.agencyReport(callerOf(CIVIL), CIVIL.id, parseServiceLevelQuery({}, NOW));
+
+      expect(report.agreements.map((a) => [a.agreement, a.consumer, a.status])).toEqual([
+        [LEGACY.id, TAX.id, 'active'],
+        [SOCIAL_IDENTITY.id, SOCIAL.id, 'suspended'],
+        [TAX_IDENTITY.id, TAX.id, 'active'],
+      ]);
+      expect(report.labels.agencies).toMatchObject({ [TAX.id]: TAX.name, [SOCIAL.id]: SOCIAL.name });
     });
   });
 });

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DayTracker, ProblemError, type Agency, type Agreement, type Clock } from '@nix/domain';
+import { DayTracker, ProblemError, type Agency, type Clock } from '@nix/domain';
+import { GovernanceRepository } from '@nix/governance';
 import type { ServiceCatalog } from '@nix/catalog';
 import { LATENCY_BOUNDS_MS } from '@nix/ledger';
 import {
+  agreementStandings,
   checkAgencyReport,
   checkFilters,
   covers,
@@ -29,6 +31,7 @@ import {
   type PeriodBucket,
   type PeriodDescription,
   type ReportDirectory,
+  type ReportedAgreement,
   type ReportLabels,
   type ReportScope,
   type ServiceLevelRow,
@@ -42,6 +45,9 @@ import {
 import { AccessService } from '../access/access.service';
 import { CLOCK, SERVICE_CATALOG } from '@nix/platform';
 import { ReportsRepository, type ReportsRollups, type RollupSelection } from './reports.repository';
+
+/** What the reports read of the governance store: the agencies, and every agreement whatever its status, with its resolution. */
+export type GovernanceRecords = Pick<GovernanceRepository, 'agencies' | 'agreements'>;
 
 /** Who asks for a report, and when. */
 export interface ReportCaller {
@@ -98,6 +104,7 @@ export class ReportsService {
     @Inject(ReportsRepository) private readonly repository: ReportsRollups,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
+    @Inject(GovernanceRepository) private readonly governance: GovernanceRecords,
   ) {
     this.directory = {
       agencyName: (id) => access.agency(id)?.name,
@@ -157,22 +164,23 @@ export class ReportsService {
     const { scope } = caller;
     const selection = this.selection(scope, query);
     const previous = previousPeriod(query.period);
-    const [activity, refusals, current, before] = await Promise.all([
+    const [activity, refusals, current, before, agreements] = await Promise.all([
       this.repository.activity(selection),
       this.repository.refusals(selection),
       this.repository.serviceTraffic(selection),
       this.repository.serviceTraffic({ ...selection, from: previous.from, to: previous.to }),
+      this.agreementsIn(scope),
     ]);
-    const agreements = this.agreementsIn(scope);
     const inForce = agreements.filter((a) => inForceDuring(a, periodDays(query.period)));
     const findings: ComplianceFindings = {
+      agreements: agreementStandings(agreements),
       silentAgencies: silentAgencies(inForce, activity.consumers),
       unusedAgreements: unusedAgreements(inForce, activity.agreements),
       refusals,
       risingErrorRates: risingErrorRates(current, before),
       expiringAgreements: expiringAgreements(agreements, caller.today, query.expiresWithinDays),
     };
-    const mentioned = [...findings.silentAgencies, ...findings.unusedAgreements, ...findings.refusals, ...findings.risingErrorRates, ...findings.expiringAgreements];
+    const mentioned = [...findings.agreements, ...findings.silentAgencies, ...findings.unusedAgreements, ...findings.refusals, ...findings.risingErrorRates, ...findings.expiringAgreements];
     return {
       report: 'compliance',
       ...this.header(caller, query),
@@ -188,14 +196,15 @@ export class ReportsService {
    * else itself and its counterparts. Reportable ones have an agency report
    * the caller may see (consumers and providers; the working group sends and serves nothing).
    */
-  agencies(caller: ReportCaller): { id: string; name: Agency['name']; roles: Agency['roles']; reportable: boolean }[] {
+  async agencies(caller: ReportCaller): Promise<{ id: string; name: Agency['name']; roles: Agency['roles']; reportable: boolean }[]> {
     const { scope } = caller;
     const ids = new Set<string>([scope.agency]);
-    for (const a of this.access.snapshot().agreements) {
+    const [agencies, agreements] = await Promise.all([this.governance.agencies(), this.governance.agreements()]);
+    for (const a of agreements) {
       const provider = this.catalog.get(a.registry, a.service)?.custodian ?? '';
       if (scope.all || covers(scope, { consumer: a.consumer, provider })) ids.add(a.consumer).add(provider);
     }
-    return this.access.snapshot().agencies
+    return agencies
       .filter((a) => scope.all || ids.has(a.id))
       .map((a) => ({ id: a.id, name: a.name, roles: a.roles, reportable: (scope.all || a.id === scope.agency) && !a.roles.includes('working-group') }));
   }
@@ -207,6 +216,7 @@ export class ReportsService {
     if (!agency) throw new ProblemError('not-found', `No agency "${agencyId}" is known; GET /v1/reports/agencies lists those you can see.`);
     const own: ReportCaller = { ...caller, agency, scope: scopeOf(agency) };
     const period = { period: query.period, lang: query.lang };
+    const agreements = agreementStandings(await this.agreementsIn(own.scope));
     let asConsumer: AgencyReport['asConsumer'] = null;
     if (own.scope.ownUsage) {
       const filters = { consumer: agencyId };
@@ -231,11 +241,12 @@ export class ReportsService {
       };
     }
     const rows = [...(asConsumer?.services ?? []), ...(asProvider?.serviceLevels ?? []), ...(asProvider?.topConsumers ?? [])];
-    const labels = labelsFor([...rows, { agency: agencyId }], this.directory);
+    const labels = labelsFor([...rows, ...agreements, { agency: agencyId }], this.directory);
     return {
       agency: { id: agency.id, name: agency.name, roles: agency.roles },
       period: describePeriod(query.period),
       generatedAt: new Date(caller.now).toISOString(),
+      agreements,
       asConsumer,
       asProvider,
       labels,
@@ -247,9 +258,9 @@ export class ReportsService {
     return traffic.map((t) => serviceLevelRow(t, LATENCY_BOUNDS_MS));
   }
 
-  /** Agreements of the consumers, or on the services, the scope covers. */
-  private agreementsIn(scope: ReportScope): Agreement[] {
-    return this.access.snapshot().agreements.filter((a) => covers(scope, { consumer: a.consumer, provider: this.catalog.get(a.registry, a.service)?.custodian ?? '' }));
+  /** Agreements of the consumers, or on the services, the scope covers, read from the governance store: suspended and revoked ones too. */
+  private async agreementsIn(scope: ReportScope): Promise<ReportedAgreement[]> {
+    return (await this.governance.agreements()).filter((a) => covers(scope, { consumer: a.consumer, provider: this.catalog.get(a.registry, a.service)?.custodian ?? '' }));
   }
 
   private selection(scope: ReportScope, query: TrafficQuery): RollupSelection {
