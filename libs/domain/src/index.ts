@@ -6,5 +6,4 @@ export * from './outcome';
 export * from './ports';
 export * from './problem';
 export * from './projection';
-export * from './quota';
 export * from './traffic-record';
