@@ -77,6 +77,8 @@ export function governanceLiveSuite(describeFn: jest.Describe, name: string, ope
       expect(await counters[2].granted('ag-quota', '2026-11-30')).toBe(105);
       expect(await counters[2].lease('ag-quota', '2026-11-30', 10, 100)).toEqual({ granted: 0, total: 105 });
       expect(await counters[2].lease('ag-quota', '2026-12-01', 10, 100)).toEqual({ granted: 10, total: 10 });
+      await counters[0].prune('2026-12-01');
+      expect([await counters[0].granted('ag-quota', '2026-11-30'), await counters[0].granted('ag-quota', '2026-12-01')]).toEqual([0, 10]);
     });
   });
 }

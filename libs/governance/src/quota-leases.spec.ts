@@ -74,13 +74,17 @@ describe('QuotaLeases', () => {
     expect(await spend(new QuotaLeases(counter), a, 2000)).toBe(999);
   });
 
-  it('starts a new day from zero', async () => {
-    const leases = new QuotaLeases(new MemoryQuotaCounter());
+  it('starts a new day from zero, and the counter forgets days a week old', async () => {
+    const counter = new MemoryQuotaCounter();
+    counter.granted.set('ag-1/2026-11-22', 5);
+    counter.granted.set('ag-1/2026-11-23', 5);
+    const leases = new QuotaLeases(counter);
     const a = agreement(1);
     await leases.consume(a, DAY, DAY.startsAt);
     await expect(leases.consume(a, DAY, DAY.startsAt)).rejects.toThrow(/used up/);
     const next: CalendarDay = { date: '2026-12-01', startsAt: DAY.endsAt, endsAt: DAY.endsAt + 86_400_000 };
     expect(await leases.consume(a, next, next.startsAt)).toBe(0);
+    expect([...counter.granted.keys()]).toEqual(['ag-1/2026-11-30', 'ag-1/2026-12-01']);
   });
 
   it('without the counter, grants itself one slice, then 503; once the counter answers it adds what it granted itself', async () => {

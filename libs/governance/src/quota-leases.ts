@@ -8,7 +8,12 @@ export interface QuotaCounter {
   settle(agreementId: string, day: string, used: number): Promise<void>;
   /** Gives back what a broker leased and did not use (at shutdown). */
   release(agreementId: string, day: string, unused: number): Promise<void>;
+  /** Forgets the days before this one. */
+  prune(before: string): Promise<void>;
 }
+
+/** How many days of leases the counter keeps. */
+export const QUOTA_DAYS_KEPT = 7;
 
 export interface QuotaLeaseEvents {
   /** The counter could not be reached and the broker granted itself one slice on its own. */
@@ -46,6 +51,7 @@ interface DayAllowance {
  */
 export class QuotaLeases {
   private readonly days = new Map<string, DayAllowance>();
+  private prunedOn = '';
 
   constructor(
     private readonly counter: QuotaCounter,
@@ -89,6 +95,12 @@ export class QuotaLeases {
   private allowanceOf(agreement: Agreement, date: string): DayAllowance {
     let allowance = this.days.get(agreement.id);
     if (!allowance || allowance.date !== date) {
+      if (this.prunedOn !== date) {
+        this.prunedOn = date;
+        const before = new Date(Date.parse(`${date}T00:00:00Z`) - QUOTA_DAYS_KEPT * 86_400_000).toISOString().slice(0, 10);
+        // Housekeeping once a day per broker, off the inquiry's path; a failure waits for the next day.
+        this.counter.prune(before).catch(() => undefined);
+      }
       allowance = { agreementId: agreement.id, date, limit: agreement.dailyQuota, leased: 0, used: 0, clusterTotal: 0, unsettled: 0, offlineSlices: 0, failure: null, pending: null };
       this.days.set(agreement.id, allowance);
     }

@@ -30,6 +30,10 @@ export class SqlQuotaCounter implements QuotaCounter {
     await this.sql.query('UPDATE governance_quota_lease SET granted = GREATEST(0, granted - $3::bigint) WHERE agreement_id = $1 AND day = $2::date', [agreementId, day, unused]);
   }
 
+  async prune(before: string): Promise<void> {
+    await this.sql.query('DELETE FROM governance_quota_lease WHERE day < $1::date', [before]);
+  }
+
   /** What the cluster has granted of an agreement's day (reports, tests). */
   async granted(agreementId: string, day: string): Promise<number> {
     const rows = await this.sql.query<{ granted: string | number }>('SELECT granted FROM governance_quota_lease WHERE agreement_id = $1 AND day = $2::date', [agreementId, day]);

@@ -33,6 +33,11 @@ export class MemoryQuotaCounter implements QuotaCounter {
     this.granted.set(`${agreementId}/${day}`, Math.max(0, (this.granted.get(`${agreementId}/${day}`) ?? 0) - unused));
   }
 
+  async prune(before: string): Promise<void> {
+    this.check();
+    for (const key of this.granted.keys()) if (key.slice(-10) < before) this.granted.delete(key);
+  }
+
   private check(): void {
     if (this.failure) throw this.failure;
   }
