@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ServiceCatalog, ServiceDefinition } from '@nix/catalog';
+import {
+  checkDataItems,
+  checkPurposes,
+  checkQuota,
+  checkValidity,
+  GovernanceInputError,
+  GovernanceRepository,
+  isWorkingGroup,
+  type AccessRequest,
+  type GovernanceActor,
+  type GovernedAgreement,
+} from '@nix/governance';
+import { SERVICE_CATALOG } from '@nix/platform';
+import type { AccessRequestBody, AgreementBody, AmendmentBody } from './governance-bodies';
+
+/** What the governance API checks against the catalogue before the repository applies a change. */
+@Injectable()
+export class GovernanceService {
+  constructor(
+    readonly repository: GovernanceRepository,
+    @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
+  ) {}
+
+  /** The caller's own agreements (as consumer); the working group sees all. */
+  async agreements(actor: GovernanceActor): Promise<GovernedAgreement[]> {
+    const all = await this.repository.agreements();
+    return isWorkingGroup(actor) ? all : all.filter((a) => a.consumer === actor.agencyId);
+  }
+
+  async fileAccessRequest(actor: GovernanceActor, body: AccessRequestBody): Promise<AccessRequest> {
+    const service = this.service(body.registry, body.service);
+    checkTerms(service, body);
+    if (body.validFrom !== undefined && body.validUntil !== undefined) checkValidity(body.validFrom, body.validUntil);
+    // The custodian must be a registered agency, for it to consent.
+    await this.repository.requireAgency(service.custodian).catch(() => {
+      throw new GovernanceInputError('registry', `the custodian of "${body.registry}" (${service.custodian}) is not a registered agency yet`);
+    });
+    return this.repository.fileAccessRequest(actor, {
+      consumer: actor.agencyId,
+      registry: service.registry,
+      custodian: service.custodian,
+      service: service.service,
+      dataItems: body.dataItems,
+      purposes: body.purposes,
+      dailyQuota: body.dailyQuota,
+      validFrom: body.validFrom ?? null,
+      validUntil: body.validUntil ?? null,
+      justification: body.justification.trim(),
+    });
+  }
+
+  async createAgreement(actor: GovernanceActor, body: AgreementBody): Promise<GovernedAgreement> {
+    const service = this.service(body.registry, body.service);
+    checkTerms(service, body);
+    checkValidity(body.validFrom, body.validUntil);
+    return this.repository.createAgreement(actor, body);
+  }
+
+  async amendAgreement(actor: GovernanceActor, id: string, body: AmendmentBody): Promise<GovernedAgreement> {
+    const current = await this.repository.agreement(id);
+    const service = this.service(current.registry, current.service);
+    if (body.dataItems) checkDataItems(body.dataItems, service.dataItems);
+    if (body.purposes) checkPurposes(body.purposes);
+    if (body.dailyQuota !== undefined) checkQuota(body.dailyQuota);
+    checkValidity(body.validFrom ?? current.validFrom, body.validUntil ?? current.validUntil);
+    return this.repository.amendAgreement(actor, id, body);
+  }
+
+  private service(registry: string, service: string): ServiceDefinition {
+    if (!this.catalog.registry(registry)) throw new GovernanceInputError('registry', `"${registry}" is not a registry of the catalogue`);
+    const definition = this.catalog.get(registry, service);
+    if (!definition) throw new GovernanceInputError('service', `"${service}" is not a service of registry ${registry}`);
+    return definition;
+  }
+}
+
+function checkTerms(service: ServiceDefinition, terms: { dataItems: string[]; purposes: string[]; dailyQuota: number }): void {
+  checkDataItems(terms.dataItems, service.dataItems);
+  checkPurposes(terms.purposes);
+  checkQuota(terms.dailyQuota);
+}
