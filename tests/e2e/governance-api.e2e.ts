@@ -437,5 +437,49 @@ describe('the governance API over HTTP', () => {
       }
       expect((await nix.call('GET', '/problems/illegal-transition')).json.status).toBe(409);
     });
+
+    it('documents every governance endpoint in the OpenAPI document, with request schemas and problem answers, and each is served', async () => {
+      const document = (await nix.call('GET', '/docs/openapi.json')).json;
+      const operations = Object.entries(document.paths as Record<string, Record<string, any>>)
+        .filter(([, methods]) => Object.values(methods).some((o) => o.tags?.includes('governance')))
+        .flatMap(([path, methods]) => Object.entries(methods).map(([method, o]) => ({ path, method, o })));
+      expect(operations.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual(
+        [
+          'GET /v1/agreements',
+          'POST /v1/agreements',
+          'PATCH /v1/agreements/{id}',
+          'POST /v1/agreements/{id}/suspension',
+          'POST /v1/agreements/{id}/reinstatement',
+          'POST /v1/agreements/{id}/revocation',
+          'POST /v1/agencies',
+          'POST /v1/agencies/{id}/keys',
+          'GET /v1/agencies/{id}/keys',
+          'DELETE /v1/agencies/{id}/keys/{keyId}',
+          'POST /v1/access-requests',
+          'GET /v1/access-requests',
+          'GET /v1/access-requests/{id}',
+          'POST /v1/access-requests/{id}/consent',
+          'POST /v1/access-requests/{id}/refusal',
+          'POST /v1/access-requests/{id}/decision',
+          'POST /v1/service-requests',
+          'GET /v1/service-requests',
+          'POST /v1/service-requests/{id}/triage',
+          'POST /v1/disputes',
+          'GET /v1/disputes',
+          'POST /v1/disputes/{id}/resolution',
+          'GET /v1/audit',
+        ].sort(),
+      );
+      for (const { path, method, o } of operations) {
+        expect(o.responses['401']).toEqual({ $ref: '#/components/responses/Problem' });
+        if (method === 'post' || method === 'patch') expect(o.requestBody.content['application/json'].schema).toMatchObject({ type: 'object', additionalProperties: false });
+        // Served: without a key every documented operation answers 401, not 404.
+        const served = await nix.call(method.toUpperCase(), path.replace(/\{[^}]+\}/g, 'x'), { body: o.requestBody ? {} : undefined });
+        expect({ path, method, status: served.status }).toEqual({ path, method, status: 401 });
+      }
+      expect(document.paths['/v1/access-requests'].post.requestBody.content['application/json'].schema.required).toEqual(
+        expect.arrayContaining(['registry', 'service', 'dataItems', 'purposes', 'dailyQuota', 'justification']),
+      );
+    });
   });
 });
