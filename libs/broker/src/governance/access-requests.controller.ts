@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GovernanceRepository } from '@nix/governance';
 import { governanceBody } from './governance-bodies';
 import { GovernanceCaller } from './governance-caller';
 import { noStore } from './governance-http';
@@ -11,6 +12,7 @@ export class AccessRequestsController {
   constructor(
     private readonly caller: GovernanceCaller,
     private readonly governance: GovernanceService,
+    private readonly repository: GovernanceRepository,
   ) {}
 
   @Post()
@@ -27,14 +29,14 @@ export class AccessRequestsController {
   async list(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const actor = await this.caller.actorOf(request);
     noStore(reply);
-    return { accessRequests: await this.governance.repository.accessRequests(actor) };
+    return { accessRequests: await this.repository.accessRequests(actor) };
   }
 
   @Get(':id')
   async one(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string) {
     const actor = await this.caller.actorOf(request);
     noStore(reply);
-    return this.governance.repository.accessRequest(actor, id);
+    return this.repository.accessRequest(actor, id);
   }
 
   @Post(':id/consent')
@@ -43,7 +45,7 @@ export class AccessRequestsController {
     const actor = await this.caller.actorOf(request);
     const { note } = governanceBody('custodianStep', body);
     noStore(reply);
-    return this.governance.repository.consentToAccessRequest(actor, id, note ?? null);
+    return this.repository.consentToAccessRequest(actor, id, note ?? null);
   }
 
   @Post(':id/refusal')
@@ -52,7 +54,7 @@ export class AccessRequestsController {
     const actor = await this.caller.actorOf(request);
     const { note } = governanceBody('custodianStep', body);
     noStore(reply);
-    return this.governance.repository.refuseAccessRequest(actor, id, note ?? null);
+    return this.repository.refuseAccessRequest(actor, id, note ?? null);
   }
 
   @Post(':id/decision')
@@ -60,7 +62,7 @@ export class AccessRequestsController {
   async decide(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const decision = governanceBody('decision', body);
-    const { request: decided } = await this.governance.repository.decideAccessRequest(actor, id, decision);
+    const { request: decided } = await this.repository.decideAccessRequest(actor, id, decision);
     noStore(reply);
     return decided;
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GovernanceRepository } from '@nix/governance';
 import { governanceBody } from './governance-bodies';
 import { GovernanceCaller } from './governance-caller';
 import { agreementView, noStore } from './governance-http';
@@ -11,6 +12,7 @@ export class AgreementsController {
   constructor(
     private readonly caller: GovernanceCaller,
     private readonly governance: GovernanceService,
+    private readonly repository: GovernanceRepository,
   ) {}
 
   @Get()
@@ -43,7 +45,7 @@ export class AgreementsController {
     const actor = await this.caller.actorOf(request);
     const { resolution } = governanceBody('resolution', body);
     noStore(reply);
-    return agreementView(await this.governance.repository.suspendAgreement(actor, id, resolution));
+    return agreementView(await this.repository.suspendAgreement(actor, id, resolution));
   }
 
   @Post(':id/reinstatement')
@@ -52,7 +54,7 @@ export class AgreementsController {
     const actor = await this.caller.actorOf(request);
     const { resolution } = governanceBody('resolution', body);
     noStore(reply);
-    return agreementView(await this.governance.repository.reinstateAgreement(actor, id, resolution));
+    return agreementView(await this.repository.reinstateAgreement(actor, id, resolution));
   }
 
   @Post(':id/revocation')
@@ -61,6 +63,6 @@ export class AgreementsController {
     const actor = await this.caller.actorOf(request);
     const { resolution } = governanceBody('resolution', body);
     noStore(reply);
-    return agreementView(await this.governance.repository.revokeAgreement(actor, id, resolution));
+    return agreementView(await this.repository.revokeAgreement(actor, id, resolution));
   }
 }

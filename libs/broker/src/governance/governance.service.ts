@@ -15,12 +15,15 @@ import {
 import { SERVICE_CATALOG } from '@nix/platform';
 import type { AccessRequestBody, AgreementBody, AmendmentBody } from './governance-bodies';
 
+/** What GovernanceService uses of the store. */
+export type GovernanceStore = Pick<GovernanceRepository, 'agreements' | 'agreement' | 'requireAgency' | 'fileAccessRequest' | 'createAgreement' | 'amendAgreement'>;
+
 /** What the governance API checks against the catalogue before the repository applies a change. */
 @Injectable()
 export class GovernanceService {
   constructor(
-    readonly repository: GovernanceRepository,
-    @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
+    @Inject(GovernanceRepository) private readonly repository: GovernanceStore,
+    @Inject(SERVICE_CATALOG) private readonly catalog: Pick<ServiceCatalog, 'get' | 'registry'>,
   ) {}
 
   /** The caller's own agreements (as consumer); the working group sees all. */
