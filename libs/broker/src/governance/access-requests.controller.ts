@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GovernanceRepository } from '@nix/governance';
 import { governanceBody } from './governance-bodies';
 import { GovernanceCaller } from './governance-caller';
-import { noStore } from './governance-http';
+import { noStore, RecordIdPipe } from './governance-http';
 import { GovernanceService } from './governance.service';
 
 /** Access requests: the consumer files, the registry's custodian consents or refuses, the working group decides. */
@@ -33,7 +33,7 @@ export class AccessRequestsController {
   }
 
   @Get(':id')
-  async one(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string) {
+  async one(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string) {
     const actor = await this.caller.actorOf(request);
     noStore(reply);
     return this.repository.accessRequest(actor, id);
@@ -41,7 +41,7 @@ export class AccessRequestsController {
 
   @Post(':id/consent')
   @HttpCode(200)
-  async consent(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async consent(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const { note } = governanceBody('custodianStep', body);
     noStore(reply);
@@ -50,7 +50,7 @@ export class AccessRequestsController {
 
   @Post(':id/refusal')
   @HttpCode(200)
-  async refuse(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async refuse(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const { note } = governanceBody('custodianStep', body);
     noStore(reply);
@@ -59,7 +59,7 @@ export class AccessRequestsController {
 
   @Post(':id/decision')
   @HttpCode(200)
-  async decide(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async decide(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const decision = governanceBody('decision', body);
     const { request: decided } = await this.repository.decideAccessRequest(actor, id, decision);

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GovernanceRepository } from '@nix/governance';
 import { governanceBody } from './governance-bodies';
 import { GovernanceCaller } from './governance-caller';
-import { agreementView, noStore } from './governance-http';
+import { agreementView, noStore, RecordIdPipe } from './governance-http';
 import { GovernanceService } from './governance.service';
 
 /** Agreements: each agency sees its own, the working group all, and only the working group changes them (R6). */
@@ -28,12 +28,11 @@ export class AgreementsController {
     const actor = await this.caller.actorOf(request);
     const agreement = await this.governance.createAgreement(actor, governanceBody('agreement', body));
     noStore(reply);
-    reply.header('location', `/v1/agreements/${encodeURIComponent(agreement.id)}`);
     return agreementView(agreement);
   }
 
   @Patch(':id')
-  async amend(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async amend(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     noStore(reply);
     return agreementView(await this.governance.amendAgreement(actor, id, governanceBody('amendment', body)));
@@ -41,7 +40,7 @@ export class AgreementsController {
 
   @Post(':id/suspension')
   @HttpCode(200)
-  async suspend(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async suspend(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const { resolution } = governanceBody('resolution', body);
     noStore(reply);
@@ -50,7 +49,7 @@ export class AgreementsController {
 
   @Post(':id/reinstatement')
   @HttpCode(200)
-  async reinstate(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async reinstate(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const { resolution } = governanceBody('resolution', body);
     noStore(reply);
@@ -59,7 +58,7 @@ export class AgreementsController {
 
   @Post(':id/revocation')
   @HttpCode(200)
-  async revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const { resolution } = governanceBody('resolution', body);
     noStore(reply);

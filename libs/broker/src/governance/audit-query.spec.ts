@@ -25,6 +25,7 @@ describe('parseAuditQuery', () => {
     expect(pointerOf(() => parseAuditQuery({ actor: ['a', 'b'] }, undefined))).toBe('query:actor');
     expect(pointerOf(() => parseAuditQuery({ format: 'xml' }, undefined))).toBe('query:format');
     expect(pointerOf(() => parseAuditQuery({ page: '2' }, undefined))).toBe('query:page');
+    expect(pointerOf(() => parseAuditQuery({ subject: 'agreement:\u0000' }, undefined))).toBe('query:subject');
   });
 });
 

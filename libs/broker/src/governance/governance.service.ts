@@ -35,6 +35,8 @@ export class GovernanceService {
   async fileAccessRequest(actor: GovernanceActor, body: AccessRequestBody): Promise<AccessRequest> {
     const service = this.service(body.registry, body.service);
     checkTerms(service, body);
+    const justification = body.justification.trim();
+    if (justification.length === 0) throw new GovernanceInputError('justification', 'must say why the access is needed');
     if (body.validFrom !== undefined && body.validUntil !== undefined) checkValidity(body.validFrom, body.validUntil);
     // The custodian must be a registered agency, for it to consent.
     await this.repository.requireAgency(service.custodian).catch(() => {
@@ -50,7 +52,7 @@ export class GovernanceService {
       dailyQuota: body.dailyQuota,
       validFrom: body.validFrom ?? null,
       validUntil: body.validUntil ?? null,
-      justification: body.justification.trim(),
+      justification,
     });
   }
 
