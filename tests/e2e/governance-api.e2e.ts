@@ -2,6 +2,7 @@ import { CONTRACTS } from '@nix/broker';
 import type { ContractSet } from '@nix/contracts';
 import { GovernanceRepository } from '@nix/governance';
 import { parseCsv } from '../support/report-traffic';
+import { freePort } from '../support/ports';
 import { startTestApp, type TestApp, type TestResponse } from '../support/test-app';
 
 const WG = { authorization: 'Bearer demo-wg-key' };
@@ -518,5 +519,28 @@ describe('the governance API over HTTP', () => {
         expect.arrayContaining(['registry', 'service', 'dataItems', 'purposes', 'dailyQuota', 'justification']),
       );
     });
+  });
+});
+
+describe('the governance API while its store cannot be reached', () => {
+  let nix: TestApp;
+  beforeAll(async () => {
+    // Nothing listens on a port just freed: the store never opens, and the broker serves on regardless.
+    nix = await startTestApp({ DATABASE_URL: `postgres://nix@127.0.0.1:${await freePort()}/nix` });
+  });
+  afterAll(async () => {
+    await nix?.close();
+  });
+
+  it('answers 503 with Retry-After, not a 500, for reads and writes', async () => {
+    for (const [method, path, body] of [
+      ['GET', '/v1/agreements', undefined],
+      ['GET', '/v1/audit', undefined],
+      ['POST', '/v1/agencies', { id: 'late-agency', name: { fa: 'x', en: 'y' }, roles: ['consumer'] }],
+    ] as const) {
+      const response = await nix.call(method, path, { headers: WG, body });
+      expectProblem(response, 503, 'governance-unavailable');
+      expect(response.headers['retry-after']).toBe('5');
+    }
   });
 });

@@ -42,6 +42,8 @@ export class GovernanceCaller {
       throw new ProblemError('network-not-allowed', `Key ${key.keyId} of agency ${key.agencyId} is accepted only from the agency's registered networks.`);
     }
     const agency = await this.repository.requireAgency(key.agencyId);
+    // Demo agencies are known to access only where contracts/ loaded them (never in production).
+    if (agency.demo && !this.access.agency(agency.id)) return null;
     return { agencyId: agency.id, roles: agency.roles };
   }
 }

@@ -7,6 +7,7 @@ import { AgenciesController } from './agencies.controller';
 import { AgreementsController } from './agreements.controller';
 import { AuditController } from './audit.controller';
 import { GovernanceCaller } from './governance-caller';
+import { GovernanceSql } from './governance-sql';
 import { GovernanceService } from './governance.service';
 import { DisputesController, ServiceRequestsController } from './working-group.controller';
 
@@ -17,7 +18,7 @@ import { DisputesController, ServiceRequestsController } from './working-group.c
 @Module({
   controllers: [AgreementsController, AgenciesController, AccessRequestsController, ServiceRequestsController, DisputesController, AuditController],
   providers: [
-    { provide: GovernanceRepository, inject: [LEDGER_STORE], useFactory: (store: SqlClient) => new GovernanceRepository(store) },
+    { provide: GovernanceRepository, inject: [LEDGER_STORE], useFactory: (store: SqlClient) => new GovernanceRepository(new GovernanceSql(store)) },
     GovernanceCaller,
     GovernanceService,
   ],
