@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DayTracker, ProblemError, type Clock } from '@nix/domain';
-import { GovernanceRepository, type GovernanceActor } from '@nix/governance';
+import { GovernanceNotFoundError, GovernanceRepository, NotPermittedError, type GovernanceActor } from '@nix/governance';
 import { CLOCK } from '@nix/platform';
 import { AccessService } from '../access/access.service';
 import { KEY_HASHER, type KeyHasher } from '../access/key-hasher';
@@ -21,15 +21,25 @@ export class GovernanceCaller {
   /** The one place the governance API identifies its caller (a 401/403 problem when it cannot). */
   async actorOf(request: FastifyRequest): Promise<GovernanceActor> {
     const today = this.days.at(this.clock.now()).date;
+    let agencyId: string;
     try {
-      const agency = this.access.authenticate(request.headers.authorization, request.ip, today);
-      return { agencyId: agency.id, roles: agency.roles };
+      agencyId = this.access.authenticate(request.headers.authorization, request.ip, today).id;
     } catch (error) {
       // Until AccessService reads keys from the store, a key issued through this API is found here.
       const stored = error instanceof ProblemError && error.problemType === 'unauthenticated' ? await this.storedKeyActor(request.headers.authorization, request.ip, today) : null;
       if (stored) return stored;
       throw error;
     }
+    return this.registered(agencyId);
+  }
+
+  /** Governance acts only for agencies in the governance store, with the roles it holds there. */
+  private async registered(agencyId: string): Promise<GovernanceActor> {
+    const agency = await this.repository.requireAgency(agencyId).catch((error: unknown) => {
+      if (error instanceof GovernanceNotFoundError) throw new NotPermittedError(agencyId, 'act before it is in the governance store (import contracts/: npm run contracts:import)');
+      throw error;
+    });
+    return { agencyId: agency.id, roles: agency.roles };
   }
 
   private async storedKeyActor(authorization: string | undefined, clientIp: string, today: string): Promise<GovernanceActor | null> {
