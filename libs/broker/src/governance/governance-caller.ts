@@ -12,14 +12,14 @@ export class GovernanceCaller {
   private readonly days = new DayTracker();
 
   constructor(
-    private readonly access: AccessService,
-    private readonly repository: GovernanceRepository,
+    @Inject(AccessService) private readonly access: Pick<AccessService, 'authenticate' | 'agency'>,
+    @Inject(GovernanceRepository) private readonly repository: Pick<GovernanceRepository, 'apiKeys' | 'requireAgency'>,
     @Inject(KEY_HASHER) private readonly hasher: KeyHasher,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** The one place the governance API identifies its caller (a 401/403 problem when it cannot). */
-  async actorOf(request: FastifyRequest): Promise<GovernanceActor> {
+  async actorOf(request: Pick<FastifyRequest, 'headers' | 'ip'>): Promise<GovernanceActor> {
     const today = this.days.at(this.clock.now()).date;
     let agencyId: string;
     try {
