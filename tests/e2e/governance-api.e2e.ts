@@ -323,6 +323,10 @@ describe('the governance API over HTTP', () => {
       expect(opened.status).toBe(201);
       expect(opened.json).toMatchObject({ raisedBy: CONSUMER, status: 'open', subject: { kind: 'agreement', id: agreement.id } });
       expectProblem(await nix.call('POST', '/v1/disputes', { headers: DEMO, body: { subject: { kind: 'agreement', id: 'ag-nope' }, statement: 'x' } }), 404, 'governance-not-found');
+      // Only a party disputes: the demo consumer is none to this agreement, nor to the consumer's requests.
+      expectProblem(await nix.call('POST', '/v1/disputes', { headers: DEMO, body: { subject: { kind: 'agreement', id: agreement.id }, statement: 'x' } }), 403, 'not-permitted');
+      const [filed] = (await nix.call('GET', '/v1/access-requests', { headers: bearer(keys[CONSUMER]) })).json.accessRequests;
+      expectProblem(await nix.call('POST', '/v1/disputes', { headers: DEMO, body: { subject: { kind: 'access-request', id: filed.id }, statement: 'x' } }), 403, 'not-permitted');
       expectProblem(await nix.call('POST', '/v1/disputes', { headers: DEMO, body: { subject: { kind: 'treaty', id: 'x' }, statement: 'x' } }), 400, 'invalid-request', ['/subject/kind']);
       expectProblem(await nix.call('POST', `/v1/disputes/${opened.json.id}/resolution`, { headers: bearer(keys[CONSUMER]), body: { resolution: 'I win' } }), 403, 'not-permitted');
       const resolved = await nix.call('POST', `/v1/disputes/${opened.json.id}/resolution`, { headers: WG, body: { resolution: 'WG-1405-30: the revocation stands.' } });

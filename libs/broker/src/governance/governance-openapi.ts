@@ -131,7 +131,13 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
     }),
   },
   '/v1/disputes': {
-    post: operation('governance', { summary: 'Raise a dispute about an agreement or an access request (R6)', body: 'dispute', ok: [201, 'The dispute, open.'], problems: [400, 404] }),
+    post: operation('governance', {
+      summary: 'Raise a dispute about an agreement or an access request (R6)',
+      description: "By a party: the consumer, the registry's custodian, or the working group.",
+      body: 'dispute',
+      ok: [201, 'The dispute, open.'],
+      problems: [400, 403, 404],
+    }),
     get: operation('governance', { summary: 'Disputes', description: 'An agency sees those it raised, the working group all.', ok: [200, '{"disputes": […]}'], problems: [] }),
   },
   '/v1/disputes/{id}/resolution': {

@@ -1,12 +1,20 @@
 import type { ServiceCatalog, ServiceDefinition } from '@nix/catalog';
-import { GovernanceInputError, GovernanceNotFoundError, type AccessRequest, type GovernanceActor, type GovernedAgreement } from '@nix/governance';
+import {
+  GovernanceInputError,
+  GovernanceNotFoundError,
+  NotPermittedError,
+  type AccessRequest,
+  type Dispute,
+  type GovernanceActor,
+  type GovernedAgreement,
+} from '@nix/governance';
 import type { Agency } from '@nix/domain';
 import { GovernanceService, type GovernanceStore } from './governance.service';
 
 const PERSON = { registry: 'identity', service: 'person', custodian: 'civil-registration', dataItems: ['firstName', 'lastName', 'alive'] } as ServiceDefinition;
 const catalog: Pick<ServiceCatalog, 'get' | 'registry'> = {
   get: (registry, service) => (registry === PERSON.registry && service === PERSON.service ? PERSON : undefined),
-  registry: (name) => (name === 'identity' ? ({ registry: 'identity' } as ReturnType<ServiceCatalog['registry']>) : undefined),
+  registry: (name) => (name === 'identity' ? ({ registry: 'identity', custodian: 'civil-registration' } as ReturnType<ServiceCatalog['registry']>) : undefined),
 };
 const agreement = (id: string, consumer: string): GovernedAgreement => ({
   id,
@@ -44,6 +52,16 @@ class FakeStore implements GovernanceStore {
   async fileAccessRequest(_actor: GovernanceActor, draft: Omit<AccessRequest, 'id' | 'status' | 'agreementId' | 'resolution'>): Promise<AccessRequest> {
     this.filed.push(draft);
     return { ...draft, id: 'ar-1', status: 'pending-custodian', agreementId: null, resolution: null };
+  }
+  readonly disputes: Dispute[] = [];
+  async accessRequest(actor: GovernanceActor, id: string): Promise<AccessRequest> {
+    if (actor.agencyId === 'stranger') throw new NotPermittedError(actor.agencyId, `see access request ${id}`);
+    return { ...this.filed[0], id, status: 'pending-custodian', agreementId: null, resolution: null };
+  }
+  async openDispute(actor: GovernanceActor, subject: Dispute['subject'], statement: string): Promise<Dispute> {
+    const dispute: Dispute = { id: `dp-${this.disputes.length + 1}`, raisedBy: actor.agencyId, subject, statement, status: 'open', resolution: null };
+    this.disputes.push(dispute);
+    return dispute;
   }
   async createAgreement(): Promise<GovernedAgreement> {
     return this.stored[0];
@@ -105,5 +123,16 @@ describe('GovernanceService', () => {
     expect(await fieldOf(service.amendAgreement(WORKING_GROUP, 'ag-1', { validUntil: '2026-03-20', resolution: 'IWG-2' }))).toBe('validUntil');
     await service.amendAgreement(WORKING_GROUP, 'ag-1', { dataItems: ['lastName'], validUntil: '2028-03-19', resolution: 'IWG-2' });
     expect(store.amended).toEqual([{ dataItems: ['lastName'], validUntil: '2028-03-19', resolution: 'IWG-2' }]);
+  });
+
+  it("lets the parties to an agreement dispute it (its consumer, its registry's custodian, the working group), and no one else", async () => {
+    const custodian: GovernanceActor = { agencyId: 'civil-registration', roles: ['provider'] };
+    for (const actor of [WELFARE, custodian, WORKING_GROUP]) await service.openDispute(actor, { kind: 'agreement', id: 'ag-1' }, 'unfair');
+    expect(store.disputes.map((d) => d.raisedBy)).toEqual(['welfare', 'civil-registration', 'iwg']);
+    const stranger: GovernanceActor = { agencyId: 'stranger', roles: ['consumer'] };
+    await expect(service.openDispute(stranger, { kind: 'agreement', id: 'ag-1' }, 'unfair')).rejects.toBeInstanceOf(NotPermittedError);
+    await expect(service.openDispute(stranger, { kind: 'access-request', id: 'ar-1' }, 'unfair')).rejects.toBeInstanceOf(NotPermittedError);
+    await expect(service.openDispute(WELFARE, { kind: 'agreement', id: 'ag-none' }, 'unfair')).rejects.toBeInstanceOf(GovernanceNotFoundError);
+    expect(store.disputes).toHaveLength(3);
   });
 });

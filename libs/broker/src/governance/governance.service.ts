@@ -8,7 +8,9 @@ import {
   GovernanceInputError,
   GovernanceRepository,
   isWorkingGroup,
+  NotPermittedError,
   type AccessRequest,
+  type Dispute,
   type GovernanceActor,
   type GovernedAgreement,
 } from '@nix/governance';
@@ -16,7 +18,10 @@ import { SERVICE_CATALOG } from '@nix/platform';
 import type { AccessRequestBody, AgreementBody, AmendmentBody } from './governance-bodies';
 
 /** What GovernanceService uses of the store. */
-export type GovernanceStore = Pick<GovernanceRepository, 'agreements' | 'agreement' | 'requireAgency' | 'fileAccessRequest' | 'createAgreement' | 'amendAgreement'>;
+export type GovernanceStore = Pick<
+  GovernanceRepository,
+  'agreements' | 'agreement' | 'accessRequest' | 'requireAgency' | 'fileAccessRequest' | 'createAgreement' | 'amendAgreement' | 'openDispute'
+>;
 
 /** What the governance API checks against the catalogue before the repository applies a change. */
 @Injectable()
@@ -71,6 +76,22 @@ export class GovernanceService {
     if (body.dailyQuota !== undefined) checkQuota(body.dailyQuota);
     checkValidity(body.validFrom ?? current.validFrom, body.validUntil ?? current.validUntil);
     return this.repository.amendAgreement(actor, id, body);
+  }
+
+  /**
+   * A dispute is raised by a party: about an agreement, its consumer or the custodian of its registry; about a
+   * request, whoever may see it (its consumer, its custodian). The working group may raise either.
+   */
+  async openDispute(actor: GovernanceActor, subject: Dispute['subject'], statement: string): Promise<Dispute> {
+    if (subject.kind === 'access-request') await this.repository.accessRequest(actor, subject.id);
+    else {
+      const agreement = await this.repository.agreement(subject.id);
+      const custodian = this.catalog.registry(agreement.registry)?.custodian;
+      if (!isWorkingGroup(actor) && actor.agencyId !== agreement.consumer && actor.agencyId !== custodian) {
+        throw new NotPermittedError(actor.agencyId, `dispute agreement ${agreement.id}, to which it is not a party`);
+      }
+    }
+    return this.repository.openDispute(actor, subject, statement);
   }
 
   private service(registry: string, service: string): ServiceDefinition {

@@ -4,6 +4,7 @@ import { GovernanceInputError, GovernanceRepository } from '@nix/governance';
 import { governanceBody } from './governance-bodies';
 import { GovernanceCaller } from './governance-caller';
 import { noStore, RecordIdPipe } from './governance-http';
+import { GovernanceService } from './governance.service';
 
 /** R7: services that do not exist yet are requested from the working group, which triages them. */
 @Controller('v1/service-requests')
@@ -47,11 +48,12 @@ export class ServiceRequestsController {
   }
 }
 
-/** R6: disputes about an agreement or a request, settled by the working group with a binding resolution. */
+/** R6: disputes about an agreement or a request, raised by a party, settled by the working group with a binding resolution. */
 @Controller('v1/disputes')
 export class DisputesController {
   constructor(
     private readonly caller: GovernanceCaller,
+    private readonly governance: GovernanceService,
     private readonly repository: GovernanceRepository,
   ) {}
 
@@ -61,7 +63,7 @@ export class DisputesController {
     const actor = await this.caller.actorOf(request);
     const { subject, statement } = governanceBody('dispute', body);
     noStore(reply);
-    return this.repository.openDispute(actor, subject, statement);
+    return this.governance.openDispute(actor, subject, statement);
   }
 
   @Get()
