@@ -118,6 +118,14 @@ describe('GovernanceService', () => {
     expect(await fieldOf(service.fileAccessRequest(WELFARE, REQUEST))).toBe('registry');
   });
 
+  it('passes on a store failure while looking up the custodian, rather than blaming the registry', async () => {
+    const down = new Error('store down');
+    store.requireAgency = async () => {
+      throw down;
+    };
+    await expect(service.fileAccessRequest(WELFARE, REQUEST)).rejects.toBe(down);
+  });
+
   it("checks an amendment against the agreement's service, and its validity as it would be after", async () => {
     expect(await fieldOf(service.amendAgreement(WORKING_GROUP, 'ag-1', { dataItems: ['deathDate'], resolution: 'IWG-2' }))).toBe('dataItems/0');
     expect(await fieldOf(service.amendAgreement(WORKING_GROUP, 'ag-1', { validUntil: '2026-03-20', resolution: 'IWG-2' }))).toBe('validUntil');

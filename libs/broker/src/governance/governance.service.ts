@@ -6,6 +6,7 @@ import {
   checkQuota,
   checkValidity,
   GovernanceInputError,
+  GovernanceNotFoundError,
   GovernanceRepository,
   isWorkingGroup,
   NotPermittedError,
@@ -44,7 +45,8 @@ export class GovernanceService {
     if (justification.length === 0) throw new GovernanceInputError('justification', 'must say why the access is needed');
     if (body.validFrom !== undefined && body.validUntil !== undefined) checkValidity(body.validFrom, body.validUntil);
     // The custodian must be a registered agency, for it to consent.
-    await this.repository.requireAgency(service.custodian).catch(() => {
+    await this.repository.requireAgency(service.custodian).catch((error: unknown) => {
+      if (!(error instanceof GovernanceNotFoundError)) throw error;
       throw new GovernanceInputError('registry', `the custodian of "${body.registry}" (${service.custodian}) is not a registered agency yet`);
     });
     return this.repository.fileAccessRequest(actor, {
