@@ -119,6 +119,7 @@ describe('the governance API over HTTP', () => {
     it('refuses bad key limits naming the field, and an unknown agency with 404', async () => {
       expectProblem(await nix.call('POST', `/v1/agencies/${CONSUMER}/keys`, { headers: WG, body: { networks: ['10.0.0.0/99'] } }), 400, 'invalid-request', ['/networks/0']);
       expectProblem(await nix.call('POST', `/v1/agencies/${CONSUMER}/keys`, { headers: WG, body: { expires: '31/12/2099' } }), 400, 'invalid-request', ['/expires']);
+      expectProblem(await nix.call('POST', `/v1/agencies/${CONSUMER}/keys`, { headers: WG, body: { expires: '2020-01-01' } }), 400, 'invalid-request', ['/expires']);
       expectProblem(await nix.call('POST', '/v1/agencies/no-such-agency/keys', { headers: WG, body: {} }), 404, 'governance-not-found');
       expectProblem(await nix.call('GET', '/v1/agencies/no-such-agency/keys', { headers: WG }), 404, 'governance-not-found');
     });

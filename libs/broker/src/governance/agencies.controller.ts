@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GovernanceRepository } from '@nix/governance';
+import { GovernanceInputError, GovernanceRepository } from '@nix/governance';
 import { governanceBody } from './governance-bodies';
 import { GovernanceCaller } from './governance-caller';
 import { noStore, RecordIdPipe } from './governance-http';
@@ -29,6 +29,7 @@ export class AgenciesController {
   async issueKey(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) agencyId: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const limits = governanceBody('apiKey', body);
+    if (limits.expires !== undefined && limits.expires < this.caller.today()) throw new GovernanceInputError('expires', 'is in the past: a key would be dead on arrival');
     const issued = await this.repository.issueApiKey(actor, agencyId, { expires: limits.expires ?? null, networks: limits.networks ?? null });
     noStore(reply);
     return issued;

@@ -18,9 +18,14 @@ export class GovernanceCaller {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Today in Tehran, YYYY-MM-DD: the day keys expire by. */
+  today(): string {
+    return this.days.at(this.clock.now()).date;
+  }
+
   /** The one place the governance API identifies its caller (a 401/403 problem when it cannot). */
   async actorOf(request: Pick<FastifyRequest, 'headers' | 'ip'>): Promise<GovernanceActor> {
-    const today = this.days.at(this.clock.now()).date;
+    const today = this.today();
     let agencyId: string;
     try {
       agencyId = this.access.authenticate(request.headers.authorization, request.ip, today).id;
