@@ -311,6 +311,8 @@ describe('the governance API over HTTP', () => {
 
       expect((await nix.call('GET', '/v1/service-requests', { headers: bearer(keys[CONSUMER]) })).json.serviceRequests.map((r: { id: string }) => r.id)).toEqual([id]);
       expect((await nix.call('GET', '/v1/service-requests', { headers: WG })).json.serviceRequests).toHaveLength(2);
+      // The custodian it was assigned to sees it too.
+      expect((await nix.call('GET', '/v1/service-requests', { headers: bearer(keys['civil-registration']) })).json.serviceRequests.map((r: { id: string }) => r.id)).toEqual([id]);
       expectProblem(await nix.call('POST', '/v1/service-requests/sr-nope/triage', { headers: WG, body: { outcome: 'rejected', reason: 'x' } }), 404, 'governance-not-found');
       expectProblem(await nix.call('POST', '/v1/service-requests', { headers: DEMO, body: { description: '' } }), 400, 'invalid-request', ['/description']);
     });

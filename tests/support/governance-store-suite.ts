@@ -413,6 +413,7 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
           [unwanted.id, 'rejected'],
         ]);
         expect(await repository.serviceRequests(OTHER_CONSUMER)).toEqual([]);
+        expect((await repository.serviceRequests(IDENTITY_CUSTODIAN)).map((r) => r.id)).toEqual([wanted.id]);
         const log = (await repository.auditLog()).filter((e) => e.subject.startsWith('service-request:'));
         expect(log.map((e) => e.action)).toEqual(['service-request.submit', 'service-request.accept', 'service-request.submit', 'service-request.reject']);
         expect(log[1]).toMatchObject({ actor: 'interoperability-working-group', before: { status: 'submitted' }, after: { status: 'accepted', assignedCustodian: 'civil-registration' } });

@@ -581,10 +581,10 @@ export class GovernanceRepository {
     return this.moveServiceRequest(actor, before, rejectServiceRequest(actor, before, reason), 'service-request.reject');
   }
 
-  /** The working group sees every service request, an agency its own. */
+  /** The working group sees every service request, an agency its own and those assigned to it to build. */
   async serviceRequests(actor: GovernanceActor): Promise<ServiceRequest[]> {
     const rows = await this.sql.query<ServiceRequestRow>(
-      `SELECT ${SERVICE_REQUEST_COLUMNS} FROM governance_service_request WHERE $1 OR requester = $2 ORDER BY created_at, id`,
+      `SELECT ${SERVICE_REQUEST_COLUMNS} FROM governance_service_request WHERE $1 OR requester = $2 OR assigned_custodian = $2 ORDER BY created_at, id`,
       [isWorkingGroup(actor), actor.agencyId],
     );
     return rows.map(serviceRequestOf);

@@ -118,7 +118,7 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
   },
   '/v1/service-requests': {
     post: operation('governance', { summary: 'Request a service that does not exist yet (R7)', body: 'serviceRequest', ok: [201, 'The service request, submitted.'], problems: [400] }),
-    get: operation('governance', { summary: 'Service requests', description: 'An agency sees its own, the working group all.', ok: [200, '{"serviceRequests": […]}'], problems: [] }),
+    get: operation('governance', { summary: 'Service requests', description: 'An agency sees its own and those assigned to it, the working group all.', ok: [200, '{"serviceRequests": […]}'], problems: [] }),
   },
   '/v1/service-requests/{id}/triage': {
     post: operation('governance', {
