@@ -339,6 +339,63 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
         expect(await repository.agreement(agreement!.id)).toEqual(amendments[amendments.length - 1].after);
       });
 
+      it('creates an agreement directly (working group only), audited in the same statement; a taken id or an unknown consumer is refused', async () => {
+        const draft = {
+          id: 'test-welfare-postal-1405',
+          consumer: 'test-welfare',
+          registry: 'address',
+          service: 'postal-code',
+          dataItems: ['province'],
+          purposes: ['benefit-eligibility'],
+          dailyQuota: 40,
+          validFrom: '2026-03-21',
+          validUntil: '2027-03-20',
+          resolution: ' IWG-1404-90 ',
+        };
+        expect(await rejection(repository.createAgreement(WELFARE, draft))).toBeInstanceOf(NotPermittedError);
+        const created = await repository.createAgreement(WORKING_GROUP, draft);
+        expect(created).toEqual({ ...draft, resolution: 'IWG-1404-90', status: 'active' });
+        expect(await repository.agreement(draft.id)).toEqual(created);
+        expect(await rejection(repository.createAgreement(WORKING_GROUP, draft))).toMatchObject({ field: 'id' });
+        expect(await rejection(repository.createAgreement(WORKING_GROUP, { ...draft, id: undefined, consumer: 'nobody' }))).toMatchObject({ field: 'consumer' });
+        const generated = await repository.createAgreement(WORKING_GROUP, { ...draft, id: undefined });
+        expect(generated.id).toMatch(/^ag-/);
+        const log = (await repository.auditLog()).filter((e) => e.subject === `agreement:${draft.id}`);
+        expect(log).toEqual([expect.objectContaining({ actor: WORKING_GROUP.agencyId, action: 'agreement.create', before: null, after: created })]);
+      });
+
+      it("lists an agency's keys for the working group or the agency itself: ids, dates, revocation, never a hash", async () => {
+        const issued = await repository.issueApiKey(WELFARE, 'test-welfare', { expires: '2027-01-31' });
+        const listing = await repository.apiKeysOf(WELFARE, 'test-welfare');
+        expect(listing.find((k) => k.keyId === issued.keyId)).toEqual({ keyId: issued.keyId, createdAt: expect.any(String), expires: '2027-01-31', lastUsedDay: null, revokedAt: null });
+        expect(JSON.stringify(listing)).not.toMatch(/[0-9a-f]{64}/);
+        await repository.revokeApiKey(WORKING_GROUP, 'test-welfare', issued.keyId);
+        expect((await repository.apiKeysOf(WORKING_GROUP, 'test-welfare')).find((k) => k.keyId === issued.keyId)?.revokedAt).toEqual(expect.any(String));
+        expect(await rejection(repository.apiKeysOf(OTHER_CONSUMER, 'test-welfare'))).toBeInstanceOf(NotPermittedError);
+        expect(await rejection(repository.apiKeysOf(WORKING_GROUP, 'nobody'))).toBeInstanceOf(GovernanceNotFoundError);
+      });
+
+      it('pages the audit log by seq, filtered by subject or actor', async () => {
+        const all = await repository.auditLog();
+        const pages: Array<{ seq: number; action: string }> = [];
+        let after: number | undefined;
+        for (;;) {
+          const page = await repository.auditPage({ after, limit: 7 });
+          expect(page.entries.length).toBeLessThanOrEqual(7);
+          pages.push(...page.entries);
+          if (page.next === null) break;
+          expect(page.next).toBe(page.entries[page.entries.length - 1].seq);
+          after = page.next;
+        }
+        expect(pages.map((e) => e.action)).toEqual(all.map((e) => e.action));
+        expect(new Set(pages.map((e) => e.seq)).size).toBe(pages.length);
+        const byCustodian = await repository.auditPage({ actor: IDENTITY_CUSTODIAN.agencyId, limit: 10_000 });
+        expect(byCustodian.entries.length).toBeGreaterThan(0);
+        expect(byCustodian.entries.every((e) => e.actor === IDENTITY_CUSTODIAN.agencyId)).toBe(true);
+        const oneAgreement = await repository.auditPage({ subject: 'agreement:test-welfare-postal-1405' });
+        expect(oneAgreement.entries.map((e) => e.action)).toEqual(['agreement.create']);
+      });
+
       it('takes service requests (R7) to the working group: accepted with a custodian or rejected with a reason, audited', async () => {
         const wanted = await repository.submitServiceRequest(WELFARE, 'Disability status from the welfare registry');
         expect(wanted).toMatchObject({ requester: 'test-welfare', status: 'submitted' });
@@ -356,6 +413,7 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
           [unwanted.id, 'rejected'],
         ]);
         expect(await repository.serviceRequests(OTHER_CONSUMER)).toEqual([]);
+        expect((await repository.serviceRequests(IDENTITY_CUSTODIAN)).map((r) => r.id)).toEqual([wanted.id]);
         const log = (await repository.auditLog()).filter((e) => e.subject.startsWith('service-request:'));
         expect(log.map((e) => e.action)).toEqual(['service-request.submit', 'service-request.accept', 'service-request.submit', 'service-request.reject']);
         expect(log[1]).toMatchObject({ actor: 'interoperability-working-group', before: { status: 'submitted' }, after: { status: 'accepted', assignedCustodian: 'civil-registration' } });

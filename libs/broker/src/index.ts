@@ -2,6 +2,7 @@
 export * from './broker.module';
 export * from './http-setup';
 export * from './access/access.service';
+export * from './access/access.module';
 export * from './access/key-hasher';
 export * from './inquiry/exchange-hooks';
 export * from './inquiry/exchange-recorder';

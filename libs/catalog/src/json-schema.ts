@@ -18,7 +18,7 @@ export function createSchemaCompiler(): Ajv2020 {
  * Turns ajv's errors into RFC 9457 field errors: each names its field by JSON
  * pointer and says why in words, never echoing the value.
  */
-export function fieldErrorsOf(errors: readonly ErrorObject[] | null | undefined, data: unknown, subject: 'inquiry' | 'answer' = 'inquiry'): FieldError[] {
+export function fieldErrorsOf(errors: readonly ErrorObject[] | null | undefined, data: unknown, subject: 'inquiry' | 'answer' | 'request' = 'inquiry'): FieldError[] {
   if (!errors?.length) return [];
   const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath.replace(/\/oneOf$/, '/oneOf/'));
   const result: FieldError[] = [];

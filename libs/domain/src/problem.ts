@@ -30,11 +30,15 @@ export const PROBLEM_TYPES = {
   'deadline-exceeded': { status: 504, outcome: 'timeout', title: 'The registry did not answer in time' },
   'not-found': { status: 404, outcome: 'invalid', title: 'No such resource' },
   'method-not-allowed': { status: 405, outcome: 'invalid', title: 'The method is not allowed here' },
+  // Governance calls are not inquiries: their outcome only keeps the table's shape (as for the report problems).
+  'not-permitted': { status: 403, outcome: 'denied', title: 'The agency has no say in this governance step' },
+  'governance-not-found': { status: 404, outcome: 'invalid', title: 'No such agency, key, agreement, request or dispute' },
+  'illegal-transition': { status: 409, outcome: 'invalid', title: 'The change is not allowed in the current state' },
+  'governance-unavailable': { status: 503, outcome: 'unavailable', title: 'The governance state (keys, agreements, quotas) cannot be read now' },
   'invalid-period': { status: 400, outcome: 'invalid', title: 'The report period is not valid' },
   'report-out-of-scope': { status: 403, outcome: 'denied', title: 'The report asks for traffic the agency may not see' },
   'ledger-unavailable': { status: 503, outcome: 'unavailable', title: 'The traffic ledger cannot be read now' },
   'pdf-unavailable': { status: 503, outcome: 'unavailable', title: 'No browser is installed to print the report as PDF' },
-  'governance-unavailable': { status: 503, outcome: 'unavailable', title: 'The governance state (keys, agreements, quotas) cannot be read now' },
   'shutting-down': { status: 503, outcome: 'unavailable', title: 'This broker instance is shutting down' },
   'internal-error': { status: 500, outcome: 'broker-error', title: 'The broker failed unexpectedly' },
 } as const satisfies Record<string, { status: number; outcome: Outcome; title: string }>;

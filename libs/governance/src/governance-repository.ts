@@ -41,6 +41,30 @@ import { blockListOf, cidrsOf } from './network-list';
 import { checkKeyLimits, checkResolution } from './validation';
 import { requireKeyManager, type StoredApiKey } from './stored-api-key';
 
+/** An audit entry with its place in the log. */
+export interface NumberedAuditEntry extends AuditEntry {
+  seq: number;
+}
+export interface AuditQuery {
+  subject?: string;
+  actor?: string;
+  /** Only entries after this seq. */
+  after?: number;
+  limit?: number;
+}
+export interface AuditPage {
+  entries: NumberedAuditEntry[];
+  next: number | null;
+}
+/** What a key listing shows: never the key, nor its hash. */
+export interface ApiKeyListing {
+  keyId: string;
+  createdAt: string;
+  expires: string | null;
+  lastUsedDay: string | null;
+  revokedAt: string | null;
+}
+
 /** The actor recorded in the audit log for imports from contracts/ YAML. */
 export const CONTRACTS_IMPORT_ACTOR = 'contracts-import';
 
@@ -346,6 +370,67 @@ export class GovernanceRepository implements GovernanceSource {
     return rows.map((r) => ({ ...r, at: new Date(r.at) }));
   }
 
+  /**
+   * A page of the audit log, oldest first, optionally for one subject or actor: entries after `after` (a seq from
+   * an earlier page), at most `limit`; `next` is the seq to ask after for the following page, null at the end.
+   */
+  async auditPage(query: AuditQuery = {}): Promise<AuditPage> {
+    const limit = query.limit ?? 100;
+    const rows = await this.sql.query<{ seq: string | number; actor: string; at: Date | string; action: string; subject: string; before: unknown; after: unknown }>(
+      `SELECT seq, actor, at, action, subject, before, after FROM governance_audit
+       WHERE seq > $1 AND ($2::text IS NULL OR subject = $2) AND ($3::text IS NULL OR actor = $3)
+       ORDER BY seq LIMIT $4`,
+      [query.after ?? 0, query.subject ?? null, query.actor ?? null, limit + 1],
+    );
+    const entries = rows.slice(0, limit).map((r) => ({ ...r, seq: Number(r.seq), at: new Date(r.at) }));
+    return { entries, next: rows.length > limit ? entries[entries.length - 1].seq : null };
+  }
+
+  /** An agency's keys, revoked ones too, as the working group or the agency itself may list them: never a hash. */
+  async apiKeysOf(actor: GovernanceActor, agencyId: string): Promise<ApiKeyListing[]> {
+    requireKeyManager(actor, agencyId, 'list');
+    await this.requireAgency(agencyId);
+    const rows = await this.sql.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM governance_api_key WHERE agency_id = $1 ORDER BY created_at, key_id`, [agencyId]);
+    return rows.map(keyOf).map((k) => ({ keyId: k.keyId, createdAt: k.createdAt.toISOString(), expires: k.expires, lastUsedDay: k.lastUsedDay, revokedAt: k.revokedAt?.toISOString() ?? null }));
+  }
+
+  /** The agency with this id, or GovernanceNotFoundError. */
+  async requireAgency(agencyId: string): Promise<Agency> {
+    const rows = await this.sql.query<AgencyRow>(`SELECT ${AGENCY_COLUMNS} FROM governance_agency WHERE id = $1`, [agencyId]);
+    if (rows.length === 0) throw new GovernanceNotFoundError(`agency ${agencyId}`);
+    return agencyOf(rows[0]);
+  }
+
+  /**
+   * The working group creates an agreement directly, for a decision taken outside NIX (active, with its resolution).
+   * The caller checks items, purposes, quota and validity against the catalogue first; an id already taken is refused.
+   */
+  async createAgreement(actor: GovernanceActor, draft: Omit<GovernedAgreement, 'id' | 'status' | 'resolution'> & { id?: string; resolution: string }): Promise<GovernedAgreement> {
+    if (!isWorkingGroup(actor)) throw new NotPermittedError(actor.agencyId, 'create agreements');
+    const agreement: GovernedAgreement = { ...draft, id: draft.id ?? this.newId('ag'), resolution: checkResolution(draft.resolution), status: 'active' };
+    if (!(await this.agencies()).some((a) => a.id === agreement.consumer)) throw new GovernanceInputError('consumer', `"${agreement.consumer}" is not a registered agency`);
+    const applied = await this.applyAudited(
+      `INSERT INTO governance_agreement (id, consumer, registry, service, data_items, purposes, valid_from, valid_until, daily_quota, resolution, status)
+       VALUES ($1, $2, $3, $4, $5::text[], $6::text[], $7::date, $8::date, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        agreement.id,
+        agreement.consumer,
+        agreement.registry,
+        agreement.service,
+        agreement.dataItems,
+        agreement.purposes,
+        agreement.validFrom,
+        agreement.validUntil,
+        agreement.dailyQuota,
+        agreement.resolution,
+        agreement.status,
+      ],
+      this.entry(actor, 'agreement.create', `agreement:${agreement.id}`, null, agreement),
+    );
+    if (!applied) throw new GovernanceInputError('id', `"${agreement.id}" is already an agreement`);
+    return agreement;
+  }
+
   // The request workflow. Every transition is the domain's; the SQL only guards against races: each change is one
   // statement whose UPDATE applies only while the row is as it was read, with its audit entry (and decision,
   // agreement) going in with it or not at all. The loser of a race gets the domain's IllegalTransitionError.
@@ -526,10 +611,10 @@ export class GovernanceRepository implements GovernanceSource {
     return this.moveServiceRequest(actor, before, rejectServiceRequest(actor, before, reason), 'service-request.reject');
   }
 
-  /** The working group sees every service request, an agency its own. */
+  /** The working group sees every service request, an agency its own and those assigned to it to build. */
   async serviceRequests(actor: GovernanceActor): Promise<ServiceRequest[]> {
     const rows = await this.sql.query<ServiceRequestRow>(
-      `SELECT ${SERVICE_REQUEST_COLUMNS} FROM governance_service_request WHERE $1 OR requester = $2 ORDER BY created_at, id`,
+      `SELECT ${SERVICE_REQUEST_COLUMNS} FROM governance_service_request WHERE $1 OR requester = $2 OR assigned_custodian = $2 ORDER BY created_at, id`,
       [isWorkingGroup(actor), actor.agencyId],
     );
     return rows.map(serviceRequestOf);

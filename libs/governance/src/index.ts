@@ -4,6 +4,7 @@ export * from './agreement-lifecycle';
 export * from './audit-entry';
 export * from './contract-export';
 export * from './governance-error';
+export * from './governance-problems';
 export * from './governance-repository';
 export * from './network-list';
 export * from './service-request';

@@ -1,4 +1,5 @@
 import { PROBLEM_TYPES } from '@nix/domain';
+import { GOVERNANCE_PATHS } from '../governance/governance-openapi';
 import type { CatalogEntry } from './catalog.service';
 
 /**
@@ -46,6 +47,7 @@ export function openApiDocument(entries: CatalogEntry[], version: string): Recor
       ...paths,
       '/v1/services': { get: { summary: 'The service catalogue', security: [], responses: { 200: { description: 'Every catalogued service.' } } } },
       ...REPORT_PATHS,
+      ...GOVERNANCE_PATHS,
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: "The agency's API key." } },

@@ -1,0 +1,111 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ServiceCatalog, ServiceDefinition } from '@nix/catalog';
+import {
+  checkDataItems,
+  checkPurposes,
+  checkQuota,
+  checkValidity,
+  GovernanceInputError,
+  GovernanceNotFoundError,
+  GovernanceRepository,
+  isWorkingGroup,
+  NotPermittedError,
+  type AccessRequest,
+  type Dispute,
+  type GovernanceActor,
+  type GovernedAgreement,
+} from '@nix/governance';
+import { SERVICE_CATALOG } from '@nix/platform';
+import type { AccessRequestBody, AgreementBody, AmendmentBody } from './governance-bodies';
+
+/** What GovernanceService uses of the store. */
+export type GovernanceStore = Pick<
+  GovernanceRepository,
+  'agreements' | 'agreement' | 'accessRequest' | 'requireAgency' | 'fileAccessRequest' | 'createAgreement' | 'amendAgreement' | 'openDispute'
+>;
+
+/** What the governance API checks against the catalogue before the repository applies a change. */
+@Injectable()
+export class GovernanceService {
+  constructor(
+    @Inject(GovernanceRepository) private readonly repository: GovernanceStore,
+    @Inject(SERVICE_CATALOG) private readonly catalog: Pick<ServiceCatalog, 'get' | 'registry'>,
+  ) {}
+
+  /** The caller's own agreements (as consumer); the working group sees all. */
+  async agreements(actor: GovernanceActor): Promise<GovernedAgreement[]> {
+    const all = await this.repository.agreements();
+    return isWorkingGroup(actor) ? all : all.filter((a) => a.consumer === actor.agencyId);
+  }
+
+  async fileAccessRequest(actor: GovernanceActor, body: AccessRequestBody): Promise<AccessRequest> {
+    const service = this.service(body.registry, body.service);
+    checkTerms(service, body);
+    const justification = body.justification.trim();
+    if (justification.length === 0) throw new GovernanceInputError('justification', 'must say why the access is needed');
+    if (body.validFrom !== undefined && body.validUntil !== undefined) checkValidity(body.validFrom, body.validUntil);
+    // The custodian must be a registered agency, for it to consent.
+    await this.repository.requireAgency(service.custodian).catch((error: unknown) => {
+      if (!(error instanceof GovernanceNotFoundError)) throw error;
+      throw new GovernanceInputError('registry', `the custodian of "${body.registry}" (${service.custodian}) is not a registered agency yet`);
+    });
+    return this.repository.fileAccessRequest(actor, {
+      consumer: actor.agencyId,
+      registry: service.registry,
+      custodian: service.custodian,
+      service: service.service,
+      dataItems: body.dataItems,
+      purposes: body.purposes,
+      dailyQuota: body.dailyQuota,
+      validFrom: body.validFrom ?? null,
+      validUntil: body.validUntil ?? null,
+      justification,
+    });
+  }
+
+  async createAgreement(actor: GovernanceActor, body: AgreementBody): Promise<GovernedAgreement> {
+    const service = this.service(body.registry, body.service);
+    checkTerms(service, body);
+    checkValidity(body.validFrom, body.validUntil);
+    return this.repository.createAgreement(actor, body);
+  }
+
+  async amendAgreement(actor: GovernanceActor, id: string, body: AmendmentBody): Promise<GovernedAgreement> {
+    const current = await this.repository.agreement(id);
+    const service = this.service(current.registry, current.service);
+    if (body.dataItems) checkDataItems(body.dataItems, service.dataItems);
+    if (body.purposes) checkPurposes(body.purposes);
+    if (body.dailyQuota !== undefined) checkQuota(body.dailyQuota);
+    checkValidity(body.validFrom ?? current.validFrom, body.validUntil ?? current.validUntil);
+    return this.repository.amendAgreement(actor, id, body);
+  }
+
+  /**
+   * A dispute is raised by a party: about an agreement, its consumer or the custodian of its registry; about a
+   * request, whoever may see it (its consumer, its custodian). The working group may raise either.
+   */
+  async openDispute(actor: GovernanceActor, subject: Dispute['subject'], statement: string): Promise<Dispute> {
+    if (subject.kind === 'access-request') await this.repository.accessRequest(actor, subject.id);
+    else {
+      const agreement = await this.repository.agreement(subject.id);
+      const custodian = this.catalog.registry(agreement.registry)?.custodian;
+      if (!isWorkingGroup(actor) && actor.agencyId !== agreement.consumer && actor.agencyId !== custodian) {
+        throw new NotPermittedError(actor.agencyId, `dispute agreement ${agreement.id}, to which it is not a party`);
+      }
+    }
+    return this.repository.openDispute(actor, subject, statement);
+  }
+
+  private service(registry: string, service: string): ServiceDefinition {
+    if (!this.catalog.registry(registry)) throw new GovernanceInputError('registry', `"${registry}" is not a registry of the catalogue`);
+    const definition = this.catalog.get(registry, service);
+    if (!definition) throw new GovernanceInputError('service', `"${service}" is not a service of registry ${registry}`);
+    return definition;
+  }
+}
+
+function checkTerms(service: ServiceDefinition, terms: { dataItems: string[]; purposes: string[]; dailyQuota: number }): void {
+  checkDataItems(terms.dataItems, service.dataItems);
+  checkPurposes(terms.purposes);
+  checkQuota(terms.dailyQuota);
+}
