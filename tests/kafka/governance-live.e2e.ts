@@ -5,6 +5,7 @@ import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env'
 import { freshDatabase } from '../support/postgres';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { eventually } from '../support/polling';
+import { governanceDoneWhen, within } from '../support/governance-done-when';
 
 const WORKING_GROUP: GovernanceActor = { agencyId: 'demo-working-group', roles: ['working-group'] };
 const PERSON = { nationalId: '0067749828', birthDate: '1988-03-21' };
@@ -96,5 +97,9 @@ describeWithKafka('governance live across two brokers', () => {
     expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
     const counter = new SqlQuotaCounter(first.app.get<SqlClient>(LEDGER_STORE));
     expect(await counter.granted('pension-fund-identity-quota', TODAY_TEHRAN())).toBe(30);
+  });
+
+  it("passes issue 11's done-when sequence with changes made through one broker and inquiries to the other", async () => {
+    await governanceDoneWhen(first, second, within(20_000));
   });
 });
