@@ -58,7 +58,7 @@ const snippets = {
   },
   domainImportsNest: {
     name: 'the domain importing Nest',
-    filePath: 'libs/domain/src/quota.ts',
+    filePath: 'libs/domain/src/calendar.ts',
     code: "import { Injectable } from '@nestjs/common';\nexport const decorator = Injectable;\n",
   },
   productionImportsTesting: {
@@ -68,7 +68,7 @@ const snippets = {
   },
   cycle: {
     name: 'a module importing the index that re-exports it',
-    filePath: 'libs/domain/src/quota.ts',
+    filePath: 'libs/domain/src/calendar.ts',
     code: "import { gtinProblem } from './index';\nexport const check = gtinProblem;\n",
   },
   floatingPromise: {

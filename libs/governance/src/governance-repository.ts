@@ -209,6 +209,9 @@ const disputeOf = (r: DisputeRow): Dispute => ({
   resolution: r.resolution,
 });
 
+/** An agreement's columns in the order governance_agreement's INSERTs name them. */
+const agreementParams = (a: GovernedAgreement) => [a.id, a.consumer, a.registry, a.service, a.dataItems, a.purposes, a.validFrom, a.validUntil, a.dailyQuota, a.resolution, a.status];
+
 /** The parameters of an audit row, typed so that they can stand in an INSERT … SELECT. */
 const AUDIT_VALUES = (first: number) =>
   `$${first}::text, $${first + 1}::timestamptz, $${first + 2}::text, $${first + 3}::text, $${first + 4}::jsonb, $${first + 5}::jsonb`;
@@ -412,19 +415,7 @@ export class GovernanceRepository implements GovernanceSource {
     const applied = await this.applyAudited(
       `INSERT INTO governance_agreement (id, consumer, registry, service, data_items, purposes, valid_from, valid_until, daily_quota, resolution, status)
        VALUES ($1, $2, $3, $4, $5::text[], $6::text[], $7::date, $8::date, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [
-        agreement.id,
-        agreement.consumer,
-        agreement.registry,
-        agreement.service,
-        agreement.dataItems,
-        agreement.purposes,
-        agreement.validFrom,
-        agreement.validUntil,
-        agreement.dailyQuota,
-        agreement.resolution,
-        agreement.status,
-      ],
+      agreementParams(agreement),
       this.entry(actor, 'agreement.create', `agreement:${agreement.id}`, null, agreement),
     );
     if (!applied) throw new GovernanceInputError('id', `"${agreement.id}" is already an agreement`);
@@ -694,19 +685,7 @@ export class GovernanceRepository implements GovernanceSource {
     ];
     if (agreement) {
       const first = params.length + 1;
-      params.push(
-        agreement.id,
-        agreement.consumer,
-        agreement.registry,
-        agreement.service,
-        agreement.dataItems,
-        agreement.purposes,
-        agreement.validFrom,
-        agreement.validUntil,
-        agreement.dailyQuota,
-        agreement.resolution,
-        agreement.status,
-      );
+      params.push(...agreementParams(agreement));
       const $ = (i: number) => `$${first + i}`;
       also.push(
         `INSERT INTO governance_agreement (id, consumer, registry, service, data_items, purposes, valid_from, valid_until, daily_quota, resolution, status)

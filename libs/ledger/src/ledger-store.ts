@@ -18,6 +18,11 @@ export class LedgerStoreUnavailableError extends Error {
   }
 }
 
+/** Whether a store error means "not reachable now" (not open yet, connection refused or lost, server shutting down). */
+export function isStoreUnavailable(error: unknown): boolean {
+  return error instanceof LedgerStoreUnavailableError || /^(ECONN|ETIMEDOUT|57P0|08)/.test(String((error as { code?: string }).code ?? ''));
+}
+
 /**
  * The ledger's database, opened in the background: the broker serves
  * inquiries while the store starts, and keeps serving while it is down.

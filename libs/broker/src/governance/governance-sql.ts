@@ -1,10 +1,5 @@
 import { ProblemError } from '@nix/domain';
-import { LedgerStoreUnavailableError, type SqlClient } from '@nix/ledger';
-
-/** The store is not open, or its connection failed: the caller should come back shortly, not see a 500. */
-export function isStoreUnavailable(error: unknown): boolean {
-  return error instanceof LedgerStoreUnavailableError || /^(ECONN|ETIMEDOUT|57P0|08)/.test(String((error as { code?: string }).code ?? ''));
-}
+import { isStoreUnavailable, type SqlClient } from '@nix/ledger';
 
 /** The governance repository's view of the store: an unreachable store is a fast 503 with Retry-After. */
 export class GovernanceSql implements SqlClient {

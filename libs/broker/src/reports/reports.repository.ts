@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LATENCY_BOUNDS_MS, LedgerStoreUnavailableError, type SqlClient } from '@nix/ledger';
+import { isStoreUnavailable, LATENCY_BOUNDS_MS, type SqlClient } from '@nix/ledger';
 import { ProblemError } from '@nix/domain';
 import {
   outcomesOf,
@@ -178,7 +178,7 @@ export class ReportsRepository {
     try {
       return await this.sql.query<Row>(text, params);
     } catch (error) {
-      if (error instanceof LedgerStoreUnavailableError || /^(ECONN|ETIMEDOUT|57P0|08)/.test(String((error as { code?: string }).code ?? ''))) {
+      if (isStoreUnavailable(error)) {
         throw new ProblemError('ledger-unavailable', 'The traffic ledger cannot be read now; try again shortly.', { retryAfterSeconds: 5 });
       }
       throw error;
