@@ -1,0 +1,421 @@
+// The governance pages (issue 11): what the caller's agency may do, drawn from the governance API's answers.
+// A classic script loaded before dashboard.js, which creates the pages with its helpers. The data stays in memory.
+(() => {
+  'use strict';
+  const AUDIT_PAGE = 1000;
+
+  /** The pages a caller's roles open: a consumer's, a custodian's (it holds a catalogued registry), the working group's. */
+  function viewsOf(caller, services) {
+    const views = [];
+    if (caller.roles.includes('consumer')) views.push('agency');
+    if (caller.roles.includes('provider') && services.some((s) => s.custodian.id === caller.id)) views.push('custodian');
+    if (caller.roles.includes('working-group')) views.push('working-group');
+    return views;
+  }
+
+  function create(page) {
+    const { $, api, send, words, number, agencyName, serviceName, cell, fillTable, download, showProblem } = page;
+    let views = [];
+    let caller = null;
+    let loaded = null;
+
+    const stateName = (status) => words().stateName[status] || status;
+    const shown = (values) => values.join(document.documentElement.lang === 'fa' ? '، ' : ', ');
+
+    function day(date) {
+      if (!date) return words().noEnd;
+      const fa = document.documentElement.lang === 'fa';
+      return new Intl.DateTimeFormat(`${fa ? 'fa-IR' : 'en-GB'}-u-ca-${fa ? 'persian' : 'gregory'}`, { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' }).format(
+        new Date(`${date}T00:00:00Z`),
+      );
+    }
+
+    function moment(iso) {
+      const fa = document.documentElement.lang === 'fa';
+      return new Intl.DateTimeFormat(`${fa ? 'fa-IR' : 'en-GB'}-u-ca-${fa ? 'persian' : 'gregory'}`, { timeZone: 'Asia/Tehran', dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
+    }
+
+    function statusCell(tr, status) {
+      const td = cell(tr, stateName(status), undefined, 'status');
+      td.dataset.value = status;
+      td.className = `status status-${status}`;
+      return td;
+    }
+
+    function button(testId, label, onClick, kind = '') {
+      const element = document.createElement('button');
+      element.type = 'button';
+      element.textContent = label;
+      element.dataset.testid = testId;
+      if (kind) element.className = kind;
+      element.addEventListener('click', onClick);
+      return element;
+    }
+
+    function input(testId, placeholder, kind = 'text') {
+      const element = document.createElement(kind === 'textarea' ? 'textarea' : 'input');
+      if (kind !== 'textarea') element.type = kind;
+      element.placeholder = placeholder;
+      element.dir = 'auto';
+      element.setAttribute('aria-label', placeholder);
+      element.dataset.testid = testId;
+      return element;
+    }
+
+    /** Where a row's own answer goes: a refused step names its field next to the inputs. */
+    function rowError(td, key) {
+      const span = document.createElement('span');
+      span.className = 'field-error';
+      span.dataset.testid = `error-${key}`;
+      span.hidden = true;
+      td.append(span);
+      return span;
+    }
+
+    /** The API's words (English) kept in their own direction inside a Persian sentence. */
+    function isolated(text) {
+      const bdi = document.createElement('bdi');
+      bdi.textContent = text;
+      return bdi;
+    }
+
+    /** A refused step's field errors, each as "field: detail"; else the problem's status and detail. */
+    function showRefusal(box, error) {
+      const fields = (error.problem && error.problem.errors) || [];
+      box.replaceChildren(...(fields.length ? fields.map((e) => isolated(`${e.pointer.slice(1) || words().invalidValue}: ${e.detail}`)) : [isolated(`${error.status ? `${error.status} ` : ''}${error.message}`)]));
+      box.hidden = false;
+    }
+
+    /** Runs one governance step, then reloads what every page shows; a refusal stays next to the row's inputs. */
+    async function step(errorBox, method, path, body) {
+      errorBox.hidden = true;
+      try {
+        await send(method, path, body);
+        await load();
+      } catch (error) {
+        showRefusal(errorBox, error);
+      }
+    }
+
+    // ---- loading -----------------------------------------------------------------------------
+
+    async function auditLog() {
+      const entries = [];
+      let after;
+      do {
+        const page = await api('/v1/audit', { limit: AUDIT_PAGE, after });
+        entries.push(...page.entries);
+        after = page.next === null ? undefined : page.next;
+      } while (after !== undefined);
+      return entries;
+    }
+
+    async function load() {
+      document.body.dataset.governance = 'loading';
+      try {
+        const wg = views.includes('working-group');
+        const [agreements, requests, disputes, serviceRequests, audit] = await Promise.all([
+          views.includes('agency') || wg ? api('/v1/agreements') : { agreements: [] },
+          api('/v1/access-requests'),
+          wg ? api('/v1/disputes') : { disputes: [] },
+          wg ? api('/v1/service-requests') : { serviceRequests: [] },
+          wg ? auditLog() : [],
+        ]);
+        loaded = { agreements: agreements.agreements, requests: requests.accessRequests, disputes: disputes.disputes, serviceRequests: serviceRequests.serviceRequests, audit };
+        render();
+        document.body.dataset.governance = 'ready';
+      } catch (error) {
+        showProblem(error);
+        document.body.dataset.governance = 'error';
+      }
+    }
+
+    // ---- the agency's page ---------------------------------------------------------------------
+
+    function agreementRow(tr, a, withConsumer) {
+      tr.dataset.key = a.id;
+      if (withConsumer) cell(tr, agencyName(a.consumer), undefined, 'consumer').dataset.value = a.consumer;
+      cell(tr, serviceName(a.registry, a.service), undefined, 'service').dataset.value = `${a.registry}/${a.service}`;
+      cell(tr, shown(a.dataItems), undefined, 'dataItems').dataset.value = a.dataItems.join(',');
+      cell(tr, shown(a.purposes), undefined, 'purposes').dataset.value = a.purposes.join(',');
+      cell(tr, number(a.dailyQuota, 0), a.dailyQuota, 'dailyQuota');
+      cell(tr, `${day(a.validFrom)} – ${day(a.validUntil)}`, undefined, 'validity');
+      cell(tr, a.resolution || '–', undefined, 'resolution');
+      statusCell(tr, a.status);
+    }
+
+    function renderAgency() {
+      fillTable('my-agreements', loaded.agreements.filter((a) => a.consumer === caller.id), (tr, a) => agreementRow(tr, a, false));
+      fillTable('catalogue', page.services(), (tr, s) => {
+        const key = `${s.registry}/${s.service}`;
+        tr.dataset.key = key;
+        cell(tr, serviceName(s.registry, s.service), undefined, 'service');
+        cell(tr, s.custodian.name[document.documentElement.lang] || s.custodian.id, undefined, 'custodian').dataset.value = s.custodian.id;
+        cell(tr, shown(s.dataItems), undefined, 'dataItems');
+        tr.insertCell().append(button(`request-${s.registry}-${s.service}`, words().requestAccess, () => openRequestForm(key)));
+      });
+      fillTable('my-requests', loaded.requests.filter((r) => r.consumer === caller.id), (tr, r) => {
+        tr.dataset.key = r.id;
+        cell(tr, r.id, undefined, 'id');
+        cell(tr, serviceName(r.registry, r.service), undefined, 'service').dataset.value = `${r.registry}/${r.service}`;
+        cell(tr, shown(r.dataItems), undefined, 'dataItems').dataset.value = r.dataItems.join(',');
+        cell(tr, shown(r.purposes), undefined, 'purposes').dataset.value = r.purposes.join(',');
+        cell(tr, number(r.dailyQuota, 0), r.dailyQuota, 'dailyQuota');
+        cell(tr, r.resolution || '–', undefined, 'resolution');
+        statusCell(tr, r.status);
+      });
+      fillServiceChoice();
+    }
+
+    function fillServiceChoice() {
+      const select = $('request-service');
+      const chosen = select.value;
+      select.replaceChildren(...page.services().map((s) => new Option(serviceName(s.registry, s.service), `${s.registry}/${s.service}`)));
+      if (chosen) select.value = chosen;
+    }
+
+    function chosenEntry() {
+      const [registry, service] = $('request-service').value.split('/');
+      return page.services().find((s) => s.registry === registry && s.service === service);
+    }
+
+    function fillItems() {
+      const entry = chosenEntry();
+      const box = $('request-items');
+      box.replaceChildren();
+      for (const item of entry ? entry.dataItems : []) {
+        const label = document.createElement('label');
+        const check = document.createElement('input');
+        check.type = 'checkbox';
+        check.name = 'dataItem';
+        check.value = item;
+        check.dataset.testid = `item-${item}`;
+        label.append(check, ` ${item}`);
+        box.append(label);
+      }
+    }
+
+    function clearFieldErrors() {
+      for (const box of document.querySelectorAll('#access-request-form [data-error-for]')) {
+        box.hidden = true;
+        box.replaceChildren();
+      }
+    }
+
+    function openRequestForm(key) {
+      fillServiceChoice();
+      $('request-service').value = key;
+      fillItems();
+      clearFieldErrors();
+      $('request-filed').hidden = true;
+      $('access-request').hidden = false;
+      $('access-request').scrollIntoView({ block: 'nearest' });
+      $('request-purposes').focus();
+    }
+
+    function requestBody() {
+      const entry = chosenEntry();
+      const optional = (id) => $(id).value.trim() || undefined;
+      const quota = $('request-quota').value.trim();
+      return {
+        registry: entry ? entry.registry : undefined,
+        service: entry ? entry.service : undefined,
+        dataItems: [...document.querySelectorAll('#request-items input:checked')].map((c) => c.value),
+        purposes: $('request-purposes').value.split(/[\s,،]+/).filter(Boolean),
+        dailyQuota: quota === '' ? undefined : Number(quota),
+        validFrom: optional('request-valid-from'),
+        validUntil: optional('request-valid-until'),
+        justification: $('request-justification').value.trim(),
+      };
+    }
+
+    async function fileRequest(event) {
+      event.preventDefault();
+      clearFieldErrors();
+      $('request-filed').hidden = true;
+      try {
+        const filed = await send('POST', '/v1/access-requests', requestBody());
+        $('access-request-form').reset();
+        $('request-service').value = `${filed.registry}/${filed.service}`;
+        fillItems();
+        showProblem(null);
+        $('request-filed').textContent = `${words().requestFiled}: ${filed.id} (${stateName(filed.status)})`;
+        $('request-filed').dataset.value = filed.id;
+        $('request-filed').hidden = false;
+        await load();
+      } catch (error) {
+        const fields = (error.problem && error.problem.errors) || [];
+        let placed = 0;
+        for (const e of fields) {
+          const box = document.querySelector(`#access-request-form [data-error-for="${CSS.escape(e.pointer.split('/')[1] || '')}"]`);
+          if (!box) continue;
+          const line = document.createElement('span');
+          line.append(`${words().invalidValue}: `, isolated(e.detail));
+          box.append(line);
+          box.hidden = false;
+          placed += 1;
+        }
+        showProblem(placed === fields.length && placed > 0 ? null : error);
+      }
+    }
+
+    // ---- the custodian's page ------------------------------------------------------------------
+
+    function requestCells(tr, r) {
+      tr.dataset.key = r.id;
+      cell(tr, r.id, undefined, 'id');
+      cell(tr, agencyName(r.consumer), undefined, 'consumer').dataset.value = r.consumer;
+      cell(tr, serviceName(r.registry, r.service), undefined, 'service').dataset.value = `${r.registry}/${r.service}`;
+      cell(tr, shown(r.dataItems), undefined, 'dataItems').dataset.value = r.dataItems.join(',');
+    }
+
+    function renderCustodian() {
+      const mine = loaded.requests.filter((r) => r.custodian === caller.id);
+      fillTable('consent-queue', mine.filter((r) => r.status === 'pending-custodian'), (tr, r) => {
+        requestCells(tr, r);
+        cell(tr, shown(r.purposes), undefined, 'purposes');
+        cell(tr, number(r.dailyQuota, 0), r.dailyQuota, 'dailyQuota');
+        cell(tr, r.justification, undefined, 'justification');
+        const note = input(`note-${r.id}`, words().note, 'textarea');
+        tr.insertCell().append(note);
+        const actions = tr.insertCell();
+        const error = rowError(actions, r.id);
+        const body = () => (note.value.trim() ? { note: note.value.trim() } : {});
+        const path = (to) => `/v1/access-requests/${encodeURIComponent(r.id)}/${to}`;
+        actions.prepend(
+          button(`consent-${r.id}`, words().consent, () => step(error, 'POST', path('consent'), body()), 'positive'),
+          button(`refuse-${r.id}`, words().refuse, () => step(error, 'POST', path('refusal'), body()), 'negative'),
+        );
+      });
+      fillTable('custodian-requests', mine, (tr, r) => {
+        requestCells(tr, r);
+        statusCell(tr, r.status);
+      });
+    }
+
+    // ---- the working group's page --------------------------------------------------------------
+
+    function renderWorkingGroup() {
+      fillTable('decision-queue', loaded.requests.filter((r) => r.status === 'pending-working-group'), (tr, r) => {
+        requestCells(tr, r);
+        cell(tr, shown(r.purposes), undefined, 'purposes');
+        cell(tr, number(r.dailyQuota, 0), r.dailyQuota, 'dailyQuota');
+        cell(tr, r.justification, undefined, 'justification');
+        const resolution = input(`resolution-${r.id}`, words().resolution, 'textarea');
+        tr.insertCell().append(resolution);
+        const actions = tr.insertCell();
+        const error = rowError(actions, r.id);
+        const decide = (decision) => step(error, 'POST', `/v1/access-requests/${encodeURIComponent(r.id)}/decision`, { decision, resolution: resolution.value.trim() });
+        actions.prepend(button(`approve-${r.id}`, words().approve, () => decide('approved'), 'positive'), button(`reject-${r.id}`, words().reject, () => decide('rejected'), 'negative'));
+      });
+
+      fillTable('disputes', loaded.disputes, (tr, d) => {
+        tr.dataset.key = d.id;
+        cell(tr, agencyName(d.raisedBy), undefined, 'raisedBy').dataset.value = d.raisedBy;
+        cell(tr, `${words().subjectKind[d.subject.kind] || d.subject.kind} ${d.subject.id}`, undefined, 'subject');
+        cell(tr, d.statement, undefined, 'statement');
+        statusCell(tr, d.status);
+        if (d.status !== 'open') {
+          cell(tr, d.resolution || '–', undefined, 'resolution');
+          tr.insertCell();
+          return;
+        }
+        const resolution = input(`dispute-resolution-${d.id}`, words().resolution, 'textarea');
+        tr.insertCell().append(resolution);
+        const actions = tr.insertCell();
+        const error = rowError(actions, d.id);
+        actions.prepend(
+          button(`resolve-${d.id}`, words().resolve, () => step(error, 'POST', `/v1/disputes/${encodeURIComponent(d.id)}/resolution`, { resolution: resolution.value.trim() }), 'positive'),
+        );
+      });
+
+      const custodians = [...new Map(page.services().map((s) => [s.custodian.id, s.custodian.name])).entries()];
+      fillTable('service-requests', loaded.serviceRequests, (tr, s) => {
+        tr.dataset.key = s.id;
+        cell(tr, agencyName(s.requester), undefined, 'requester').dataset.value = s.requester;
+        cell(tr, s.description, undefined, 'description');
+        statusCell(tr, s.status);
+        if (s.status !== 'submitted') {
+          cell(tr, s.status === 'accepted' ? `${words().custodian}: ${agencyName(s.assignedCustodian)}` : `${words().reason}: ${s.reason}`, undefined, 'triage');
+          tr.insertCell();
+          return;
+        }
+        const custodian = document.createElement('select');
+        custodian.dataset.testid = `custodian-${s.id}`;
+        custodian.setAttribute('aria-label', words().chooseCustodian);
+        custodian.add(new Option(words().chooseCustodian, ''));
+        for (const [id, name] of custodians) custodian.add(new Option(name[document.documentElement.lang] || id, id));
+        const reason = input(`reason-${s.id}`, words().reason);
+        tr.insertCell().append(custodian, reason);
+        const actions = tr.insertCell();
+        const error = rowError(actions, s.id);
+        const path = `/v1/service-requests/${encodeURIComponent(s.id)}/triage`;
+        actions.prepend(
+          button(`accept-${s.id}`, words().accept, () => step(error, 'POST', path, { outcome: 'accepted', custodian: custodian.value || undefined }), 'positive'),
+          button(`reject-service-${s.id}`, words().reject, () => step(error, 'POST', path, { outcome: 'rejected', reason: reason.value.trim() || undefined }), 'negative'),
+        );
+      });
+
+      fillTable('all-agreements', loaded.agreements, (tr, a) => agreementRow(tr, a, true));
+
+      // Newest first: the log is read from the latest change back.
+      fillTable('audit', [...loaded.audit].reverse(), (tr, e) => {
+        tr.dataset.key = String(e.seq);
+        cell(tr, number(e.seq, 0), e.seq, 'seq');
+        cell(tr, moment(e.at), undefined, 'at').dataset.value = e.at;
+        cell(tr, agencyName(e.actor), undefined, 'actor').dataset.value = e.actor;
+        cell(tr, e.action, undefined, 'action').dataset.value = e.action;
+        cell(tr, e.subject, undefined, 'subject').dataset.value = e.subject;
+        for (const field of ['before', 'after']) {
+          const td = tr.insertCell();
+          td.dataset.field = field;
+          td.append(valueOf(e[field]));
+        }
+      });
+    }
+
+    /** An audited value: its status (or its start) at a glance, the whole JSON a click away. */
+    function valueOf(value) {
+      if (value === null || value === undefined) return '–';
+      const json = JSON.stringify(value);
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      summary.dir = 'ltr';
+      summary.textContent = value && typeof value === 'object' && typeof value.status === 'string' ? value.status : json.length > 48 ? `${json.slice(0, 48)}…` : json;
+      const code = document.createElement('code');
+      code.dir = 'ltr';
+      code.textContent = json;
+      details.append(summary, code);
+      return details;
+    }
+
+    function render() {
+      if (!loaded) return;
+      if (views.includes('agency')) renderAgency();
+      if (views.includes('custodian')) renderCustodian();
+      if (views.includes('working-group')) renderWorkingGroup();
+    }
+
+    function start(who, services) {
+      caller = who;
+      views = viewsOf(who, services);
+      return views;
+    }
+
+    $('access-request-form').addEventListener('submit', fileRequest);
+    $('request-service').addEventListener('change', () => {
+      fillItems();
+      clearFieldErrors();
+    });
+    $('request-cancel').addEventListener('click', () => {
+      $('access-request-form').reset();
+      clearFieldErrors();
+      $('access-request').hidden = true;
+    });
+    $('download-audit').addEventListener('click', () => download('/v1/audit', { format: 'csv', limit: 10000 }, 'text/csv', 'nix-audit.csv'));
+
+    return { start, load, render };
+  }
+
+  window.NixGovernance = { create, viewsOf };
+})();
