@@ -156,7 +156,8 @@ describeWithBrowser('the governance pages in headless Chromium', () => {
       expect((await api('/v1/access-requests', bearer(consumerKey))).accessRequests).toEqual([]);
 
       await page.fill('[data-testid="request-purposes"]', 'pension-eligibility');
-      await page.click('[data-testid="request-submit"]');
+      // An impatient double click files one request, not two.
+      await page.dblclick('[data-testid="request-submit"]');
       await page.waitForSelector('[data-testid="request-filed"]:not([hidden])');
       await governanceReady(page);
       expect(await page.isVisible('[data-error-for="purposes"]')).toBe(false);
@@ -175,6 +176,7 @@ describeWithBrowser('the governance pages in headless Chromium', () => {
         dailyQuota: 100,
         status: 'pending-custodian',
       });
+      expect((await api('/v1/access-requests', bearer(consumerKey))).accessRequests.map((r: { id: string }) => r.id)).toEqual([requestId]);
       await page.waitForSelector(`[data-testid="my-requests"] tr[data-key="${requestId}"]`);
       expect(await cellValue(page, 'my-requests', requestId, 'status')).toBe('pending-custodian');
       expect(await cellText(page, 'my-requests', requestId, 'status')).toBe(seen.pendingCustodian);

@@ -89,11 +89,16 @@
     /** Runs one governance step, then reloads what every page shows; a refusal stays next to the row's inputs. */
     async function step(errorBox, method, path, body) {
       errorBox.hidden = true;
+      // One step at a time per row: a second click must not send the step twice.
+      const buttons = [...errorBox.closest('tr').querySelectorAll('button')];
+      for (const b of buttons) b.disabled = true;
       try {
         await send(method, path, body);
         await load();
       } catch (error) {
         showRefusal(errorBox, error);
+      } finally {
+        for (const b of buttons) b.disabled = false;
       }
     }
 
@@ -231,6 +236,17 @@
 
     async function fileRequest(event) {
       event.preventDefault();
+      const submit = $('access-request-form').querySelector('button[type="submit"]');
+      if (submit.disabled) return;
+      submit.disabled = true;
+      try {
+        await fileRequestNow();
+      } finally {
+        submit.disabled = false;
+      }
+    }
+
+    async function fileRequestNow() {
       clearFieldErrors();
       $('request-filed').hidden = true;
       try {
