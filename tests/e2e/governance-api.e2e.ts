@@ -2,6 +2,7 @@ import { CONTRACTS } from '@nix/broker';
 import type { ContractSet } from '@nix/contracts';
 import { GovernanceRepository } from '@nix/governance';
 import { parseCsv } from '../support/report-traffic';
+import { freePort } from '../support/ports';
 import { startTestApp, type TestApp, type TestResponse } from '../support/test-app';
 
 const WG = { authorization: 'Bearer demo-wg-key' };
@@ -33,8 +34,6 @@ describe('the governance API over HTTP', () => {
 
   beforeAll(async () => {
     nix = await startTestApp();
-    // The store starts from contracts/ (the integrator's start-up does this once the broker reads keys from the store).
-    await nix.app.get(GovernanceRepository, { strict: false }).bootstrap(nix.app.get<symbol, ContractSet>(CONTRACTS, { strict: false }));
   });
   afterAll(async () => {
     await nix?.close();
@@ -54,9 +53,20 @@ describe('the governance API over HTTP', () => {
       }
       expectProblem(await nix.call('GET', '/v1/agreements', { headers: bearer('nix_not-a-key') }), 401, 'unauthenticated');
     });
+
+    it('refuses an agency whose key is known but which is not in the governance store yet, naming the import', async () => {
+      const response = await nix.call('GET', '/v1/agreements', { headers: WG });
+      expectProblem(response, 403, 'not-permitted');
+      expect(response.json.detail).toContain('npm run contracts:import');
+    });
   });
 
   describe('onboarding: agencies and keys', () => {
+    beforeAll(async () => {
+      // The store starts from contracts/ (at start-up once access reads keys from the store; here by hand).
+      expect(await nix.app.get(GovernanceRepository, { strict: false }).bootstrap(nix.app.get<symbol, ContractSet>(CONTRACTS, { strict: false }))).toBe(true);
+    });
+
     it('registers an agency (working group only), refusing a taken id and a malformed body, naming the fields', async () => {
       const agency = { id: CONSUMER, name: { fa: 'صندوق بازنشستگی آزمایشی', en: 'Test pension fund' }, roles: ['consumer'] };
       const created = await nix.call('POST', '/v1/agencies', { headers: WG, body: agency });
@@ -133,6 +143,7 @@ describe('the governance API over HTTP', () => {
         [{ ...request, dailyQuota: 0 }, '/dailyQuota'],
         [{ ...request, colour: 'red' }, '/colour'],
         [{ ...request, justification: undefined }, '/justification'],
+        [{ ...request, justification: '   ' }, '/justification'],
         [{ ...request, validFrom: '2027-02-01', validUntil: '2027-01-01' }, '/validUntil'],
       ];
       for (const [body, pointer] of cases) expectProblem(await nix.call('POST', '/v1/access-requests', { headers: as, body }), 400, 'invalid-request', [pointer]);
@@ -403,6 +414,7 @@ describe('the governance API over HTTP', () => {
       expectProblem(await nix.call('GET', '/v1/audit?limit=0', { headers: WG }), 400, 'invalid-request', ['query:limit']);
       expectProblem(await nix.call('GET', '/v1/audit?after=minus', { headers: WG }), 400, 'invalid-request', ['query:after']);
       expectProblem(await nix.call('GET', '/v1/audit?colour=red', { headers: WG }), 400, 'invalid-request', ['query:colour']);
+      expectProblem(await nix.call('GET', '/v1/audit?subject=%00', { headers: WG }), 400, 'invalid-request', ['query:subject']);
     });
 
     it('exports as CSV (Accept: text/csv or ?format=csv) that parses back to the same entries', async () => {
@@ -425,6 +437,41 @@ describe('the governance API over HTTP', () => {
       const csv = await nix.call('GET', '/v1/audit?actor=demo-agency&format=csv', { headers: WG });
       const rows = parseCsv(csv.text.replace(/^\uFEFF/, '')).slice(1);
       expect(JSON.parse(rows.at(-1)![6]).description).toBe(tricky);
+    });
+  });
+
+  describe('hostile input', () => {
+    it('answers odd ids in the path with 404, never a 5xx', async () => {
+      for (const id of ['%00', '__proto__', 'constructor', 'x'.repeat(100), encodeURIComponent('ثبت'), "ar-1'; DROP TABLE governance_audit; --"]) {
+        const path = `/v1/access-requests/${id.startsWith('%') || id.includes('%') ? id : encodeURIComponent(id)}`;
+        expectProblem(await nix.call('GET', path, { headers: WG }), 404, 'governance-not-found');
+        expectProblem(await nix.call('POST', `${path}/consent`, { headers: WG, body: {} }), 404, 'governance-not-found');
+        expectProblem(await nix.call('DELETE', `/v1/agencies/${CONSUMER}/keys/${path.slice('/v1/access-requests/'.length)}`, { headers: WG }), 404, 'governance-not-found');
+      }
+      // A segment longer than the router matches is the edge's 414.
+      expectProblem(await nix.call('GET', `/v1/access-requests/${'x'.repeat(101)}`, { headers: WG }), 414, 'uri-too-long');
+    });
+
+    it('answers hostile bodies with 400 naming the field, never a 5xx', async () => {
+      const cases: Array<[string, string, unknown, string]> = [
+        ['POST', '/v1/service-requests', { description: 'nul \u0000 inside' }, '/description'],
+        ['POST', '/v1/service-requests', { description: 'x'.repeat(5000) }, '/description'],
+        ['POST', '/v1/service-requests', { description: 42 }, '/description'],
+        ['POST', '/v1/disputes', { subject: { kind: 'agreement', id: 'a\u0000b' }, statement: 'x' }, '/subject/id'],
+        ['POST', '/v1/access-requests/x/decision', { decision: 'approved', resolution: 'r\u0000' }, '/resolution'],
+        ['POST', '/v1/agencies', { id: 'ok-agency', name: { fa: 'x', en: 'y\u0000' }, roles: ['consumer'] }, '/name/en'],
+      ];
+      for (const [method, path, body, pointer] of cases) {
+        const response = await nix.call(method, path, { headers: WG, body });
+        expect({ pointer, status: response.status }).toEqual({ pointer, status: 400 });
+        expectProblem(response, 400, 'invalid-request', [pointer]);
+      }
+      // A __proto__ key is refused by the JSON parser itself.
+      const proto = await nix.call('POST', '/v1/service-requests', { headers: { ...WG, 'content-type': 'application/json' }, raw: '{"description":"x","__proto__":{"admin":true}}' });
+      expectProblem(proto, 400, 'malformed-json');
+      const deep = await nix.call('POST', '/v1/service-requests', { headers: WG, raw: '['.repeat(5000) + ']'.repeat(5000), body: undefined });
+      expect(deep.status).toBeGreaterThanOrEqual(400);
+      expect(deep.status).toBeLessThan(500);
     });
   });
 
@@ -482,5 +529,28 @@ describe('the governance API over HTTP', () => {
         expect.arrayContaining(['registry', 'service', 'dataItems', 'purposes', 'dailyQuota', 'justification']),
       );
     });
+  });
+});
+
+describe('the governance API while its store cannot be reached', () => {
+  let nix: TestApp;
+  beforeAll(async () => {
+    // Nothing listens on a port just freed: the store never opens, and the broker serves on regardless.
+    nix = await startTestApp({ DATABASE_URL: `postgres://nix@127.0.0.1:${await freePort()}/nix` });
+  });
+  afterAll(async () => {
+    await nix?.close();
+  });
+
+  it('answers 503 with Retry-After, not a 500, for reads and writes', async () => {
+    for (const [method, path, body] of [
+      ['GET', '/v1/agreements', undefined],
+      ['GET', '/v1/audit', undefined],
+      ['POST', '/v1/agencies', { id: 'late-agency', name: { fa: 'x', en: 'y' }, roles: ['consumer'] }],
+    ] as const) {
+      const response = await nix.call(method, path, { headers: WG, body });
+      expectProblem(response, 503, 'governance-unavailable');
+      expect(response.headers['retry-after']).toBe('5');
+    }
   });
 });

@@ -34,6 +34,7 @@ export const PROBLEM_TYPES = {
   'not-permitted': { status: 403, outcome: 'denied', title: 'The agency has no say in this governance step' },
   'governance-not-found': { status: 404, outcome: 'invalid', title: 'No such agency, key, agreement, request or dispute' },
   'illegal-transition': { status: 409, outcome: 'invalid', title: 'The change is not allowed in the current state' },
+  'governance-unavailable': { status: 503, outcome: 'unavailable', title: 'The governance store cannot be reached now' },
   'invalid-period': { status: 400, outcome: 'invalid', title: 'The report period is not valid' },
   'report-out-of-scope': { status: 403, outcome: 'denied', title: 'The report asks for traffic the agency may not see' },
   'ledger-unavailable': { status: 503, outcome: 'unavailable', title: 'The traffic ledger cannot be read now' },

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GovernanceRepository } from '@nix/governance';
 import { governanceBody } from './governance-bodies';
 import { GovernanceCaller } from './governance-caller';
-import { noStore } from './governance-http';
+import { noStore, RecordIdPipe } from './governance-http';
 import { GovernanceService } from './governance.service';
 
 /** Access requests: the consumer files, the registry's custodian consents or refuses, the working group decides. */
@@ -11,6 +12,7 @@ export class AccessRequestsController {
   constructor(
     private readonly caller: GovernanceCaller,
     private readonly governance: GovernanceService,
+    private readonly repository: GovernanceRepository,
   ) {}
 
   @Post()
@@ -27,40 +29,40 @@ export class AccessRequestsController {
   async list(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const actor = await this.caller.actorOf(request);
     noStore(reply);
-    return { accessRequests: await this.governance.repository.accessRequests(actor) };
+    return { accessRequests: await this.repository.accessRequests(actor) };
   }
 
   @Get(':id')
-  async one(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string) {
+  async one(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string) {
     const actor = await this.caller.actorOf(request);
     noStore(reply);
-    return this.governance.repository.accessRequest(actor, id);
+    return this.repository.accessRequest(actor, id);
   }
 
   @Post(':id/consent')
   @HttpCode(200)
-  async consent(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async consent(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const { note } = governanceBody('custodianStep', body);
     noStore(reply);
-    return this.governance.repository.consentToAccessRequest(actor, id, note ?? null);
+    return this.repository.consentToAccessRequest(actor, id, note ?? null);
   }
 
   @Post(':id/refusal')
   @HttpCode(200)
-  async refuse(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async refuse(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const { note } = governanceBody('custodianStep', body);
     noStore(reply);
-    return this.governance.repository.refuseAccessRequest(actor, id, note ?? null);
+    return this.repository.refuseAccessRequest(actor, id, note ?? null);
   }
 
   @Post(':id/decision')
   @HttpCode(200)
-  async decide(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async decide(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const decision = governanceBody('decision', body);
-    const { request: decided } = await this.governance.repository.decideAccessRequest(actor, id, decision);
+    const { request: decided } = await this.repository.decideAccessRequest(actor, id, decision);
     noStore(reply);
     return decided;
   }

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GovernanceRepository } from '@nix/governance';
 import { governanceBody } from './governance-bodies';
 import { GovernanceCaller } from './governance-caller';
-import { noStore } from './governance-http';
+import { noStore, RecordIdPipe } from './governance-http';
 
 /** Agencies are registered by the working group; keys are issued and revoked by it or by the agency for itself. */
 @Controller('v1/agencies')
@@ -20,14 +20,13 @@ export class AgenciesController {
     const { id, name, roles } = governanceBody('agency', body);
     const agency = await this.repository.registerAgency(actor, { id, name: { fa: name.fa, en: name.en }, roles, demo: false });
     noStore(reply);
-    reply.header('location', `/v1/agencies/${agency.id}`);
     return { id: agency.id, name: agency.name, roles: agency.roles };
   }
 
   /** The key is in this answer only: the store keeps its SHA-256. */
   @Post(':id/keys')
   @HttpCode(201)
-  async issueKey(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') agencyId: string, @Body() body: unknown) {
+  async issueKey(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) agencyId: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const limits = governanceBody('apiKey', body);
     const issued = await this.repository.issueApiKey(actor, agencyId, { expires: limits.expires ?? null, networks: limits.networks ?? null });
@@ -36,7 +35,7 @@ export class AgenciesController {
   }
 
   @Get(':id/keys')
-  async keys(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') agencyId: string) {
+  async keys(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) agencyId: string) {
     const actor = await this.caller.actorOf(request);
     const keys = await this.repository.apiKeysOf(actor, agencyId);
     noStore(reply);
@@ -45,7 +44,7 @@ export class AgenciesController {
 
   @Delete(':id/keys/:keyId')
   @HttpCode(204)
-  async revokeKey(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') agencyId: string, @Param('keyId') keyId: string) {
+  async revokeKey(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) agencyId: string, @Param('keyId', RecordIdPipe) keyId: string) {
     const actor = await this.caller.actorOf(request);
     await this.repository.revokeApiKey(actor, agencyId, keyId);
     noStore(reply);

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GovernanceRepository } from '@nix/governance';
 import { governanceBody } from './governance-bodies';
 import { GovernanceCaller } from './governance-caller';
-import { agreementView, noStore } from './governance-http';
+import { agreementView, noStore, RecordIdPipe } from './governance-http';
 import { GovernanceService } from './governance.service';
 
 /** Agreements: each agency sees its own, the working group all, and only the working group changes them (R6). */
@@ -11,6 +12,7 @@ export class AgreementsController {
   constructor(
     private readonly caller: GovernanceCaller,
     private readonly governance: GovernanceService,
+    private readonly repository: GovernanceRepository,
   ) {}
 
   @Get()
@@ -26,12 +28,11 @@ export class AgreementsController {
     const actor = await this.caller.actorOf(request);
     const agreement = await this.governance.createAgreement(actor, governanceBody('agreement', body));
     noStore(reply);
-    reply.header('location', `/v1/agreements/${encodeURIComponent(agreement.id)}`);
     return agreementView(agreement);
   }
 
   @Patch(':id')
-  async amend(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async amend(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     noStore(reply);
     return agreementView(await this.governance.amendAgreement(actor, id, governanceBody('amendment', body)));
@@ -39,28 +40,28 @@ export class AgreementsController {
 
   @Post(':id/suspension')
   @HttpCode(200)
-  async suspend(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async suspend(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const { resolution } = governanceBody('resolution', body);
     noStore(reply);
-    return agreementView(await this.governance.repository.suspendAgreement(actor, id, resolution));
+    return agreementView(await this.repository.suspendAgreement(actor, id, resolution));
   }
 
   @Post(':id/reinstatement')
   @HttpCode(200)
-  async reinstate(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async reinstate(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const { resolution } = governanceBody('resolution', body);
     noStore(reply);
-    return agreementView(await this.governance.repository.reinstateAgreement(actor, id, resolution));
+    return agreementView(await this.repository.reinstateAgreement(actor, id, resolution));
   }
 
   @Post(':id/revocation')
   @HttpCode(200)
-  async revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const { resolution } = governanceBody('resolution', body);
     noStore(reply);
-    return agreementView(await this.governance.repository.revokeAgreement(actor, id, resolution));
+    return agreementView(await this.repository.revokeAgreement(actor, id, resolution));
   }
 }

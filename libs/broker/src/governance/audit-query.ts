@@ -5,6 +5,8 @@ import type { AuditQuery, NumberedAuditEntry } from '@nix/governance';
 export const AUDIT_PAGE_DEFAULT = 100;
 export const AUDIT_PAGE_MAX = 10_000;
 const PARAMETERS = ['subject', 'actor', 'after', 'limit', 'format'];
+// eslint-disable-next-line no-control-regex -- what the store cannot hold (NUL) and no subject contains
+const CONTROL = /[\u0000-\u001F\u007F]/;
 
 export interface ParsedAuditQuery extends AuditQuery {
   format: 'json' | 'csv';
@@ -20,7 +22,7 @@ export function parseAuditQuery(raw: Record<string, unknown>, accept: string | u
   const single = (name: string): string | undefined => {
     const value = raw[name];
     if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value.length === 0 || value.length > 300) throw invalid(name, 'must be given once, 1 to 300 characters');
+    if (typeof value !== 'string' || value.length === 0 || value.length > 300 || CONTROL.test(value)) throw invalid(name, 'must be given once, 1 to 300 characters, no control characters');
     return value;
   };
   const whole = (name: string, min: number, max: number): number | undefined => {

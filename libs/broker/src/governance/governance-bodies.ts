@@ -4,12 +4,14 @@ import type { AgreementAmendment, Dispute } from '@nix/governance';
 
 const slug = { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' };
 const day = { type: 'string', format: 'date' };
-const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength });
+/** Text the store can hold: no NUL or other control characters but tab and line breaks. */
+const PLAIN_TEXT = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
+const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: PLAIN_TEXT });
 const items = { type: 'array', minItems: 1, maxItems: 200, items: { type: 'string', minLength: 1, maxLength: 100 } };
 const purposes = { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', maxLength: 63 } };
 const quota = { type: 'integer', minimum: 1, maximum: 1_000_000_000 };
 const resolution = text(500);
-const note = { type: 'string', maxLength: 2000 };
+const note = { type: 'string', maxLength: 2000, pattern: PLAIN_TEXT };
 const object = (properties: Record<string, unknown>, required: string[], extra: Record<string, unknown> = {}) => ({
   type: 'object',
   properties,

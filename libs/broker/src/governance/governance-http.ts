@@ -1,5 +1,6 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { GovernedAgreement } from '@nix/governance';
+import { GovernanceNotFoundError, type GovernedAgreement } from '@nix/governance';
 
 /** Governance answers are never cached: they change with every decision and differ per caller. */
 export function noStore(reply: FastifyReply): void {
@@ -21,4 +22,16 @@ export function agreementView(a: GovernedAgreement) {
     resolution: a.resolution,
     status: a.status,
   };
+}
+
+/** The ids NIX issues and agencies are named by: visible ASCII, at most a path segment (MAX_SEGMENT_LENGTH). */
+const RECORD_ID = /^[\x21-\x7E]{1,100}$/;
+
+/** A path's id, or 404 before it reaches the store (which cannot hold a NUL, for one). */
+@Injectable()
+export class RecordIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!RECORD_ID.test(value)) throw new GovernanceNotFoundError('a record with that id');
+    return value;
+  }
 }

@@ -8,6 +8,7 @@ import { AgreementsController } from './agreements.controller';
 import { AuditController } from './audit.controller';
 import { CallerController } from './caller.controller';
 import { GovernanceCaller } from './governance-caller';
+import { GovernanceSql } from './governance-sql';
 import { GovernanceService } from './governance.service';
 import { DisputesController, ServiceRequestsController } from './working-group.controller';
 
@@ -18,7 +19,7 @@ import { DisputesController, ServiceRequestsController } from './working-group.c
 @Module({
   controllers: [CallerController, AgreementsController, AgenciesController, AccessRequestsController, ServiceRequestsController, DisputesController, AuditController],
   providers: [
-    { provide: GovernanceRepository, inject: [LEDGER_STORE], useFactory: (store: SqlClient) => new GovernanceRepository(store) },
+    { provide: GovernanceRepository, inject: [LEDGER_STORE], useFactory: (store: SqlClient) => new GovernanceRepository(new GovernanceSql(store)) },
     GovernanceCaller,
     GovernanceService,
   ],

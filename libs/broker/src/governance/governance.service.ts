@@ -15,12 +15,15 @@ import {
 import { SERVICE_CATALOG } from '@nix/platform';
 import type { AccessRequestBody, AgreementBody, AmendmentBody } from './governance-bodies';
 
+/** What GovernanceService uses of the store. */
+export type GovernanceStore = Pick<GovernanceRepository, 'agreements' | 'agreement' | 'requireAgency' | 'fileAccessRequest' | 'createAgreement' | 'amendAgreement'>;
+
 /** What the governance API checks against the catalogue before the repository applies a change. */
 @Injectable()
 export class GovernanceService {
   constructor(
-    readonly repository: GovernanceRepository,
-    @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
+    @Inject(GovernanceRepository) private readonly repository: GovernanceStore,
+    @Inject(SERVICE_CATALOG) private readonly catalog: Pick<ServiceCatalog, 'get' | 'registry'>,
   ) {}
 
   /** The caller's own agreements (as consumer); the working group sees all. */
@@ -32,6 +35,8 @@ export class GovernanceService {
   async fileAccessRequest(actor: GovernanceActor, body: AccessRequestBody): Promise<AccessRequest> {
     const service = this.service(body.registry, body.service);
     checkTerms(service, body);
+    const justification = body.justification.trim();
+    if (justification.length === 0) throw new GovernanceInputError('justification', 'must say why the access is needed');
     if (body.validFrom !== undefined && body.validUntil !== undefined) checkValidity(body.validFrom, body.validUntil);
     // The custodian must be a registered agency, for it to consent.
     await this.repository.requireAgency(service.custodian).catch(() => {
@@ -47,7 +52,7 @@ export class GovernanceService {
       dailyQuota: body.dailyQuota,
       validFrom: body.validFrom ?? null,
       validUntil: body.validUntil ?? null,
-      justification: body.justification.trim(),
+      justification,
     });
   }
 

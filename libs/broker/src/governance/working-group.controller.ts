@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GovernanceInputError, GovernanceRepository } from '@nix/governance';
 import { governanceBody } from './governance-bodies';
 import { GovernanceCaller } from './governance-caller';
-import { noStore } from './governance-http';
+import { noStore, RecordIdPipe } from './governance-http';
 
 /** R7: services that do not exist yet are requested from the working group, which triages them. */
 @Controller('v1/service-requests')
@@ -32,7 +32,7 @@ export class ServiceRequestsController {
   /** `{outcome: "accepted", custodian}` or `{outcome: "rejected", reason}`. */
   @Post(':id/triage')
   @HttpCode(200)
-  async triage(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async triage(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const triage = governanceBody('triage', body);
     noStore(reply);
@@ -73,7 +73,7 @@ export class DisputesController {
 
   @Post(':id/resolution')
   @HttpCode(200)
-  async resolve(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Body() body: unknown) {
+  async resolve(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) id: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
     const { resolution } = governanceBody('resolution', body);
     noStore(reply);
