@@ -26,6 +26,7 @@ const SEEN = {
     items: 'firstName، alive',
     quota: '۱۰۰',
     noData: 'داده‌ای نیست',
+    governanceUnavailable: 'صفحه‌های حاکمیتی برای این کلید در دسترس نیست',
   },
   en: {
     dir: 'ltr',
@@ -38,6 +39,7 @@ const SEEN = {
     items: 'firstName, alive',
     quota: '100',
     noData: 'No data',
+    governanceUnavailable: 'The governance pages are not available to this key',
   },
 } as const;
 
@@ -137,7 +139,7 @@ describeWithBrowser('the governance pages in headless Chromium', () => {
       await page.click('[data-testid="request-identity-person"]');
       await page.waitForSelector('[data-testid="access-request"]:not([hidden])');
       expect(await page.inputValue('[data-testid="request-service"]')).toBe('identity/person');
-      const offered = await page.$$eval('#request-items input[type="checkbox"]', (boxes) => boxes.map((b) => (b as HTMLInputElement).value));
+      const offered = await page.$$eval('#request-items input[type="checkbox"]', (boxes) => boxes.map((b) => b.getAttribute('value')));
       const catalogue = (await api('/v1/services')).services.find((s: { registry: string; service: string }) => s.registry === 'identity' && s.service === 'person');
       expect(offered).toEqual(catalogue.dataItems);
 
@@ -348,6 +350,37 @@ describeWithBrowser('the governance pages in headless Chromium', () => {
         ]),
       );
       expect((await api('/v1/disputes')).disputes).toContainEqual(expect.objectContaining({ id: dispute.json.id, status: 'resolved', resolution: settled }));
+    });
+  });
+
+  describe('with a key the governance store does not hold yet', () => {
+    let bare: TestApp;
+    let context: BrowserContext;
+
+    beforeAll(async () => {
+      // Nothing imported into the store: the reports API knows the working group's key, the governance API not yet.
+      bare = await startTestApp();
+      context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, timezoneId: 'Asia/Tehran' });
+    });
+    afterAll(async () => {
+      await context?.close();
+      await bare?.close();
+    });
+
+    it('shows the reports, and says why the governance pages are missing', async () => {
+      const me = await bare.call('GET', '/v1/agencies/me', { headers: WG });
+      expect(me.status).toBe(403);
+      const page = await context.newPage();
+      await page.goto(`${bare.url}/dashboard`);
+      await page.waitForSelector('body[data-state="signed-out"]');
+      await page.fill('#api-key', 'demo-wg-key');
+      await page.click('#key-form button[type="submit"]');
+      await page.waitForSelector('body[data-state="ready"]');
+      expect(await page.isVisible('#dashboard')).toBe(true);
+      expect(await page.isVisible('#views button[data-view="reports"]')).toBe(true);
+      for (const view of ['agency', 'custodian', 'working-group']) expect(await page.isVisible(`#views button[data-view="${view}"]`)).toBe(false);
+      expect(await text(page, '[data-testid="governance-unavailable"]')).toBe(`${SEEN.fa.governanceUnavailable} (403 ${me.json.detail})`);
+      expect(await page.isVisible('[data-testid="problem"]')).toBe(false);
     });
   });
 });

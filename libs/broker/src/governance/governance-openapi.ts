@@ -63,7 +63,7 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
     post: operation('governance', { summary: 'Register an agency (working group)', body: 'agency', ok: [201, 'The agency.'], problems: [400, 403] }),
   },
   '/v1/agencies/me': {
-    get: operation('governance', { summary: 'The calling agency', description: '{"id", "name": {fa, en}, "roles"}: who the key names.', ok: [200, 'The agency.'], problems: [] }),
+    get: operation('governance', { summary: 'The calling agency', description: '{"id", "name": {fa, en}, "roles"}: who the key names.', ok: [200, 'The agency.'], problems: [403] }),
   },
   '/v1/agencies/{id}/keys': {
     post: operation('governance', {

@@ -27,6 +27,8 @@
     lang: localStorage.getItem(LANG_STORAGE) === 'en' ? 'en' : 'fa',
     key: sessionStorage.getItem(KEY_STORAGE),
     caller: null,
+    /** Why the governance API refused this key, if it did: its pages are then missing, and the page says why. */
+    governanceError: null,
     /** The pages this caller may see: reports (when the reports API knows its key) and governance pages. */
     views: [],
     view: null,
@@ -184,22 +186,24 @@
     state.key = key;
     setState('loading');
     try {
-      const [me, catalogue] = await Promise.all([api('/v1/agencies/me'), api('/v1/services')]);
-      // The reports API knows only the keys in contracts/ until the broker reads keys from the store: without it, no reports page.
-      const reports = await api('/v1/reports/agencies').catch(() => null);
+      // Each API may not know the key yet: the reports API reads contracts/, the governance API its store. One will do.
+      const failed = (error) => ({ error });
+      const [me, reports, catalogue] = await Promise.all([api('/v1/agencies/me').catch(failed), api('/v1/reports/agencies').catch(failed), api('/v1/services')]);
+      if (me.error && reports.error) throw me.error.status === 401 ? me.error : reports.error;
       sessionStorage.setItem(KEY_STORAGE, key);
-      state.caller = me;
-      state.agencies = reports ? reports.agencies : [];
+      state.caller = me.error ? reports.caller : me;
+      state.agencies = reports.error ? [] : reports.agencies;
       state.services = catalogue.services;
-      state.views = [...(reports ? ['reports'] : []), ...governance.start(me, state.services)];
+      state.views = [...(reports.error ? [] : ['reports']), ...(me.error ? [] : governance.start(me, state.services))];
       $('sign-in').hidden = true;
       $('sign-out').hidden = false;
       $('views').hidden = false;
       showProblem(null);
+      state.governanceError = me.error || null;
       showView(state.views[0]);
       applyLanguage();
-      await Promise.all([reports ? refresh() : null, state.views.length > (reports ? 1 : 0) ? governance.load() : null]);
-      if (!reports) setState('ready');
+      await Promise.all([reports.error ? null : refresh(), me.error ? null : governance.load()]);
+      if (reports.error) setState('ready');
     } catch (error) {
       state.key = null;
       sessionStorage.removeItem(KEY_STORAGE);
@@ -293,6 +297,9 @@
     for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = words()[element.dataset.i18n];
     $('language').textContent = words().language;
     if (state.caller) $('who').textContent = `${words().signedInAs}: ${state.caller.name[state.lang]}`;
+    const refused = state.governanceError;
+    $('governance-unavailable').hidden = !refused;
+    $('governance-unavailable').textContent = refused ? `${words().governanceUnavailable} (${refused.status} ${refused.message})` : '';
     fillFilters();
     if (state.reports && state.view === 'reports') render();
     governance.render();

@@ -104,6 +104,7 @@
     before: 'پیش از',
     after: 'پس از',
     invalidValue: 'مقدار نادرست',
+    governanceUnavailable: 'صفحه‌های حاکمیتی برای این کلید در دسترس نیست',
     stateName: {
       'pending-custodian': 'در انتظار متولی',
       'pending-working-group': 'در انتظار کارگروه',
@@ -237,6 +238,7 @@
     before: 'Before',
     after: 'After',
     invalidValue: 'Invalid value',
+    governanceUnavailable: 'The governance pages are not available to this key',
     stateName: {
       'pending-custodian': 'waiting for the custodian',
       'pending-working-group': 'waiting for the working group',
