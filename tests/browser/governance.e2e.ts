@@ -199,13 +199,13 @@ describeWithBrowser('the governance pages in headless Chromium', () => {
       expect(await cellValue(page, 'consent-queue', requestId, 'consumer')).toBe(consumer);
       expect(await cellText(page, 'consent-queue', requestId, 'dataItems')).toBe(seen.items);
       await page.fill(`[data-testid="note-${requestId}"]`, 'Only firstName and alive; no national ID.');
+      await page.screenshot({ path: join(ARTIFACTS, `governance-custodian-${lang}.png`), fullPage: true });
       await page.click(`[data-testid="consent-${requestId}"]`);
       await page.waitForSelector(`[data-testid="consent-queue"] tr[data-key="${requestId}"]`, { state: 'detached' });
       await governanceReady(page);
       expect(await cellValue(page, 'custodian-requests', requestId, 'status')).toBe('pending-working-group');
       expect(await cellText(page, 'custodian-requests', requestId, 'status')).toBe(seen.pendingWorkingGroup);
       expect((await api(`/v1/access-requests/${requestId}`, bearer(custodianKey))).status).toBe('pending-working-group');
-      await page.screenshot({ path: join(ARTIFACTS, `governance-custodian-${lang}.png`), fullPage: true });
     });
 
     it('lets the working group approve from its queue only with a resolution', async () => {
@@ -301,27 +301,51 @@ describeWithBrowser('the governance pages in headless Chromium', () => {
       expect((await api(`/v1/access-requests/${filed.json.id}`)).status).toBe('refused');
     });
 
-    it('triages service requests and settles a dispute from the working group’s page', async () => {
-      const submit = async (description: string) => {
-        const response = await nix.call('POST', '/v1/service-requests', { headers: bearer(consumerKey), body: { description } });
-        expect(response.status).toBe(201);
-        return response.json.id as string;
-      };
-      const wanted = await submit('A marriage-status inquiry for survivor pensions.');
-      const unwanted = await submit('A copy of every birth certificate.');
+    it('lets the agency ask for a new service and raise a dispute about its agreement, naming a missing field', async () => {
+      const page = consumerPage;
       const { agreements } = await api('/v1/agreements', bearer(consumerKey));
-      const dispute = await nix.call('POST', '/v1/disputes', {
-        headers: bearer(consumerKey),
-        body: { subject: { kind: 'agreement', id: agreements[0].id }, statement: 'A daily quota of 100 is too low for month-end.' },
-      });
-      expect(dispute.status).toBe(201);
+      for (const description of ['A marriage-status inquiry for survivor pensions.', 'A copy of every birth certificate.']) {
+        await page.fill('[data-testid="service-description"]', description);
+        await page.click('[data-testid="service-submit"]');
+        await page.waitForFunction(
+          (d) => [...(globalThis as any).document.querySelectorAll('[data-testid="my-service-requests"] td[data-field="description"]')].some((td: any) => td.textContent === d),
+          description,
+        );
+      }
+      expect(await page.inputValue('[data-testid="service-description"]')).toBe('');
 
+      // No subject chosen: the API names the field and the form shows it there.
+      await page.fill('[data-testid="dispute-statement"]', 'A daily quota of 100 is too low for month-end.');
+      await page.click('[data-testid="dispute-submit"]');
+      await page.waitForSelector('[data-error-for="subject"]:not([hidden])');
+      expect(await text(page, '[data-error-for="subject"]')).toContain(seen.invalidValue);
+      expect((await api('/v1/disputes', bearer(consumerKey))).disputes).toEqual([]);
+
+      await page.selectOption('[data-testid="dispute-subject"]', `agreement:${agreements[0].id}`);
+      await page.click('[data-testid="dispute-submit"]');
+      await page.waitForSelector(`[data-testid="my-disputes"] td[data-field="subject"][data-value="agreement:${agreements[0].id}"]`);
+      expect(await page.isVisible('[data-error-for="subject"]')).toBe(false);
+
+      const { serviceRequests } = await api('/v1/service-requests', bearer(consumerKey));
+      expect(serviceRequests.map((r: { description: string; status: string }) => [r.description, r.status])).toEqual([
+        ['A marriage-status inquiry for survivor pensions.', 'submitted'],
+        ['A copy of every birth certificate.', 'submitted'],
+      ]);
+      const { disputes } = await api('/v1/disputes', bearer(consumerKey));
+      expect(disputes).toEqual([expect.objectContaining({ subject: { kind: 'agreement', id: agreements[0].id }, status: 'open', raisedBy: consumer })]);
+      for (const r of serviceRequests) expect(await cellValue(page, 'my-service-requests', r.id, 'status')).toBe('submitted');
+    });
+
+    it('triages service requests and settles a dispute from the working group’s page; the agency sees the outcome', async () => {
+      const { serviceRequests } = await api('/v1/service-requests', bearer(consumerKey));
+      const [wanted, unwanted] = serviceRequests.map((r: { id: string }) => r.id);
+      const [dispute] = (await api('/v1/disputes', bearer(consumerKey))).disputes;
       const page = workingGroupPage;
       await page.reload();
       await governanceReady(page);
       await page.click('#views button[data-view="working-group"]');
       expect(await cellValue(page, 'service-requests', wanted, 'status')).toBe('submitted');
-      expect(await cellValue(page, 'disputes', dispute.json.id, 'status')).toBe('open');
+      expect(await cellValue(page, 'disputes', dispute.id, 'status')).toBe('open');
 
       await page.selectOption(`[data-testid="custodian-${wanted}"]`, 'civil-registration');
       await page.click(`[data-testid="accept-${wanted}"]`);
@@ -337,19 +361,28 @@ describeWithBrowser('the governance pages in headless Chromium', () => {
       await page.waitForSelector(`[data-testid="service-requests"] tr[data-key="${unwanted}"] td[data-field="status"][data-value="rejected"]`);
 
       const settled = lang === 'fa' ? 'سهمیه روزانه به ۵۰۰ افزایش می‌یابد' : 'The daily quota rises to 500.';
-      await page.fill(`[data-testid="dispute-resolution-${dispute.json.id}"]`, settled);
-      await page.click(`[data-testid="resolve-${dispute.json.id}"]`);
-      await page.waitForSelector(`[data-testid="disputes"] tr[data-key="${dispute.json.id}"] td[data-field="status"][data-value="resolved"]`);
-      expect(await cellText(page, 'disputes', dispute.json.id, 'resolution')).toBe(settled);
+      await page.fill(`[data-testid="dispute-resolution-${dispute.id}"]`, settled);
+      await page.click(`[data-testid="resolve-${dispute.id}"]`);
+      await page.waitForSelector(`[data-testid="disputes"] tr[data-key="${dispute.id}"] td[data-field="status"][data-value="resolved"]`);
+      expect(await cellText(page, 'disputes', dispute.id, 'resolution')).toBe(settled);
 
-      const serviceRequests = (await api('/v1/service-requests')).serviceRequests;
-      expect(serviceRequests).toEqual(
+      const triaged = (await api('/v1/service-requests')).serviceRequests;
+      expect(triaged).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ id: wanted, status: 'accepted', assignedCustodian: 'civil-registration' }),
           expect.objectContaining({ id: unwanted, status: 'rejected', reason: 'Bulk copies are not inquiries (R3).' }),
         ]),
       );
-      expect((await api('/v1/disputes')).disputes).toContainEqual(expect.objectContaining({ id: dispute.json.id, status: 'resolved', resolution: settled }));
+      expect((await api('/v1/disputes')).disputes).toContainEqual(expect.objectContaining({ id: dispute.id, status: 'resolved', resolution: settled }));
+
+      await consumerPage.reload();
+      await governanceReady(consumerPage);
+      expect(await cellValue(consumerPage, 'my-service-requests', wanted, 'status')).toBe('accepted');
+      expect(await cellValue(consumerPage, 'my-service-requests', unwanted, 'status')).toBe('rejected');
+      expect(await cellText(consumerPage, 'my-service-requests', unwanted, 'triage')).toContain('Bulk copies are not inquiries (R3).');
+      expect(await cellText(consumerPage, 'my-disputes', dispute.id, 'resolution')).toBe(settled);
+      expect(await cellValue(consumerPage, 'my-disputes', dispute.id, 'status')).toBe('resolved');
+      await consumerPage.screenshot({ path: join(ARTIFACTS, `governance-agency-cases-${lang}.png`), fullPage: true });
     });
   });
 

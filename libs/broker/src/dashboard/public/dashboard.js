@@ -97,7 +97,8 @@
 
   function agencyName(id, labels) {
     if (!id) return words().unknown;
-    const name = (labels && labels.agencies[id]) || (state.agencies.find((a) => a.id === id) || {}).name;
+    const custodian = state.services.find((s) => s.custodian.id === id);
+    const name = (labels && labels.agencies[id]) || (state.agencies.find((a) => a.id === id) || {}).name || (custodian && custodian.custodian.name);
     return name ? name[state.lang] : id;
   }
 

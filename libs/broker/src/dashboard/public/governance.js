@@ -35,6 +35,13 @@
       return new Intl.DateTimeFormat(`${fa ? 'fa-IR' : 'en-GB'}-u-ca-${fa ? 'persian' : 'gregory'}`, { timeZone: 'Asia/Tehran', dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
     }
 
+    /** Free text (the API's or a person's) keeps its own direction inside the page's. */
+    function text(tr, value, field) {
+      const td = cell(tr, '', undefined, field);
+      td.append(isolated(value));
+      return td;
+    }
+
     function statusCell(tr, status) {
       const td = cell(tr, stateName(status), undefined, 'status');
       td.dataset.value = status;
@@ -73,9 +80,9 @@
     }
 
     /** The API's words (English) kept in their own direction inside a Persian sentence. */
-    function isolated(text) {
+    function isolated(value) {
       const bdi = document.createElement('bdi');
-      bdi.textContent = text;
+      bdi.textContent = value;
       return bdi;
     }
 
@@ -122,8 +129,8 @@
         const [agreements, requests, disputes, serviceRequests, audit] = await Promise.all([
           views.includes('agency') || wg ? api('/v1/agreements') : { agreements: [] },
           api('/v1/access-requests'),
-          wg ? api('/v1/disputes') : { disputes: [] },
-          wg ? api('/v1/service-requests') : { serviceRequests: [] },
+          wg || views.includes('agency') ? api('/v1/disputes') : { disputes: [] },
+          wg || views.includes('agency') ? api('/v1/service-requests') : { serviceRequests: [] },
           wg ? auditLog() : [],
         ]);
         loaded = { agreements: agreements.agreements, requests: requests.accessRequests, disputes: disputes.disputes, serviceRequests: serviceRequests.serviceRequests, audit };
@@ -145,7 +152,7 @@
       cell(tr, shown(a.purposes), undefined, 'purposes').dataset.value = a.purposes.join(',');
       cell(tr, number(a.dailyQuota, 0), a.dailyQuota, 'dailyQuota');
       cell(tr, `${day(a.validFrom)} – ${day(a.validUntil)}`, undefined, 'validity');
-      cell(tr, a.resolution || '–', undefined, 'resolution');
+      text(tr, a.resolution || '–', 'resolution');
       statusCell(tr, a.status);
     }
 
@@ -161,15 +168,16 @@
       });
       fillTable('my-requests', loaded.requests.filter((r) => r.consumer === caller.id), (tr, r) => {
         tr.dataset.key = r.id;
-        cell(tr, r.id, undefined, 'id');
+        text(tr, r.id, 'id');
         cell(tr, serviceName(r.registry, r.service), undefined, 'service').dataset.value = `${r.registry}/${r.service}`;
         cell(tr, shown(r.dataItems), undefined, 'dataItems').dataset.value = r.dataItems.join(',');
         cell(tr, shown(r.purposes), undefined, 'purposes').dataset.value = r.purposes.join(',');
         cell(tr, number(r.dailyQuota, 0), r.dailyQuota, 'dailyQuota');
-        cell(tr, r.resolution || '–', undefined, 'resolution');
+        text(tr, r.resolution || '–', 'resolution');
         statusCell(tr, r.status);
       });
       fillServiceChoice();
+      renderAgencyCases();
     }
 
     function fillServiceChoice() {
@@ -200,18 +208,53 @@
       }
     }
 
-    function clearFieldErrors() {
-      for (const box of document.querySelectorAll('#access-request-form [data-error-for]')) {
+    function clearFieldErrors(form) {
+      for (const box of form.querySelectorAll('[data-error-for]')) {
         box.hidden = true;
         box.replaceChildren();
       }
+    }
+
+    /** Puts each field error of a 400 next to its field; the problem box shows whatever has no field on the form. */
+    function placeFieldErrors(form, error) {
+      const fields = (error.problem && error.problem.errors) || [];
+      let placed = 0;
+      for (const e of fields) {
+        const box = form.querySelector(`[data-error-for="${CSS.escape(e.pointer.split('/')[1] || '')}"]`);
+        if (!box) continue;
+        const line = document.createElement('span');
+        line.append(`${words().invalidValue}: `, isolated(e.detail));
+        box.append(line);
+        box.hidden = false;
+        placed += 1;
+      }
+      showProblem(placed === fields.length && placed > 0 ? null : error);
+    }
+
+    /** A form's submit: one at a time (a double click sends once), its field errors beside the fields. */
+    function onSubmit(form, run) {
+      form.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        const submit = form.querySelector('button[type="submit"]');
+        if (submit.disabled) return;
+        submit.disabled = true;
+        clearFieldErrors(form);
+        try {
+          await run();
+          showProblem(null);
+        } catch (error) {
+          placeFieldErrors(form, error);
+        } finally {
+          submit.disabled = false;
+        }
+      });
     }
 
     function openRequestForm(key) {
       fillServiceChoice();
       $('request-service').value = key;
       fillItems();
-      clearFieldErrors();
+      clearFieldErrors($('access-request-form'));
       $('request-filed').hidden = true;
       $('access-request').hidden = false;
       $('access-request').scrollIntoView({ block: 'nearest' });
@@ -234,52 +277,71 @@
       };
     }
 
-    async function fileRequest(event) {
-      event.preventDefault();
-      const submit = $('access-request-form').querySelector('button[type="submit"]');
-      if (submit.disabled) return;
-      submit.disabled = true;
-      try {
-        await fileRequestNow();
-      } finally {
-        submit.disabled = false;
-      }
+    async function fileRequest() {
+      $('request-filed').hidden = true;
+      const filed = await send('POST', '/v1/access-requests', requestBody());
+      $('access-request-form').reset();
+      $('request-service').value = `${filed.registry}/${filed.service}`;
+      fillItems();
+      $('request-filed').textContent = `${words().requestFiled}: ${filed.id} (${stateName(filed.status)})`;
+      $('request-filed').dataset.value = filed.id;
+      $('request-filed').hidden = false;
+      await load();
     }
 
-    async function fileRequestNow() {
-      clearFieldErrors();
-      $('request-filed').hidden = true;
-      try {
-        const filed = await send('POST', '/v1/access-requests', requestBody());
-        $('access-request-form').reset();
-        $('request-service').value = `${filed.registry}/${filed.service}`;
-        fillItems();
-        showProblem(null);
-        $('request-filed').textContent = `${words().requestFiled}: ${filed.id} (${stateName(filed.status)})`;
-        $('request-filed').dataset.value = filed.id;
-        $('request-filed').hidden = false;
-        await load();
-      } catch (error) {
-        const fields = (error.problem && error.problem.errors) || [];
-        let placed = 0;
-        for (const e of fields) {
-          const box = document.querySelector(`#access-request-form [data-error-for="${CSS.escape(e.pointer.split('/')[1] || '')}"]`);
-          if (!box) continue;
-          const line = document.createElement('span');
-          line.append(`${words().invalidValue}: `, isolated(e.detail));
-          box.append(line);
-          box.hidden = false;
-          placed += 1;
-        }
-        showProblem(placed === fields.length && placed > 0 ? null : error);
-      }
+    async function submitServiceRequest() {
+      await send('POST', '/v1/service-requests', { description: $('service-description').value.trim() });
+      $('service-request-form').reset();
+      await load();
+    }
+
+    async function raiseDispute() {
+      const [kind, ...id] = $('dispute-subject').value.split(':');
+      await send('POST', '/v1/disputes', { subject: kind ? { kind, id: id.join(':') } : undefined, statement: $('dispute-statement').value.trim() });
+      $('dispute-form').reset();
+      await load();
+    }
+
+    function triageText(s) {
+      if (s.status === 'accepted') return `${words().custodian}: ${agencyName(s.assignedCustodian)}`;
+      if (s.status === 'rejected') return `${words().reason}: ${s.reason}`;
+      return '–';
+    }
+
+    function subjectText(subject) {
+      return `${words().subjectKind[subject.kind] || subject.kind} ${subject.id}`;
+    }
+
+    /** The agency's own service requests and disputes, and what it may dispute: its agreements and requests. */
+    function renderAgencyCases() {
+      fillTable('my-service-requests', loaded.serviceRequests.filter((s) => s.requester === caller.id), (tr, s) => {
+        tr.dataset.key = s.id;
+        text(tr, s.description, 'description');
+        statusCell(tr, s.status);
+        text(tr, triageText(s), 'triage');
+      });
+      fillTable('my-disputes', loaded.disputes.filter((d) => d.raisedBy === caller.id), (tr, d) => {
+        tr.dataset.key = d.id;
+        cell(tr, subjectText(d.subject), undefined, 'subject').dataset.value = `${d.subject.kind}:${d.subject.id}`;
+        text(tr, d.statement, 'statement');
+        statusCell(tr, d.status);
+        text(tr, d.resolution || '–', 'resolution');
+      });
+      const select = $('dispute-subject');
+      const chosen = select.value;
+      const subjects = [
+        ...loaded.agreements.filter((a) => a.consumer === caller.id).map((a) => [`agreement:${a.id}`, `${words().subjectKind.agreement}: ${serviceName(a.registry, a.service)} (${a.id})`]),
+        ...loaded.requests.filter((r) => r.consumer === caller.id).map((r) => [`access-request:${r.id}`, `${words().subjectKind['access-request']}: ${serviceName(r.registry, r.service)} (${r.id})`]),
+      ];
+      select.replaceChildren(new Option('–', ''), ...subjects.map(([value, label]) => new Option(label, value)));
+      if (subjects.some(([value]) => value === chosen)) select.value = chosen;
     }
 
     // ---- the custodian's page ------------------------------------------------------------------
 
     function requestCells(tr, r) {
       tr.dataset.key = r.id;
-      cell(tr, r.id, undefined, 'id');
+      text(tr, r.id, 'id');
       cell(tr, agencyName(r.consumer), undefined, 'consumer').dataset.value = r.consumer;
       cell(tr, serviceName(r.registry, r.service), undefined, 'service').dataset.value = `${r.registry}/${r.service}`;
       cell(tr, shown(r.dataItems), undefined, 'dataItems').dataset.value = r.dataItems.join(',');
@@ -291,7 +353,7 @@
         requestCells(tr, r);
         cell(tr, shown(r.purposes), undefined, 'purposes');
         cell(tr, number(r.dailyQuota, 0), r.dailyQuota, 'dailyQuota');
-        cell(tr, r.justification, undefined, 'justification');
+        text(tr, r.justification, 'justification');
         const note = input(`note-${r.id}`, words().note, 'textarea');
         tr.insertCell().append(note);
         const actions = tr.insertCell();
@@ -316,7 +378,7 @@
         requestCells(tr, r);
         cell(tr, shown(r.purposes), undefined, 'purposes');
         cell(tr, number(r.dailyQuota, 0), r.dailyQuota, 'dailyQuota');
-        cell(tr, r.justification, undefined, 'justification');
+        text(tr, r.justification, 'justification');
         const resolution = input(`resolution-${r.id}`, words().resolution, 'textarea');
         tr.insertCell().append(resolution);
         const actions = tr.insertCell();
@@ -328,11 +390,11 @@
       fillTable('disputes', loaded.disputes, (tr, d) => {
         tr.dataset.key = d.id;
         cell(tr, agencyName(d.raisedBy), undefined, 'raisedBy').dataset.value = d.raisedBy;
-        cell(tr, `${words().subjectKind[d.subject.kind] || d.subject.kind} ${d.subject.id}`, undefined, 'subject');
-        cell(tr, d.statement, undefined, 'statement');
+        cell(tr, subjectText(d.subject), undefined, 'subject').dataset.value = `${d.subject.kind}:${d.subject.id}`;
+        text(tr, d.statement, 'statement');
         statusCell(tr, d.status);
         if (d.status !== 'open') {
-          cell(tr, d.resolution || '–', undefined, 'resolution');
+          text(tr, d.resolution || '–', 'resolution');
           tr.insertCell();
           return;
         }
@@ -349,10 +411,10 @@
       fillTable('service-requests', loaded.serviceRequests, (tr, s) => {
         tr.dataset.key = s.id;
         cell(tr, agencyName(s.requester), undefined, 'requester').dataset.value = s.requester;
-        cell(tr, s.description, undefined, 'description');
+        text(tr, s.description, 'description');
         statusCell(tr, s.status);
         if (s.status !== 'submitted') {
-          cell(tr, s.status === 'accepted' ? `${words().custodian}: ${agencyName(s.assignedCustodian)}` : `${words().reason}: ${s.reason}`, undefined, 'triage');
+          text(tr, triageText(s), 'triage');
           tr.insertCell();
           return;
         }
@@ -418,14 +480,16 @@
       return views;
     }
 
-    $('access-request-form').addEventListener('submit', fileRequest);
+    onSubmit($('access-request-form'), fileRequest);
+    onSubmit($('service-request-form'), submitServiceRequest);
+    onSubmit($('dispute-form'), raiseDispute);
     $('request-service').addEventListener('change', () => {
       fillItems();
-      clearFieldErrors();
+      clearFieldErrors($('access-request-form'));
     });
     $('request-cancel').addEventListener('click', () => {
       $('access-request-form').reset();
-      clearFieldErrors();
+      clearFieldErrors($('access-request-form'));
       $('access-request').hidden = true;
     });
     $('download-audit').addEventListener('click', () => download('/v1/audit', { format: 'csv', limit: 10000 }, 'text/csv', 'nix-audit.csv'));
