@@ -23,6 +23,7 @@ const SEEN = {
     pendingWorkingGroup: 'در انتظار کارگروه',
     approved: 'تصویب‌شده',
     active: 'فعال',
+    suspended: 'معلق',
     items: 'firstName، alive',
     quota: '۱۰۰',
     noData: 'داده‌ای نیست',
@@ -36,6 +37,7 @@ const SEEN = {
     pendingWorkingGroup: 'waiting for the working group',
     approved: 'approved',
     active: 'active',
+    suspended: 'suspended',
     items: 'firstName, alive',
     quota: '100',
     noData: 'No data',
@@ -383,6 +385,31 @@ describeWithBrowser('the governance pages in headless Chromium', () => {
       expect(await cellText(consumerPage, 'my-disputes', dispute.id, 'resolution')).toBe(settled);
       expect(await cellValue(consumerPage, 'my-disputes', dispute.id, 'status')).toBe('resolved');
       await consumerPage.screenshot({ path: join(ARTIFACTS, `governance-agency-cases-${lang}.png`), fullPage: true });
+    });
+
+    it('suspends and reinstates an agreement from the working group’s page, each with a resolution; the agency sees it suspended', async () => {
+      const [agreement] = (await api('/v1/agreements', bearer(consumerKey))).agreements;
+      const page = workingGroupPage;
+      await page.click(`[data-testid="suspension-${agreement.id}"]`);
+      await page.waitForSelector(`[data-testid="error-${agreement.id}"]:not([hidden])`);
+      expect(await text(page, `[data-testid="error-${agreement.id}"]`)).toMatch(/^resolution: /);
+      expect((await api('/v1/agreements', bearer(consumerKey))).agreements[0].status).toBe('active');
+
+      const suspension = lang === 'fa' ? 'تعلیق تا رسیدگی به اختلاف' : 'Suspended until the dispute is heard.';
+      await page.fill(`[data-testid="agreement-resolution-${agreement.id}"]`, suspension);
+      await page.click(`[data-testid="suspension-${agreement.id}"]`);
+      await page.waitForSelector(`[data-testid="all-agreements"] tr[data-key="${agreement.id}"] td[data-field="status"][data-value="suspended"]`);
+      expect((await api('/v1/agreements', bearer(consumerKey))).agreements[0]).toMatchObject({ status: 'suspended', resolution: suspension });
+
+      await consumerPage.reload();
+      await governanceReady(consumerPage);
+      expect(await cellText(consumerPage, 'my-agreements', agreement.id, 'status')).toBe(seen.suspended);
+      expect(await cellText(consumerPage, 'my-agreements', agreement.id, 'resolution')).toBe(suspension);
+
+      await page.fill(`[data-testid="agreement-resolution-${agreement.id}"]`, resolution);
+      await page.click(`[data-testid="reinstatement-${agreement.id}"]`);
+      await page.waitForSelector(`[data-testid="all-agreements"] tr[data-key="${agreement.id}"] td[data-field="status"][data-value="active"]`);
+      expect((await api('/v1/agreements', bearer(consumerKey))).agreements[0]).toMatchObject({ status: 'active', resolution });
     });
   });
 

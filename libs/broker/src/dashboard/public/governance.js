@@ -434,7 +434,26 @@
         );
       });
 
-      fillTable('all-agreements', loaded.agreements, (tr, a) => agreementRow(tr, a, true));
+      // Only the working group changes an agreement, each change with the resolution that decided it (R6).
+      const changes = { active: ['suspension', 'revocation'], suspended: ['reinstatement', 'revocation'], revoked: [] };
+      fillTable('all-agreements', loaded.agreements, (tr, a) => {
+        agreementRow(tr, a, true);
+        const possible = changes[a.status] || [];
+        if (possible.length === 0) {
+          tr.insertCell();
+          tr.insertCell();
+          return;
+        }
+        const resolution = input(`agreement-resolution-${a.id}`, words().newResolution, 'textarea');
+        tr.insertCell().append(resolution);
+        const actions = tr.insertCell();
+        const error = rowError(actions, a.id);
+        actions.prepend(
+          ...possible.map((change) =>
+            button(`${change}-${a.id}`, words().agreementChange[change], () => step(error, 'POST', `/v1/agreements/${encodeURIComponent(a.id)}/${change}`, { resolution: resolution.value.trim() }), change === 'reinstatement' ? 'positive' : 'negative'),
+          ),
+        );
+      });
 
       // Newest first: the log is read from the latest change back.
       fillTable('audit', [...loaded.audit].reverse(), (tr, e) => {
