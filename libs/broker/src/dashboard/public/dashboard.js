@@ -5,6 +5,8 @@
   const ZONE = 'Asia/Tehran';
   const KEY_STORAGE = 'nix.dashboard.key';
   const LANG_STORAGE = 'nix.dashboard.lang';
+  /** The page last shown in this tab, so that a reload stays on it. */
+  const VIEW_STORAGE = 'nix.dashboard.view';
   const TOP = 5;
   const OUTCOME_COLOURS = {
     ok: '#2e7d32',
@@ -201,7 +203,8 @@
       $('views').hidden = false;
       showProblem(null);
       state.governanceError = me.error || null;
-      showView(state.views[0]);
+      const last = sessionStorage.getItem(VIEW_STORAGE);
+      showView(state.views.includes(last) ? last : state.views[0]);
       applyLanguage();
       await Promise.all([reports.error ? null : refresh(), me.error ? null : governance.load()]);
       if (reports.error) setState('ready');
@@ -216,6 +219,7 @@
 
   function signOut() {
     sessionStorage.removeItem(KEY_STORAGE);
+    sessionStorage.removeItem(VIEW_STORAGE);
     location.reload();
   }
 
@@ -264,6 +268,7 @@
 
   function showView(name) {
     state.view = name;
+    if (name) sessionStorage.setItem(VIEW_STORAGE, name);
     for (const main of document.querySelectorAll('main.view')) main.hidden = main.dataset.view !== name;
     for (const tab of document.querySelectorAll('#views button[data-view]')) {
       tab.hidden = !state.views.includes(tab.dataset.view);
