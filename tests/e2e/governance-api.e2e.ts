@@ -512,6 +512,7 @@ describe('the governance API over HTTP', () => {
           'POST /v1/agreements/{id}/reinstatement',
           'POST /v1/agreements/{id}/revocation',
           'POST /v1/agencies',
+          'GET /v1/agencies/me',
           'POST /v1/agencies/{id}/keys',
           'GET /v1/agencies/{id}/keys',
           'DELETE /v1/agencies/{id}/keys/{keyId}',

@@ -62,6 +62,9 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
   '/v1/agencies': {
     post: operation('governance', { summary: 'Register an agency (working group)', body: 'agency', ok: [201, 'The agency.'], problems: [400, 403] }),
   },
+  '/v1/agencies/me': {
+    get: operation('governance', { summary: 'The calling agency', description: '{"id", "name": {fa, en}, "roles"}: who the key names.', ok: [200, 'The agency.'], problems: [403] }),
+  },
   '/v1/agencies/{id}/keys': {
     post: operation('governance', {
       summary: 'Issue an API key (working group, or the agency for itself)',

@@ -6,6 +6,7 @@ import { AccessRequestsController } from './access-requests.controller';
 import { AgenciesController } from './agencies.controller';
 import { AgreementsController } from './agreements.controller';
 import { AuditController } from './audit.controller';
+import { CallerController } from './caller.controller';
 import { GovernanceCaller } from './governance-caller';
 import { GovernanceSql } from './governance-sql';
 import { GovernanceService } from './governance.service';
@@ -16,7 +17,7 @@ import { DisputesController, ServiceRequestsController } from './working-group.c
  * its HTTP API (issue 11): thin controllers over the repository, which guards and audits every change.
  */
 @Module({
-  controllers: [AgreementsController, AgenciesController, AccessRequestsController, ServiceRequestsController, DisputesController, AuditController],
+  controllers: [CallerController, AgreementsController, AgenciesController, AccessRequestsController, ServiceRequestsController, DisputesController, AuditController],
   providers: [
     { provide: GovernanceRepository, inject: [LEDGER_STORE], useFactory: (store: SqlClient) => new GovernanceRepository(new GovernanceSql(store)) },
     GovernanceCaller,

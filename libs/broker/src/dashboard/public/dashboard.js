@@ -1,10 +1,12 @@
-// The reports dashboard: asks for an API key, then charts the reports API's answers.
-// A classic script (no build step); Chart.js and i18n.js are loaded before it.
+// The dashboard: asks for an API key, then charts the reports API's answers and shows the governance pages the
+// caller's roles open. A classic script (no build step); Chart.js, i18n.js and governance.js are loaded before it.
 (() => {
   'use strict';
   const ZONE = 'Asia/Tehran';
   const KEY_STORAGE = 'nix.dashboard.key';
   const LANG_STORAGE = 'nix.dashboard.lang';
+  /** The page last shown in this tab, so that a reload stays on it. */
+  const VIEW_STORAGE = 'nix.dashboard.view';
   const TOP = 5;
   const OUTCOME_COLOURS = {
     ok: '#2e7d32',
@@ -27,6 +29,11 @@
     lang: localStorage.getItem(LANG_STORAGE) === 'en' ? 'en' : 'fa',
     key: sessionStorage.getItem(KEY_STORAGE),
     caller: null,
+    /** Why the governance API refused this key, if it did: its pages are then missing, and the page says why. */
+    governanceError: null,
+    /** The pages this caller may see: reports (when the reports API knows its key) and governance pages. */
+    views: [],
+    view: null,
     agencies: [],
     services: [],
     reports: null,
@@ -49,20 +56,33 @@
     }
   }
 
+  async function problemOf(response) {
+    let problem = {};
+    try {
+      problem = await response.json();
+    } catch {
+      // Not a problem document; the status says enough.
+    }
+    return new ProblemAnswer(response.status, problem);
+  }
+
   async function api(path, params = {}, accept = 'application/json') {
     const url = new URL(path, location.origin);
     for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '') url.searchParams.set(name, value);
     const response = await fetch(url, { headers: { authorization: `Bearer ${state.key}`, accept } });
-    if (!response.ok) {
-      let problem = {};
-      try {
-        problem = await response.json();
-      } catch {
-        // Not a problem document; the status says enough.
-      }
-      throw new ProblemAnswer(response.status, problem);
-    }
+    if (!response.ok) throw await problemOf(response);
     return accept === 'application/json' ? response.json() : response;
+  }
+
+  /** A governance write: a JSON body, a JSON answer (or none, for 204). */
+  async function send(method, path, body) {
+    const response = await fetch(new URL(path, location.origin), {
+      method,
+      headers: { authorization: `Bearer ${state.key}`, accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw await problemOf(response);
+    return response.status === 204 ? null : response.json();
   }
 
   function setState(name) {
@@ -79,7 +99,8 @@
 
   function agencyName(id, labels) {
     if (!id) return words().unknown;
-    const name = (labels && labels.agencies[id]) || (state.agencies.find((a) => a.id === id) || {}).name;
+    const custodian = state.services.find((s) => s.custodian.id === id);
+    const name = (labels && labels.agencies[id]) || (state.agencies.find((a) => a.id === id) || {}).name || (custodian && custodian.custodian.name);
     return name ? name[state.lang] : id;
   }
 
@@ -168,17 +189,25 @@
     state.key = key;
     setState('loading');
     try {
-      const [who, catalogue] = await Promise.all([api('/v1/reports/agencies'), api('/v1/services')]);
+      // Each API may not know the key yet: the reports API reads contracts/, the governance API its store. One will do.
+      const failed = (error) => ({ error });
+      const [me, reports, catalogue] = await Promise.all([api('/v1/agencies/me').catch(failed), api('/v1/reports/agencies').catch(failed), api('/v1/services')]);
+      if (me.error && reports.error) throw me.error.status === 401 ? me.error : reports.error;
       sessionStorage.setItem(KEY_STORAGE, key);
-      state.caller = who.caller;
-      state.agencies = who.agencies;
+      state.caller = me.error ? reports.caller : me;
+      state.agencies = reports.error ? [] : reports.agencies;
       state.services = catalogue.services;
+      state.views = [...(reports.error ? [] : ['reports']), ...(me.error ? [] : governance.start(me, state.services))];
       $('sign-in').hidden = true;
-      $('dashboard').hidden = false;
       $('sign-out').hidden = false;
+      $('views').hidden = false;
       showProblem(null);
+      state.governanceError = me.error || null;
+      const last = sessionStorage.getItem(VIEW_STORAGE);
+      showView(state.views.includes(last) ? last : state.views[0]);
       applyLanguage();
-      await refresh();
+      await Promise.all([reports.error ? null : refresh(), me.error ? null : governance.load()]);
+      if (reports.error) setState('ready');
     } catch (error) {
       state.key = null;
       sessionStorage.removeItem(KEY_STORAGE);
@@ -190,6 +219,7 @@
 
   function signOut() {
     sessionStorage.removeItem(KEY_STORAGE);
+    sessionStorage.removeItem(VIEW_STORAGE);
     location.reload();
   }
 
@@ -218,17 +248,34 @@
     }
   }
 
-  async function downloadCsv() {
+  /** A download needs the key, so the page fetches the file and hands the browser what it got. */
+  async function download(path, params, accept, fallbackName) {
     try {
-      const response = await api('/v1/reports/usage', { ...filterParams(), groupBy: 'consumer,registry,service,outcome', lang: state.lang }, 'text/csv');
+      const response = await api(path, params, accept);
       const link = document.createElement('a');
       link.href = URL.createObjectURL(await response.blob());
-      link.download = (/filename="([^"]+)"/.exec(response.headers.get('content-disposition') || '') || [])[1] || 'nix-usage.csv';
+      link.download = (/filename="([^"]+)"/.exec(response.headers.get('content-disposition') || '') || [])[1] || fallbackName;
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
     } catch (error) {
       showProblem(error);
     }
+  }
+
+  function downloadCsv() {
+    return download('/v1/reports/usage', { ...filterParams(), groupBy: 'consumer,registry,service,outcome', lang: state.lang }, 'text/csv', 'nix-usage.csv');
+  }
+
+  function showView(name) {
+    state.view = name;
+    if (name) sessionStorage.setItem(VIEW_STORAGE, name);
+    for (const main of document.querySelectorAll('main.view')) main.hidden = main.dataset.view !== name;
+    for (const tab of document.querySelectorAll('#views button[data-view]')) {
+      tab.hidden = !state.views.includes(tab.dataset.view);
+      tab.setAttribute('aria-pressed', String(tab.dataset.view === name));
+    }
+    // Chart.js sizes a chart when its canvas is shown.
+    if (name === 'reports' && state.reports) render();
   }
 
   /** The printable report needs the key, so the page fetches it and opens what it got. */
@@ -256,8 +303,12 @@
     for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = words()[element.dataset.i18n];
     $('language').textContent = words().language;
     if (state.caller) $('who').textContent = `${words().signedInAs}: ${state.caller.name[state.lang]}`;
+    const refused = state.governanceError;
+    $('governance-unavailable').hidden = !refused;
+    $('governance-unavailable').textContent = refused ? `${words().governanceUnavailable} (${refused.status} ${refused.message})` : '';
     fillFilters();
-    if (state.reports) render();
+    if (state.reports && state.view === 'reports') render();
+    governance.render();
   }
 
   function setFigure(testId, value, text) {
@@ -420,6 +471,21 @@
     });
   }
 
+  const governance = window.NixGovernance.create({
+    $,
+    api,
+    send,
+    words,
+    number,
+    agencyName: (id) => agencyName(id),
+    serviceName: (registry, service) => serviceName(registry, service),
+    services: () => state.services,
+    cell,
+    fillTable,
+    download,
+    showProblem,
+  });
+
   // ---- start -------------------------------------------------------------------------------
 
   function start() {
@@ -430,6 +496,7 @@
       applyLanguage();
     });
     $('sign-out').addEventListener('click', signOut);
+    for (const tab of document.querySelectorAll('#views button[data-view]')) tab.addEventListener('click', () => showView(tab.dataset.view));
     $('key-form').addEventListener('submit', (event) => {
       event.preventDefault();
       signIn($('api-key').value.trim());
