@@ -1,9 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CONTRACTS } from '@nix/broker';
-import type { ContractSet } from '@nix/contracts';
-import { GovernanceRepository } from '@nix/governance';
 import { describeWithBrowser, launchBrowser } from '../support/browser';
 import { REPO_ROOT } from '../support/fixtures';
 import { parseCsv } from '../support/report-traffic';
@@ -92,7 +89,6 @@ describeWithBrowser('the governance pages in headless Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     nix = await startTestApp();
-    await nix.app.get(GovernanceRepository, { strict: false }).bootstrap(nix.app.get<symbol, ContractSet>(CONTRACTS, { strict: false }));
     const issued = await nix.call('POST', '/v1/agencies/civil-registration/keys', { headers: WG, body: {} });
     expect(issued.status).toBe(201);
     custodianKey = issued.json.key;

@@ -1,6 +1,3 @@
-import { CONTRACTS } from '@nix/broker';
-import type { ContractSet } from '@nix/contracts';
-import { GovernanceRepository } from '@nix/governance';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const WG = { authorization: 'Bearer demo-wg-key' };
@@ -10,7 +7,6 @@ describe('GET /v1/agencies/me', () => {
 
   beforeAll(async () => {
     nix = await startTestApp();
-    await nix.app.get(GovernanceRepository, { strict: false }).bootstrap(nix.app.get<symbol, ContractSet>(CONTRACTS, { strict: false }));
   });
   afterAll(async () => {
     await nix?.close();
