@@ -50,7 +50,8 @@ interface WindowRow {
 const REGISTRY_COLUMNS = 'registry, custodian, title, description';
 const VERSION_COLUMNS = 'registry, service, version, body, published_by, published_at, deprecated_at, sunset, successor';
 const WINDOW_COLUMNS = 'id, registry, service, starts_at, ends_at, note, announced_by, announced_at';
-const VERSION_ORDER = 'registry, service, major, minor, patch';
+// Byte order, whatever the database's collation, so that PGlite and PostgreSQL list alike.
+const VERSION_ORDER = 'registry COLLATE "C", service COLLATE "C", major, minor, patch';
 
 const iso = (value: string | Date) => new Date(value).toISOString();
 const registryOf = (r: RegistryRow): CatalogueRegistry => ({ registry: r.registry, custodian: r.custodian, title: r.title, description: r.description });
@@ -134,15 +135,15 @@ export class CatalogueRepository {
       rows = await this.sql.query<{ n: number }>(
         `WITH empty AS (SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM catalogue_registry)),
            regs AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(registry text, custodian text, title jsonb, description jsonb)),
-           vers AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS v(registry text, service text, version text, major int, minor int, patch int, body jsonb, after jsonb)),
+           vers AS (SELECT * FROM json_to_recordset($2::json) AS v(registry text, service text, version text, major int, minor int, patch int, body json, after jsonb)),
            reg_in AS (INSERT INTO catalogue_registry (registry, custodian, title, description)
              SELECT r.registry, r.custodian, r.title, r.description FROM regs r, empty RETURNING registry),
            ver_in AS (INSERT INTO catalogue_service_version (registry, service, version, major, minor, patch, body, published_by, published_at)
              SELECT v.registry, v.service, v.version, v.major, v.minor, v.patch, v.body, $3::text, $4::timestamptz FROM vers v, empty RETURNING registry),
            audited AS (INSERT INTO governance_audit (actor, at, action, subject, before, after)
-             SELECT $3::text, $4::timestamptz, 'catalogue.registry.import', 'registry:' || r.registry, NULL, to_jsonb(r) FROM regs r, empty
+             SELECT $3::text, $4::timestamptz, 'catalogue.registry.import', 'registry:' || r.registry, NULL::jsonb, to_jsonb(r) FROM regs r, empty
              UNION ALL
-             SELECT $3::text, $4::timestamptz, 'catalogue.version.import', 'service-version:' || v.registry || '/' || v.service || '@' || v.version, NULL, v.after FROM vers v, empty)
+             SELECT $3::text, $4::timestamptz, 'catalogue.version.import', 'service-version:' || v.registry || '/' || v.service || '@' || v.version, NULL::jsonb, v.after FROM vers v, empty)
          SELECT (SELECT count(*)::int FROM reg_in) + (SELECT count(*)::int FROM ver_in) AS n`,
         [JSON.stringify(registries), JSON.stringify(versionRows), SCHEMAS_IMPORT_ACTOR, at.toISOString()],
       );
@@ -203,7 +204,7 @@ export class CatalogueRepository {
     try {
       applied = await this.applyAudited(
         `INSERT INTO catalogue_service_version (registry, service, version, major, minor, patch, body, published_by, published_at)
-           SELECT $1, $2, $3, $4::int, $5::int, $6::int, $7::jsonb, $8::text, $9::timestamptz
+           SELECT $1, $2, $3, $4::int, $5::int, $6::int, $7::json, $8::text, $9::timestamptz
            WHERE EXISTS (SELECT 1 FROM catalogue_registry WHERE registry = $1 AND custodian = $8)
          RETURNING registry`,
         [registry, service, version, major, minor, patch, JSON.stringify(checked), actor.agencyId, at.toISOString()],
@@ -266,7 +267,7 @@ export class CatalogueRepository {
   async state(): Promise<CatalogueState> {
     const rows = await this.sql.query<{ version: string | number; registries: RegistryRow[]; versions: VersionRow[]; windows: WindowRow[] }>(
       `SELECT (SELECT version FROM governance_version) AS version,
-         (SELECT coalesce(json_agg(r ORDER BY r.registry), '[]'::json) FROM (SELECT ${REGISTRY_COLUMNS} FROM catalogue_registry) r) AS registries,
+         (SELECT coalesce(json_agg(r ORDER BY r.registry COLLATE "C"), '[]'::json) FROM (SELECT ${REGISTRY_COLUMNS} FROM catalogue_registry) r) AS registries,
          (SELECT coalesce(json_agg(v ORDER BY ${VERSION_ORDER}), '[]'::json) FROM (SELECT ${VERSION_COLUMNS}, major, minor, patch FROM catalogue_service_version) v) AS versions,
          (SELECT coalesce(json_agg(w ORDER BY w.starts_at, w.id), '[]'::json) FROM (SELECT ${WINDOW_COLUMNS} FROM catalogue_maintenance WHERE ends_at > $1::timestamptz) w) AS windows`,
       [this.now().toISOString()],

@@ -19,8 +19,9 @@ CREATE TABLE catalogue_service_version (
   minor integer NOT NULL CHECK (minor >= 0),
   patch integer NOT NULL CHECK (patch >= 0),
   -- The published body: title, description, request and response schemas, timeoutMs, loa, hours,
-  -- dataProtectionStatement and binding (credentials by name only, never a value).
-  body jsonb NOT NULL,
+  -- dataProtectionStatement and binding (credentials by name only, never a value). json, not jsonb: it keeps the
+  -- order of the schemas' properties, which is the order of the data items.
+  body json NOT NULL,
   published_by text NOT NULL,
   published_at timestamptz NOT NULL,
   deprecated_at timestamptz,
@@ -55,7 +56,7 @@ CREATE TRIGGER catalogue_version_never_backwards BEFORE INSERT ON catalogue_serv
 CREATE FUNCTION catalogue_version_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' OR NEW.registry <> OLD.registry OR NEW.service <> OLD.service OR NEW.version <> OLD.version
-     OR NEW.body <> OLD.body OR NEW.published_by <> OLD.published_by OR NEW.published_at <> OLD.published_at THEN
+     OR NEW.body::text <> OLD.body::text OR NEW.published_by <> OLD.published_by OR NEW.published_at <> OLD.published_at THEN
     RAISE EXCEPTION 'a published service version never changes: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
   END IF;
   RETURN NEW;
