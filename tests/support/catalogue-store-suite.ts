@@ -125,6 +125,20 @@ export function catalogueStoreSuite(describeFn: jest.Describe, name: string, ope
       expect(changes).toBe(1);
     });
 
+    it('of two brokers bootstrapping one empty catalogue at once, one imports schemas/', async () => {
+      const other = await open();
+      try {
+        await migrate(other);
+        const results = await Promise.all([new CatalogueRepository(other).bootstrap(catalog), new CatalogueRepository(other).bootstrap(catalog)]);
+        expect([...results].sort()).toEqual([false, true]);
+        const state = await new CatalogueRepository(other).state();
+        expect(state.versions).toHaveLength(catalog.services().length);
+        expect(state.version).toBe(catalog.registries.length + catalog.services().length);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('lets only the working group register a registry, for a registered custodian agency', async () => {
       expect(await rejection(repository.registerRegistry(CADASTRE, CADASTRE_REGISTRY))).toBeInstanceOf(CatalogueNotPermittedError);
       expect(await inputErrors(repository.registerRegistry(WORKING_GROUP, { ...CADASTRE_REGISTRY, custodian: 'no-such-agency' }))).toEqual([
@@ -251,6 +265,12 @@ export function catalogueStoreSuite(describeFn: jest.Describe, name: string, ope
       const minors = (await auditRows()).filter((e) => e.subject.startsWith('service-version:cadastre/race@')).map((e) => Number((e.after.version as string).split('.')[1]));
       expect(minors).toEqual([...minors].sort((a, b) => a - b));
       expect(minors.length).toBeGreaterThanOrEqual(4);
+
+      // The same version twice at once: one is published, the other is told it is.
+      const twice = await Promise.allSettled([publish('race', '4.0.0'), publish('race', '4.0.0')]);
+      expect(twice.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(twice.find((r) => r.status === 'rejected')).toMatchObject({ reason: expect.any(VersionPublishedError) });
+      expect((await auditRows('service-version:cadastre/race@4.0.0'))).toHaveLength(1);
     });
 
     it('deprecates a version with a sunset and a successor, audited; another custodian may not; a retired version stays retired', async () => {
