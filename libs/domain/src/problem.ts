@@ -35,6 +35,12 @@ export const PROBLEM_TYPES = {
   'governance-not-found': { status: 404, outcome: 'invalid', title: 'No such agency, key, agreement, request or dispute' },
   'illegal-transition': { status: 409, outcome: 'invalid', title: 'The change is not allowed in the current state' },
   'governance-unavailable': { status: 503, outcome: 'unavailable', title: 'The governance state (keys, agreements, quotas) cannot be read now' },
+  // The catalogue (issue 12): versions side by side, deprecation and maintenance windows.
+  'unknown-version': { status: 404, outcome: 'invalid', title: 'The service has no published version that matches X-Service-Version' },
+  'version-not-agreed': { status: 403, outcome: 'denied', title: "No agreement covers the service version's major version" },
+  'service-retired': { status: 410, outcome: 'invalid', title: 'The service version is past its sunset date' },
+  maintenance: { status: 503, outcome: 'unavailable', title: 'The service is in an announced maintenance window' },
+  'version-published': { status: 409, outcome: 'invalid', title: 'The service version is already published, and published versions never change' },
   'invalid-period': { status: 400, outcome: 'invalid', title: 'The report period is not valid' },
   'report-out-of-scope': { status: 403, outcome: 'denied', title: 'The report asks for traffic the agency may not see' },
   'ledger-unavailable': { status: 503, outcome: 'unavailable', title: 'The traffic ledger cannot be read now' },
