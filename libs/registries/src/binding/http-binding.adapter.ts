@@ -18,8 +18,8 @@ export interface HttpBindingAdapterOptions {
   maxAnswerBytes?: number;
 }
 
-/** What a JSONata response expression may spend on one answer: it is the custodian's code running in the adapter host. */
-const EXPRESSION_LIMITS = { timeout: 1000, stack: 200, sequence: 100_000 };
+/** What a JSONata response expression may spend on one answer (mapping one takes well under a millisecond): it is the custodian's code, and it runs on the adapter host's event loop. */
+const EXPRESSION_LIMITS = { timeout: 250, stack: 200, sequence: 100_000 };
 
 interface PreparedBinding {
   method: HttpBinding['method'];

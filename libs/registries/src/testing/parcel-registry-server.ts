@@ -16,11 +16,13 @@ export interface ReceivedRequest {
   target: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The client's port: one port for several requests means one kept-alive connection. */
+  remotePort: number | undefined;
 }
 
 /**
  * A registry NIX has no code for, behind its own HTTP API: `GET /parcels/{parcel_no}` and
- * `POST /parcels/search` with `{"parcel_no": …}`. Parcel `P-500` answers 500, `P-TEXT` answers HTML,
+ * `POST /parcels/search` with `{"parcel_no": …}`. Parcel `P-403` answers 403, `P-500` 500, `P-TEXT` HTML, `P-SLOW` after 2 s,
  * an unknown parcel 404. It keeps every request it received, for tests of what a binding sends.
  */
 export class ParcelRegistryServer {
@@ -49,11 +51,13 @@ export class ParcelRegistryServer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     const target = req.url ?? '/';
-    this.received.push({ method: req.method ?? '', target, headers: req.headers, body });
+    this.received.push({ method: req.method ?? '', target, headers: req.headers, body, remotePort: req.socket.remotePort });
     const path = target.split('?')[0].split('/');
     let parcelNo: string | undefined;
     if (req.method === 'GET' && path.length === 3 && path[1] === 'parcels') parcelNo = decodeURIComponent(path[2]);
     else if (req.method === 'POST' && target === '/parcels/search') parcelNo = (JSON.parse(body) as { parcel_no?: string }).parcel_no;
+    if (parcelNo === 'P-SLOW') await new Promise((resolve) => setTimeout(resolve, 2000).unref());
+    if (parcelNo === 'P-403') return send(res, 403, 'application/json', '{"error":"forbidden"}');
     if (parcelNo === 'P-500') return send(res, 500, 'application/json', '{"error":"database down"}');
     if (parcelNo === 'P-TEXT') return send(res, 200, 'text/html', '<html><body>maintenance</body></html>');
     const parcel = parcelNo === undefined ? undefined : this.parcels.get(parcelNo);
@@ -71,6 +75,7 @@ export const PARCELS: readonly ParcelApiRecord[] = [
   { parcel_no: 'P-17', area_m2: 250.5, land_use: 'residential', county: 'Shemiranat' },
   { parcel_no: 'P-18', area_m2: 12000, land_use: null, county: 'Karaj' },
   { parcel_no: 'A/7 ?&#%', area_m2: 90, land_use: 'commercial', county: 'Rey' },
+  { parcel_no: 'P-SLOW', area_m2: 1, land_use: null, county: 'Rey' },
 ];
 
 /** The request schema of a published cadastre/parcel service. */
