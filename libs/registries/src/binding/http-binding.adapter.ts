@@ -4,7 +4,7 @@ import { parse as parseUriTemplate } from 'uri-template';
 import { RecordNotFoundError, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
 import { RegistryAnswerError, RegistryHttpError } from '../http/registry-http-client';
 import { applyFieldMap } from './field-map';
-import type { HttpBinding } from './http-binding';
+import { RESERVED_HEADERS, type HttpBinding } from './http-binding';
 
 export interface HttpBindingAdapterOptions {
   registry: string;
@@ -110,6 +110,7 @@ const NOT_FOUND = Symbol('not found');
 function prepare(registry: string, service: string, binding: HttpBinding, credentials: Readonly<Record<string, string>>): PreparedBinding {
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(binding.headers ?? {})) {
+    if (RESERVED_HEADERS.includes(name.toLowerCase())) throw new Error(`the binding of ${registry}/${service} sets header ${name}, which the HTTP client owns`);
     if (typeof value === 'string') {
       headers[name.toLowerCase()] = value;
       continue;
