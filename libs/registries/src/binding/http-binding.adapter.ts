@@ -87,7 +87,7 @@ export class HttpBindingAdapter implements RegistryAdapter {
       return parseJson(await readText(response.body, this.maxAnswerBytes));
     });
     if (answer === NOT_FOUND) throw new RecordNotFoundError();
-    return prepared.expression ? evaluate(prepared.expression, answer) : applyFieldMap(prepared.binding.response ?? {}, answer);
+    return prepared.expression ? evaluate(prepared.expression, answer, body) : applyFieldMap(prepared.binding.response ?? {}, answer);
   }
 
   async close(): Promise<void> {
@@ -147,10 +147,11 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function evaluate(expression: jsonata.Expression, answer: unknown): Promise<Record<string, unknown>> {
+/** The expression reads the registry's answer, and the inquiry's fields as $request. */
+async function evaluate(expression: jsonata.Expression, answer: unknown, request: Record<string, unknown>): Promise<Record<string, unknown>> {
   let result: unknown;
   try {
-    result = await expression.evaluate(answer);
+    result = await expression.evaluate(answer, { request });
   } catch (error) {
     throw new ResponseExpressionError(`failed on the registry's answer (JSONata ${String((error as { code?: unknown }).code ?? 'error')})`);
   }

@@ -27,7 +27,10 @@ export interface HttpBinding {
   body?: FieldMap;
   /** From each response property to a JSON pointer (RFC 6901) into the registry's answer; a nested map builds an object. */
   response?: FieldMap;
-  /** A JSONata expression over the registry's answer that gives the response object: instead of `response`, where fields are computed. */
+  /**
+   * A JSONata expression over the registry's answer that gives the response object: instead of `response`, where
+   * fields are computed. The inquiry's fields are `$request` (e.g. `"ownerMatch": owner_nin = $request.ownerNationalId`).
+   */
   responseExpression?: string;
 }
 
