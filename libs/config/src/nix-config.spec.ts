@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       ledger: { trackingKey: DEMO_TRACKING_KEY, retentionMonths: 25, bufferLimit: 200000, flushIntervalMs: 200, batchSize: 2000, stallSeconds: 60, durability: 'batched' },
       breaker: { volumeThreshold: 20, errorThresholdPercentage: 50, resetTimeoutMs: 5000, rollingCountTimeoutMs: 10000 },
       registries: {},
+      credentials: {},
       adapterRegistries: null,
       log: { level: 'info', exchanges: false },
       shutdown: { drainMs: 10000 },
@@ -229,6 +230,22 @@ describe('loadConfig', () => {
 
     it('accepts the demo key outside production', () => {
       expect(loadConfig({ NODE_ENV: 'development', NIX_TRACKING_KEY: DEMO_TRACKING_KEY }).ledger.trackingKey).toBe(DEMO_TRACKING_KEY);
+    });
+  });
+
+  describe('credentials', () => {
+    it('reads NIX_CREDENTIAL_<NAME> into credentials by NAME, without warning', () => {
+      const config = loadConfig({ NIX_CREDENTIAL_CADASTRE_TOKEN: 'Bearer s3cret', NIX_CREDENTIAL_POST2: 'key-2', NIX_CREDENTIAL_: 'x' });
+      expect(config.credentials).toEqual({ CADASTRE_TOKEN: 'Bearer s3cret', POST2: 'key-2' });
+      expect(config.warnings).toEqual(['NIX_CREDENTIAL_ is not a NIX setting and is ignored (a typo?)']);
+    });
+
+    it('keeps a credential that looks like a number as text', () => {
+      expect(loadConfig({ NIX_CREDENTIAL_PIN: '007' }).credentials).toEqual({ PIN: '007' });
+    });
+
+    it('names a lower-case credential variable as not a NIX setting', () => {
+      expect(loadConfig({ NIX_CREDENTIAL_token: 'x' }).warnings).toEqual(['NIX_CREDENTIAL_token is not a NIX setting and is ignored (a typo?)']);
     });
   });
 

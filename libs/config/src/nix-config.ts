@@ -54,6 +54,11 @@ export interface NixConfig {
   };
   breaker: { volumeThreshold: number; errorThresholdPercentage: number; resetTimeoutMs: number; rollingCountTimeoutMs: number };
   registries: Record<string, RegistryBackendConfig>;
+  /**
+   * Secrets that registry bindings send by name (`{"credential": "CADASTRE_TOKEN"}` in a header), from
+   * NIX_CREDENTIAL_<NAME>: held in configuration only, never in the store or a log.
+   */
+  credentials: Record<string, string>;
   adapterRegistries: string[] | null;
   log: { level: string; exchanges: boolean };
   shutdown: { drainMs: number };
@@ -113,6 +118,7 @@ export const ENV_SCHEMA = {
     '^NIX_REGISTRY_[A-Z0-9_]+_BACKEND$': { enum: ['sample', 'http'] },
     '^NIX_REGISTRY_[A-Z0-9_]+_URL$': { type: 'string', pattern: '^https?://' },
     '^NIX_REGISTRY_[A-Z0-9_]+_AUTHORIZATION$': { type: 'string', minLength: 1 },
+    '^NIX_CREDENTIAL_[A-Z0-9_]+$': { type: 'string', minLength: 1 },
   },
 } as const;
 
@@ -168,6 +174,11 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
       registries[name] = { kind: 'http', baseUrl, authorization: v[`NIX_REGISTRY_${match[1]}_AUTHORIZATION`] };
     }
   }
+  const credentials: Record<string, string> = {};
+  for (const key of Object.keys(v)) {
+    const match = /^NIX_CREDENTIAL_([A-Z0-9_]+)$/.exec(key);
+    if (match) credentials[match[1]] = String(v[key]);
+  }
   if (production) {
     const sample = Object.entries(registries).find(([, b]) => b.kind === 'sample');
     if (sample) fail(`NIX_REGISTRY_${sample[0].toUpperCase().replace(/-/g, '_')}_BACKEND`, 'is "sample", which is refused in production');
@@ -206,6 +217,7 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
       rollingCountTimeoutMs: v.NIX_BREAKER_WINDOW_MS,
     },
     registries,
+    credentials,
     adapterRegistries: v.NIX_ADAPTER_REGISTRIES ? String(v.NIX_ADAPTER_REGISTRIES).split(',') : null,
     log: { level: v.NIX_LOG_LEVEL, exchanges: v.NIX_LOG_EXCHANGES },
     shutdown: { drainMs: v.NIX_SHUTDOWN_DRAIN_MS },
