@@ -4,6 +4,7 @@ import type { InquiryClient } from '@nix/messaging';
 import { MessagingModule } from '@nix/platform';
 import { AccessModule } from './access/access.module';
 import { CatalogModule } from './catalog/catalog.module';
+import { CatalogueModule } from './catalogue/catalogue.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { GovernanceModule } from './governance/governance.module';
 import { InquiryModule } from './inquiry/inquiry.module';
@@ -26,6 +27,7 @@ export class BrokerModule {
         GovernanceModule,
         AccessModule.forRoot(options.contracts),
         MessagingModule.forClient(options.client),
+        CatalogueModule,
         CatalogModule,
         InquiryModule,
         ProblemsModule,

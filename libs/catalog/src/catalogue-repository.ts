@@ -111,6 +111,12 @@ export class CatalogueRepository {
     this.changeListeners.push(listener);
   }
 
+  /** governance_version: catalogue changes move it as governance changes do. */
+  async stateVersion(): Promise<number> {
+    const rows = await this.sql.query<{ version: string | number }>('SELECT version FROM governance_version');
+    return Number(rows[0].version);
+  }
+
   async isEmpty(): Promise<boolean> {
     const rows = await this.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM catalogue_registry');
     return rows[0].n === 0;

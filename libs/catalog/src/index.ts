@@ -6,3 +6,4 @@ export * from './version-selection';
 export * from './version-lifecycle';
 export * from './catalogue-state';
 export * from './catalogue-repository';
+export * from './live-catalog';

@@ -1,28 +1,34 @@
 import { GovernanceSnapshot, type GovernanceState } from './governance-snapshot';
 
-/** Where the governance state is read from: the store (GovernanceRepository), or a fake in specs. */
-export interface GovernanceSource {
+/** Where a versioned state is read from: the store, or a fake in specs. */
+export interface VersionedSource<State extends { version: number }> {
   /** The version alone: cheap enough to ask several times a second. */
   stateVersion(): Promise<number>;
   /** The whole state, read in one statement so that it is consistent. */
-  state(): Promise<GovernanceState>;
+  state(): Promise<State>;
 }
 
-export interface LiveGovernanceOptions {
-  production: boolean;
+/** Where the governance state is read from (GovernanceRepository). */
+export type GovernanceSource = VersionedSource<GovernanceState>;
+
+export interface LiveStateOptions<Snapshot> {
   /** How often to ask the store whether the version moved (the backstop for changes made by other processes). */
   pollMs: number;
-  onLoaded?(snapshot: GovernanceSnapshot): void;
+  onLoaded?(snapshot: Snapshot): void;
   onError?(error: Error): void;
 }
 
+export interface LiveGovernanceOptions extends LiveStateOptions<GovernanceSnapshot> {
+  production: boolean;
+}
+
 /**
- * The governance snapshot this process authorises with, kept current: reloaded at once after a change made here
- * (refresh), and within pollMs after a change made by another broker. When the store cannot be read, the last
- * snapshot stays in force and the failure is reported; before the first load there is none.
+ * A snapshot of a versioned state, kept current: reloaded at once after a change made here (refresh), and within
+ * pollMs after a change made by another process. When the store cannot be read, the last snapshot stays in force and
+ * the failure is reported; before the first load there is none.
  */
-export class LiveGovernance {
-  private snapshot: GovernanceSnapshot | null = null;
+export class LiveState<State extends { version: number }, Snapshot extends { version: number }> {
+  protected snapshot: Snapshot | null = null;
   private inFlight: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -30,19 +36,13 @@ export class LiveGovernance {
   private loadedAt = 0;
 
   constructor(
-    private readonly source: GovernanceSource,
-    private readonly options: LiveGovernanceOptions,
+    private readonly source: VersionedSource<State>,
+    private readonly build: (state: State) => Snapshot,
+    private readonly options: LiveStateOptions<Snapshot>,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** A state that never changes (tests, benchmarks, tools). */
-  static fixed(snapshot: GovernanceSnapshot): LiveGovernance {
-    const live = new LiveGovernance({ stateVersion: async () => snapshot.version, state: () => Promise.reject(new Error('a fixed state is not reloaded')) }, { production: false, pollMs: 0 });
-    live.snapshot = snapshot;
-    return live;
-  }
-
-  get current(): GovernanceSnapshot | null {
+  get current(): Snapshot | null {
     return this.snapshot;
   }
 
@@ -86,7 +86,7 @@ export class LiveGovernance {
         this.lastFailure = null;
         return;
       }
-      const snapshot = new GovernanceSnapshot(await this.source.state(), { production: this.options.production });
+      const snapshot = this.build(await this.source.state());
       // A slower reload must not replace a newer snapshot.
       if (this.snapshot && snapshot.version < this.snapshot.version) return;
       this.snapshot = snapshot;
@@ -97,5 +97,19 @@ export class LiveGovernance {
       this.lastFailure = { at: this.now(), message: (error as Error).message };
       this.options.onError?.(error as Error);
     }
+  }
+}
+
+/** The governance snapshot this broker authorises with (demo agencies left out in production). */
+export class LiveGovernance extends LiveState<GovernanceState, GovernanceSnapshot> {
+  constructor(source: GovernanceSource, options: LiveGovernanceOptions, now: () => number = Date.now) {
+    super(source, (state) => new GovernanceSnapshot(state, { production: options.production }), options, now);
+  }
+
+  /** A state that never changes (tests, benchmarks, tools). */
+  static fixed(snapshot: GovernanceSnapshot): LiveGovernance {
+    const live = new LiveGovernance({ stateVersion: async () => snapshot.version, state: () => Promise.reject(new Error('a fixed state is not reloaded')) }, { production: false, pollMs: 0 });
+    live.snapshot = snapshot;
+    return live;
   }
 }

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { LiveCatalog } from '@nix/catalog';
 import { ConfigurationError, type NixConfig } from '@nix/config';
 import { KafkaTrafficStore, type TrafficSink } from '@nix/ledger';
 import {
@@ -57,7 +58,9 @@ export interface NixAppOptions {
 export async function createNixApp(config: NixConfig, options: NixAppOptions): Promise<NixApp> {
   const roles = new Set<NixRole>(options.roles ?? ALL_ROLES);
   const { logger } = options;
-  const { catalog, contracts } = loadStartup(config);
+  const { catalog: schemas, contracts } = loadStartup(config);
+  // schemas/ until the broker reads the store's catalogue; then each published change as it comes.
+  const catalog = new LiveCatalog(schemas);
   const metrics = new NixMetrics({ labels: { instance: config.instanceId } });
   const clock = new SystemClock();
   let client: InquiryClient | undefined;

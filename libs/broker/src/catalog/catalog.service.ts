@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProblemError } from '@nix/domain';
-import type { ServiceCatalog, ServiceDefinition } from '@nix/catalog';
+import type { CatalogView, ServiceDefinition } from '@nix/catalog';
 import { AccessService } from '../access/access.service';
 import { SERVICE_CATALOG } from '@nix/platform';
 
@@ -27,7 +27,7 @@ export class CatalogService {
   private entries: { version: number | undefined; list: CatalogEntry[] } | null = null;
 
   constructor(
-    @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
+    @Inject(SERVICE_CATALOG) private readonly catalog: CatalogView,
     private readonly access: AccessService,
   ) {}
 

@@ -23,6 +23,6 @@ import { DisputesController, ServiceRequestsController } from './working-group.c
     GovernanceCaller,
     GovernanceService,
   ],
-  exports: [GovernanceRepository],
+  exports: [GovernanceRepository, GovernanceCaller],
 })
 export class GovernanceModule {}

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ServiceCatalog, ServiceDefinition } from '@nix/catalog';
+import type { CatalogView, ServiceDefinition } from '@nix/catalog';
 import {
   checkDataItems,
   checkPurposes,
@@ -29,7 +29,7 @@ export type GovernanceStore = Pick<
 export class GovernanceService {
   constructor(
     @Inject(GovernanceRepository) private readonly repository: GovernanceStore,
-    @Inject(SERVICE_CATALOG) private readonly catalog: Pick<ServiceCatalog, 'get' | 'registry'>,
+    @Inject(SERVICE_CATALOG) private readonly catalog: Pick<CatalogView, 'get' | 'registry'>,
   ) {}
 
   /** The caller's own agreements (as consumer); the working group sees all. */

@@ -39,6 +39,7 @@ export class InquiryController {
       reply.header('cache-control', 'no-store');
       reply.header('x-quota-limit', String(result.quotaLimit));
       reply.header('x-quota-remaining', String(result.quotaRemaining));
+      for (const [name, value] of Object.entries(result.headers)) reply.header(name, value);
       return result.answer;
     } catch (error) {
       // The problem filter answers it; the record keeps what was learned before the refusal.

@@ -1,4 +1,4 @@
-import { ServiceCatalog } from '@nix/catalog';
+import { LiveCatalog, ServiceCatalog } from '@nix/catalog';
 import { loadContracts, type ContractSet } from '@nix/contracts';
 import { ProblemError, type Clock, type InquiryMessage, type InquiryReply } from '@nix/domain';
 import { DeadlineExceededError, NoAdapterError, type InquiryDispatcher } from '@nix/messaging';
@@ -51,7 +51,7 @@ function contracts(): ContractSet {
 function setUp(guard: <T>(registry: string, operation: () => Promise<T>) => Promise<T> = (_registry, operation) => operation()) {
   const dispatcher = new FakeDispatcher();
   const errors: unknown[] = [];
-  const service = new InquiryService(catalog, dispatcher, new FakeClock(), { error: (fields: object) => void errors.push(fields) }, accessServiceOf(contracts(), hasher), { guard });
+  const service = new InquiryService(new LiveCatalog(catalog), dispatcher, new FakeClock(), { error: (fields: object) => void errors.push(fields) }, accessServiceOf(contracts(), hasher), { guard });
   return { service, dispatcher, errors };
 }
 

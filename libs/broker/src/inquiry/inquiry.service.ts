@@ -9,7 +9,7 @@ import {
   type InquiryMessage,
   type InquiryReply,
 } from '@nix/domain';
-import type { ServiceCatalog, ServiceDefinition } from '@nix/catalog';
+import { checkNotInMaintenance, checkNotRetired, deprecationHeaders, selectVersion, type LiveCatalog, type ServiceDefinition } from '@nix/catalog';
 import { DeadlineExceededError, INQUIRY_DISPATCHER, NoAdapterError, TransportUnavailableError, type InquiryDispatcher } from '@nix/messaging';
 import { BreakerOpenError } from '@nix/resilience';
 import { AccessService } from '../access/access.service';
@@ -34,6 +34,8 @@ export interface InquiryResult {
   answer: Record<string, unknown>;
   quotaRemaining: number;
   quotaLimit: number;
+  /** Headers the answer carries: the version that served it, its deprecation and sunset, its level of assurance. */
+  headers: Record<string, string>;
   facts: ExchangeFacts;
 }
 
@@ -64,7 +66,7 @@ export class InquiryService {
   private readonly dataItemSets = new Map<string, ReadonlySet<string>>();
 
   constructor(
-    @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
+    @Inject(SERVICE_CATALOG) private readonly catalog: LiveCatalog,
     @Inject(INQUIRY_DISPATCHER) private readonly dispatcher: InquiryDispatcher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: { error(fields: object, message: string): void },
@@ -84,7 +86,7 @@ export class InquiryService {
 
   /** The inquiry path; what may be recorded is added to facts as it is learned. */
   private async answer(call: InquiryCall, facts: ExchangeFacts): Promise<Omit<InquiryResult, 'facts'>> {
-    const definition = this.catalog.get(call.registry, call.service);
+    let definition = this.catalog.get(call.registry, call.service);
     if (!definition) {
       throw new ProblemError('unknown-service', 'No such registry service is catalogued; GET /v1/services lists them all.');
     }
@@ -112,6 +114,9 @@ export class InquiryService {
     // Accepted by the agreement, so one of the purposes it names.
     const purpose = call.purpose!;
     facts.purpose = purpose;
+    const served = this.versionServing(call, definition, now);
+    definition = served.definition;
+    facts.serviceVersion = definition.version;
 
     if (call.body === undefined || call.body === null) {
       throw new ProblemError('invalid-request', 'The inquiry needs a JSON object body.', { errors: [{ pointer: '', detail: 'a JSON object is required' }] });
@@ -134,7 +139,30 @@ export class InquiryService {
       deadline: now + definition.timeoutMs,
       body: call.body as Record<string, unknown>,
     });
-    return { answer: this.answerOf(definition, reply, agreement), quotaRemaining, quotaLimit: agreement.dailyQuota };
+    return { answer: this.answerOf(definition, reply, agreement), quotaRemaining, quotaLimit: agreement.dailyQuota, headers: served.headers };
+  }
+
+  /**
+   * The published version that serves the inquiry: the one X-Service-Version names (a major or an exact version), else
+   * the newest of the majors the caller's agreements cover (an agreement covers major 1 unless it names another);
+   * refused when retired (410) or in a maintenance window (503), before any quota is used or anything is sent.
+   */
+  private versionServing(call: InquiryCall, newest: ServiceDefinition, now: number): { definition: ServiceDefinition; headers: Record<string, string> } {
+    const versions = this.catalog.versions(newest.registry, newest.service);
+    if (versions.length === 0) return { definition: newest, headers: { 'x-service-version': newest.version } };
+    const requested = call.headers['x-service-version'];
+    const chosen = selectVersion(
+      { registry: newest.registry, service: newest.service, versions: versions.map((v) => v.published.version) },
+      typeof requested === 'string' ? requested : undefined,
+      new Set([1]),
+    );
+    const running = versions.find((v) => v.published.version === chosen)!;
+    const at = new Date(now);
+    checkNotRetired(running.published, at);
+    checkNotInMaintenance(this.catalog.maintenance(), newest.registry, newest.service, at);
+    const headers: Record<string, string> = { 'x-service-version': chosen, ...deprecationHeaders(running.published) };
+    if (running.published.loa) headers['x-level-of-assurance'] = running.published.loa;
+    return { definition: running.definition, headers };
   }
 
   private async relay(facts: ExchangeFacts, definition: ServiceDefinition, message: InquiryMessage): Promise<InquiryReply> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DayTracker, ProblemError, type Agency, type Clock } from '@nix/domain';
 import { GovernanceRepository } from '@nix/governance';
-import type { ServiceCatalog } from '@nix/catalog';
+import type { CatalogView } from '@nix/catalog';
 import { LATENCY_BOUNDS_MS } from '@nix/ledger';
 import {
   agreementStandings,
@@ -103,7 +103,7 @@ export class ReportsService {
     private readonly access: AccessService,
     @Inject(ReportsRepository) private readonly repository: ReportsRollups,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
+    @Inject(SERVICE_CATALOG) private readonly catalog: CatalogView,
     @Inject(GovernanceRepository) private readonly governance: GovernanceRecords,
   ) {
     this.directory = {

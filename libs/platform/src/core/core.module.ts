@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { ServiceCatalog } from '@nix/catalog';
+import type { CatalogView } from '@nix/catalog';
 import type { NixConfig } from '@nix/config';
 import type { Clock } from '@nix/domain';
 import { NixMetrics } from '@nix/observability';
@@ -9,7 +9,7 @@ import { UuidV7ExchangeIds } from './uuid-exchange-ids';
 
 export interface CoreOptions {
   config: NixConfig;
-  catalog: ServiceCatalog;
+  catalog: CatalogView;
   logger: Logger;
   metrics: NixMetrics;
   /** The process's one clock: the parts built before Nest (transports, the Kafka sink) read the same one. */

@@ -1,6 +1,7 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError } from '@nix/domain';
+import { catalogueProblemOf } from '@nix/catalog';
 import { governanceProblemOf } from '@nix/governance';
 import type { Logger } from 'pino';
 import { LOGGER } from '../core/tokens';
@@ -20,8 +21,8 @@ export class ProblemFilter implements ExceptionFilter {
 
   private problemOf(error: unknown, request: FastifyRequest): ProblemError {
     if (error instanceof ProblemError) return error;
-    const governance = governanceProblemOf(error);
-    if (governance) return governance;
+    const domain = governanceProblemOf(error) ?? catalogueProblemOf(error);
+    if (domain) return domain;
     const path = `${request.method} ${request.url.split('?')[0]}`;
     if (error instanceof HttpException && error.getStatus() < 500) return problemOfHttpFailure(error.getStatus(), error.message, path);
     if (isFastifyError(error) && error.statusCode! < 500) return problemOfHttpFailure(error.statusCode!, error.message, path);

@@ -1,5 +1,5 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import type { ServiceCatalog } from '@nix/catalog';
+import type { CatalogView } from '@nix/catalog';
 import type { Clock } from '@nix/domain';
 import { ClientProxyDispatcher, INQUIRY_DISPATCHER, type InquiryClient } from '@nix/messaging';
 import { CLOCK, SERVICE_CATALOG } from '../core/tokens';
@@ -21,7 +21,7 @@ export class MessagingModule implements OnApplicationShutdown {
 
   constructor(
     @Inject(INQUIRY_CLIENT) private readonly client: InquiryClient,
-    @Inject(SERVICE_CATALOG) private readonly catalog: ServiceCatalog,
+    @Inject(SERVICE_CATALOG) private readonly catalog: CatalogView,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(READINESS_CHECKS) readiness: ReadinessChecks,
   ) {

@@ -1,0 +1,48 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { CatalogueRepository, type CatalogueSnapshot, type CatalogueState, type LiveCatalog } from '@nix/catalog';
+import type { NixConfig } from '@nix/config';
+import type { LiveState } from '@nix/governance';
+import type { SqlClient } from '@nix/ledger';
+import { LEDGER_STORE, LOGGER, NIX_CONFIG, READINESS_CHECKS, SERVICE_CATALOG, type ReadinessChecks } from '@nix/platform';
+import { GovernanceModule } from '../governance/governance.module';
+import { GovernanceSql } from '../governance/governance-sql';
+import { BINDING_CHECK, CatalogueController } from './catalogue.controller';
+import { openLiveCatalogue } from './catalogue-live';
+import { serviceBindingCheck } from './service-binding-check';
+
+const LIVE_CATALOGUE = Symbol('LIVE_CATALOGUE');
+
+/** The service catalogue in the store: publishing, and the live snapshot every part of the broker serves from. */
+@Module({
+  imports: [GovernanceModule],
+  controllers: [CatalogueController],
+  providers: [
+    { provide: CatalogueRepository, inject: [LEDGER_STORE], useFactory: (store: SqlClient) => new CatalogueRepository(new GovernanceSql(store)) },
+    { provide: BINDING_CHECK, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => serviceBindingCheck(config.credentials) },
+    {
+      provide: LIVE_CATALOGUE,
+      inject: [CatalogueRepository, SERVICE_CATALOG, NIX_CONFIG, LOGGER],
+      useFactory: (repository: CatalogueRepository, catalog: LiveCatalog, config: NixConfig, logger: Logger) => openLiveCatalogue(repository, catalog, config, logger),
+    },
+  ],
+  exports: [CatalogueRepository],
+})
+export class CatalogueModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(LIVE_CATALOGUE) private readonly live: LiveState<CatalogueState, CatalogueSnapshot>,
+    @Inject(READINESS_CHECKS) readiness: ReadinessChecks,
+  ) {
+    readiness.add({
+      name: 'catalogue',
+      probe: () => {
+        const status = live.status();
+        return { up: status.loaded, details: { version: status.version, ...(status.failure ? { degraded: true, reason: status.failure.message } : {}) } };
+      },
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.live.stop();
+  }
+}
