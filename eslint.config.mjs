@@ -108,7 +108,7 @@ export default tseslint.config(
   ),
   // Tests read JSON bodies and poke at internals: any is allowed there, never in production code.
   { files: ['**/*.spec.ts', 'tests/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
-  // Plain JavaScript: the PGlite worker and the bench loader run in Node, the dashboard in a browser.
+  // Plain JavaScript: the PGlite worker and the bench loader run in Node, the dashboard and the status page in a browser.
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
@@ -118,5 +118,9 @@ export default tseslint.config(
   {
     files: ['libs/broker/src/dashboard/public/**/*.js'],
     languageOptions: { sourceType: 'script', globals: { ...globals.browser, Chart: 'readonly' } },
+  },
+  {
+    files: ['libs/broker/src/status/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
   },
 );
