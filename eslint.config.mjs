@@ -102,6 +102,16 @@ export default tseslint.config(
   },
   ...importBoundaries('apps/*', NO_APPS),
   { files: ['tests/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [NO_APPS] }] } },
+  // An example is what a custodian copies: it stands on kafkajs and the published contract alone.
+  {
+    files: ['examples/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@nix/*', '**/libs/**', '**/apps/**', '**/tests/**'], message: "An example uses only its own files, kafkajs and NIX's published contract, never NIX's code." }] },
+      ],
+    },
+  },
   ...NEST_LIBS.flatMap((lib) => importBoundaries(`libs/${lib}`, NO_APPS)),
   ...PLAIN_LIBS.flatMap((lib) =>
     importBoundaries(`libs/${lib}`, NO_APPS, ...(lib === 'domain' ? [NO_FRAMEWORKS] : [])),
