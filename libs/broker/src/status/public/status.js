@@ -33,7 +33,7 @@
   function hoursText(hours) {
     if (hours === '24x7') return words().around;
     return hours
-      .map((period) => `${period.days.map((d) => words().days[d] ?? d).join('، ')} ${period.from}–${period.until}`)
+      .map((period) => `${period.days.map((d) => words().days[d] ?? d).join(state.lang === 'fa' ? '، ' : ', ')} ${period.from}–${period.until}`)
       .join(state.lang === 'fa' ? '؛ ' : '; ')
       .concat(` (${words().tehranTime})`);
   }
@@ -81,7 +81,7 @@
       return;
     }
     const notOperational = state.status.services.filter((s) => s.state !== 'operational').length;
-    $('overall').textContent = notOperational === 0 ? w.allOperational : w.someNotOperational(new Intl.NumberFormat(rtl ? 'fa-IR' : 'en-GB').format(notOperational));
+    $('overall').textContent = notOperational === 0 ? w.allOperational : w.someNotOperational(notOperational, new Intl.NumberFormat(rtl ? 'fa-IR' : 'en-GB').format(notOperational));
     $('generated').dateTime = state.status.generatedAt;
     $('generated').textContent = when(state.status.generatedAt);
     const byRegistry = new Map();
@@ -98,7 +98,8 @@
 
   async function refresh() {
     try {
-      const response = await fetch('/v1/status', { headers: { accept: 'application/json' } });
+      // The page always shows the latest (shared caches may keep the answer for its max-age).
+      const response = await fetch('/v1/status', { headers: { accept: 'application/json' }, cache: 'no-cache' });
       const body = await response.json();
       if (!response.ok) throw new Error(body.detail || body.title || String(response.status));
       state.status = body;
