@@ -37,7 +37,7 @@ export class StatusService {
     @Inject(LISTED_SERVICES) private readonly listing: ServiceListing,
     @Inject(SERVICE_NOTICES) private readonly notices: ServiceNotices,
     @Inject(READINESS_CHECKS) private readonly readiness: ReadinessChecks,
-    private readonly breakers: RegistryBreakers,
+    @Inject(RegistryBreakers) private readonly breakers: Pick<RegistryBreakers, 'incidents'>,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
