@@ -102,13 +102,23 @@ export default tseslint.config(
   },
   ...importBoundaries('apps/*', NO_APPS),
   { files: ['tests/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [NO_APPS] }] } },
+  // An example is what a custodian copies: it stands on kafkajs and the published contract alone.
+  {
+    files: ['examples/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@nix/*', '**/libs/**', '**/apps/**', '**/tests/**'], message: "An example uses only its own files, kafkajs and NIX's published contract, never NIX's code." }] },
+      ],
+    },
+  },
   ...NEST_LIBS.flatMap((lib) => importBoundaries(`libs/${lib}`, NO_APPS)),
   ...PLAIN_LIBS.flatMap((lib) =>
     importBoundaries(`libs/${lib}`, NO_APPS, ...(lib === 'domain' ? [NO_FRAMEWORKS] : [])),
   ),
   // Tests read JSON bodies and poke at internals: any is allowed there, never in production code.
   { files: ['**/*.spec.ts', 'tests/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
-  // Plain JavaScript: the PGlite worker and the bench loader run in Node, the dashboard in a browser.
+  // Plain JavaScript: the PGlite worker and the bench loader run in Node, the dashboard and the status page in a browser.
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
@@ -118,5 +128,9 @@ export default tseslint.config(
   {
     files: ['libs/broker/src/dashboard/public/**/*.js'],
     languageOptions: { sourceType: 'script', globals: { ...globals.browser, Chart: 'readonly' } },
+  },
+  {
+    files: ['libs/broker/src/status/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
   },
 );

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ServiceCatalog } from '@nix/catalog';
-import { HEADERS, inquiryToKafka, replyTopicOf, topicOf, trafficTopicOf, type KafkaSettings } from '@nix/messaging';
+import Ajv2020 from 'ajv/dist/2020';
+import { HEADERS, inquiryFromKafka, inquiryToKafka, replyExchangeId, replyFromKafka, replyTopicOf, topicOf, trafficTopicOf, type KafkaSettings } from '@nix/messaging';
+import * as example from '../../examples/kafka-adapter/src/contract';
 import { trafficRecordOf } from '@nix/domain';
 
 const ROOT = join(__dirname, '..', '..');
@@ -40,5 +42,48 @@ describe('contracts/topics/asyncapi.yaml describes the topics the code uses', ()
       exchangeId: 'e', receivedAt: 1, facts: {}, outcome: 'ok', problemType: null, requestBytes: 0, respondedAt: 2, httpStatus: 200, responseBytes: 0, brokerInstance: 'b', trackingDigest: null,
     });
     expect(Object.keys(record).sort()).toEqual(Object.keys(doc.components.messages.trafficRecord.payload.properties).sort());
+  });
+});
+
+describe("the example adapter (examples/kafka-adapter) speaks the published contract, as NIX's code does", () => {
+  const inquiry = { exchangeId: 'e-1', registry: 'goods', service: 'goods', version: '1.0.0', consumer: 'c', purpose: 'p', trackingCode: 't', deadline: 1_700_000_000_000, body: { gtin: '6260100001237' } };
+  const kafkaRecord = (message: { key?: unknown; value: unknown; headers?: unknown }) =>
+    ({ ...message, value: Buffer.from(String(message.value)), headers: message.headers, offset: '0', timestamp: '0', attributes: 0 }) as any;
+
+  it('names the headers, topics and consumer group the document and NIX name', () => {
+    expect(Object.values(example.HEADERS).sort()).toEqual(Object.keys(doc.components.messages.inquiry.headers.properties).sort());
+    expect(example.HEADERS).toEqual(HEADERS);
+    const catalog = ServiceCatalog.load(join(ROOT, 'schemas'));
+    for (const registry of catalog.registries) {
+      const major = Number(/\.v(\d+)$/.exec(registry.address)![1]);
+      expect(example.inquiryTopic('nix', registry.registry, major)).toBe(topicOf(settings, registry.address));
+      // The group the broker counts adapters in (KafkaInquiryServer and KafkaInquiryClient name it so).
+      expect(example.adapterGroup('nix', registry.registry, major)).toBe(topicOf(settings, `adapter.${registry.address}`));
+    }
+    expect(doc.channels.inquiry.description).toContain(example.adapterGroup('nix', '{registry}', 0).replace('.v0', '.v{major}'));
+  });
+
+  it("reads NIX's inquiries, and writes replies that NIX reads and that the document's reply schema allows", () => {
+    const sent = inquiryToKafka(inquiry, 'nix.reply.broker-1');
+    expect(example.inquiryOf(kafkaRecord(sent))).toEqual({ ...inquiry, replyTo: 'nix.reply.broker-1' });
+    // What NIX's own adapters read from the same message.
+    expect(inquiryFromKafka(kafkaRecord(sent))).toEqual({ replyTo: 'nix.reply.broker-1', message: inquiry });
+
+    const validate = new Ajv2020({ strict: false }).compile(doc.components.messages.reply.payload);
+    const common = { exchangeId: 'e-1', adapterInstance: 'custodian-1', adapterReceivedAt: 1, adapterRepliedAt: 2, registryMs: 1 };
+    for (const reply of [
+      { ...common, status: 'ok', answer: { gtin: '6260100001237' } },
+      { ...common, status: 'not-found', detail: 'no goods with this code' },
+    ] satisfies example.Reply[]) {
+      const message = example.replyMessage(reply);
+      expect(message.headers).toEqual({ [HEADERS.exchangeId]: 'e-1' });
+      expect(replyExchangeId(kafkaRecord(message))).toBe('e-1');
+      const read = replyFromKafka(kafkaRecord(message));
+      expect(read).toEqual(reply);
+      expect({ valid: validate(read), errors: validate.errors }).toEqual({ valid: true, errors: null });
+    }
+    // Not NIX's: no headers, or a body that is not a JSON object.
+    expect(example.inquiryOf(kafkaRecord({ value: '{}' }))).toBeNull();
+    expect(example.inquiryOf(kafkaRecord({ ...sent, value: 'not json' }))).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import { GovernanceModule } from './governance/governance.module';
 import { InquiryModule } from './inquiry/inquiry.module';
 import { ProblemsModule } from './problems/problems.module';
 import { ReportsModule } from './reports/reports.module';
+import { StatusModule } from './status/status.module';
 
 export interface BrokerOptions {
   contracts: ContractSet;
@@ -17,7 +18,7 @@ export interface BrokerOptions {
   client: InquiryClient;
 }
 
-/** The broker: inquiry API, catalogue, access control. It records into the ledger module of its process. */
+/** The broker: inquiry API, catalogue, access control, public status. It records into the ledger module of its process. */
 @Module({})
 export class BrokerModule {
   static forRoot(options: BrokerOptions): DynamicModule {
@@ -33,6 +34,7 @@ export class BrokerModule {
         ProblemsModule,
         ReportsModule,
         DashboardModule,
+        StatusModule,
       ],
     };
   }

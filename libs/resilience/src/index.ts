@@ -1,1 +1,2 @@
 export * from './circuit-breakers';
+export * from './breaker-incidents';

@@ -46,6 +46,7 @@ export function openApiDocument(entries: CatalogEntry[], version: string): Recor
     paths: {
       ...paths,
       '/v1/services': { get: { summary: 'The service catalogue', security: [], responses: { 200: { description: 'Every catalogued service.' } } } },
+      '/v1/status': STATUS_PATH,
       ...REPORT_PATHS,
       ...GOVERNANCE_PATHS,
     },
@@ -77,6 +78,80 @@ export function openApiDocument(entries: CatalogEntry[], version: string): Recor
     },
   };
 }
+
+const bilingual = { type: 'object', required: ['fa', 'en'], properties: { fa: { type: 'string' }, en: { type: 'string' } } };
+
+/** The public status (R15): what GET /v1/status answers. */
+const STATUS_PATH = {
+  get: {
+    tags: ['status'],
+    summary: 'Service status (public)',
+    description:
+      "Each catalogued service's hours, current state, upcoming maintenance and recent incidents (when its registry's breaker opened and closed, as this broker saw them; the last 100 per registry within 30 days). state: operational; degraded (the breaker is probing, or readiness reports the registry degraded); down (the breaker is open, or no adapter serves the registry); maintenance (inside an announced window). No key needed; cached for 5 seconds. The page /status shows the same in Persian and English.",
+    security: [],
+    responses: {
+      200: {
+        description: 'The status of every service.',
+        headers: { 'Cache-Control': { description: 'public, max-age=5', schema: { type: 'string' } } },
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['generatedAt', 'services'],
+              properties: {
+                generatedAt: { type: 'string', format: 'date-time' },
+                services: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['registry', 'service', 'versions', 'title', 'registryTitle', 'hours', 'state', 'upcomingMaintenance', 'recentIncidents'],
+                    properties: {
+                      registry: { type: 'string' },
+                      service: { type: 'string' },
+                      versions: { type: 'array', items: { type: 'string' } },
+                      title: bilingual,
+                      registryTitle: bilingual,
+                      hours: {
+                        description: '"24x7", or weekly periods in Tehran time.',
+                        oneOf: [
+                          { const: '24x7' },
+                          {
+                            type: 'array',
+                            items: {
+                              type: 'object',
+                              required: ['days', 'from', 'until'],
+                              properties: { days: { type: 'array', items: { enum: ['sat', 'sun', 'mon', 'tue', 'wed', 'thu', 'fri'] } }, from: { type: 'string' }, until: { type: 'string' } },
+                            },
+                          },
+                        ],
+                      },
+                      state: { enum: ['operational', 'degraded', 'down', 'maintenance'] },
+                      upcomingMaintenance: {
+                        description: 'Windows that have not ended (the current one included), soonest first.',
+                        type: 'array',
+                        items: { type: 'object', required: ['from', 'until', 'note'], properties: { from: { type: 'string', format: 'date-time' }, until: { type: 'string', format: 'date-time' }, note: bilingual } },
+                      },
+                      recentIncidents: {
+                        description: 'Newest first; closedAt is null while the breaker is still open.',
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          required: ['registry', 'openedAt', 'closedAt'],
+                          properties: { registry: { type: 'string' }, openedAt: { type: 'string', format: 'date-time' }, closedAt: { type: ['string', 'null'], format: 'date-time' } },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      503: { $ref: '#/components/responses/Problem' },
+    },
+  },
+};
 
 const query = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
 const PERIOD = [

@@ -32,6 +32,6 @@ import { RegistryBreakers } from './registry-breakers';
       inject: [ExchangeRecorder, NIX_CONFIG],
     },
   ],
-  exports: [ExchangeRecorder, ExchangeHooks],
+  exports: [ExchangeRecorder, ExchangeHooks, RegistryBreakers],
 })
 export class InquiryModule {}
