@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { loadConfig, type NixConfig } from '@nix/config';
+import type { Clock } from '@nix/domain';
 import { TRAFFIC_SINK, type TrafficSink } from '@nix/ledger';
 import { LEDGER_STORE } from '@nix/platform';
 import { ExchangeRecorder } from '@nix/broker';
@@ -38,7 +39,7 @@ export const DEMO_HEADERS = { authorization: 'Bearer demo-key', 'x-purpose': 'de
 /** Starts the embedded default on a free port, logging into memory. */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { sink?: TrafficSink; roles?: NixRole[]; registries?: string[] } = {},
+  options: { sink?: TrafficSink; roles?: NixRole[]; registries?: string[]; clock?: Clock } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nix-data-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', NIX_METRICS_PORT: '0', NIX_LOG_LEVEL: 'info', NIX_DATA_DIR: dataDir, ...env });
@@ -50,7 +51,7 @@ export async function startTestApp(
     },
   });
   const logger = createLogger({ level: config.log.level, instanceId: config.instanceId, destination });
-  const nix = await createNixApp(config, { logger, sink: options.sink, roles: options.roles, registries: options.registries });
+  const nix = await createNixApp(config, { logger, sink: options.sink, roles: options.roles, registries: options.registries, clock: options.clock });
   await nix.app.listen({ port: 0, host: '127.0.0.1' });
   const url = await nix.app.getUrl();
   const base = url.replace('[::1]', '127.0.0.1');
@@ -93,4 +94,12 @@ export async function startTestApp(
     },
     close: () => nix.app.close(),
   };
+}
+
+/** The system's time moved by an offset the test sets (e.g. past a sunset), for the whole app. */
+export class MovableClock implements Clock {
+  offsetMs = 0;
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
 }

@@ -3,10 +3,13 @@ import type { NixConfig } from '@nix/config';
 import type { Clock } from '@nix/domain';
 import type { InquiryServer } from '@nix/messaging';
 import type { NixMetrics } from '@nix/observability';
-import { CLOCK, METRICS, NIX_CONFIG, READINESS_CHECKS, type ReadinessChecks } from '@nix/platform';
+import type { Logger } from 'pino';
+import type { LiveCatalog } from '@nix/catalog';
+import { CLOCK, LOGGER, METRICS, NIX_CONFIG, READINESS_CHECKS, SERVICE_CATALOG, type ReadinessChecks } from '@nix/platform';
 import { AdapterHost, buildAdapter, type BuiltAdapter } from '@nix/registries';
 import { breakerMetrics, CircuitBreakers } from '@nix/resilience';
 import { adapterControllerFor } from './adapter-controller';
+import { PublishedBindings } from './published-bindings';
 import type { ServedRegistry } from './served-registries';
 
 export interface AdapterOptions {
@@ -33,6 +36,7 @@ export class AdapterModule implements OnApplicationShutdown {
     @Inject(ADAPTER_BREAKERS) private readonly breakers: CircuitBreakers,
     @Inject(INQUIRY_SERVER) server: InquiryServer,
     @Inject(READINESS_CHECKS) readiness: ReadinessChecks,
+    private readonly published: PublishedBindings,
   ) {
     readiness.addBreakers('adapter', breakers);
     readiness.add({
@@ -71,6 +75,15 @@ export class AdapterModule implements OnApplicationShutdown {
               clock,
             ),
         },
+        {
+          provide: PublishedBindings,
+          inject: [AdapterHost, INQUIRY_SERVER, ADAPTER_BREAKERS, NIX_CONFIG, LOGGER, SERVICE_CATALOG, SERVED_REGISTRIES],
+          useFactory: (host: AdapterHost, server: InquiryServer, breakers: CircuitBreakers, config: NixConfig, logger: Logger, catalog: LiveCatalog, served: readonly ServedRegistry[]) => {
+            const published = new PublishedBindings(host, server, breakers, config.credentials, logger, served.map((r) => r.address));
+            published.follow(catalog);
+            return published;
+          },
+        },
       ],
       exports: [AdapterHost],
     };
@@ -78,6 +91,6 @@ export class AdapterModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.breakers.shutdown();
-    await Promise.all(this.built.map((b) => b.close()));
+    await Promise.all([...this.built.map((b) => b.close()), this.published.close()]);
   }
 }

@@ -18,6 +18,8 @@ export function configureHttp(app: NestFastifyApplication, version: string, edge
   const hooks = app.get(ExchangeHooks);
   hooks.register(fastify);
   edge.trackExchanges((request, reply) => hooks.track(request, reply));
-  const document = openApiDocument(app.get(CatalogService).list(), version) as unknown as OpenAPIObject;
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', customSiteTitle: 'NIX API' });
+  const catalog = app.get(CatalogService);
+  const document = () => openApiDocument(catalog.list(), version) as unknown as OpenAPIObject;
+  // Built again on each request, so that a service published a moment ago is documented (R1).
+  SwaggerModule.setup('docs', app, document(), { jsonDocumentUrl: 'docs/openapi.json', customSiteTitle: 'NIX API', patchDocumentOnRequest: () => document() });
 }

@@ -37,6 +37,11 @@ export type InquiryClient = ClientProxy & TransportStatus & AdapterAwareTranspor
 export type InquiryServer = CustomTransportStrategy & {
   /** Whether it takes inquiries now (in every registry's consumer group, over Kafka). */
   readonly isRunning: boolean;
+  /**
+   * Starts taking one more address's inquiries while running (a service published at run time), where the transport
+   * can; absent where it cannot (Kafka: its consumers subscribe at start).
+   */
+  serveAddress?(address: string, handler: (message: InquiryMessage) => Promise<unknown>): void;
 };
 
 export function isAdapterAware(client: unknown): client is AdapterAwareTransport {

@@ -26,3 +26,4 @@ export * from './sample/sample-registry';
 export * from './vehicle/vehicle.adapter';
 export * from './vehicle/vehicle.http';
 export * from './vehicle/vehicle.port';
+export * from './binding/published-bindings.adapter';

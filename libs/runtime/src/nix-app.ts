@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { LiveCatalog } from '@nix/catalog';
 import { ConfigurationError, type NixConfig } from '@nix/config';
+import type { Clock } from '@nix/domain';
 import { KafkaTrafficStore, type TrafficSink } from '@nix/ledger';
 import {
   createKafka,
@@ -48,6 +49,8 @@ export interface NixAppOptions {
   registries?: string[];
   /** Replaces the broker's traffic sink (tests). */
   sink?: TrafficSink;
+  /** Replaces the system clock (tests that move time, e.g. past a sunset). */
+  clock?: Clock;
 }
 
 /**
@@ -62,7 +65,7 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
   // schemas/ until the broker reads the store's catalogue; then each published change as it comes.
   const catalog = new LiveCatalog(schemas);
   const metrics = new NixMetrics({ labels: { instance: config.instanceId } });
-  const clock = new SystemClock();
+  const clock = options.clock ?? new SystemClock();
   let client: InquiryClient | undefined;
   let kafkaClient: KafkaInquiryClient | undefined;
   let server: InquiryServer | undefined;

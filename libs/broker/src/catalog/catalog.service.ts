@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProblemError } from '@nix/domain';
-import type { CatalogView, ServiceDefinition } from '@nix/catalog';
+import type { LiveCatalog, ServiceDefinition } from '@nix/catalog';
 import { AccessService } from '../access/access.service';
 import { SERVICE_CATALOG } from '@nix/platform';
 
@@ -23,16 +23,16 @@ export interface CatalogEntry {
 
 @Injectable()
 export class CatalogService {
-  /** Built again when the governance state moves, as custodians' names come from it. */
-  private entries: { version: number | undefined; list: CatalogEntry[] } | null = null;
+  /** Built again when the catalogue or the governance state moves (custodians' names come from the latter). */
+  private entries: { version: string; list: CatalogEntry[] } | null = null;
 
   constructor(
-    @Inject(SERVICE_CATALOG) private readonly catalog: CatalogView,
+    @Inject(SERVICE_CATALOG) private readonly catalog: LiveCatalog,
     private readonly access: AccessService,
   ) {}
 
   list(): CatalogEntry[] {
-    const version = this.access.governanceVersion();
+    const version = `${this.access.governanceVersion()}/${this.catalog.current?.version}`;
     if (!this.entries || this.entries.version !== version) this.entries = { version, list: this.catalog.services().map((s) => this.entryOf(s, this.access)) };
     return this.entries.list;
   }

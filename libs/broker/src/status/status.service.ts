@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProblemError, type Clock } from '@nix/domain';
 import { CLOCK, READINESS_CHECKS, type ReadinessChecks, type ReadinessReport } from '@nix/platform';
-import { CatalogService } from '../catalog/catalog.service';
 import { RegistryBreakers } from '../inquiry/registry-breakers';
 import { registryConditionsOf, type ConditionReports } from './registry-conditions';
 import { statusDocument, type ListedService, type RegistryCondition, type ServiceNotices, type StatusDocument } from './service-status';
 
-/** The port to custodians' announcements (hours, maintenance); today's default announces none. */
+/** The port to custodians' announcements (hours, maintenance), backed by the catalogue. */
 export const SERVICE_NOTICES = Symbol('SERVICE_NOTICES');
 /** The port to the catalogued services and their published versions. */
 export const LISTED_SERVICES = Symbol('LISTED_SERVICES');
@@ -17,14 +16,6 @@ export interface ServiceListing {
 
 /** A readiness probe that has not answered by then leaves its part unknown: the status page never waits on Kafka. */
 const PROBE_WAIT_MS = 1000;
-
-/** The catalogue of today (schemas/): one version per service. */
-export function catalogListing(catalog: CatalogService): ServiceListing {
-  return {
-    services: () =>
-      catalog.list().map((e) => ({ registry: e.registry, service: e.service, versions: [e.version], title: e.title, registryTitle: e.registryTitle })),
-  };
-}
 
 /**
  * The public status (R15) as this broker sees it: each service's hours and

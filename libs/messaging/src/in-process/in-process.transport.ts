@@ -51,16 +51,22 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   listen(callback: () => void): void {
     for (const [pattern, handler] of this.messageHandlers) {
       this.bus.register(pattern, async (data) => {
-        const message = data as InquiryMessage;
-        // An adapter drops work whose deadline has passed: nobody waits for it. The broker answers
-        // 504 deadline-exceeded, as it does when the Kafka server drops such work unread.
-        if (message.deadline <= this.clock.now()) throw new DeadlineExceededError(0);
-        const result = await handler(data, new InProcessContext([pattern]));
+        const result = await this.withinDeadline(data as InquiryMessage, () => handler(data, new InProcessContext([pattern])));
         return isObservable(result) ? lastValueFrom(result) : result;
       });
     }
     this.listening = true;
     callback();
+  }
+
+  serveAddress(address: string, handler: (message: InquiryMessage) => Promise<unknown>): void {
+    this.bus.register(address, async (data) => this.withinDeadline(data as InquiryMessage, () => handler(data as InquiryMessage)));
+  }
+
+  /** An adapter drops work whose deadline has passed: nobody waits for it. The broker answers 504 deadline-exceeded, as it does when the Kafka server drops such work unread. */
+  private withinDeadline<T>(message: InquiryMessage, handle: () => T): T {
+    if (message.deadline <= this.clock.now()) throw new DeadlineExceededError(0);
+    return handle();
   }
 
   get isRunning(): boolean {

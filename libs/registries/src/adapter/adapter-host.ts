@@ -23,6 +23,8 @@ export interface HostedAdapter {
  */
 export class AdapterHost {
   private readonly adapters = new Map<string, HostedAdapter>();
+  /** Adapters of services published with a binding, per registry; asked before the built-in ones. */
+  private readonly published = new Map<string, HostedAdapter>();
 
   constructor(
     hosted: readonly HostedAdapter[],
@@ -30,6 +32,12 @@ export class AdapterHost {
     private readonly clock: Clock,
   ) {
     for (const h of hosted) this.adapters.set(h.adapter.registry, h);
+  }
+
+  /** Serves a registry's published, bound versions with this adapter from now on (null: none any more). */
+  bindPublished(registry: string, hosted: HostedAdapter | null): void {
+    if (hosted) this.published.set(registry, hosted);
+    else this.published.delete(registry);
   }
 
   /** The reply to an inquiry, or null when its deadline passed meanwhile: nobody waits for it any more. */
@@ -44,7 +52,8 @@ export class AdapterHost {
       adapterRepliedAt: this.clock.now(),
       registryMs,
     });
-    const hosted = this.adapters.get(message.registry);
+    const bound = this.published.get(message.registry);
+    const hosted = bound?.adapter.serves?.(message.service, message.version) ? bound : this.adapters.get(message.registry);
     if (!hosted || !hosted.adapter.services.includes(message.service)) {
       return reply({ status: 'provider-error', detail: `this adapter does not serve ${message.registry}/${message.service}` });
     }
@@ -63,7 +72,7 @@ export class AdapterHost {
       }
     };
     try {
-      return reply({ status: 'ok', answer: await hosted.adapter.answer(message.service, message.body, call) });
+      return reply({ status: 'ok', answer: await hosted.adapter.answer(message.service, message.body, call, message.version) });
     } catch (error) {
       if (error instanceof DeadlinePassedError) return null;
       if (error instanceof RecordNotFoundError) return reply({ status: 'not-found' });

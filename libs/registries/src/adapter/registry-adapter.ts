@@ -11,7 +11,10 @@
 export interface RegistryAdapter {
   readonly registry: string;
   readonly services: readonly string[];
-  answer(service: string, body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>>;
+  /** `version` is the published version the broker chose; adapters serving one version of each service ignore it. */
+  answer(service: string, body: Record<string, unknown>, call: RegistryCall, version?: string): Promise<Record<string, unknown>>;
+  /** Whether it serves this version of the service (adapters of published bindings); absent: every version. */
+  serves?(service: string, version: string): boolean;
 }
 
 /**

@@ -1,0 +1,165 @@
+import { ParcelRegistryServer } from '@nix/registries/testing';
+import { MovableClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app';
+
+const WG = { authorization: 'Bearer demo-wg-key' };
+const DAY_MS = 86_400_000;
+
+function expectStatus(response: TestResponse, status: number): void {
+  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${response.text.slice(0, 600)}`);
+}
+
+/** cadastre/parcel as its custodian publishes it: NIX's shape, bound to the registry's own API and field names. */
+function parcelVersion(registryUrl: string, overrides: Record<string, unknown> = {}) {
+  return {
+    title: { fa: 'استعلام قطعه زمین', en: 'Parcel inquiry' },
+    description: { fa: 'مساحت و کاربری قطعه را با شماره قطعه برمی‌گرداند.', en: "Given a parcel number, answers the parcel's area and land use." },
+    request: {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      additionalProperties: false,
+      required: ['parcelId'],
+      properties: { parcelId: { type: 'string', pattern: '^P-[0-9]{1,8}$' } },
+      examples: [{ parcelId: 'P-17' }],
+    },
+    response: {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      additionalProperties: false,
+      required: ['parcelId', 'areaSquareMetres'],
+      properties: { parcelId: { type: 'string' }, areaSquareMetres: { type: 'number', minimum: 0 }, landUse: { type: ['string', 'null'] }, county: { type: 'string' } },
+      examples: [{ parcelId: 'P-17', areaSquareMetres: 250.5, landUse: 'residential', county: 'Shemiranat' }],
+    },
+    timeoutMs: 3000,
+    loa: null,
+    hours: [{ days: ['sat', 'sun', 'mon', 'tue', 'wed'], from: '08:00', until: '16:00' }],
+    dataProtectionStatement: 'https://cadastre.example/privacy',
+    binding: {
+      kind: 'http',
+      method: 'GET',
+      url: `${registryUrl}/parcels/{parcelId}`,
+      response: { parcelId: '/parcel_no', areaSquareMetres: '/area_m2', landUse: '/land_use', county: '/county' },
+    },
+    ...overrides,
+  };
+}
+
+describe("issue 12's done-when: a registry published over HTTP, versioned, deprecated, retired and in maintenance, with no restart", () => {
+  const registry = new ParcelRegistryServer();
+  const clock = new MovableClock();
+  let registryUrl: string;
+  let nix: TestApp;
+  let custodian: Record<string, string>;
+  let consumer: Record<string, string>;
+
+  beforeAll(async () => {
+    registryUrl = await registry.listen();
+    nix = await startTestApp({}, { clock });
+  });
+  afterAll(async () => {
+    await nix?.close();
+    await registry.close();
+  });
+
+  const inquire = (headers: Record<string, string> = {}, parcelId = 'P-17') =>
+    nix.inquire('cadastre', 'parcel', { parcelId }, { ...consumer, 'x-purpose': 'property-tax', ...headers });
+
+  it('1-2. the working group registers the registry cadastre with its custodian, and issues the custodian a key', async () => {
+    expectStatus(await nix.call('POST', '/v1/agencies', { headers: WG, body: { id: 'national-cadastre', name: { fa: 'سازمان ثبت اسناد - کاداستر', en: 'National cadastre' }, roles: ['provider'] } }), 201);
+    const key = await nix.call('POST', '/v1/agencies/national-cadastre/keys', { headers: WG, body: {} });
+    expectStatus(key, 201);
+    custodian = { authorization: `Bearer ${key.json.key}` };
+    const registered = await nix.call('PUT', '/v1/registries/cadastre', {
+      headers: WG,
+      body: { custodian: 'national-cadastre', title: { fa: 'کاداستر', en: 'Cadastre' }, description: { fa: 'قطعات زمین', en: 'Land parcels' } },
+    });
+    expectStatus(registered, 200);
+    // Only the working group registers registries.
+    expect((await nix.call('PUT', '/v1/registries/cadastre2', { headers: custodian, body: { custodian: 'national-cadastre', title: { fa: 'x', en: 'x' }, description: { fa: 'x', en: 'x' } } })).status).toBe(403);
+  });
+
+  it('refuses what cannot be published, naming why, and leaves nothing half-published', async () => {
+    const publish = (version: string, body: unknown, headers = custodian) => nix.call('PUT', `/v1/services/cadastre/parcel/versions/${version}`, { headers, body });
+    const failing = await publish('1.0.0', parcelVersion(registryUrl, { request: { ...parcelVersion(registryUrl).request, examples: [{ parcelId: 'P-404' }] } }));
+    expectStatus(failing, 400);
+    expect(failing.json.errors).toEqual([expect.objectContaining({ pointer: '/request/examples/0', detail: expect.stringMatching(/404/) })]);
+    const lacking = await publish('1.0.0', parcelVersion(registryUrl, { binding: { ...parcelVersion(registryUrl).binding, url: `${registryUrl}/parcels/{parcelNo}` } }));
+    expectStatus(lacking, 400);
+    expect(lacking.json.errors).toEqual([expect.objectContaining({ pointer: '/binding/url', detail: expect.stringContaining('parcelNo') })]);
+    const badSchema = await publish('1.0.0', parcelVersion(registryUrl, { response: { type: 'objekt' } }));
+    expectStatus(badSchema, 400);
+    const civil = await nix.call('POST', '/v1/agencies/civil-registration/keys', { headers: WG, body: {} });
+    expectStatus(await publish('1.0.0', parcelVersion(registryUrl), { authorization: `Bearer ${civil.json.key}` }), 403);
+    const services = await nix.call('GET', '/v1/services');
+    expect(services.json.services.map((s: { registry: string }) => s.registry)).not.toContain('cadastre');
+  });
+
+  it('3-4. the custodian publishes cadastre/parcel 1.0.0 with an http binding, and GET /v1/services lists it at once', async () => {
+    const published = await nix.call('PUT', '/v1/services/cadastre/parcel/versions/1.0.0', { headers: custodian, body: parcelVersion(registryUrl) });
+    expectStatus(published, 201);
+    const services = await nix.call('GET', '/v1/services');
+    expect(services.json.services).toEqual(expect.arrayContaining([expect.objectContaining({ registry: 'cadastre', service: 'parcel', version: '1.0.0', dataItems: ['parcelId', 'areaSquareMetres', 'landUse', 'county'] })]));
+    const openapi = await nix.call('GET', '/docs/openapi.json');
+    expect(Object.keys(openapi.json.paths)).toContain('/v1/inquiries/cadastre/parcel');
+    const schema = await nix.call('GET', '/schemas/cadastre/parcel.request.json');
+    expect([schema.status, schema.json.required]).toEqual([200, ['parcelId']]);
+    // Published versions go forward only.
+    expectStatus(await nix.call('PUT', '/v1/services/cadastre/parcel/versions/0.9.0', { headers: custodian, body: parcelVersion(registryUrl) }), 400);
+  });
+
+  it("5. a consumer with an agreement gets NIX's published shape, mapped from the registry's own fields", async () => {
+    expectStatus(await nix.call('POST', '/v1/agencies', { headers: WG, body: { id: 'land-tax-office', name: { fa: 'اداره مالیات املاک', en: 'Land tax office' }, roles: ['consumer'] } }), 201);
+    const key = await nix.call('POST', '/v1/agencies/land-tax-office/keys', { headers: WG, body: {} });
+    consumer = { authorization: `Bearer ${key.json.key}` };
+    const agreement = await nix.call('POST', '/v1/agreements', {
+      headers: WG,
+      body: { consumer: 'land-tax-office', registry: 'cadastre', service: 'parcel', dataItems: ['parcelId', 'areaSquareMetres'], purposes: ['property-tax'], dailyQuota: 100, validFrom: '2026-01-01', validUntil: '2030-12-31', resolution: 'WG-1405-100' },
+    });
+    expectStatus(agreement, 201);
+    const answered = await inquire();
+    expectStatus(answered, 200);
+    expect(answered.json).toEqual({ parcelId: 'P-17', areaSquareMetres: 250.5 });
+    expect(answered.headers['x-service-version']).toBe('1.0.0');
+    expect(answered.headers.deprecation).toBeUndefined();
+    expect((await inquire({}, 'P-99')).json.type).toBe('/problems/record-not-found');
+  });
+
+  it('6. 2.0.0 is published and 1.0.0 deprecated with a sunset: 1.x answers carry Deprecation and Sunset, and after the sunset 1.x gets 410', async () => {
+    const second = parcelVersion(registryUrl, { description: { fa: 'نسخه دوم', en: 'Second version, with the county' } });
+    expectStatus(await nix.call('PUT', '/v1/services/cadastre/parcel/versions/2.0.0', { headers: custodian, body: second }), 201);
+    const sunset = new Date(Date.now() + 2 * DAY_MS).toISOString();
+    const deprecated = await nix.call('POST', '/v1/services/cadastre/parcel/versions/1.0.0/deprecation', { headers: custodian, body: { sunset, successor: '2.0.0' } });
+    expectStatus(deprecated, 200);
+
+    const answered = await inquire();
+    expectStatus(answered, 200);
+    expect(answered.headers['x-service-version']).toBe('1.0.0');
+    expect(answered.headers.deprecation).toMatch(/^@\d+$/);
+    expect(new Date(answered.headers.sunset).toISOString()).toBe(new Date(sunset).toISOString().replace(/\.\d{3}Z$/, '.000Z'));
+    expect(answered.headers.link).toContain('2.0.0');
+    // Major 2 is not what the consumer's agreement covers.
+    expect((await inquire({ 'x-service-version': '2' })).status).toBe(403);
+
+    clock.offsetMs = 3 * DAY_MS;
+    const retired = await inquire();
+    expectStatus(retired, 410);
+    expect(retired.json.type).toBe('/problems/service-retired');
+    expect(retired.json.detail).toContain('2.0.0');
+    clock.offsetMs = 0;
+  });
+
+  it('7. a maintenance window gives 503 maintenance with Retry-After, never reaching the registry, and /v1/status shows it', async () => {
+    const window = { from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 3_600_000).toISOString(), note: { fa: 'به‌روزرسانی پایگاه داده', en: 'Database upgrade' } };
+    expectStatus(await nix.call('POST', '/v1/services/cadastre/parcel/maintenance', { headers: custodian, body: window }), 201);
+    const asked = registry.received.length;
+    const refused = await inquire();
+    expectStatus(refused, 503);
+    expect(refused.json.type).toBe('/problems/maintenance');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3000);
+    expect(registry.received.length).toBe(asked);
+
+    const status = await nix.call('GET', '/v1/status');
+    expectStatus(status, 200);
+    const parcel = status.json.services.find((s: { registry: string; service: string }) => s.registry === 'cadastre' && s.service === 'parcel');
+    expect(parcel).toMatchObject({ state: 'maintenance', versions: ['1.0.0', '2.0.0'], upcomingMaintenance: [expect.objectContaining({ note: window.note })] });
+  });
+});
