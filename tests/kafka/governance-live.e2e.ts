@@ -102,4 +102,44 @@ describeWithKafka('governance live across two brokers', () => {
   it("passes issue 11's done-when sequence with changes made through one broker and inquiries to the other", async () => {
     await governanceDoneWhen(first, second, within(20_000));
   });
+
+  it('a service published through one broker is listed, documented and versioned by the other, with no restart', async () => {
+    const wg = { authorization: 'Bearer demo-wg-key' };
+    expect((await first.call('POST', '/v1/agencies', { headers: wg, body: { id: 'land-registry', name: { fa: 'ثبت زمین', en: 'Land registry' }, roles: ['provider'] } })).status).toBe(201);
+    const key = await first.call('POST', '/v1/agencies/land-registry/keys', { headers: wg, body: {} });
+    const registered = await first.call('PUT', '/v1/registries/land', { headers: wg, body: { custodian: 'land-registry', title: { fa: 'زمین', en: 'Land' }, description: { fa: 'قطعات', en: 'Parcels' } } });
+    expect(registered.status).toBe(200);
+    const schema = (properties: Record<string, unknown>, example: Record<string, unknown>) => ({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      additionalProperties: false,
+      required: Object.keys(properties),
+      properties,
+      examples: [example],
+    });
+    const published = await first.call('PUT', '/v1/services/land/parcel/versions/1.0.0', {
+      headers: { authorization: `Bearer ${key.json.key}` },
+      body: {
+        title: { fa: 'قطعه', en: 'Parcel' },
+        description: { fa: 'قطعه زمین', en: 'A land parcel' },
+        request: schema({ parcelId: { type: 'string' } }, { parcelId: 'P-1' }),
+        response: schema({ areaSquareMetres: { type: 'number' } }, { areaSquareMetres: 10 }),
+        timeoutMs: 3000,
+        loa: null,
+        hours: '24x7',
+        dataProtectionStatement: 'https://land.example/privacy',
+        // The custodian runs its own adapter on the registry's topic (examples/kafka-adapter).
+        binding: { kind: 'kafka' },
+      },
+    });
+    expect(published.status).toBe(201);
+    const listed = await eventually(
+      () => second.call('GET', '/v1/services').then((r) => r.json.services.map((s: { registry: string; service: string }) => `${s.registry}/${s.service}`)),
+      (names: string[]) => names.includes('land/parcel'),
+      20_000,
+    );
+    expect(listed).toContain('land/parcel');
+    const openapi = await second.call('GET', '/docs/openapi.json');
+    expect(Object.keys(openapi.json.paths)).toContain('/v1/inquiries/land/parcel');
+  });
 });
