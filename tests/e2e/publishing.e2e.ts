@@ -121,6 +121,10 @@ describe("issue 12's done-when: a registry published over HTTP, versioned, depre
     expect(answered.headers['x-service-version']).toBe('1.0.0');
     expect(answered.headers.deprecation).toBeUndefined();
     expect((await inquire({}, 'P-99')).json.type).toBe('/problems/record-not-found');
+    // In development the demo agency is covered for every published service, as for schemas/.
+    const demo = await nix.inquire('cadastre', 'parcel', { parcelId: 'P-17' }, { authorization: 'Bearer demo-key', 'x-purpose': 'demo' });
+    expectStatus(demo, 200);
+    expect(demo.json).toEqual({ parcelId: 'P-17', areaSquareMetres: 250.5, landUse: 'residential', county: 'Shemiranat' });
   });
 
   it('6. 2.0.0 is published and 1.0.0 deprecated with a sunset: 1.x answers carry Deprecation and Sunset, and after the sunset 1.x gets 410', async () => {

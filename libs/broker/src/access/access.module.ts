@@ -7,7 +7,7 @@ import type { SqlClient } from '@nix/ledger';
 import type { NixMetrics } from '@nix/observability';
 import { LEDGER_STORE, LOGGER, METRICS, NIX_CONFIG, READINESS_CHECKS, type ReadinessChecks } from '@nix/platform';
 import { GovernanceModule } from '../governance/governance.module';
-import { AccessService, KEY_USE_LOG } from './access.service';
+import { AccessService, DEMO_COVERAGE, KEY_USE_LOG } from './access.service';
 import { KEY_HASHER, NodeKeyHasher } from './key-hasher';
 
 export const CONTRACTS = Symbol('CONTRACTS');
@@ -69,6 +69,7 @@ export class AccessModule implements OnApplicationShutdown {
         { provide: CONTRACTS, useValue: contracts },
         { provide: KEY_HASHER, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => new NodeKeyHasher(config.ledger.trackingKey) },
         { provide: KEY_USE_LOG, useExisting: GovernanceRepository },
+        { provide: DEMO_COVERAGE, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => !config.production },
         { provide: LiveGovernance, inject: [GovernanceRepository, NIX_CONFIG, METRICS, LOGGER], useFactory: (r: GovernanceRepository, c: NixConfig, m: NixMetrics, l: Logger) => openLiveGovernance(r, contracts, c, m, l) },
         {
           provide: QuotaLeases,

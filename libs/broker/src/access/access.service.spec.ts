@@ -167,7 +167,7 @@ describe('AccessService', () => {
       let state: GovernanceState | null = null;
       const live = new LiveGovernance({ stateVersion: async () => state?.version ?? 0, state: async () => (state ? state : Promise.reject(new Error('store down'))) }, { production: false, pollMs: 0 });
       const keyUse = new MemoryKeyUseLog();
-      const fresh = new AccessService(live, hasher, new QuotaLeases(new MemoryQuotaCounter()), keyUse);
+      const fresh = new AccessService(live, hasher, new QuotaLeases(new MemoryQuotaCounter()), keyUse, false);
       expectProblem(() => fresh.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date), 'governance-unavailable', 503);
       state = { version: 1, agencies: [TAX], apiKeys: [key('tax-1', TAX.id)], agreements: [] };
       await live.refresh();
@@ -179,7 +179,7 @@ describe('AccessService', () => {
       let state: GovernanceState = { version: 1, agencies: [TAX], apiKeys: [key('tax-1', TAX.id)], agreements: [{ ...AGREEMENT, resolution: 'WG-1', status: 'active' }] };
       const live = new LiveGovernance({ stateVersion: async () => state.version, state: async () => state }, { production: false, pollMs: 0 });
       await live.refresh();
-      const fresh = new AccessService(live, hasher, new QuotaLeases(new MemoryQuotaCounter()), new MemoryKeyUseLog());
+      const fresh = new AccessService(live, hasher, new QuotaLeases(new MemoryQuotaCounter()), new MemoryKeyUseLog(), false);
       const taken = fresh.snapshot();
       state = { ...state, version: 2, apiKeys: [], agreements: [{ ...AGREEMENT, resolution: 'WG-2', status: 'suspended' }] };
       await live.refresh();
@@ -204,6 +204,25 @@ describe('AccessService', () => {
       const counted = accessServiceOf(CONTRACTS, hasher, counter);
       expect(await counted.consumeQuota(AGREEMENT, TODAY, TODAY.startsAt)).toBe(99);
       expect(counter.granted.get(`${AGREEMENT.id}/${TODAY.date}`)).toBe(2);
+    });
+  });
+
+  describe('demo coverage (development only)', () => {
+    const DEMO: Agency = { id: 'demo-agency', name: { fa: 'نمونه', en: 'Demo' }, roles: ['consumer'], demo: true };
+    const withDemo: ContractSet = { ...CONTRACTS, agencies: [...CONTRACTS.agencies, DEMO] };
+
+    it('covers a demo agency for every data item of a service it has no agreement for, with purpose demo', () => {
+      const access = accessServiceOf(withDemo, hasher, new MemoryQuotaCounter(), new MemoryKeyUseLog(), true);
+      const agreement = access.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, ['parcelId', 'areaSquareMetres']);
+      expect(agreement).toMatchObject({ id: 'demo-cadastre-parcel', consumer: 'demo-agency', dataItems: ['parcelId', 'areaSquareMetres'], purposes: ['demo'] });
+      expectProblem(() => access.authorize(DEMO, 'cadastre', 'parcel', 'tax-assessment', TODAY, undefined, ['parcelId']), 'purpose-not-agreed', 403);
+    });
+
+    it('covers nobody else, and nobody in production', () => {
+      const development = accessServiceOf(withDemo, hasher, new MemoryQuotaCounter(), new MemoryKeyUseLog(), true);
+      expectProblem(() => development.authorize(TAX, 'cadastre', 'parcel', 'tax-assessment', TODAY, undefined, ['parcelId']), 'no-agreement', 403);
+      const production = accessServiceOf(withDemo, hasher, new MemoryQuotaCounter(), new MemoryKeyUseLog(), false);
+      expectProblem(() => production.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, ['parcelId']), 'no-agreement', 403);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ProblemError, type Agency, type Agreement, type CalendarDay } from '@nix/domain';
+import { AccessPolicy, ProblemError, type Agency, type Agreement, type CalendarDay } from '@nix/domain';
 import { LiveGovernance, QuotaLeases, type GovernanceSnapshot } from '@nix/governance';
 import { KEY_HASHER, type KeyHasher } from './key-hasher';
 
@@ -12,6 +12,25 @@ export interface KeyUseLog {
 }
 
 export const KEY_USE_LOG = Symbol('KEY_USE_LOG');
+
+/** Whether demo agencies may ask every published service, as their contracts/demo agreements do for schemas/. */
+export const DEMO_COVERAGE = Symbol('DEMO_COVERAGE');
+
+/** In development, what a demo agency's agreement gives on a service published after contracts/demo was written. */
+export function demoAgreement(agency: Agency, registry: string, service: string, dataItems: readonly string[]): Agreement {
+  return {
+    id: `demo-${registry}-${service}`,
+    consumer: agency.id,
+    registry,
+    service,
+    dataItems: [...dataItems],
+    purposes: ['demo'],
+    validFrom: '2024-01-01',
+    validUntil: '2099-12-31',
+    dailyQuota: 100_000_000,
+    status: 'active',
+  };
+}
 
 /**
  * Who is calling and what they may do, against the live governance state: API keys identify the agency,
@@ -30,6 +49,7 @@ export class AccessService {
     @Inject(KEY_HASHER) private readonly hasher: KeyHasher,
     private readonly quota: QuotaLeases,
     @Inject(KEY_USE_LOG) private readonly keyUse: KeyUseLog,
+    @Inject(DEMO_COVERAGE) private readonly demoCoverage: boolean,
   ) {}
 
   /** The governance state now, or a 503 when it has not been read from the store yet. */
@@ -71,8 +91,18 @@ export class AccessService {
     }
   }
 
-  authorize(agency: Agency, registry: string, service: string, purpose: string | undefined, day: CalendarDay, snapshot = this.snapshot()): Agreement {
-    return snapshot.policy.authorize(agency, registry, service, purpose, day.date);
+  /**
+   * The agreement that allows the inquiry, or a 403 naming what is missing. `dataItems` are the service's: in
+   * development a demo agency without an agreement for a service (one published after contracts/demo was written) is
+   * covered for all of them, with purpose `demo`, as its demo agreements cover schemas/.
+   */
+  authorize(agency: Agency, registry: string, service: string, purpose: string | undefined, day: CalendarDay, snapshot = this.snapshot(), dataItems: readonly string[] = []): Agreement {
+    try {
+      return snapshot.policy.authorize(agency, registry, service, purpose, day.date);
+    } catch (error) {
+      if (!(this.demoCoverage && agency.demo && error instanceof ProblemError && error.problemType === 'no-agreement')) throw error;
+      return new AccessPolicy([demoAgreement(agency, registry, service, dataItems)]).authorize(agency, registry, service, purpose, day.date);
+    }
   }
 
   /** Counts one inquiry against the agreement's daily quota, cluster-wide; answers the quota left. */

@@ -110,7 +110,7 @@ export class InquiryService {
       }
       facts.trackingCode = call.trackingCode;
     }
-    const agreement = this.access.authorize(agency, definition.registry, definition.service, call.purpose, day, governance);
+    const agreement = this.access.authorize(agency, definition.registry, definition.service, call.purpose, day, governance, definition.dataItems);
     // Accepted by the agreement, so one of the purposes it names.
     const purpose = call.purpose!;
     facts.purpose = purpose;

@@ -13,6 +13,6 @@ export class MemoryKeyUseLog implements KeyUseLog {
 }
 
 /** Access control over contract files that never change, with quotas counted in memory. */
-export function accessServiceOf(contracts: ContractSet, hasher: KeyHasher, counter = new MemoryQuotaCounter(), keyUse: KeyUseLog = new MemoryKeyUseLog()): AccessService {
-  return new AccessService(LiveGovernance.fixed(GovernanceSnapshot.ofContracts(contracts)), hasher, new QuotaLeases(counter), keyUse);
+export function accessServiceOf(contracts: ContractSet, hasher: KeyHasher, counter = new MemoryQuotaCounter(), keyUse: KeyUseLog = new MemoryKeyUseLog(), demoCoverage = false): AccessService {
+  return new AccessService(LiveGovernance.fixed(GovernanceSnapshot.ofContracts(contracts)), hasher, new QuotaLeases(counter), keyUse, demoCoverage);
 }
