@@ -1,4 +1,3 @@
-import { ProblemError } from '@nix/domain';
 import type { PublishedServiceVersion, RegistryDefinition, RunningVersion } from '@nix/catalog';
 import { parcelVersionBody } from '@nix/catalog/testing';
 import { publishedVersionsOf, registriesOf } from './catalogue-reads';
@@ -33,7 +32,7 @@ describe('the catalogue reads', () => {
   });
 
   it('answer 404 unknown-service for a service with no version', () => {
-    expect(() => publishedVersionsOf(catalog, 'cadastre', 'plot', false)).toThrow(expect.objectContaining({ problemType: 'unknown-service', status: 404 }) as unknown as ProblemError);
+    expect(() => publishedVersionsOf(catalog, 'cadastre', 'plot', false)).toThrow(expect.objectContaining({ problemType: 'unknown-service', status: 404 }));
   });
 
   it('list a registry with no service yet, with its custodian', () => {
