@@ -265,6 +265,15 @@ describeWithBrowser('the catalogue pages in headless Chromium', () => {
       expect(parcel).toMatchObject({ state: 'maintenance', upcomingMaintenance: [{ from: maintenanceFrom.iso, until: maintenanceUntil.iso, note: { fa: 'به‌روزرسانی پایگاه داده', en: 'Database upgrade' } }] });
     });
 
+    it('sees the same catalogue signed in, from its tab', async () => {
+      await page.click('#views button[data-view="catalogue"]');
+      await page.waitForSelector('body[data-catalogue="ready"]');
+      const parcel = card('cadastre', 'parcel');
+      expect(await page.getAttribute(parcel, 'data-state')).toBe('maintenance');
+      expect(await page.getAttribute(`${parcel} [data-testid="version"][data-version="1.0.0"]`, 'data-deprecated')).toBe('true');
+      expect(await page.isVisible('[data-testid="view-publishing"]')).toBe(false);
+    });
+
     it.each(['fa', 'en'] as const)('the catalogue then shows, in %s, 1.0.0 deprecated with its sunset and successor, and the service in maintenance', async (lang) => {
       const seen = SEEN[lang];
       const visitor = await newContext(lang);

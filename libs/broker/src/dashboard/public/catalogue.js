@@ -76,15 +76,20 @@
       return body;
     }
 
+    /** Reads overlap (a tab opened, a publication); only the last one shown counts. */
+    let reads = 0;
+
     async function load() {
+      const read = ++reads;
       document.body.dataset.catalogue = 'loading';
       try {
         const [services, status] = await Promise.all([publicJson('/v1/services'), publicJson('/v1/status')]);
-        const read = await Promise.all(services.services.map((s) => publicJson(`/v1/services/${encodeURIComponent(s.registry)}/${encodeURIComponent(s.service)}/versions`)));
+        const versions = await Promise.all(services.services.map((s) => publicJson(`/v1/services/${encodeURIComponent(s.registry)}/${encodeURIComponent(s.service)}/versions`)));
+        if (read !== reads) return;
         shown = {
           services: services.services.map((s, i) => ({
             ...s,
-            versions: read[i].versions,
+            versions: versions[i].versions,
             status: status.services.find((t) => t.registry === s.registry && t.service === s.service) || null,
           })),
         };
@@ -92,6 +97,7 @@
         render();
         document.body.dataset.catalogue = 'ready';
       } catch (error) {
+        if (read !== reads) return;
         $('catalogue-problem').textContent = error.message;
         $('catalogue-problem').hidden = false;
         document.body.dataset.catalogue = 'error';
