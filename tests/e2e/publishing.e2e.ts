@@ -151,6 +151,32 @@ describe("issue 12's done-when: a registry published over HTTP, versioned, depre
     clock.offsetMs = 0;
   });
 
+  it("lists the registry with its custodian, and the service's versions with their deprecation, to anyone; the binding to its custodian only", async () => {
+    const registries = await nix.call('GET', '/v1/registries');
+    expectStatus(registries, 200);
+    expect(registries.json.registries).toContainEqual({ registry: 'cadastre', custodian: 'national-cadastre', title: { fa: 'کاداستر', en: 'Cadastre' }, description: { fa: 'قطعات زمین', en: 'Land parcels' }, services: ['parcel'] });
+
+    const open = await nix.call('GET', '/v1/services/cadastre/parcel/versions');
+    expectStatus(open, 200);
+    expect(open.json.versions.map((v: { version: string }) => v.version)).toEqual(['1.0.0', '2.0.0']);
+    const [first, second] = open.json.versions;
+    expect(first).toMatchObject({ loa: null, hours: parcelVersion(registryUrl).hours, dataProtectionStatement: 'https://cadastre.example/privacy', deprecation: { successor: '2.0.0', sunset: expect.any(String) } });
+    expect(first.request.examples).toEqual([{ parcelId: 'P-17' }]);
+    expect(second.deprecation).toBeNull();
+    expect(first.binding).toBeUndefined();
+    expect(open.headers['cache-control']).toBe('no-store');
+
+    const own = await nix.call('GET', '/v1/services/cadastre/parcel/versions', { headers: custodian });
+    expect(own.json.versions[1].binding).toEqual(parcelVersion(registryUrl).binding);
+    expect((await nix.call('GET', '/v1/services/cadastre/parcel/versions', { headers: consumer })).json.versions[1].binding).toBeUndefined();
+    expectStatus(await nix.call('GET', '/v1/services/cadastre/parcel/versions', { headers: { authorization: 'Bearer not-a-key' } }), 401);
+    const unknown = await nix.call('GET', '/v1/services/cadastre/plot/versions');
+    expectStatus(unknown, 404);
+    expect(unknown.json.type).toBe('/problems/unknown-service');
+    const openapi = await nix.call('GET', '/docs/openapi.json');
+    expect(Object.keys(openapi.json.paths)).toEqual(expect.arrayContaining(['/v1/registries', '/v1/services/{registry}/{service}/versions']));
+  });
+
   it('7. a maintenance window gives 503 maintenance with Retry-After, never reaching the registry, and /v1/status shows it', async () => {
     const window = { from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 3_600_000).toISOString(), note: { fa: 'به‌روزرسانی پایگاه داده', en: 'Database upgrade' } };
     expectStatus(await nix.call('POST', '/v1/services/cadastre/parcel/maintenance', { headers: custodian, body: window }), 201);

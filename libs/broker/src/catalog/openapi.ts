@@ -46,6 +46,7 @@ export function openApiDocument(entries: CatalogEntry[], version: string): Recor
     paths: {
       ...paths,
       '/v1/services': { get: { summary: 'The service catalogue', security: [], responses: { 200: { description: 'Every catalogued service.' } } } },
+      ...CATALOGUE_READ_PATHS,
       '/v1/status': STATUS_PATH,
       ...REPORT_PATHS,
       ...GOVERNANCE_PATHS,
@@ -80,6 +81,31 @@ export function openApiDocument(entries: CatalogEntry[], version: string): Recor
 }
 
 const bilingual = { type: 'object', required: ['fa', 'en'], properties: { fa: { type: 'string' }, en: { type: 'string' } } };
+
+/** The catalogue's public reads, beside /v1/services: what the dashboard's catalogue and custodian pages show. */
+const CATALOGUE_READ_PATHS = {
+  '/v1/registries': {
+    get: {
+      summary: 'The registries and their custodians',
+      description: 'Every registered registry: its custodian, title, description and the services it offers (none until its custodian publishes one). No key needed.',
+      security: [],
+      responses: { 200: { description: '{registries: [{registry, custodian, title, description, services}]}' } },
+    },
+  },
+  '/v1/services/{registry}/{service}/versions': {
+    get: {
+      summary: "A service's published versions",
+      description:
+        'Every published version, oldest first: title, description, request and response schemas with their examples, timeoutMs, loa (R13), hours (R15), dataProtectionStatement (R14), publishedAt and deprecation ({deprecatedAt, sunset, successor} or null). No key needed; with the Bearer key of the registry\'s custodian each version also carries its binding. A key given must be valid (401 otherwise).',
+      security: [{}, { apiKey: [] }],
+      parameters: [
+        { name: 'registry', in: 'path', required: true, schema: { type: 'string' } },
+        { name: 'service', in: 'path', required: true, schema: { type: 'string' } },
+      ],
+      responses: { 200: { description: '{registry, service, versions: [...]}' }, 401: { $ref: '#/components/responses/Problem' }, 404: { $ref: '#/components/responses/Problem' } },
+    },
+  },
+};
 
 /** The public status (R15): what GET /v1/status answers. */
 const STATUS_PATH = {

@@ -1,8 +1,10 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CatalogueRepository, type BindingCheck } from '@nix/catalog';
+import { CatalogueRepository, type BindingCheck, type LiveCatalog } from '@nix/catalog';
+import { SERVICE_CATALOG } from '@nix/platform';
 import { GovernanceCaller } from '../governance/governance-caller';
 import { noStore } from '../governance/governance-http';
+import { publishedVersionsOf, registriesOf } from './catalogue-reads';
 
 export const BINDING_CHECK = Symbol('BINDING_CHECK');
 
@@ -17,7 +19,26 @@ export class CatalogueController {
     private readonly caller: GovernanceCaller,
     private readonly repository: CatalogueRepository,
     @Inject(BINDING_CHECK) private readonly checkBinding: BindingCheck,
+    @Inject(SERVICE_CATALOG) private readonly catalog: LiveCatalog,
   ) {}
+
+  /** Every registry with its custodian, services or none yet: public, as the catalogue is. */
+  @Get('registries')
+  registries() {
+    return { registries: registriesOf(this.catalog) };
+  }
+
+  /**
+   * Every published version of a service, oldest first, with its deprecation: public. The binding (how the adapter
+   * host reaches the registry) is shown to the registry's custodian only, so that its page can start from it.
+   */
+  @Get('services/:registry/:service/versions')
+  async versions(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('registry') registry: string, @Param('service') service: string) {
+    const actor = request.headers.authorization ? await this.caller.actorOf(request) : null;
+    const custodian = actor !== null && this.catalog.registry(registry)?.custodian === actor.agencyId;
+    noStore(reply);
+    return { registry, service, versions: publishedVersionsOf(this.catalog, registry, service, custodian) };
+  }
 
   @Put('registries/:registry')
   @HttpCode(200)

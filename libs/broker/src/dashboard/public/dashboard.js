@@ -1,5 +1,6 @@
 // The dashboard: asks for an API key, then charts the reports API's answers and shows the governance pages the
-// caller's roles open. A classic script (no build step); Chart.js, i18n.js and governance.js are loaded before it.
+// caller's roles open, and the service catalogue, to anyone. A classic script (no build step); Chart.js, i18n.js,
+// governance.js and catalogue.js are loaded before it.
 (() => {
   'use strict';
   const ZONE = 'Asia/Tehran';
@@ -8,6 +9,8 @@
   /** The page last shown in this tab, so that a reload stays on it. */
   const VIEW_STORAGE = 'nix.dashboard.view';
   const TOP = 5;
+  /** What a visitor without a key may open: the public catalogue, and the sign-in form. */
+  const SIGNED_OUT_VIEWS = ['catalogue', 'sign-in'];
   const OUTCOME_COLOURS = {
     ok: '#2e7d32',
     'not-found': '#81c784',
@@ -197,13 +200,15 @@
       state.caller = me.error ? reports.caller : me;
       state.agencies = reports.error ? [] : reports.agencies;
       state.services = catalogue.services;
-      state.views = [...(reports.error ? [] : ['reports']), ...(me.error ? [] : governance.start(me, state.services))];
+      // The publishing page asks the catalogue which registries the caller keeps; without it the others still open.
+      const publishing = me.error ? [] : await cataloguePages.start(me).catch(() => []);
+      state.views = [...(reports.error ? [] : ['reports']), ...(me.error ? [] : governance.start(me, state.services)), ...publishing, 'catalogue'];
       $('sign-in').hidden = true;
       $('sign-out').hidden = false;
       $('views').hidden = false;
       showProblem(null);
       state.governanceError = me.error || null;
-      const last = sessionStorage.getItem(VIEW_STORAGE);
+      const last = location.hash === '#catalogue' ? 'catalogue' : sessionStorage.getItem(VIEW_STORAGE);
       showView(state.views.includes(last) ? last : state.views[0]);
       applyLanguage();
       await Promise.all([reports.error ? null : refresh(), me.error ? null : governance.load()]);
@@ -211,7 +216,8 @@
     } catch (error) {
       state.key = null;
       sessionStorage.removeItem(KEY_STORAGE);
-      $('sign-in').hidden = false;
+      state.views = SIGNED_OUT_VIEWS;
+      showView('sign-in');
       showProblem(error);
       setState('signed-out');
     }
@@ -268,7 +274,10 @@
 
   function showView(name) {
     state.view = name;
-    if (name) sessionStorage.setItem(VIEW_STORAGE, name);
+    if (name && state.key) sessionStorage.setItem(VIEW_STORAGE, name);
+    if (!state.key) $('sign-in').hidden = name !== 'sign-in';
+    // The catalogue is read afresh each time it is opened.
+    if (name === 'catalogue') cataloguePages.load();
     for (const main of document.querySelectorAll('main.view')) main.hidden = main.dataset.view !== name;
     for (const tab of document.querySelectorAll('#views button[data-view]')) {
       tab.hidden = !state.views.includes(tab.dataset.view);
@@ -309,6 +318,7 @@
     fillFilters();
     if (state.reports && state.view === 'reports') render();
     governance.render();
+    cataloguePages.render();
   }
 
   function setFigure(testId, value, text) {
@@ -486,6 +496,8 @@
     showProblem,
   });
 
+  const cataloguePages = window.NixCatalogue.create({ $, api, send, words, showProblem });
+
   // ---- start -------------------------------------------------------------------------------
 
   function start() {
@@ -516,7 +528,9 @@
     if (state.key) {
       signIn(state.key);
     } else {
-      $('sign-in').hidden = false;
+      state.views = SIGNED_OUT_VIEWS;
+      $('views').hidden = false;
+      showView(location.hash === '#catalogue' ? 'catalogue' : 'sign-in');
       setState('signed-out');
     }
   }
