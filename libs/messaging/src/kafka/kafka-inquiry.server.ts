@@ -2,7 +2,7 @@ import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/mi
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { Logger } from 'pino';
-import type { Clock, InquiryReply } from '@nix/domain';
+import type { Clock, InquiryMessage, InquiryReply } from '@nix/domain';
 import { BatchingProducer } from './batching-producer';
 import { inquiryFromKafka, replyToKafka } from './kafka-envelope';
 import { createKafka, inquiryConsumerConfig, producerConfig, topicOf, type KafkaSettings } from './kafka-settings';
@@ -53,6 +53,7 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
   private readonly consumers: KeptConsumer[] = [];
   private producing: Promise<void> | null = null;
   private closed = false;
+  private listening = false;
   private readonly settings: KafkaSettings;
   private readonly log: Logger;
   private readonly clock: Clock;
@@ -80,19 +81,8 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
    * (not ready) while the consumers keep trying in the background.
    */
   async listen(callback: (error?: unknown) => void): Promise<void> {
-    for (const address of this.messageHandlers.keys()) {
-      const topic = topicOf(this.settings, address);
-      const groupId = topicOf(this.settings, `adapter.${address}`);
-      const consumer = new KeptConsumer({
-        name: groupId,
-        logger: this.log,
-        clock: this.clock,
-        create: () => this.kafka.consumer(inquiryConsumerConfig(groupId)),
-        start: (c) => this.consume(c, address, topic, groupId),
-      });
-      this.consumers.push(consumer);
-      consumer.start();
-    }
+    for (const address of this.messageHandlers.keys()) this.startConsumer(address);
+    this.listening = true;
     // Wait until every consumer has joined, or one attempt has failed (Kafka away): either way the process knows where it stands.
     const joined = await new Promise<boolean>((resolve) => {
       let pending = this.consumers.length;
@@ -104,6 +94,30 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
     });
     if (!joined) this.log.warn('Kafka is not reachable yet: the adapters keep trying, and report not ready until they join');
     callback();
+  }
+
+  /**
+   * Takes a new address's inquiries from now on (a service published while the adapters run): its handler, and a
+   * kept consumer in the address's group, as listen() starts for the addresses known at start.
+   */
+  serveAddress(address: string, handler: (message: InquiryMessage) => Promise<unknown>): void {
+    if (this.closed || this.messageHandlers.has(address)) return;
+    this.addHandler(address, (message: InquiryMessage) => handler(message), false);
+    if (this.listening) this.startConsumer(address);
+  }
+
+  private startConsumer(address: string): void {
+    const topic = topicOf(this.settings, address);
+    const groupId = topicOf(this.settings, `adapter.${address}`);
+    const consumer = new KeptConsumer({
+      name: groupId,
+      logger: this.log,
+      clock: this.clock,
+      create: () => this.kafka.consumer(inquiryConsumerConfig(groupId)),
+      start: (c) => this.consume(c, address, topic, groupId),
+    });
+    this.consumers.push(consumer);
+    consumer.start();
   }
 
   async close(): Promise<void> {
