@@ -4,8 +4,9 @@ import type { Clock } from '@nix/domain';
 import type { InquiryServer } from '@nix/messaging';
 import type { NixMetrics } from '@nix/observability';
 import type { Logger } from 'pino';
-import type { LiveCatalog } from '@nix/catalog';
-import { CLOCK, LOGGER, METRICS, NIX_CONFIG, READINESS_CHECKS, SERVICE_CATALOG, type ReadinessChecks } from '@nix/platform';
+import { CatalogueRepository, type LiveCatalog } from '@nix/catalog';
+import { PgSqlClient } from '@nix/ledger';
+import { CLOCK, followCatalogue, LOGGER, METRICS, NIX_CONFIG, READINESS_CHECKS, SERVICE_CATALOG, type ReadinessChecks } from '@nix/platform';
 import { AdapterHost, buildAdapter, type BuiltAdapter } from '@nix/registries';
 import { breakerMetrics, CircuitBreakers } from '@nix/resilience';
 import { adapterControllerFor } from './adapter-controller';
@@ -17,6 +18,18 @@ export interface AdapterOptions {
   registries: readonly ServedRegistry[];
   /** The transport server that brings the adapters their inquiries. */
   server: InquiryServer;
+  /**
+   * Follow the store's catalogue here (an adapter process without the broker, with DATABASE_URL): services published
+   * with an http binding are then served from the moment they are published. With the broker in the process, the
+   * broker's catalogue is followed instead.
+   */
+  followStore?: boolean;
+}
+
+const CATALOGUE_FOLLOWER = Symbol('CATALOGUE_FOLLOWER');
+
+interface CatalogueFollower {
+  stop(): Promise<void>;
 }
 
 const SERVED_REGISTRIES = Symbol('SERVED_REGISTRIES');
@@ -37,6 +50,7 @@ export class AdapterModule implements OnApplicationShutdown {
     @Inject(INQUIRY_SERVER) server: InquiryServer,
     @Inject(READINESS_CHECKS) readiness: ReadinessChecks,
     private readonly published: PublishedBindings,
+    @Inject(CATALOGUE_FOLLOWER) private readonly follower: CatalogueFollower,
   ) {
     readiness.addBreakers('adapter', breakers);
     readiness.add({
@@ -76,8 +90,25 @@ export class AdapterModule implements OnApplicationShutdown {
             ),
         },
         {
+          provide: CATALOGUE_FOLLOWER,
+          inject: [NIX_CONFIG, SERVICE_CATALOG, LOGGER],
+          useFactory: async (config: NixConfig, catalog: LiveCatalog, logger: Logger): Promise<CatalogueFollower> => {
+            if (!options.followStore || !config.database.url) return { stop: async () => undefined };
+            // Read only: the broker migrates the store and bootstraps the catalogue.
+            const sql = new PgSqlClient(config.database.url, 1);
+            const live = await followCatalogue(new CatalogueRepository(sql), catalog, { pollMs: config.governance.pollMs, logger, bootstrap: false });
+            return {
+              stop: async () => {
+                live.stop();
+                await sql.close();
+              },
+            };
+          },
+        },
+        {
           provide: PublishedBindings,
-          inject: [AdapterHost, INQUIRY_SERVER, ADAPTER_BREAKERS, NIX_CONFIG, LOGGER, SERVICE_CATALOG, SERVED_REGISTRIES],
+          // After the follower's first read, so that what is published already is bound at start.
+          inject: [AdapterHost, INQUIRY_SERVER, ADAPTER_BREAKERS, NIX_CONFIG, LOGGER, SERVICE_CATALOG, SERVED_REGISTRIES, CATALOGUE_FOLLOWER],
           useFactory: (host: AdapterHost, server: InquiryServer, breakers: CircuitBreakers, config: NixConfig, logger: Logger, catalog: LiveCatalog, served: readonly ServedRegistry[]) => {
             const published = new PublishedBindings(host, server, breakers, config.credentials, logger, served.map((r) => r.address));
             published.follow(catalog);
@@ -91,6 +122,7 @@ export class AdapterModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.breakers.shutdown();
+    await this.follower.stop();
     await Promise.all([...this.built.map((b) => b.close()), this.published.close()]);
   }
 }

@@ -34,12 +34,21 @@ export class AdapterPresence {
   private looking: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly addresses: Set<string>;
+
   constructor(
-    private readonly addresses: readonly string[],
+    addresses: readonly string[],
     private readonly lookup: AdapterLookup,
     private readonly clock: Clock,
     private readonly settings: AdapterPresenceSettings = DEFAULT_ADAPTER_PRESENCE,
-  ) {}
+  ) {
+    this.addresses = new Set(addresses);
+  }
+
+  /** Looks behind one more address from the next look on (a service published at run time). */
+  watch(address: string): void {
+    this.addresses.add(address);
+  }
 
   /** Starts the background refresh (idempotent). */
   start(): void {
@@ -87,7 +96,7 @@ export class AdapterPresence {
         .then(() => this.lookup([...this.addresses]))
         .then(
           (counts) => {
-            this.members = new Map(this.addresses.map((a) => [a, counts[a] ?? 0]));
+            this.members = new Map([...this.addresses].map((a) => [a, counts[a] ?? 0]));
           },
           () => {
             // Not knowing is not a reason to refuse: the transport's own errors will tell.

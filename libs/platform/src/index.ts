@@ -14,3 +14,4 @@ export * from './metrics/metrics.module';
 export * from './ledger/ledger.module';
 export * from './ledger/ledger-retention';
 export * from './messaging/messaging.module';
+export * from './catalogue/follow-catalogue';

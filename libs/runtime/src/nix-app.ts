@@ -112,7 +112,7 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
       core: { config, catalog, logger, metrics, clock },
       broker: roles.has('broker') ? { contracts, client: client!, sink } : undefined,
       // Checked here, before Nest builds anything, as the configuration and the contracts are.
-      adapters: roles.has('adapters') ? { registries: servedRegistries(config, catalog, options.registries), server: server! } : undefined,
+      adapters: roles.has('adapters') ? { registries: servedRegistries(config, catalog, options.registries), server: server!, followStore: !roles.has('broker') } : undefined,
       recorder: roles.has('recorder'),
     }),
     // Fastify bounds each close hook by pluginTimeout (10 s by default); the shutdown drain may take NIX_SHUTDOWN_DRAIN_MS.

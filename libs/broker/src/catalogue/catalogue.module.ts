@@ -4,11 +4,10 @@ import { CatalogueRepository, type CatalogueSnapshot, type CatalogueState, type 
 import type { NixConfig } from '@nix/config';
 import type { LiveState } from '@nix/governance';
 import type { SqlClient } from '@nix/ledger';
-import { LEDGER_STORE, LOGGER, NIX_CONFIG, READINESS_CHECKS, SERVICE_CATALOG, type ReadinessChecks } from '@nix/platform';
+import { followCatalogue, LEDGER_STORE, LOGGER, NIX_CONFIG, READINESS_CHECKS, SERVICE_CATALOG, type ReadinessChecks } from '@nix/platform';
 import { GovernanceModule } from '../governance/governance.module';
 import { GovernanceSql } from '../governance/governance-sql';
 import { BINDING_CHECK, CatalogueController } from './catalogue.controller';
-import { openLiveCatalogue } from './catalogue-live';
 import { serviceBindingCheck } from './service-binding-check';
 
 const LIVE_CATALOGUE = Symbol('LIVE_CATALOGUE');
@@ -23,7 +22,7 @@ const LIVE_CATALOGUE = Symbol('LIVE_CATALOGUE');
     {
       provide: LIVE_CATALOGUE,
       inject: [CatalogueRepository, SERVICE_CATALOG, NIX_CONFIG, LOGGER],
-      useFactory: (repository: CatalogueRepository, catalog: LiveCatalog, config: NixConfig, logger: Logger) => openLiveCatalogue(repository, catalog, config, logger),
+      useFactory: (repository: CatalogueRepository, catalog: LiveCatalog, config: NixConfig, logger: Logger) => followCatalogue(repository, catalog, { pollMs: config.governance.pollMs, logger, bootstrap: true }),
     },
   ],
   exports: [CatalogueRepository],

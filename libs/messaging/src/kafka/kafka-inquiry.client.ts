@@ -66,6 +66,8 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly addresses: string[];
+  /** The addresses whose topics exist: the catalogue's at start, and those learned since. */
+  private readonly known: Set<string>;
   private readonly observer: KafkaClientObserver;
 
   constructor(options: KafkaInquiryClientOptions) {
@@ -75,6 +77,7 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
     this.logger = logger;
     this.clock = options.clock;
     this.addresses = options.addresses;
+    this.known = new Set(options.addresses);
     this.observer = options.observer ?? { lateReply: () => undefined };
     this.replyTopic = replyTopicOf(settings);
     this.kafka = options.kafka ?? createKafka(settings, logger, 'broker');
@@ -97,8 +100,24 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
   }
 
   /** False when a fresh look at Kafka found no adapter in the address's consumer group. */
-  isServed(address: string): Promise<boolean> {
-    return this.prepared ? this.presence.isServed(address) : Promise.resolve(true);
+  async isServed(address: string): Promise<boolean> {
+    if (!this.prepared) return true;
+    if (!this.known.has(address)) await this.learn(address);
+    return this.presence.isServed(address);
+  }
+
+  /**
+   * An address published after start (a new registry or major): its topic is made before the first inquiry goes to
+   * it, and its adapters are looked for from then on. A failure is tried again on the next inquiry.
+   */
+  private async learn(address: string): Promise<void> {
+    try {
+      await ensureTopics(this.admin, [inquiryTopicConfig(topicOf(this.settings, address), this.settings)], this.clock);
+      this.known.add(address);
+      this.presence.watch(address);
+    } catch (error) {
+      this.logger.warn({ err: error, address }, 'the topic of a newly published address could not be made yet');
+    }
   }
 
   /** Members of each address's adapter consumer group, as Kafka reports them. */
