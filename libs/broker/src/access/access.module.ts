@@ -18,7 +18,21 @@ export const CONTRACTS = Symbol('CONTRACTS');
  */
 async function openLiveGovernance(repository: GovernanceRepository, contracts: ContractSet, config: NixConfig, metrics: NixMetrics, logger: Logger): Promise<LiveGovernance> {
   let failing = false;
-  const live = new LiveGovernance(repository, {
+  // contracts/ is imported into an empty store before the first read, even when the store answers only later. It runs
+  // inside a reload, so on a repository without listeners: one would wait for the reload it is part of.
+  let bootstrapped = false;
+  const importer = new GovernanceRepository(repository.sql);
+  const source = {
+    stateVersion: () => repository.stateVersion(),
+    state: async () => {
+      if (!bootstrapped) {
+        if (await importer.bootstrap(contracts)) logger.info({ contracts: config.paths.contracts }, 'governance store was empty: contracts imported');
+        bootstrapped = true;
+      }
+      return repository.state();
+    },
+  };
+  const live = new LiveGovernance(source, {
     production: config.production,
     pollMs: config.governance.pollMs,
     onLoaded: (snapshot) => {
@@ -34,11 +48,6 @@ async function openLiveGovernance(repository: GovernanceRepository, contracts: C
     },
   });
   repository.onChange(() => live.refresh());
-  try {
-    if (await repository.bootstrap(contracts)) logger.info({ contracts: config.paths.contracts }, 'governance store was empty: contracts imported');
-  } catch (error) {
-    logger.warn({ err: error }, 'the governance store could not be bootstrapped yet');
-  }
   await live.refresh();
   return live.start();
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { CatalogueSnapshot, type CatalogueRepository, type CatalogueState, type LiveCatalog } from '@nix/catalog';
+import { CatalogueRepository, CatalogueSnapshot, type CatalogueState, type LiveCatalog } from '@nix/catalog';
 import { LiveState } from '@nix/governance';
 
 export interface FollowOptions {
@@ -16,7 +16,21 @@ export interface FollowOptions {
 export async function followCatalogue(repository: CatalogueRepository, catalog: LiveCatalog, options: FollowOptions): Promise<LiveState<CatalogueState, CatalogueSnapshot>> {
   const { logger } = options;
   let failing = false;
-  const live = new LiveState<CatalogueState, CatalogueSnapshot>(repository, (state) => new CatalogueSnapshot(state, catalog.current), {
+  // The bootstrap comes before the first read, even when the store answers only later: never an empty catalogue. It runs
+  // inside a reload, so on a repository without listeners: one would wait for the reload it is part of.
+  let bootstrapped = !options.bootstrap;
+  const importer = new CatalogueRepository(repository.sql);
+  const source = {
+    stateVersion: () => repository.stateVersion(),
+    state: async () => {
+      if (!bootstrapped) {
+        if (await importer.bootstrap(catalog.schemas as Parameters<CatalogueRepository['bootstrap']>[0])) logger.info('service catalogue was empty: schemas/ imported');
+        bootstrapped = true;
+      }
+      return repository.state();
+    },
+  };
+  const live = new LiveState<CatalogueState, CatalogueSnapshot>(source, (state) => new CatalogueSnapshot(state, catalog.current), {
     pollMs: options.pollMs,
     onLoaded: (snapshot) => {
       catalog.use(snapshot);
@@ -29,13 +43,6 @@ export async function followCatalogue(repository: CatalogueRepository, catalog: 
     },
   });
   repository.onChange(() => live.refresh());
-  if (options.bootstrap) {
-    try {
-      if (await repository.bootstrap(catalog.schemas as Parameters<CatalogueRepository['bootstrap']>[0])) logger.info('service catalogue was empty: schemas/ imported');
-    } catch (error) {
-      logger.warn({ err: error }, 'the service catalogue could not be bootstrapped yet');
-    }
-  }
   await live.refresh();
   return live.start();
 }
