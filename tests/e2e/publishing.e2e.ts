@@ -121,6 +121,10 @@ describe("issue 12's done-when: a registry published over HTTP, versioned, depre
     expect(answered.headers['x-service-version']).toBe('1.0.0');
     expect(answered.headers.deprecation).toBeUndefined();
     expect((await inquire({}, 'P-99')).json.type).toBe('/problems/record-not-found');
+    // R13: an identity answer states its level of assurance; the parcel service answers no identity check.
+    expect(answered.headers['x-level-of-assurance']).toBeUndefined();
+    const person = await nix.inquire('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' }, { authorization: 'Bearer demo-key', 'x-purpose': 'demo' });
+    expect([person.status, person.headers['x-level-of-assurance'], person.headers['x-service-version']]).toEqual([200, 'substantial', '1.0.0']);
     // In development the demo agency is covered for every published service, as for schemas/.
     const demo = await nix.inquire('cadastre', 'parcel', { parcelId: 'P-17' }, { authorization: 'Bearer demo-key', 'x-purpose': 'demo' });
     expectStatus(demo, 200);
