@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SqlClient } from '@nix/ledger';
+import { auditedChange, type AuditRecord, type SqlClient } from '@nix/ledger';
 import { CatalogueInputError, CatalogueNotFoundError, CatalogueNotPermittedError, CatalogueStateError, VersionPublishedError } from './catalogue-error';
 import { catalogueFromSchemas, SCHEMAS_IMPORT_ACTOR, type CatalogueRegistry, type CatalogueState } from './catalogue-state';
 import type { ServiceCatalog } from './service-catalog';
@@ -77,20 +77,11 @@ const windowOf = (r: WindowRow): MaintenanceWindow => ({
 });
 
 /** The audit row of a change, as parameters typed to stand in an INSERT … SELECT over the CTE `changed`. */
-const AUDIT_VALUES = (first: number) =>
-  `$${first}::text, $${first + 1}::timestamptz, $${first + 2}::text, $${first + 3}::text, $${first + 4}::jsonb, $${first + 5}::jsonb`;
 const UNIQUE_VIOLATION = '23505';
 const CHECK_VIOLATION = '23514';
 const sqlState = (error: unknown) => (error as { code?: string }).code;
 
-interface AuditEntry {
-  actor: string;
-  at: Date;
-  action: string;
-  subject: string;
-  before: unknown;
-  after: unknown;
-}
+type AuditEntry = AuditRecord;
 
 /**
  * The service catalogue in the store (migration 0005_catalogue), over the ledger's SqlClient. Every change is one
@@ -317,13 +308,7 @@ export class CatalogueRepository {
 
   /** One change as one statement: `change` (… RETURNING) applies only if its guard holds, and its audit row goes in with it. */
   private async applyAudited(change: string, params: unknown[], entry: AuditEntry): Promise<boolean> {
-    const rows = await this.sql.query<{ n: number }>(
-      `WITH changed AS (${change}), audited AS (
-         INSERT INTO governance_audit (actor, at, action, subject, before, after) SELECT ${AUDIT_VALUES(params.length + 1)} FROM changed)
-       SELECT count(*)::int AS n FROM changed`,
-      [...params, entry.actor, entry.at.toISOString(), entry.action, entry.subject, JSON.stringify(entry.before ?? null), JSON.stringify(entry.after ?? null)],
-    );
-    const applied = rows[0].n === 1;
+    const applied = await auditedChange(this.sql, change, params, entry);
     if (applied) await this.changed();
     return applied;
   }

@@ -11,3 +11,4 @@ export * from './kafka/kafka-traffic-store';
 export * from './kafka/traffic-recorder';
 export * from './traffic-quarantine';
 export * from './traffic-journal';
+export * from './sql/audited-change';
