@@ -63,6 +63,7 @@ const PERSON_REQUEST = {
   registry: 'identity',
   custodian: 'civil-registration',
   service: 'person',
+  major: 1,
   dataItems: ['firstName', 'alive'],
   purposes: ['benefit-eligibility'],
   dailyQuota: 500,

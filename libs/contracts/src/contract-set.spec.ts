@@ -203,7 +203,7 @@ describe('loadContracts over broken contracts', () => {
       contractsWith({ 'agreements/zz-tax-extra.yaml': taxAgreement({ purposes: '[audit, taxpayer-registration]', validFrom: '2027-03-20', validUntil: '2028-03-19' }) }),
     );
     expect(error.message).toMatch(
-      /zz-tax-extra\.yaml at \/agreements\/0\/purposes \(line 7\): overlaps agreement "tax-identity-person-1405" for the same service, purpose and days; one agreement must decide$/,
+      /zz-tax-extra\.yaml at \/agreements\/0\/purposes \(line 7\): overlaps agreement "tax-identity-person-1405" for the same service, major, purpose and days; one agreement must decide$/,
     );
   });
 

@@ -25,6 +25,8 @@ export interface Agreement {
   consumer: string;
   registry: string;
   service: string;
+  /** The major version of the service it covers; absent in agreements made before versions existed, which cover 1. */
+  major?: number;
   dataItems: string[];
   /** Purpose codes: the legal bases the consumer may cite in X-Purpose. */
   purposes: string[];
