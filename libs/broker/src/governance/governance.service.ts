@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { compareSemver, parseSemver, type LiveCatalog, type ServiceDefinition } from '@nix/catalog';
+import { compareSemver, type LiveCatalog, type ServiceDefinition } from '@nix/catalog';
+import { majorOf } from '@nix/domain';
 import {
   checkDataItems,
   checkPurposes,
@@ -119,10 +120,6 @@ export class GovernanceService {
   }
 }
 
-/** A version's major; a catalogue definition without a semantic version counts as major 1. */
-function majorOf(version: string): number {
-  return parseSemver(version)?.[0] ?? 1;
-}
 
 function checkTerms(service: ServiceDefinition, terms: { dataItems: string[]; purposes: string[]; dailyQuota: number }): void {
   checkDataItems(terms.dataItems, service.dataItems);
