@@ -414,7 +414,7 @@ export class GovernanceRepository implements GovernanceSource {
    */
   async createAgreement(actor: GovernanceActor, draft: Omit<GovernedAgreement, 'id' | 'status' | 'resolution'> & { id?: string; resolution: string }): Promise<GovernedAgreement> {
     if (!isWorkingGroup(actor)) throw new NotPermittedError(actor.agencyId, 'create agreements');
-    const agreement: GovernedAgreement = { ...draft, id: draft.id ?? this.newId('ag'), resolution: checkResolution(draft.resolution), status: 'active' };
+    const agreement: GovernedAgreement = { ...draft, id: draft.id ?? this.newId('ag'), major: draft.major ?? 1, resolution: checkResolution(draft.resolution), status: 'active' };
     if (!(await this.agencies()).some((a) => a.id === agreement.consumer)) throw new GovernanceInputError('consumer', `"${agreement.consumer}" is not a registered agency`);
     const applied = await this.applyAudited(
       `INSERT INTO governance_agreement (id, consumer, registry, service, data_items, purposes, valid_from, valid_until, daily_quota, resolution, status, major)
