@@ -215,14 +215,14 @@ describe('AccessService', () => {
 
     it('covers a demo agency for every data item of a service it has no agreement for, with purpose demo', () => {
       const access = accessServiceOf(withDemo, hasher, new MemoryQuotaCounter(), new MemoryKeyUseLog(), true);
-      const agreement = access.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, PARCEL).agreementFor(1);
+      const agreement = access.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, () => PARCEL).agreementFor(1);
       expect(agreement).toMatchObject({ id: 'demo-cadastre-parcel', consumer: 'demo-agency', dataItems: ['parcelId', 'areaSquareMetres'], purposes: ['demo'] });
-      expectProblem(() => access.authorize(DEMO, 'cadastre', 'parcel', 'tax-assessment', TODAY, undefined, PARCEL), 'purpose-not-agreed', 403);
+      expectProblem(() => access.authorize(DEMO, 'cadastre', 'parcel', 'tax-assessment', TODAY, undefined, () => PARCEL), 'purpose-not-agreed', 403);
     });
 
     it("covers every published major, each for the data items of that major's newest version", () => {
       const access = accessServiceOf(withDemo, hasher, new MemoryQuotaCounter(), new MemoryKeyUseLog(), true);
-      const authorization = access.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, new Map([...PARCEL, [2, ['parcelId', 'landUse']]]));
+      const authorization = access.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, () => new Map([...PARCEL, [2, ['parcelId', 'landUse']]]));
       expect([...authorization.majors]).toEqual([1, 2]);
       expect(authorization.agreementFor(1)).toMatchObject({ id: 'demo-cadastre-parcel', major: 1, dataItems: ['parcelId', 'areaSquareMetres'] });
       expect(authorization.agreementFor(2)).toMatchObject({ id: 'demo-cadastre-parcel-v2', major: 2, dataItems: ['parcelId', 'landUse'] });
@@ -230,9 +230,9 @@ describe('AccessService', () => {
 
     it('covers nobody else, and nobody in production', () => {
       const development = accessServiceOf(withDemo, hasher, new MemoryQuotaCounter(), new MemoryKeyUseLog(), true);
-      expectProblem(() => development.authorize(TAX, 'cadastre', 'parcel', 'tax-assessment', TODAY, undefined, PARCEL), 'no-agreement', 403);
+      expectProblem(() => development.authorize(TAX, 'cadastre', 'parcel', 'tax-assessment', TODAY, undefined, () => PARCEL), 'no-agreement', 403);
       const production = accessServiceOf(withDemo, hasher, new MemoryQuotaCounter(), new MemoryKeyUseLog(), false);
-      expectProblem(() => production.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, PARCEL), 'no-agreement', 403);
+      expectProblem(() => production.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, () => PARCEL), 'no-agreement', 403);
     });
   });
 });

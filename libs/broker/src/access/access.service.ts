@@ -97,9 +97,10 @@ export class AccessService {
 
   /**
    * The agreements that allow the inquiry (the version served picks one of them by its major), or a 403 naming what is
-   * missing. `published` gives the data items of the newest version of each published major: in development a demo
-   * agency without an agreement for a service (one published after contracts/demo was written) is covered for every
-   * major and all its data items, with purpose `demo`, as its demo agreements cover schemas/.
+   * missing. `published` gives the data items of the newest version of each published major (asked only for a demo
+   * agency, off the common path): in development a demo agency without an agreement for a service (one published
+   * after contracts/demo was written) is covered for every major and all its data items, with purpose `demo`, as its
+   * demo agreements cover schemas/.
    */
   authorize(
     agency: Agency,
@@ -108,13 +109,13 @@ export class AccessService {
     purpose: string | undefined,
     day: CalendarDay,
     snapshot = this.snapshot(),
-    published: ReadonlyMap<number, readonly string[]> = new Map(),
+    published: () => ReadonlyMap<number, readonly string[]> = () => new Map(),
   ): Authorization {
     try {
       return snapshot.policy.authorize(agency, registry, service, purpose, day.date);
     } catch (error) {
       if (!(this.demoCoverage && agency.demo && error instanceof ProblemError && error.problemType === 'no-agreement')) throw error;
-      const demo = [...published].map(([major, dataItems]) => demoAgreement(agency, registry, service, dataItems, major));
+      const demo = [...published()].map(([major, dataItems]) => demoAgreement(agency, registry, service, dataItems, major));
       return new AccessPolicy(demo).authorize(agency, registry, service, purpose, day.date);
     }
   }

@@ -112,7 +112,8 @@ export class InquiryService {
       }
       facts.trackingCode = call.trackingCode;
     }
-    const authorization = this.access.authorize(agency, definition.registry, definition.service, call.purpose, day, governance, this.publishedMajors(definition));
+    const newest = definition;
+    const authorization = this.access.authorize(agency, newest.registry, newest.service, call.purpose, day, governance, () => this.publishedMajors(newest));
     // Accepted by the agreements, so one of the purposes they name.
     const purpose = call.purpose!;
     facts.purpose = purpose;
