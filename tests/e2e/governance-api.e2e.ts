@@ -9,7 +9,7 @@ import { startTestApp, type TestApp, type TestResponse } from '../support/test-a
 const WG = { authorization: 'Bearer demo-wg-key' };
 const DEMO = { authorization: 'Bearer demo-key' };
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
-const AGREEMENT_FIELDS = ['id', 'consumer', 'registry', 'service', 'dataItems', 'purposes', 'dailyQuota', 'validFrom', 'validUntil', 'resolution', 'status'];
+const AGREEMENT_FIELDS = ['id', 'consumer', 'registry', 'service', 'major', 'dataItems', 'purposes', 'dailyQuota', 'validFrom', 'validUntil', 'resolution', 'status'];
 
 /** A problem answer: its status, type and the pointers of its field errors. */
 function expectProblem(response: TestResponse, status: number, type: string, pointers: string[] = []) {
@@ -151,6 +151,11 @@ describe('the governance API over HTTP', () => {
         [{ ...request, registry: 'weather' }, '/registry'],
         [{ ...request, service: 'horoscope' }, '/service'],
         [{ ...request, dailyQuota: 0 }, '/dailyQuota'],
+        [{ ...request, major: 0 }, '/major'],
+        [{ ...request, major: 1.5 }, '/major'],
+        [{ ...request, major: '1' }, '/major'],
+        // A major with no published version.
+        [{ ...request, major: 7 }, '/major'],
         [{ ...request, colour: 'red' }, '/colour'],
         [{ ...request, justification: undefined }, '/justification'],
         [{ ...request, justification: '   ' }, '/justification'],
@@ -222,6 +227,7 @@ describe('the governance API over HTTP', () => {
         consumer: CONSUMER,
         registry: 'identity',
         service: 'person',
+        major: 1,
         dataItems: ['firstName', 'alive'],
         purposes: ['pension-eligibility'],
         dailyQuota: 100,

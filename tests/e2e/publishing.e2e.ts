@@ -145,7 +145,10 @@ describe("issue 12's done-when: a registry published over HTTP, versioned, depre
     expect(new Date(answered.headers.sunset).toISOString()).toBe(new Date(sunset).toISOString().replace(/\.\d{3}Z$/, '.000Z'));
     expect(answered.headers.link).toContain('2.0.0');
     // Major 2 is not what the consumer's agreement covers.
-    expect((await inquire({ 'x-service-version': '2' })).status).toBe(403);
+    const notAgreed = await inquire({ 'x-service-version': '2' });
+    expectStatus(notAgreed, 403);
+    expect(notAgreed.json.type).toBe('/problems/version-not-agreed');
+    expect(notAgreed.json.detail).toContain('major 2');
 
     clock.offsetMs = 3 * DAY_MS;
     const retired = await inquire();
@@ -153,6 +156,55 @@ describe("issue 12's done-when: a registry published over HTTP, versioned, depre
     expect(retired.json.type).toBe('/problems/service-retired');
     expect(retired.json.detail).toContain('2.0.0');
     clock.offsetMs = 0;
+  });
+
+  it("agreements cover a major: with majors 1 and 2 a consumer gets the newest, or 1.x when it asks, each under that major's agreement", async () => {
+    expectStatus(await nix.call('POST', '/v1/agencies', { headers: WG, body: { id: 'land-survey', name: { fa: 'سازمان نقشه‌برداری', en: 'Land survey' }, roles: ['consumer'] } }), 201);
+    const key = await nix.call('POST', '/v1/agencies/land-survey/keys', { headers: WG, body: {} });
+    const surveyor = { authorization: `Bearer ${key.json.key}`, 'x-purpose': 'survey' };
+    const terms = { consumer: 'land-survey', registry: 'cadastre', service: 'parcel', purposes: ['survey'], validFrom: '2026-01-01', validUntil: '2030-12-31' };
+    // A major with no published version is refused, naming the major; nothing is created.
+    const third = await nix.call('POST', '/v1/agreements', { headers: WG, body: { ...terms, major: 3, dataItems: ['parcelId'], dailyQuota: 10, resolution: 'WG-1405-102' } });
+    expectStatus(third, 400);
+    expect(third.json.errors).toEqual([expect.objectContaining({ pointer: '/major' })]);
+    const first = await nix.call('POST', '/v1/agreements', { headers: WG, body: { ...terms, dataItems: ['parcelId', 'areaSquareMetres'], dailyQuota: 40, resolution: 'WG-1405-103' } });
+    expectStatus(first, 201);
+    const second = await nix.call('POST', '/v1/agreements', { headers: WG, body: { ...terms, major: 2, dataItems: ['parcelId', 'county'], dailyQuota: 70, resolution: 'WG-1405-104' } });
+    expectStatus(second, 201);
+    const listed = await nix.call('GET', '/v1/agreements', { headers: { authorization: surveyor.authorization } });
+    expect(listed.json.agreements.map((a: { id: string; major: number }) => [a.id, a.major])).toEqual(
+      expect.arrayContaining([
+        [first.json.id, 1],
+        [second.json.id, 2],
+      ]),
+    );
+    expect(listed.json.agreements).toHaveLength(2);
+
+    // No header: the newest covered version, under the major-2 agreement (its data items, its quota).
+    const newest = await nix.inquire('cadastre', 'parcel', { parcelId: 'P-17' }, surveyor);
+    expectStatus(newest, 200);
+    expect(newest.headers['x-service-version']).toBe('2.0.0');
+    expect(newest.json).toEqual({ parcelId: 'P-17', county: 'Shemiranat' });
+    expect(newest.headers['x-quota-limit']).toBe('70');
+    // X-Service-Version: 1 gives 1.x, under the major-1 agreement.
+    const older = await nix.inquire('cadastre', 'parcel', { parcelId: 'P-17' }, { ...surveyor, 'x-service-version': '1' });
+    expectStatus(older, 200);
+    expect(older.headers['x-service-version']).toBe('1.0.0');
+    expect(older.json).toEqual({ parcelId: 'P-17', areaSquareMetres: 250.5 });
+    expect(older.headers['x-quota-limit']).toBe('40');
+
+    // A request names its major too; PATCH keeps it (a new major is a new agreement).
+    const request = await nix.call('POST', '/v1/access-requests', {
+      headers: { authorization: surveyor.authorization },
+      body: { registry: 'cadastre', service: 'parcel', major: 2, dataItems: ['landUse'], purposes: ['survey'], dailyQuota: 5, justification: 'Land use survey' },
+    });
+    expectStatus(request, 201);
+    expect(request.json.major).toBe(2);
+    const amended = await nix.call('PATCH', `/v1/agreements/${second.json.id}`, { headers: WG, body: { dailyQuota: 80, resolution: 'WG-1405-105' } });
+    expectStatus(amended, 200);
+    expect([amended.json.major, amended.json.dailyQuota]).toEqual([2, 80]);
+    const patchMajor = await nix.call('PATCH', `/v1/agreements/${second.json.id}`, { headers: WG, body: { major: 1, resolution: 'WG-1405-106' } });
+    expectStatus(patchMajor, 400);
   });
 
   it("lists the registry with its custodian, and the service's versions with their deprecation, to anyone; the binding to its custodian only", async () => {

@@ -62,6 +62,7 @@ export async function governanceDoneWhen(write: TestApp, read: TestApp, settle: 
       consumer,
       registry: 'identity',
       service: 'person',
+      major: 1,
       dataItems: ['firstName', 'alive'],
       purposes: ['pension-review'],
       dailyQuota: 1000,

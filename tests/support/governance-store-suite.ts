@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
 import { ServiceCatalog } from '@nix/catalog';
 import { loadContracts, type ContractSet } from '@nix/contracts';
 import {
@@ -63,6 +64,7 @@ const PERSON_REQUEST = {
   registry: 'identity',
   custodian: 'civil-registration',
   service: 'person',
+  major: 1,
   dataItems: ['firstName', 'alive'],
   purposes: ['benefit-eligibility'],
   dailyQuota: 500,
@@ -354,7 +356,7 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
         };
         expect(await rejection(repository.createAgreement(WELFARE, draft))).toBeInstanceOf(NotPermittedError);
         const created = await repository.createAgreement(WORKING_GROUP, draft);
-        expect(created).toEqual({ ...draft, resolution: 'IWG-1404-90', status: 'active' });
+        expect(created).toEqual({ ...draft, major: 1, resolution: 'IWG-1404-90', status: 'active' });
         expect(await repository.agreement(draft.id)).toEqual(created);
         expect(await rejection(repository.createAgreement(WORKING_GROUP, draft))).toMatchObject({ field: 'id' });
         expect(await rejection(repository.createAgreement(WORKING_GROUP, { ...draft, id: undefined, consumer: 'nobody' }))).toMatchObject({ field: 'consumer' });
@@ -362,6 +364,47 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
         expect(generated.id).toMatch(/^ag-/);
         const log = (await repository.auditLog()).filter((e) => e.subject === `agreement:${draft.id}`);
         expect(log).toEqual([expect.objectContaining({ actor: WORKING_GROUP.agencyId, action: 'agreement.create', before: null, after: created })]);
+      });
+
+      it('holds the major an agreement or a request covers (1 unless named), through approval, the brokers\' state and the export', async () => {
+        const second = await repository.createAgreement(WORKING_GROUP, {
+          id: 'test-welfare-postal-v2',
+          consumer: 'test-welfare',
+          registry: 'address',
+          service: 'postal-code',
+          major: 2,
+          dataItems: ['province'],
+          purposes: ['benefit-eligibility'],
+          dailyQuota: 40,
+          validFrom: '2026-03-21',
+          validUntil: '2027-03-20',
+          resolution: 'IWG-1404-91',
+        });
+        expect(second.major).toBe(2);
+        expect((await repository.agreement(second.id)).major).toBe(2);
+        const state = await repository.state();
+        expect(state.agreements.find((a) => a.id === second.id)?.major).toBe(2);
+        expect(state.agreements.find((a) => a.id === 'test-welfare-postal-1405')?.major).toBe(1);
+
+        const filed = await repository.fileAccessRequest(WELFARE, { ...PERSON_REQUEST, major: 2 });
+        expect(filed.major).toBe(2);
+        expect((await repository.accessRequest(WELFARE, filed.id)).major).toBe(2);
+        await repository.consentToAccessRequest(IDENTITY_CUSTODIAN, filed.id);
+        const { agreement } = await repository.decideAccessRequest(WORKING_GROUP, filed.id, { decision: 'approved', resolution: 'IWG-1405-30' });
+        expect(agreement?.major).toBe(2);
+        expect((await repository.agreement(agreement!.id)).major).toBe(2);
+        // An amendment keeps the major.
+        expect((await repository.amendAgreement(WORKING_GROUP, second.id, { dailyQuota: 41, resolution: 'IWG-1404-92' })).major).toBe(2);
+
+        // The export writes the major where it is not 1, and only there.
+        const file = (await repository.exportContracts()).find((f) => f.path === 'agreements/test-welfare.yaml')!;
+        const entries: Array<{ id: string; major?: number }> = parse(file.content).agreements;
+        expect(entries.find((e) => e.id === second.id)?.major).toBe(2);
+        expect(entries.find((e) => e.id === 'test-welfare-postal-1405')).not.toHaveProperty('major');
+
+        // The store refuses a major below 1 whoever writes it.
+        await expect(sql.query("UPDATE governance_agreement SET major = 0 WHERE id = 'test-welfare-postal-v2'")).rejects.toThrow(/check/i);
+        await expect(sql.query("UPDATE governance_access_request SET major = 0 WHERE id = $1", [filed.id])).rejects.toThrow(/check/i);
       });
 
       it("lists an agency's keys for the working group or the agency itself: ids, dates, revocation, never a hash", async () => {

@@ -33,6 +33,11 @@ describe('selectVersion', () => {
     expect(selectVersion(PARCEL, null, new Set([1, 2, 3]))).toBe('3.0.0');
   });
 
+  it('without X-Service-Version, skips a newer major no agreement covers, for the newest of those covered', () => {
+    expect(selectVersion(PARCEL, undefined, new Set([2]))).toBe('2.1.0');
+    expect(selectVersion(PARCEL, undefined, new Set([1, 2, 4]))).toBe('2.1.0');
+  });
+
   it('with a major, picks the newest published version of that major', () => {
     expect(selectVersion(PARCEL, '2', new Set([1, 2]))).toBe('2.1.0');
     expect(selectVersion(PARCEL, ' 1 ', new Set([1, 2]))).toBe('1.10.0');

@@ -51,6 +51,7 @@ export const AGREEMENT_FILE_SCHEMA = {
           id: slug,
           registry: slug,
           service: slug,
+          major: { type: 'integer', minimum: 1, description: 'The major version of the service the agreement covers; 1 when absent.' },
           dataItems: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
           purposes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' } },
           validFrom: day,

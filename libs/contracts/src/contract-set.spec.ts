@@ -203,8 +203,18 @@ describe('loadContracts over broken contracts', () => {
       contractsWith({ 'agreements/zz-tax-extra.yaml': taxAgreement({ purposes: '[audit, taxpayer-registration]', validFrom: '2027-03-20', validUntil: '2028-03-19' }) }),
     );
     expect(error.message).toMatch(
-      /zz-tax-extra\.yaml at \/agreements\/0\/purposes \(line 7\): overlaps agreement "tax-identity-person-1405" for the same service, purpose and days; one agreement must decide$/,
+      /zz-tax-extra\.yaml at \/agreements\/0\/purposes \(line 7\): overlaps agreement "tax-identity-person-1405" for the same service, major, purpose and days; one agreement must decide$/,
     );
+  });
+
+  it('reads the major an agreement covers (1 when absent), and lets agreements for different majors overlap', () => {
+    const dir = contractsWith({
+      'agreements/zz-tax-extra.yaml': taxAgreement({ major: '2', purposes: '[taxpayer-registration]', validFrom: '2027-03-20', validUntil: '2028-03-19' }),
+    });
+    const agreements = loadContracts(dir, catalog, { production: false }).agreements;
+    expect(agreements.find((a) => a.id === 'tax-extra')?.major).toBe(2);
+    expect(agreements.find((a) => a.id === 'tax-identity-person-1405')?.major).toBeUndefined();
+    expect(loadError(contractsWith({ 'agreements/zz-tax-extra.yaml': taxAgreement({ major: '0' }) })).message).toContain('zz-tax-extra.yaml at /agreements/0/major');
   });
 
   it('allows agreements for the same service and purpose on days that do not overlap', () => {

@@ -21,12 +21,16 @@ export interface ApiKeyEntry {
 /** An agreement as one entry of contracts/agreements/<consumer>.yaml holds it: everything but the consumer, which the file names. */
 export type AgreementFileEntry = Omit<Agreement, 'consumer'>;
 
-/** The terms an agreements file holds, in its order; read and written alike, so nothing is lost on a round trip. */
+/**
+ * The terms an agreements file holds, in its order; read and written alike, so nothing is lost on a round trip. The
+ * major is written only when it is not 1, so files written before versions existed read and write unchanged.
+ */
 export function agreementFileEntry(a: Omit<AgreementFileEntry, 'resolution'> & { resolution?: string | null }): AgreementFileEntry {
   return {
     id: a.id,
     registry: a.registry,
     service: a.service,
+    ...(a.major !== undefined && a.major !== 1 ? { major: a.major } : {}),
     dataItems: a.dataItems,
     purposes: a.purposes,
     validFrom: a.validFrom,
@@ -141,11 +145,12 @@ export function loadContracts(dir: string, catalog: ServiceCatalog, options: Con
           b.consumer === agreement.consumer &&
           b.registry === agreement.registry &&
           b.service === agreement.service &&
+          (b.major ?? 1) === (agreement.major ?? 1) &&
           b.validFrom <= agreement.validUntil &&
           agreement.validFrom <= b.validUntil &&
           b.purposes.some((p) => agreement.purposes.includes(p)),
       );
-      if (clash) throw file.error(`${at}/purposes`, `overlaps agreement "${clash.id}" for the same service, purpose and days; one agreement must decide`);
+      if (clash) throw file.error(`${at}/purposes`, `overlaps agreement "${clash.id}" for the same service, major, purpose and days; one agreement must decide`);
       agreements.push(agreement);
     });
   }

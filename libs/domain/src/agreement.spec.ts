@@ -32,7 +32,7 @@ describe('AccessPolicy.authorize', () => {
   const policy = new AccessPolicy([agreement()]);
 
   it('answers the agreement that allows the inquiry', () => {
-    expect(policy.authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-06-01')).toEqual(agreement());
+    expect(policy.authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-06-01').agreementFor(1)).toEqual(agreement());
   });
 
   it.each([
@@ -49,7 +49,7 @@ describe('AccessPolicy.authorize', () => {
 
   it('accepts an agency holding the consumer role among others', () => {
     const both: Agency = { ...consumer, roles: ['provider', 'consumer'] };
-    expect(policy.authorize(both, 'identity', 'person', 'taxpayer-registration', '2026-06-01').id).toBe('tax-identity-person-1405');
+    expect(policy.authorize(both, 'identity', 'person', 'taxpayer-registration', '2026-06-01').agreementFor(1).id).toBe('tax-identity-person-1405');
   });
 
   it('refuses under an agreement the working group suspended or revoked, naming it and the resolution, and allows under another one that stands', () => {
@@ -60,7 +60,7 @@ describe('AccessPolicy.authorize', () => {
     expect(problem.detail).toContain('tax-identity-person-1405 (suspended, resolution WG-1405-17)');
     expect(refusal(new AccessPolicy([agreement({ status: 'revoked' })]), consumer, 'taxpayer-registration', '2026-06-01').detail).toContain('(revoked)');
     const standing = agreement({ id: 'second', status: 'active' });
-    expect(new AccessPolicy([suspended, standing]).authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-06-01').id).toBe('second');
+    expect(new AccessPolicy([suspended, standing]).authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-06-01').agreementFor(1).id).toBe('second');
   });
 
   it('refuses an agency with no agreement for the service, naming what is missing', () => {
@@ -79,7 +79,7 @@ describe('AccessPolicy.authorize', () => {
   });
 
   it.each(['2026-03-21', '2026-09-23', '2027-03-20'])('is in force on %s (bounds inclusive)', (today) => {
-    expect(policy.authorize(consumer, 'identity', 'person', 'taxpayer-registration', today).id).toBe('tax-identity-person-1405');
+    expect(policy.authorize(consumer, 'identity', 'person', 'taxpayer-registration', today).agreementFor(1).id).toBe('tax-identity-person-1405');
     expect(isInForce(agreement(), today)).toBe(true);
   });
 
@@ -133,13 +133,13 @@ describe('AccessPolicy.authorize', () => {
     const several = new AccessPolicy([lastYear, thisYear, audit, elsewhere]);
 
     it('chooses the one in force on the day', () => {
-      expect(several.authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-03-20').id).toBe('tax-1404');
-      expect(several.authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-03-21').id).toBe('tax-1405');
+      expect(several.authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-03-20').agreementFor(1).id).toBe('tax-1404');
+      expect(several.authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-03-21').agreementFor(1).id).toBe('tax-1405');
     });
 
     it('chooses the one whose purposes include the one cited', () => {
-      expect(several.authorize(consumer, 'identity', 'person', 'tax-audit', '2026-06-01')).toBe(audit);
-      expect(several.authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-06-01')).toBe(thisYear);
+      expect(several.authorize(consumer, 'identity', 'person', 'tax-audit', '2026-06-01').agreementFor(1)).toBe(audit);
+      expect(several.authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-06-01').agreementFor(1)).toBe(thisYear);
     });
 
     it('lists only the purposes of the agreements in force, sorted and without repeats', () => {
@@ -162,5 +162,46 @@ describe('AccessPolicy.authorize', () => {
           'tax-1404 (2025-03-21 to 2026-03-20), tax-1405 (2026-03-21 to 2027-03-20), tax-audit-1405 (2026-03-21 to 2027-03-20).',
       );
     });
+  });
+});
+
+describe('AccessPolicy.authorize with majors', () => {
+  const v1 = agreement({ id: 'tax-v1' });
+  const v2 = agreement({ id: 'tax-v2', major: 2, dataItems: ['firstName', 'birthDate'] });
+  const v2Audit = agreement({ id: 'tax-v2-audit', major: 2, purposes: ['tax-audit'] });
+  const v3Stopped = agreement({ id: 'tax-v3', major: 3, status: 'suspended' });
+  const v3Expired = agreement({ id: 'tax-v3-old', major: 3, validUntil: '2026-03-20' });
+  const policy = new AccessPolicy([v1, v2, v2Audit, v3Stopped, v3Expired]);
+
+  it('gives the majors that the agreements allowing the inquiry cover (an agreement naming none covers 1)', () => {
+    expect([...policy.authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-06-01').majors].sort()).toEqual([1, 2]);
+    expect([...policy.authorize(consumer, 'identity', 'person', 'tax-audit', '2026-06-01').majors]).toEqual([2]);
+  });
+
+  it("uses the agreement for the chosen version's major", () => {
+    const authorization = policy.authorize(consumer, 'identity', 'person', 'taxpayer-registration', '2026-06-01');
+    expect(authorization.agreementFor(1)).toBe(v1);
+    expect(authorization.agreementFor(2)).toBe(v2);
+    expect(policy.authorize(consumer, 'identity', 'person', 'tax-audit', '2026-06-01').agreementFor(2)).toBe(v2Audit);
+  });
+
+  it('refuses a major that no allowing agreement covers with version-not-agreed, naming the majors covered', () => {
+    const authorization = policy.authorize(consumer, 'identity', 'person', 'tax-audit', '2026-06-01');
+    let problem: unknown;
+    try {
+      authorization.agreementFor(3);
+    } catch (error) {
+      problem = error;
+    }
+    expect(problem).toBeInstanceOf(ProblemError);
+    expect((problem as ProblemError).problemType).toBe('version-not-agreed');
+    expect((problem as ProblemError).status).toBe(403);
+    expect((problem as ProblemError).detail).toBe('No agreement of yours covers major 3 of identity/person (agreements cover major 2).');
+  });
+
+  it('keeps the order of refusals whatever majors are held: suspended, not in force, then purpose', () => {
+    expect(refusal(new AccessPolicy([v3Stopped]), consumer, 'taxpayer-registration', '2026-06-01').problemType).toBe('agreement-not-in-force');
+    expect(refusal(new AccessPolicy([v3Expired, v3Stopped]), consumer, 'taxpayer-registration', '2026-06-01').problemType).toBe('agreement-not-in-force');
+    expect(refusal(policy, consumer, 'marketing', '2026-06-01').problemType).toBe('purpose-not-agreed');
   });
 });

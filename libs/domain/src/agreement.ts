@@ -25,6 +25,8 @@ export interface Agreement {
   consumer: string;
   registry: string;
   service: string;
+  /** The major version of the service it covers; absent in agreements made before versions existed, which cover 1. */
+  major?: number;
   dataItems: string[];
   /** Purpose codes: the legal bases the consumer may cite in X-Purpose. */
   purposes: string[];
@@ -46,9 +48,35 @@ export function isInForce(agreement: Agreement, today: string): boolean {
   return agreement.validFrom <= today && today <= agreement.validUntil;
 }
 
+/** The major version an agreement covers: 1 when it names none (every agreement made before versions existed). */
+export function majorCovered(agreement: Agreement): number {
+  return agreement.major ?? 1;
+}
+
+/**
+ * The agreements that allow an inquiry (standing, in force, agreeing its purpose): the majors they cover decide which
+ * version may serve it, and the version chosen decides which of them is used (its quota, data items and record).
+ */
+export class Authorization {
+  readonly majors: ReadonlySet<number>;
+
+  constructor(readonly agreements: readonly Agreement[]) {
+    this.majors = new Set(agreements.map(majorCovered));
+  }
+
+  /** The agreement for a major; a 403 `version-not-agreed` when none covers it (a version chosen elsewhere). */
+  agreementFor(major: number): Agreement {
+    const agreement = this.agreements.find((a) => majorCovered(a) === major);
+    if (agreement) return agreement;
+    const first = this.agreements[0];
+    const covered = [...this.majors].sort((a, b) => a - b).join(', ');
+    throw new ProblemError('version-not-agreed', `No agreement of yours covers major ${major} of ${first.registry}/${first.service} (agreements cover major ${covered}).`);
+  }
+}
+
 /**
  * Decides whether an agency may make an inquiry (R6: denied unless an
- * agreement allows it). Answers the agreement that allows it, or throws a
+ * agreement allows it). Answers the agreements that allow it, or throws a
  * ProblemError that names what is missing.
  */
 export class AccessPolicy {
@@ -67,7 +95,11 @@ export class AccessPolicy {
     return this.byCall.get(callKey(consumer, registry, service)) ?? [];
   }
 
-  authorize(agency: Agency, registry: string, service: string, purpose: string | undefined, today: string): Agreement {
+  /**
+   * Refuses in this order: no consumer role, no agreement, none standing, none in force, no purpose, purpose not
+   * agreed. Version selection comes after, over the majors the answer covers.
+   */
+  authorize(agency: Agency, registry: string, service: string, purpose: string | undefined, today: string): Authorization {
     if (!hasRole(agency, 'consumer')) {
       throw new ProblemError('role-required', `Agency ${agency.id} does not hold the consumer role, so it may not make inquiries.`);
     }
@@ -92,14 +124,14 @@ export class AccessPolicy {
         errors: [{ pointer: 'header:X-Purpose', detail: 'is required' }],
       });
     }
-    const agreement = inForce.find((a) => a.purposes.includes(purpose));
-    if (!agreement) {
+    const allowing = inForce.filter((a) => a.purposes.includes(purpose));
+    if (allowing.length === 0) {
       const allowed = [...new Set(inForce.flatMap((a) => a.purposes))].sort();
       throw new ProblemError('purpose-not-agreed', `Purpose "${purpose}" is not agreed for ${registry}/${service}; agreed purposes: ${allowed.join(', ')}.`, {
         errors: [{ pointer: 'header:X-Purpose', detail: `must be one of: ${allowed.join(', ')}` }],
       });
     }
-    return agreement;
+    return new Authorization(allowing);
   }
 }
 

@@ -23,6 +23,7 @@ const DRAFT = {
   registry: 'identity',
   custodian: 'civil-registration',
   service: 'person',
+  major: 1,
   dataItems: ['firstName', 'alive'],
   purposes: ['taxpayer-registration'],
   dailyQuota: 1000,
@@ -102,6 +103,7 @@ describe('the access-request state machine', () => {
       consumer: 'tax-organization',
       registry: 'identity',
       service: 'person',
+      major: 1,
       dataItems: ['firstName', 'alive'],
       purposes: ['taxpayer-registration'],
       dailyQuota: 1000,
@@ -111,6 +113,7 @@ describe('the access-request state machine', () => {
       status: 'active',
     });
     expect(agreementFromApprovedRequest({ ...approved, validFrom: '2026-05-01', validUntil: '2026-06-30' }, '2026-03-21')).toMatchObject({ validFrom: '2026-05-01', validUntil: '2026-06-30' });
+    expect(agreementFromApprovedRequest({ ...approved, major: 2 }, '2026-03-21')).toMatchObject({ major: 2 });
     expect(stateOf(thrown(() => agreementFromApprovedRequest(inState('pending-working-group'), '2026-03-21')))).toBe('pending-working-group');
   });
 });

@@ -13,6 +13,8 @@ export interface AccessRequest {
   /** The custodian of `registry`, fixed when the request is filed. */
   custodian: string;
   service: string;
+  /** The major version of the service asked for. */
+  major: number;
   dataItems: string[];
   purposes: string[];
   dailyQuota: number;
@@ -92,6 +94,7 @@ export function agreementFromApprovedRequest(request: AccessRequest, decisionDay
     consumer: request.consumer,
     registry: request.registry,
     service: request.service,
+    major: request.major,
     dataItems: request.dataItems,
     purposes: request.purposes,
     dailyQuota: request.dailyQuota,

@@ -50,6 +50,16 @@ describe('the export of the governance state as contracts/ YAML', () => {
     expect(file('agencies/tax-organization.yaml').apiKeys).toEqual([{ id: 'live', sha256: 'a'.repeat(64), networks: ['10.0.0.0/8'], expires: '2027-01-01' }]);
   });
 
+  it('writes the major an agreement covers where it is not 1, and only there', () => {
+    const majors = renderContractFiles([TAX], [], [agreement('first', { major: 1 }), agreement('second', { major: 2 })]);
+    const entries = parse(majors.find((f) => f.path === 'agreements/tax-organization.yaml')!.content).agreements;
+    expect(entries.map((e: { id: string; major?: number }) => [e.id, e.major])).toEqual([
+      ['first', undefined],
+      ['second', 2],
+    ]);
+    expect(Object.keys(entries[1]).slice(0, 5)).toEqual(['id', 'registry', 'service', 'major', 'dataItems']);
+  });
+
   it('writes the agreements in force only, with their resolution', () => {
     expect(file('agreements/tax-organization.yaml').agreements.map((a: { id: string; resolution?: string }) => [a.id, a.resolution])).toEqual([['in-force', 'IWG-1']]);
     expect(file('demo/agreements/demo-agency.yaml').agreements[0]).not.toHaveProperty('resolution');

@@ -98,6 +98,7 @@ interface AgreementRow {
   consumer: string;
   registry: string;
   service: string;
+  major: number;
   data_items: string[];
   purposes: string[];
   valid_from: string;
@@ -113,6 +114,7 @@ interface AccessRequestRow {
   registry: string;
   custodian: string;
   service: string;
+  major: number;
   data_items: string[];
   purposes: string[];
   daily_quota: string | number;
@@ -144,10 +146,10 @@ interface DisputeRow {
 const AGENCY_COLUMNS = 'id, name_fa, name_en, roles, demo';
 const KEY_COLUMNS = 'agency_id, key_id, sha256, created_at, expires::text AS expires, networks, last_used_day::text AS last_used_day, revoked_at';
 const AGREEMENT_COLUMNS =
-  'id, consumer, registry, service, data_items, purposes, valid_from::text AS valid_from, valid_until::text AS valid_until, daily_quota, resolution, status';
+  'id, consumer, registry, service, major, data_items, purposes, valid_from::text AS valid_from, valid_until::text AS valid_until, daily_quota, resolution, status';
 
 const ACCESS_REQUEST_COLUMNS =
-  'id, consumer, registry, custodian, service, data_items, purposes, daily_quota, valid_from::text AS valid_from, valid_until::text AS valid_until, justification, status, agreement_id, resolution';
+  'id, consumer, registry, custodian, service, major, data_items, purposes, daily_quota, valid_from::text AS valid_from, valid_until::text AS valid_until, justification, status, agreement_id, resolution';
 const SERVICE_REQUEST_COLUMNS = 'id, requester, description, status, assigned_custodian, reason';
 const DISPUTE_COLUMNS = 'id, raised_by, subject_kind, subject_id, statement, status, resolution';
 
@@ -167,6 +169,7 @@ const agreementOf = (r: AgreementRow): GovernedAgreement => ({
   consumer: r.consumer,
   registry: r.registry,
   service: r.service,
+  major: Number(r.major),
   dataItems: r.data_items,
   purposes: r.purposes,
   validFrom: r.valid_from,
@@ -182,6 +185,7 @@ const accessRequestOf = (r: AccessRequestRow): AccessRequest => ({
   registry: r.registry,
   custodian: r.custodian,
   service: r.service,
+  major: Number(r.major),
   dataItems: r.data_items,
   purposes: r.purposes,
   dailyQuota: Number(r.daily_quota),
@@ -210,7 +214,7 @@ const disputeOf = (r: DisputeRow): Dispute => ({
 });
 
 /** An agreement's columns in the order governance_agreement's INSERTs name them. */
-const agreementParams = (a: GovernedAgreement) => [a.id, a.consumer, a.registry, a.service, a.dataItems, a.purposes, a.validFrom, a.validUntil, a.dailyQuota, a.resolution, a.status];
+const agreementParams = (a: GovernedAgreement) => [a.id, a.consumer, a.registry, a.service, a.dataItems, a.purposes, a.validFrom, a.validUntil, a.dailyQuota, a.resolution, a.status, a.major];
 
 /** The parameters of an audit row, typed so that they can stand in an INSERT … SELECT. */
 const AUDIT_VALUES = (first: number) =>
@@ -292,14 +296,14 @@ export class GovernanceRepository implements GovernanceSource {
     const agreements = new Map((await this.agreements()).map((a) => [a.id, a]));
     for (const agreement of set.agreements) {
       const before = agreements.get(agreement.id) ?? null;
-      const after: GovernedAgreement = { ...agreement, resolution: agreement.resolution ?? null, status: before?.status ?? 'active' };
+      const after: GovernedAgreement = { ...agreement, major: agreement.major ?? 1, resolution: agreement.resolution ?? null, status: before?.status ?? 'active' };
       if (same(before, after)) continue;
       await this.sql.query(
-        `INSERT INTO governance_agreement (id, consumer, registry, service, data_items, purposes, valid_from, valid_until, daily_quota, resolution)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8::date, $9, $10)
+        `INSERT INTO governance_agreement (id, consumer, registry, service, data_items, purposes, valid_from, valid_until, daily_quota, resolution, major)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8::date, $9, $10, $11)
          ON CONFLICT (id) DO UPDATE SET consumer = $2, registry = $3, service = $4, data_items = $5, purposes = $6,
-           valid_from = $7::date, valid_until = $8::date, daily_quota = $9, resolution = $10, updated_at = now()`,
-        [after.id, after.consumer, after.registry, after.service, after.dataItems, after.purposes, after.validFrom, after.validUntil, after.dailyQuota, after.resolution],
+           valid_from = $7::date, valid_until = $8::date, daily_quota = $9, resolution = $10, major = $11, updated_at = now()`,
+        [after.id, after.consumer, after.registry, after.service, after.dataItems, after.purposes, after.validFrom, after.validUntil, after.dailyQuota, after.resolution, after.major],
       );
       await this.audit({ actor, at: this.now(), action: 'agreement.import', subject: `agreement:${agreement.id}`, before, after });
       changed++;
@@ -410,11 +414,11 @@ export class GovernanceRepository implements GovernanceSource {
    */
   async createAgreement(actor: GovernanceActor, draft: Omit<GovernedAgreement, 'id' | 'status' | 'resolution'> & { id?: string; resolution: string }): Promise<GovernedAgreement> {
     if (!isWorkingGroup(actor)) throw new NotPermittedError(actor.agencyId, 'create agreements');
-    const agreement: GovernedAgreement = { ...draft, id: draft.id ?? this.newId('ag'), resolution: checkResolution(draft.resolution), status: 'active' };
+    const agreement: GovernedAgreement = { ...draft, id: draft.id ?? this.newId('ag'), major: draft.major ?? 1, resolution: checkResolution(draft.resolution), status: 'active' };
     if (!(await this.agencies()).some((a) => a.id === agreement.consumer)) throw new GovernanceInputError('consumer', `"${agreement.consumer}" is not a registered agency`);
     const applied = await this.applyAudited(
-      `INSERT INTO governance_agreement (id, consumer, registry, service, data_items, purposes, valid_from, valid_until, daily_quota, resolution, status)
-       VALUES ($1, $2, $3, $4, $5::text[], $6::text[], $7::date, $8::date, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      `INSERT INTO governance_agreement (id, consumer, registry, service, data_items, purposes, valid_from, valid_until, daily_quota, resolution, status, major)
+       VALUES ($1, $2, $3, $4, $5::text[], $6::text[], $7::date, $8::date, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING id`,
       agreementParams(agreement),
       this.entry(actor, 'agreement.create', `agreement:${agreement.id}`, null, agreement),
     );
@@ -483,8 +487,8 @@ export class GovernanceRepository implements GovernanceSource {
   async fileAccessRequest(actor: GovernanceActor, draft: Omit<AccessRequestDraft, 'id'>): Promise<AccessRequest> {
     const request = fileAccessRequest(actor, { ...draft, id: this.newId('ar') });
     await this.applyAudited(
-      `INSERT INTO governance_access_request (id, consumer, registry, custodian, service, data_items, purposes, daily_quota, valid_from, valid_until, justification, status)
-       VALUES ($1, $2, $3, $4, $5, $6::text[], $7::text[], $8, $9::date, $10::date, $11, $12) RETURNING id`,
+      `INSERT INTO governance_access_request (id, consumer, registry, custodian, service, data_items, purposes, daily_quota, valid_from, valid_until, justification, status, major)
+       VALUES ($1, $2, $3, $4, $5, $6::text[], $7::text[], $8, $9::date, $10::date, $11, $12, $13) RETURNING id`,
       [
         request.id,
         request.consumer,
@@ -498,6 +502,7 @@ export class GovernanceRepository implements GovernanceSource {
         request.validUntil,
         request.justification,
         request.status,
+        request.major,
       ],
       this.entry(actor, 'access-request.file', `access-request:${request.id}`, null, request),
     );
@@ -688,11 +693,11 @@ export class GovernanceRepository implements GovernanceSource {
       params.push(...agreementParams(agreement));
       const $ = (i: number) => `$${first + i}`;
       also.push(
-        `INSERT INTO governance_agreement (id, consumer, registry, service, data_items, purposes, valid_from, valid_until, daily_quota, resolution, status)
-         SELECT ${$(0)}::text, ${$(1)}::text, ${$(2)}::text, ${$(3)}::text, ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::date, ${$(7)}::date, ${$(8)}::bigint, ${$(9)}::text, ${$(10)}::text FROM changed`,
+        `INSERT INTO governance_agreement (id, consumer, registry, service, data_items, purposes, valid_from, valid_until, daily_quota, resolution, status, major)
+         SELECT ${$(0)}::text, ${$(1)}::text, ${$(2)}::text, ${$(3)}::text, ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::date, ${$(7)}::date, ${$(8)}::bigint, ${$(9)}::text, ${$(10)}::text, ${$(11)}::integer FROM changed`,
       );
       params.push(...auditParams(this.entry(actor, 'agreement.create', `agreement:${agreement.id}`, null, agreement)));
-      also.push(`INSERT INTO governance_audit (actor, at, action, subject, before, after) SELECT ${AUDIT_VALUES(first + 11)} FROM changed`);
+      also.push(`INSERT INTO governance_audit (actor, at, action, subject, before, after) SELECT ${AUDIT_VALUES(first + 12)} FROM changed`);
     }
     let applied: boolean;
     try {

@@ -142,7 +142,7 @@ describe('AccessService', () => {
 
   describe('authorize', () => {
     it('gives the agreement in force that allows the purpose (R6)', () => {
-      expect(access.authorize(TAX, 'identity', 'person', 'tax-assessment', TODAY)).toEqual({ ...AGREEMENT, resolution: null, status: 'active' });
+      expect(access.authorize(TAX, 'identity', 'person', 'tax-assessment', TODAY).agreementFor(1)).toEqual({ ...AGREEMENT, resolution: null, status: 'active' });
     });
 
     it('refuses what no agreement allows, an agreement out of force, and a purpose not agreed', () => {
@@ -184,7 +184,7 @@ describe('AccessService', () => {
       state = { ...state, version: 2, apiKeys: [], agreements: [{ ...AGREEMENT, resolution: 'WG-2', status: 'suspended' }] };
       await live.refresh();
       expect(fresh.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, taken)).toEqual(TAX);
-      expect(fresh.authorize(TAX, 'identity', 'person', 'tax-assessment', TODAY, taken).resolution).toBe('WG-1');
+      expect(fresh.authorize(TAX, 'identity', 'person', 'tax-assessment', TODAY, taken).agreementFor(1).resolution).toBe('WG-1');
       expectProblem(() => fresh.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date), 'unauthenticated', 401);
       expectProblem(() => fresh.authorize(TAX, 'identity', 'person', 'tax-assessment', TODAY), 'agreement-not-in-force', 403, /suspended, resolution WG-2/);
     });
@@ -211,18 +211,28 @@ describe('AccessService', () => {
     const DEMO: Agency = { id: 'demo-agency', name: { fa: 'نمونه', en: 'Demo' }, roles: ['consumer'], demo: true };
     const withDemo: ContractSet = { ...CONTRACTS, agencies: [...CONTRACTS.agencies, DEMO] };
 
+    const PARCEL = new Map([[1, ['parcelId', 'areaSquareMetres']]]);
+
     it('covers a demo agency for every data item of a service it has no agreement for, with purpose demo', () => {
       const access = accessServiceOf(withDemo, hasher, new MemoryQuotaCounter(), new MemoryKeyUseLog(), true);
-      const agreement = access.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, ['parcelId', 'areaSquareMetres']);
+      const agreement = access.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, () => PARCEL).agreementFor(1);
       expect(agreement).toMatchObject({ id: 'demo-cadastre-parcel', consumer: 'demo-agency', dataItems: ['parcelId', 'areaSquareMetres'], purposes: ['demo'] });
-      expectProblem(() => access.authorize(DEMO, 'cadastre', 'parcel', 'tax-assessment', TODAY, undefined, ['parcelId']), 'purpose-not-agreed', 403);
+      expectProblem(() => access.authorize(DEMO, 'cadastre', 'parcel', 'tax-assessment', TODAY, undefined, () => PARCEL), 'purpose-not-agreed', 403);
+    });
+
+    it("covers every published major, each for the data items of that major's newest version", () => {
+      const access = accessServiceOf(withDemo, hasher, new MemoryQuotaCounter(), new MemoryKeyUseLog(), true);
+      const authorization = access.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, () => new Map([...PARCEL, [2, ['parcelId', 'landUse']]]));
+      expect([...authorization.majors]).toEqual([1, 2]);
+      expect(authorization.agreementFor(1)).toMatchObject({ id: 'demo-cadastre-parcel', major: 1, dataItems: ['parcelId', 'areaSquareMetres'] });
+      expect(authorization.agreementFor(2)).toMatchObject({ id: 'demo-cadastre-parcel-v2', major: 2, dataItems: ['parcelId', 'landUse'] });
     });
 
     it('covers nobody else, and nobody in production', () => {
       const development = accessServiceOf(withDemo, hasher, new MemoryQuotaCounter(), new MemoryKeyUseLog(), true);
-      expectProblem(() => development.authorize(TAX, 'cadastre', 'parcel', 'tax-assessment', TODAY, undefined, ['parcelId']), 'no-agreement', 403);
+      expectProblem(() => development.authorize(TAX, 'cadastre', 'parcel', 'tax-assessment', TODAY, undefined, () => PARCEL), 'no-agreement', 403);
       const production = accessServiceOf(withDemo, hasher, new MemoryQuotaCounter(), new MemoryKeyUseLog(), false);
-      expectProblem(() => production.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, ['parcelId']), 'no-agreement', 403);
+      expectProblem(() => production.authorize(DEMO, 'cadastre', 'parcel', 'demo', TODAY, undefined, () => PARCEL), 'no-agreement', 403);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessPolicy, ProblemError, type Agency, type Agreement, type CalendarDay } from '@nix/domain';
+import { AccessPolicy, ProblemError, type Agency, type Agreement, type Authorization, type CalendarDay } from '@nix/domain';
 import { LiveGovernance, QuotaLeases, type GovernanceSnapshot } from '@nix/governance';
 import { KEY_HASHER, type KeyHasher } from './key-hasher';
 
@@ -16,13 +16,17 @@ export const KEY_USE_LOG = Symbol('KEY_USE_LOG');
 /** Whether demo agencies may ask every published service, as their contracts/demo agreements do for schemas/. */
 export const DEMO_COVERAGE = Symbol('DEMO_COVERAGE');
 
-/** In development, what a demo agency's agreement gives on a service published after contracts/demo was written. */
-export function demoAgreement(agency: Agency, registry: string, service: string, dataItems: readonly string[]): Agreement {
+/**
+ * In development, what a demo agency's agreement gives on a service published after contracts/demo was written: one
+ * per major, for the data items of that major's newest version.
+ */
+export function demoAgreement(agency: Agency, registry: string, service: string, dataItems: readonly string[], major = 1): Agreement {
   return {
-    id: `demo-${registry}-${service}`,
+    id: major === 1 ? `demo-${registry}-${service}` : `demo-${registry}-${service}-v${major}`,
     consumer: agency.id,
     registry,
     service,
+    major,
     dataItems: [...dataItems],
     purposes: ['demo'],
     validFrom: '2024-01-01',
@@ -92,16 +96,27 @@ export class AccessService {
   }
 
   /**
-   * The agreement that allows the inquiry, or a 403 naming what is missing. `dataItems` are the service's: in
-   * development a demo agency without an agreement for a service (one published after contracts/demo was written) is
-   * covered for all of them, with purpose `demo`, as its demo agreements cover schemas/.
+   * The agreements that allow the inquiry (the version served picks one of them by its major), or a 403 naming what is
+   * missing. `published` gives the data items of the newest version of each published major (asked only for a demo
+   * agency, off the common path): in development a demo agency without an agreement for a service (one published
+   * after contracts/demo was written) is covered for every major and all its data items, with purpose `demo`, as its
+   * demo agreements cover schemas/.
    */
-  authorize(agency: Agency, registry: string, service: string, purpose: string | undefined, day: CalendarDay, snapshot = this.snapshot(), dataItems: readonly string[] = []): Agreement {
+  authorize(
+    agency: Agency,
+    registry: string,
+    service: string,
+    purpose: string | undefined,
+    day: CalendarDay,
+    snapshot = this.snapshot(),
+    published: () => ReadonlyMap<number, readonly string[]> = () => new Map(),
+  ): Authorization {
     try {
       return snapshot.policy.authorize(agency, registry, service, purpose, day.date);
     } catch (error) {
       if (!(this.demoCoverage && agency.demo && error instanceof ProblemError && error.problemType === 'no-agreement')) throw error;
-      return new AccessPolicy([demoAgreement(agency, registry, service, dataItems)]).authorize(agency, registry, service, purpose, day.date);
+      const demo = [...published()].map(([major, dataItems]) => demoAgreement(agency, registry, service, dataItems, major));
+      return new AccessPolicy(demo).authorize(agency, registry, service, purpose, day.date);
     }
   }
 

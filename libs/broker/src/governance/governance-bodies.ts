@@ -10,6 +10,13 @@ const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, 
 const items = { type: 'array', minItems: 1, maxItems: 200, items: { type: 'string', minLength: 1, maxLength: 100 } };
 const purposes = { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', maxLength: 63 } };
 const quota = { type: 'integer', minimum: 1, maximum: 1_000_000_000 };
+const major = {
+  type: 'integer',
+  minimum: 1,
+  maximum: 999_999,
+  default: 1,
+  description: 'The major version of the service covered (1 when absent); data items are checked against its newest published version.',
+};
 const resolution = text(500);
 const note = { type: 'string', maxLength: 2000, pattern: PLAIN_TEXT };
 const object = (properties: Record<string, unknown>, required: string[], extra: Record<string, unknown> = {}) => ({
@@ -38,13 +45,13 @@ export const GOVERNANCE_BODY_SCHEMAS = {
     [],
   ),
   accessRequest: object(
-    { registry: slug, service: slug, dataItems: items, purposes, dailyQuota: quota, validFrom: day, validUntil: day, justification: text(4000) },
+    { registry: slug, service: slug, major, dataItems: items, purposes, dailyQuota: quota, validFrom: day, validUntil: day, justification: text(4000) },
     ['registry', 'service', 'dataItems', 'purposes', 'dailyQuota', 'justification'],
   ),
   custodianStep: object({ note }, []),
   decision: object({ decision: { enum: ['approved', 'rejected'] }, resolution, note }, ['decision', 'resolution']),
   agreement: object(
-    { id: slug, consumer: slug, registry: slug, service: slug, dataItems: items, purposes, dailyQuota: quota, validFrom: day, validUntil: day, resolution },
+    { id: slug, consumer: slug, registry: slug, service: slug, major, dataItems: items, purposes, dailyQuota: quota, validFrom: day, validUntil: day, resolution },
     ['consumer', 'registry', 'service', 'dataItems', 'purposes', 'dailyQuota', 'validFrom', 'validUntil', 'resolution'],
   ),
   amendment: object({ dailyQuota: quota, dataItems: items, purposes, validFrom: day, validUntil: day, resolution }, ['resolution'], { minProperties: 2 }),
@@ -69,6 +76,7 @@ export interface ApiKeyBody {
 export interface AccessRequestBody {
   registry: string;
   service: string;
+  major?: number;
   dataItems: string[];
   purposes: string[];
   dailyQuota: number;
@@ -89,6 +97,7 @@ export interface AgreementBody {
   consumer: string;
   registry: string;
   service: string;
+  major?: number;
   dataItems: string[];
   purposes: string[];
   dailyQuota: number;

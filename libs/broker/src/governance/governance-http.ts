@@ -14,6 +14,7 @@ export function agreementView(a: GovernedAgreement) {
     consumer: a.consumer,
     registry: a.registry,
     service: a.service,
+    major: a.major ?? 1,
     dataItems: a.dataItems,
     purposes: a.purposes,
     dailyQuota: a.dailyQuota,

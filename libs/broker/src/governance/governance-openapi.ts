@@ -44,7 +44,7 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
       ok: [200, 'The agreements.'],
       problems: [403],
     }),
-    post: operation('governance', { summary: 'Create an agreement (working group)', description: 'For a decision taken outside NIX, with its resolution.', body: 'agreement', ok: [201, 'The agreement, active.'], problems: [400, 403] }),
+    post: operation('governance', { summary: 'Create an agreement (working group)', description: 'For a decision taken outside NIX, with its resolution. It covers one major version (`major`, 1 when absent); a new major is a new agreement.', body: 'agreement', ok: [201, 'The agreement, active.'], problems: [400, 403] }),
   },
   '/v1/agreements/{id}': {
     patch: operation('governance', {
@@ -88,7 +88,8 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
   '/v1/access-requests': {
     post: operation('governance', {
       summary: 'Request access (consumer)',
-      description: 'Data items must be properties of the service\'s answer, purposes codes. → {"id", "status": "pending-custodian", …}.',
+      description:
+        'For one major version of the service (`major`, 1 when absent). Data items must be properties of the answer of that major\'s newest published version, purposes codes. → {"id", "status": "pending-custodian", …}.',
       body: 'accessRequest',
       ok: [201, 'The request, waiting for the custodian.'],
       problems: [400, 403],

@@ -1,4 +1,4 @@
-import type { ServiceCatalog, ServiceDefinition } from '@nix/catalog';
+import type { LiveCatalog, RunningVersion, ServiceCatalog, ServiceDefinition } from '@nix/catalog';
 import {
   GovernanceInputError,
   GovernanceNotFoundError,
@@ -11,11 +11,24 @@ import {
 import type { Agency } from '@nix/domain';
 import { GovernanceService, type GovernanceStore } from './governance.service';
 
-const PERSON = { registry: 'identity', service: 'person', custodian: 'civil-registration', dataItems: ['firstName', 'lastName', 'alive'] } as ServiceDefinition;
-const catalog: Pick<ServiceCatalog, 'get' | 'registry'> = {
-  get: (registry, service) => (registry === PERSON.registry && service === PERSON.service ? PERSON : undefined),
-  registry: (name) => (name === 'identity' ? ({ registry: 'identity', custodian: 'civil-registration' } as ReturnType<ServiceCatalog['registry']>) : undefined),
-};
+const person = (version: string, dataItems: string[]) =>
+  ({ registry: 'identity', service: 'person', version, custodian: 'civil-registration', dataItems }) as ServiceDefinition;
+/** Major 1 answers alive; major 2 dropped it for birthDate. */
+const PERSON_1 = person('1.1.0', ['firstName', 'lastName', 'alive']);
+const PERSON_2 = person('2.0.0', ['firstName', 'lastName', 'birthDate']);
+const running = (definition: ServiceDefinition) => ({ published: { version: definition.version }, definition }) as RunningVersion;
+
+/** The live catalogue: identity/person published as 1.0.0, 1.1.0 and 2.0.0 (`versioned`), or only as schemas/ has it. */
+function catalogOf(versioned: boolean): Pick<LiveCatalog, 'get' | 'registry' | 'versions'> {
+  const newest = versioned ? PERSON_2 : person('1.0.0', PERSON_1.dataItems);
+  return {
+    get: (registry, service) => (registry === 'identity' && service === 'person' ? newest : undefined),
+    registry: (name) => (name === 'identity' ? ({ registry: 'identity', custodian: 'civil-registration' } as ReturnType<ServiceCatalog['registry']>) : undefined),
+    versions: (registry, service) =>
+      versioned && registry === 'identity' && service === 'person' ? [running(person('1.0.0', ['firstName', 'alive'])), running(PERSON_1), running(PERSON_2)] : [],
+  };
+}
+const catalog = catalogOf(true);
 const agreement = (id: string, consumer: string): GovernedAgreement => ({
   id,
   consumer,
@@ -63,7 +76,9 @@ class FakeStore implements GovernanceStore {
     this.disputes.push(dispute);
     return dispute;
   }
-  async createAgreement(): Promise<GovernedAgreement> {
+  readonly created: unknown[] = [];
+  async createAgreement(_actor: GovernanceActor, draft: unknown): Promise<GovernedAgreement> {
+    this.created.push(draft);
     return this.stored[0];
   }
   async amendAgreement(_actor: GovernanceActor, id: string, amendment: unknown): Promise<GovernedAgreement> {
@@ -100,7 +115,40 @@ describe('GovernanceService', () => {
 
   it("files a request with the registry's custodian from the catalogue, for the caller", async () => {
     await service.fileAccessRequest(WELFARE, REQUEST);
-    expect(store.filed).toEqual([{ ...REQUEST, consumer: 'welfare', custodian: 'civil-registration', validFrom: null, validUntil: null, justification: 'Welfare law' }]);
+    expect(store.filed).toEqual([{ ...REQUEST, major: 1, consumer: 'welfare', custodian: 'civil-registration', validFrom: null, validUntil: null, justification: 'Welfare law' }]);
+  });
+
+  it("checks data items against the newest published version of the major asked for (1 when none is named)", async () => {
+    expect(await fieldOf(service.fileAccessRequest(WELFARE, { ...REQUEST, dataItems: ['birthDate'] }))).toBe('dataItems/0');
+    expect(await fieldOf(service.fileAccessRequest(WELFARE, { ...REQUEST, major: 2 }))).toBe('dataItems/1');
+    await service.fileAccessRequest(WELFARE, { ...REQUEST, major: 2, dataItems: ['firstName', 'birthDate'] });
+    await service.fileAccessRequest(WELFARE, { ...REQUEST, dataItems: ['lastName', 'alive'] });
+    expect(store.filed.map((r) => [r.major, r.dataItems])).toEqual([
+      [2, ['firstName', 'birthDate']],
+      [1, ['lastName', 'alive']],
+    ]);
+  });
+
+  it('refuses a major with no published version, naming the major, in requests and agreements alike', async () => {
+    expect(await fieldOf(service.fileAccessRequest(WELFARE, { ...REQUEST, major: 3 }))).toBe('major');
+    const body = { consumer: 'welfare', registry: 'identity', service: 'person', major: 3, dataItems: ['firstName'], purposes: ['benefit-eligibility'], dailyQuota: 5, validFrom: '2026-01-01', validUntil: '2026-12-31', resolution: 'IWG-9' };
+    expect(await fieldOf(service.createAgreement(WORKING_GROUP, body))).toBe('major');
+    expect(store.filed).toEqual([]);
+  });
+
+  it("creates an agreement for the major named, or for major 1", async () => {
+    const body = { consumer: 'welfare', registry: 'identity', service: 'person', dataItems: ['birthDate'], purposes: ['benefit-eligibility'], dailyQuota: 5, validFrom: '2026-01-01', validUntil: '2026-12-31', resolution: 'IWG-9' };
+    expect(await fieldOf(service.createAgreement(WORKING_GROUP, body))).toBe('dataItems/0');
+    await service.createAgreement(WORKING_GROUP, { ...body, major: 2 });
+    await service.createAgreement(WORKING_GROUP, { ...body, dataItems: ['alive'] });
+    expect(store.created).toEqual([{ ...body, major: 2 }, { ...body, dataItems: ['alive'], major: 1 }]);
+  });
+
+  it("checks against the catalogue's one definition, as major 1, before the store's catalogue has versions", async () => {
+    service = new GovernanceService(store, catalogOf(false));
+    await service.fileAccessRequest(WELFARE, REQUEST);
+    expect(await fieldOf(service.fileAccessRequest(WELFARE, { ...REQUEST, major: 2 }))).toBe('major');
+    expect(store.filed.map((r) => r.major)).toEqual([1]);
   });
 
   it('names the field at fault: registry, service, a data item, a purpose, the quota, the validity', async () => {
@@ -124,6 +172,14 @@ describe('GovernanceService', () => {
       throw down;
     };
     await expect(service.fileAccessRequest(WELFARE, REQUEST)).rejects.toBe(down);
+  });
+
+  it("checks an amendment against the agreement's major, which it keeps", async () => {
+    store.stored.push({ ...agreement('ag-3', 'welfare'), major: 2 });
+    expect(await fieldOf(service.amendAgreement(WORKING_GROUP, 'ag-3', { dataItems: ['alive'], resolution: 'IWG-2' }))).toBe('dataItems/0');
+    await service.amendAgreement(WORKING_GROUP, 'ag-3', { dataItems: ['birthDate'], resolution: 'IWG-2' });
+    expect(await fieldOf(service.amendAgreement(WORKING_GROUP, 'ag-1', { dataItems: ['birthDate'], resolution: 'IWG-2' }))).toBe('dataItems/0');
+    expect(store.amended).toEqual([{ dataItems: ['birthDate'], resolution: 'IWG-2' }]);
   });
 
   it("checks an amendment against the agreement's service, and its validity as it would be after", async () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CatalogView, ServiceDefinition } from '@nix/catalog';
+import { compareSemver, type LiveCatalog, type ServiceDefinition } from '@nix/catalog';
+import { majorOf } from '@nix/domain';
 import {
   checkDataItems,
   checkPurposes,
@@ -29,7 +30,7 @@ export type GovernanceStore = Pick<
 export class GovernanceService {
   constructor(
     @Inject(GovernanceRepository) private readonly repository: GovernanceStore,
-    @Inject(SERVICE_CATALOG) private readonly catalog: Pick<CatalogView, 'get' | 'registry'>,
+    @Inject(SERVICE_CATALOG) private readonly catalog: Pick<LiveCatalog, 'get' | 'registry' | 'versions'>,
   ) {}
 
   /** The caller's own agreements (as consumer); the working group sees all. */
@@ -39,7 +40,8 @@ export class GovernanceService {
   }
 
   async fileAccessRequest(actor: GovernanceActor, body: AccessRequestBody): Promise<AccessRequest> {
-    const service = this.service(body.registry, body.service);
+    const major = body.major ?? 1;
+    const service = this.service(body.registry, body.service, major);
     checkTerms(service, body);
     const justification = body.justification.trim();
     if (justification.length === 0) throw new GovernanceInputError('justification', 'must say why the access is needed');
@@ -54,6 +56,7 @@ export class GovernanceService {
       registry: service.registry,
       custodian: service.custodian,
       service: service.service,
+      major,
       dataItems: body.dataItems,
       purposes: body.purposes,
       dailyQuota: body.dailyQuota,
@@ -64,15 +67,17 @@ export class GovernanceService {
   }
 
   async createAgreement(actor: GovernanceActor, body: AgreementBody): Promise<GovernedAgreement> {
-    const service = this.service(body.registry, body.service);
+    const major = body.major ?? 1;
+    const service = this.service(body.registry, body.service, major);
     checkTerms(service, body);
     checkValidity(body.validFrom, body.validUntil);
-    return this.repository.createAgreement(actor, body);
+    return this.repository.createAgreement(actor, { ...body, major });
   }
 
   async amendAgreement(actor: GovernanceActor, id: string, body: AmendmentBody): Promise<GovernedAgreement> {
     const current = await this.repository.agreement(id);
-    const service = this.service(current.registry, current.service);
+    // The major stays: a new major is a new agreement.
+    const service = this.service(current.registry, current.service, current.major ?? 1);
     if (body.dataItems) checkDataItems(body.dataItems, service.dataItems);
     if (body.purposes) checkPurposes(body.purposes);
     if (body.dailyQuota !== undefined) checkQuota(body.dailyQuota);
@@ -96,13 +101,25 @@ export class GovernanceService {
     return this.repository.openDispute(actor, subject, statement);
   }
 
-  private service(registry: string, service: string): ServiceDefinition {
+  /**
+   * The newest published version of a major of a service, which an agreement's terms are checked against. Before the
+   * store's catalogue is read (or when it holds no versions) the catalogue's one definition stands for its own major.
+   */
+  private service(registry: string, service: string, major: number): ServiceDefinition {
     if (!this.catalog.registry(registry)) throw new GovernanceInputError('registry', `"${registry}" is not a registry of the catalogue`);
-    const definition = this.catalog.get(registry, service);
-    if (!definition) throw new GovernanceInputError('service', `"${service}" is not a service of registry ${registry}`);
-    return definition;
+    const newest = this.catalog.get(registry, service);
+    if (!newest) throw new GovernanceInputError('service', `"${service}" is not a service of registry ${registry}`);
+    const versions = this.catalog.versions(registry, service).map((v) => ({ version: v.published.version, definition: v.definition }));
+    if (versions.length === 0) versions.push({ version: newest.version, definition: newest });
+    const ofMajor = versions.filter((v) => majorOf(v.version) === major).sort((a, b) => compareSemver(a.version, b.version));
+    if (ofMajor.length === 0) {
+      const majors = [...new Set(versions.map((v) => majorOf(v.version)))].sort((a, b) => a - b);
+      throw new GovernanceInputError('major', `${registry}/${service} has no published version in major ${major} (published majors: ${majors.join(', ')})`);
+    }
+    return ofMajor.at(-1)!.definition;
   }
 }
+
 
 function checkTerms(service: ServiceDefinition, terms: { dataItems: string[]; purposes: string[]; dailyQuota: number }): void {
   checkDataItems(terms.dataItems, service.dataItems);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   DayTracker,
+  majorOf,
   ProblemError,
   projectAnswer,
   type Agreement,
@@ -63,7 +64,8 @@ const NO_ADAPTER_RETRY_AFTER_S = 5;
 @Injectable()
 export class InquiryService {
   private readonly days = new DayTracker();
-  private readonly dataItemSets = new Map<string, ReadonlySet<string>>();
+  /** By agreement object: a reloaded or amended agreement is a new object, so its items are never stale. */
+  private readonly dataItemSets = new WeakMap<Agreement, ReadonlySet<string>>();
 
   constructor(
     @Inject(SERVICE_CATALOG) private readonly catalog: LiveCatalog,
@@ -110,13 +112,16 @@ export class InquiryService {
       }
       facts.trackingCode = call.trackingCode;
     }
-    const agreement = this.access.authorize(agency, definition.registry, definition.service, call.purpose, day, governance, definition.dataItems);
-    // Accepted by the agreement, so one of the purposes it names.
+    const newest = definition;
+    const authorization = this.access.authorize(agency, newest.registry, newest.service, call.purpose, day, governance, () => this.publishedMajors(newest));
+    // Accepted by the agreements, so one of the purposes they name.
     const purpose = call.purpose!;
     facts.purpose = purpose;
-    const served = this.versionServing(call, definition, now);
+    const served = this.versionServing(call, definition, now, authorization.majors);
     definition = served.definition;
     facts.serviceVersion = definition.version;
+    // The agreement for the served version's major decides the quota, the data items and the record.
+    const agreement = authorization.agreementFor(majorOf(definition.version));
 
     if (call.body === undefined || call.body === null) {
       throw new ProblemError('invalid-request', 'The inquiry needs a JSON object body.', { errors: [{ pointer: '', detail: 'a JSON object is required' }] });
@@ -143,18 +148,32 @@ export class InquiryService {
   }
 
   /**
+   * The data items of the newest version of each published major (versions run oldest first), for the demo coverage;
+   * the catalogue's one definition before the store's catalogue is read.
+   */
+  private publishedMajors(newest: ServiceDefinition): Map<number, readonly string[]> {
+    const versions = this.catalog.versions(newest.registry, newest.service).map((v) => v.definition);
+    return new Map((versions.length ? versions : [newest]).map((d) => [majorOf(d.version), d.dataItems]));
+  }
+
+  /**
    * The published version that serves the inquiry: the one X-Service-Version names (a major or an exact version), else
    * the newest of the majors the caller's agreements cover (an agreement covers major 1 unless it names another);
    * refused when retired (410) or in a maintenance window (503), before any quota is used or anything is sent.
    */
-  private versionServing(call: InquiryCall, newest: ServiceDefinition, now: number): { definition: ServiceDefinition; headers: Record<string, string> } {
+  private versionServing(
+    call: InquiryCall,
+    newest: ServiceDefinition,
+    now: number,
+    coveredMajors: ReadonlySet<number>,
+  ): { definition: ServiceDefinition; headers: Record<string, string> } {
     const versions = this.catalog.versions(newest.registry, newest.service);
     if (versions.length === 0) return { definition: newest, headers: { 'x-service-version': newest.version } };
     const requested = call.headers['x-service-version'];
     const chosen = selectVersion(
       { registry: newest.registry, service: newest.service, versions: versions.map((v) => v.published.version) },
       typeof requested === 'string' ? requested : undefined,
-      new Set([1]),
+      coveredMajors,
     );
     const running = versions.find((v) => v.published.version === chosen)!;
     const at = new Date(now);
@@ -226,8 +245,8 @@ export class InquiryService {
   }
 
   private dataItemSet(agreement: Agreement): ReadonlySet<string> {
-    let set = this.dataItemSets.get(agreement.id);
-    if (!set) this.dataItemSets.set(agreement.id, (set = new Set(agreement.dataItems)));
+    let set = this.dataItemSets.get(agreement);
+    if (!set) this.dataItemSets.set(agreement, (set = new Set(agreement.dataItems)));
     return set;
   }
 
