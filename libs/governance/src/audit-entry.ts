@@ -1,5 +1,7 @@
-/** One governance change: who made it, when, what it was, and the value before and after. */
-export interface AuditEntry {
+import type { AuditRecord } from '@nix/ledger';
+
+/** One governance change (the audit log's row, @nix/ledger's AuditRecord), with what each field holds here. */
+export interface AuditEntry extends AuditRecord {
   /** The acting agency, or `contracts-import` for the YAML bootstrap and imports. */
   actor: string;
   at: Date;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Agency, AgencyRole } from '@nix/domain';
 import type { ApiKeyEntry, ContractSet } from '@nix/contracts';
-import type { SqlClient } from '@nix/ledger';
+import { auditedChange, auditParams, auditValues, type SqlClient } from '@nix/ledger';
 import {
   agreementFromApprovedRequest,
   consentToAccessRequest,
@@ -216,10 +216,6 @@ const disputeOf = (r: DisputeRow): Dispute => ({
 /** An agreement's columns in the order governance_agreement's INSERTs name them. */
 const agreementParams = (a: GovernedAgreement) => [a.id, a.consumer, a.registry, a.service, a.dataItems, a.purposes, a.validFrom, a.validUntil, a.dailyQuota, a.resolution, a.status, a.major];
 
-/** The parameters of an audit row, typed so that they can stand in an INSERT … SELECT. */
-const AUDIT_VALUES = (first: number) =>
-  `$${first}::text, $${first + 1}::timestamptz, $${first + 2}::text, $${first + 3}::text, $${first + 4}::jsonb, $${first + 5}::jsonb`;
-const auditParams = (entry: AuditEntry) => [entry.actor, entry.at.toISOString(), entry.action, entry.subject, JSON.stringify(entry.before ?? null), JSON.stringify(entry.after ?? null)];
 const UNIQUE_VIOLATION = '23505';
 
 /** What the audit log keeps of a key: its id, hash, limits, never a key. */
@@ -661,13 +657,7 @@ export class GovernanceRepository implements GovernanceSource {
    * audit entry, with `also` (statements over the CTE `changed`), goes in with it or not at all. Returns whether it applied.
    */
   private async applyAudited(change: string, params: unknown[], entry: AuditEntry, also: string[] = []): Promise<boolean> {
-    const rows = await this.sql.query<{ n: number }>(
-      `WITH changed AS (${change}), ${also.map((statement, i) => `also_${i} AS (${statement}), `).join('')}audited AS (
-         INSERT INTO governance_audit (actor, at, action, subject, before, after) SELECT ${AUDIT_VALUES(params.length + 1)} FROM changed)
-       SELECT count(*)::int AS n FROM changed`,
-      [...params, ...auditParams(entry)],
-    );
-    const applied = rows[0].n === 1;
+    const applied = await auditedChange(this.sql, change, params, entry, also);
     if (applied) await this.changed();
     return applied;
   }
@@ -697,7 +687,7 @@ export class GovernanceRepository implements GovernanceSource {
          SELECT ${$(0)}::text, ${$(1)}::text, ${$(2)}::text, ${$(3)}::text, ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::date, ${$(7)}::date, ${$(8)}::bigint, ${$(9)}::text, ${$(10)}::text, ${$(11)}::integer FROM changed`,
       );
       params.push(...auditParams(this.entry(actor, 'agreement.create', `agreement:${agreement.id}`, null, agreement)));
-      also.push(`INSERT INTO governance_audit (actor, at, action, subject, before, after) SELECT ${AUDIT_VALUES(first + 12)} FROM changed`);
+      also.push(`INSERT INTO governance_audit (actor, at, action, subject, before, after) SELECT ${auditValues(first + 12)} FROM changed`);
     }
     let applied: boolean;
     try {
