@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ParcelRegistryServer } from '@nix/registries/testing';
 import { describeWithBrowser, launchBrowser } from '../support/browser';
+import { parcelVersion } from '../support/parcel-publishing';
 import { REPO_ROOT } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -20,34 +21,9 @@ const SEEN = {
   en: { dir: 'ltr', operational: 'operational', maintenance: 'in maintenance', aroundTheClock: 'Around the clock, every day', loaNone: 'none (not an identity answer)', deprecated: 'deprecated', hoursParcel: 'Sat, Sun, Mon, Tue, Wed 08:00–16:00 (Tehran time)' },
 } as const;
 
-/** cadastre/parcel as its custodian types it into the page: NIX's shape, bound to the registry's own API. */
-function parcelVersion(registryUrl: string, requestExample = 'P-17') {
-  return {
-    title: { fa: 'استعلام قطعه زمین', en: 'Parcel inquiry' },
-    description: { fa: 'مساحت و کاربری قطعه را با شماره قطعه برمی‌گرداند.', en: "Given a parcel number, answers the parcel's area and land use." },
-    request: {
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      type: 'object',
-      additionalProperties: false,
-      required: ['parcelId'],
-      properties: { parcelId: { type: 'string', pattern: '^P-[0-9]{1,8}$' } },
-      examples: [{ parcelId: requestExample }],
-    },
-    response: {
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      type: 'object',
-      additionalProperties: false,
-      required: ['parcelId', 'areaSquareMetres'],
-      properties: { parcelId: { type: 'string' }, areaSquareMetres: { type: 'number', minimum: 0 }, landUse: { type: ['string', 'null'] }, county: { type: 'string' } },
-      examples: [{ parcelId: 'P-17', areaSquareMetres: 250.5, landUse: 'residential', county: 'Shemiranat' }],
-    },
-    timeoutMs: 3000,
-    loa: null,
-    hours: [{ days: ['sat', 'sun', 'mon', 'tue', 'wed'], from: '08:00', until: '16:00' }],
-    dataProtectionStatement: 'https://cadastre.example/privacy',
-    binding: { kind: 'http', method: 'GET', url: `${registryUrl}/parcels/{parcelId}`, response: { parcelId: '/parcel_no', areaSquareMetres: '/area_m2', landUse: '/land_use', county: '/county' } },
-  };
-}
+/** cadastre/parcel as its custodian types it into the page, its request example given. */
+const parcelVersionWith = (registryUrl: string, requestExample = 'P-17') =>
+  parcelVersion(registryUrl, { request: { ...parcelVersion(registryUrl).request, examples: [{ parcelId: requestExample }] } });
 
 /** A Tehran wall-clock time as a datetime-local input takes it, and the instant it names. */
 function tehranInput(from: DateTime): { input: string; iso: string } {
@@ -197,7 +173,7 @@ describeWithBrowser('the catalogue pages in headless Chromium', () => {
       await page.press('[data-testid="publish-service"]', 'Tab');
       await page.waitForSelector('#publish-form[data-service="cadastre/parcel"]');
       await page.fill('[data-testid="publish-version"]', '1.0.0');
-      await page.fill('[data-testid="publish-body"]', JSON.stringify(parcelVersion(registryUrl, 'P-404'), null, 2));
+      await page.fill('[data-testid="publish-body"]', JSON.stringify(parcelVersionWith(registryUrl, 'P-404'), null, 2));
       await page.click('[data-testid="publish-submit"]');
       await page.waitForSelector('#publish-form[data-state="refused"]');
       const error = '[data-testid="publish-errors"] [data-testid="field-error"]';

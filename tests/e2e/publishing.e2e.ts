@@ -1,4 +1,5 @@
 import { ParcelRegistryServer } from '@nix/registries/testing';
+import { parcelVersion } from '../support/parcel-publishing';
 import { MovableClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app';
 
 const WG = { authorization: 'Bearer demo-wg-key' };
@@ -8,40 +9,6 @@ function expectStatus(response: TestResponse, status: number): void {
   if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${response.text.slice(0, 600)}`);
 }
 
-/** cadastre/parcel as its custodian publishes it: NIX's shape, bound to the registry's own API and field names. */
-function parcelVersion(registryUrl: string, overrides: Record<string, unknown> = {}) {
-  return {
-    title: { fa: 'استعلام قطعه زمین', en: 'Parcel inquiry' },
-    description: { fa: 'مساحت و کاربری قطعه را با شماره قطعه برمی‌گرداند.', en: "Given a parcel number, answers the parcel's area and land use." },
-    request: {
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      type: 'object',
-      additionalProperties: false,
-      required: ['parcelId'],
-      properties: { parcelId: { type: 'string', pattern: '^P-[0-9]{1,8}$' } },
-      examples: [{ parcelId: 'P-17' }],
-    },
-    response: {
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      type: 'object',
-      additionalProperties: false,
-      required: ['parcelId', 'areaSquareMetres'],
-      properties: { parcelId: { type: 'string' }, areaSquareMetres: { type: 'number', minimum: 0 }, landUse: { type: ['string', 'null'] }, county: { type: 'string' } },
-      examples: [{ parcelId: 'P-17', areaSquareMetres: 250.5, landUse: 'residential', county: 'Shemiranat' }],
-    },
-    timeoutMs: 3000,
-    loa: null,
-    hours: [{ days: ['sat', 'sun', 'mon', 'tue', 'wed'], from: '08:00', until: '16:00' }],
-    dataProtectionStatement: 'https://cadastre.example/privacy',
-    binding: {
-      kind: 'http',
-      method: 'GET',
-      url: `${registryUrl}/parcels/{parcelId}`,
-      response: { parcelId: '/parcel_no', areaSquareMetres: '/area_m2', landUse: '/land_use', county: '/county' },
-    },
-    ...overrides,
-  };
-}
 
 describe("issue 12's done-when: a registry published over HTTP, versioned, deprecated, retired and in maintenance, with no restart", () => {
   const registry = new ParcelRegistryServer();

@@ -5,6 +5,7 @@ import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env'
 import { freshDatabase } from '../support/postgres';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { eventually } from '../support/polling';
+import { objectSchema } from '../support/parcel-publishing';
 import { governanceDoneWhen, within } from '../support/governance-done-when';
 
 const WORKING_GROUP: GovernanceActor = { agencyId: 'demo-working-group', roles: ['working-group'] };
@@ -109,21 +110,13 @@ describeWithKafka('governance live across two brokers', () => {
     const key = await first.call('POST', '/v1/agencies/land-registry/keys', { headers: wg, body: {} });
     const registered = await first.call('PUT', '/v1/registries/land', { headers: wg, body: { custodian: 'land-registry', title: { fa: 'زمین', en: 'Land' }, description: { fa: 'قطعات', en: 'Parcels' } } });
     expect(registered.status).toBe(200);
-    const schema = (properties: Record<string, unknown>, example: Record<string, unknown>) => ({
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      type: 'object',
-      additionalProperties: false,
-      required: Object.keys(properties),
-      properties,
-      examples: [example],
-    });
     const published = await first.call('PUT', '/v1/services/land/parcel/versions/1.0.0', {
       headers: { authorization: `Bearer ${key.json.key}` },
       body: {
         title: { fa: 'قطعه', en: 'Parcel' },
         description: { fa: 'قطعه زمین', en: 'A land parcel' },
-        request: schema({ parcelId: { type: 'string' } }, { parcelId: 'P-1' }),
-        response: schema({ areaSquareMetres: { type: 'number' } }, { areaSquareMetres: 10 }),
+        request: objectSchema({ parcelId: { type: 'string' } }, { parcelId: 'P-1' }),
+        response: objectSchema({ areaSquareMetres: { type: 'number' } }, { areaSquareMetres: 10 }),
         timeoutMs: 3000,
         loa: null,
         hours: '24x7',

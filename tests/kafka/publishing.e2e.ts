@@ -2,6 +2,7 @@ import { ParcelRegistryServer } from '@nix/registries/testing';
 import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
 import { freshDatabase } from '../support/postgres';
 import { eventually } from '../support/polling';
+import { objectSchema } from '../support/parcel-publishing';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const WG = { authorization: 'Bearer demo-wg-key' };
@@ -35,21 +36,13 @@ describeWithKafka('publishing an http-bound service in the split layout over Kaf
     const key = await broker.call('POST', '/v1/agencies/national-cadastre/keys', { headers: WG, body: {} });
     const custodian = { authorization: `Bearer ${key.json.key}` };
     expect((await broker.call('PUT', '/v1/registries/cadastre', { headers: WG, body: { custodian: 'national-cadastre', title: { fa: 'کاداستر', en: 'Cadastre' }, description: { fa: 'قطعات', en: 'Parcels' } } })).status).toBe(200);
-    const schema = (properties: Record<string, unknown>, example: Record<string, unknown>) => ({
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      type: 'object',
-      additionalProperties: false,
-      required: Object.keys(properties),
-      properties,
-      examples: [example],
-    });
     const published = await broker.call('PUT', '/v1/services/cadastre/parcel/versions/1.0.0', {
       headers: custodian,
       body: {
         title: { fa: 'قطعه', en: 'Parcel' },
         description: { fa: 'قطعه زمین', en: 'A land parcel' },
-        request: schema({ parcelId: { type: 'string' } }, { parcelId: 'P-17' }),
-        response: schema({ parcelId: { type: 'string' }, areaSquareMetres: { type: 'number' } }, { parcelId: 'P-17', areaSquareMetres: 250.5 }),
+        request: objectSchema({ parcelId: { type: 'string' } }, { parcelId: 'P-17' }),
+        response: objectSchema({ parcelId: { type: 'string' }, areaSquareMetres: { type: 'number' } }, { parcelId: 'P-17', areaSquareMetres: 250.5 }),
         timeoutMs: 3000,
         loa: null,
         hours: '24x7',
