@@ -38,7 +38,7 @@ import { renderContractFiles, type ContractExportFile } from './contract-export'
 import type { GovernanceSource } from './live-governance';
 import type { GovernanceState } from './governance-snapshot';
 import { blockListOf, cidrsOf } from './network-list';
-import { checkKeyLimits, checkResolution } from './validation';
+import { certificateFingerprintOf, checkKeyLimits, checkResolution } from './validation';
 import { requireKeyManager, type StoredApiKey } from './stored-api-key';
 
 /** An audit entry with its place in the log. */
@@ -63,6 +63,8 @@ export interface ApiKeyListing {
   expires: string | null;
   lastUsedDay: string | null;
   revokedAt: string | null;
+  /** SHA-256 fingerprint of the client certificate the key is bound to, or null. */
+  certificate: string | null;
 }
 
 /** The actor recorded in the audit log for imports from contracts/ YAML. */
@@ -92,6 +94,7 @@ interface KeyRow {
   networks: string[] | null;
   last_used_day: string | null;
   revoked_at: Date | string | null;
+  certificate: string | null;
 }
 interface AgreementRow {
   id: string;
@@ -144,7 +147,7 @@ interface DisputeRow {
 }
 
 const AGENCY_COLUMNS = 'id, name_fa, name_en, roles, demo';
-const KEY_COLUMNS = 'agency_id, key_id, sha256, created_at, expires::text AS expires, networks, last_used_day::text AS last_used_day, revoked_at';
+const KEY_COLUMNS = 'agency_id, key_id, sha256, created_at, expires::text AS expires, networks, last_used_day::text AS last_used_day, revoked_at, certificate';
 const AGREEMENT_COLUMNS =
   'id, consumer, registry, service, major, data_items, purposes, valid_from::text AS valid_from, valid_until::text AS valid_until, daily_quota, resolution, status';
 
@@ -163,6 +166,7 @@ const keyOf = (r: KeyRow): StoredApiKey => ({
   createdAt: new Date(r.created_at),
   lastUsedDay: r.last_used_day,
   revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at),
+  certificate: r.certificate ?? null,
 });
 const agreementOf = (r: AgreementRow): GovernedAgreement => ({
   id: r.id,
@@ -394,7 +398,7 @@ export class GovernanceRepository implements GovernanceSource {
     requireKeyManager(actor, agencyId, 'list');
     await this.requireAgency(agencyId);
     const rows = await this.sql.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM governance_api_key WHERE agency_id = $1 ORDER BY created_at, key_id`, [agencyId]);
-    return rows.map(keyOf).map((k) => ({ keyId: k.keyId, createdAt: k.createdAt.toISOString(), expires: k.expires, lastUsedDay: k.lastUsedDay, revokedAt: k.revokedAt?.toISOString() ?? null }));
+    return rows.map(keyOf).map((k) => ({ keyId: k.keyId, createdAt: k.createdAt.toISOString(), expires: k.expires, lastUsedDay: k.lastUsedDay, revokedAt: k.revokedAt?.toISOString() ?? null, certificate: k.certificate ?? null }));
   }
 
   /** The agency with this id, or GovernanceNotFoundError. */
@@ -445,21 +449,22 @@ export class GovernanceRepository implements GovernanceSource {
   async issueApiKey(
     actor: GovernanceActor,
     agencyId: string,
-    limits: { expires?: string | null; networks?: string[] | null } = {},
-  ): Promise<{ keyId: string; key: string }> {
+    limits: { expires?: string | null; networks?: string[] | null; certificate?: string | null } = {},
+  ): Promise<{ keyId: string; key: string; certificate: string | null }> {
     requireKeyManager(actor, agencyId, 'issue');
     const expires = limits.expires ?? null;
     const networks = limits.networks ?? null;
     checkKeyLimits(expires, networks);
+    const certificate = limits.certificate ? certificateFingerprintOf(limits.certificate) : null;
     if (!(await this.agencies()).some((a) => a.id === agencyId)) throw new GovernanceNotFoundError(`agency ${agencyId}`);
     const key = `nix_${randomBytes(32).toString('base64url')}`;
-    const stored = { agencyId, keyId: `k-${randomUUID()}`, sha256: createHash('sha256').update(key).digest('hex'), expires, networks };
+    const stored = { agencyId, keyId: `k-${randomUUID()}`, sha256: createHash('sha256').update(key).digest('hex'), expires, networks, certificate };
     await this.applyAudited(
-      'INSERT INTO governance_api_key (agency_id, key_id, sha256, expires, networks) VALUES ($1, $2, $3, $4::date, $5::text[]) RETURNING key_id',
-      [stored.agencyId, stored.keyId, stored.sha256, expires, networks],
+      'INSERT INTO governance_api_key (agency_id, key_id, sha256, expires, networks, certificate) VALUES ($1, $2, $3, $4::date, $5::text[], $6) RETURNING key_id',
+      [stored.agencyId, stored.keyId, stored.sha256, expires, networks, certificate],
       this.entry(actor, 'api-key.issue', `api-key:${agencyId}/${stored.keyId}`, null, stored),
     );
-    return { keyId: stored.keyId, key };
+    return { keyId: stored.keyId, key, certificate };
   }
 
   /** Revokes a key (the working group, or the agency itself); a key is revoked once. */

@@ -30,7 +30,7 @@ export class AgenciesController {
     const actor = await this.caller.actorOf(request);
     const limits = governanceBody('apiKey', body);
     if (limits.expires !== undefined && limits.expires < this.caller.today()) throw new GovernanceInputError('expires', 'is in the past: a key would be dead on arrival');
-    const issued = await this.repository.issueApiKey(actor, agencyId, { expires: limits.expires ?? null, networks: limits.networks ?? null });
+    const issued = await this.repository.issueApiKey(actor, agencyId, { expires: limits.expires ?? null, networks: limits.networks ?? null, certificate: limits.certificate ?? null });
     noStore(reply);
     return issued;
   }

@@ -41,6 +41,7 @@ export const GOVERNANCE_BODY_SCHEMAS = {
     {
       expires: { ...day, description: 'The last day the key works (YYYY-MM-DD).' },
       networks: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', maxLength: 64 }, description: 'Networks (CIDR) the key works from.' },
+      certificate: { type: 'string', maxLength: 100, description: "SHA-256 fingerprint of the agency's client certificate the key is bound to (hex, colons allowed)." },
     },
     [],
   ),
@@ -72,6 +73,7 @@ export interface AgencyBody {
 export interface ApiKeyBody {
   expires?: string;
   networks?: string[];
+  certificate?: string;
 }
 export interface AccessRequestBody {
   registry: string;

@@ -68,7 +68,8 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
   '/v1/agencies/{id}/keys': {
     post: operation('governance', {
       summary: 'Issue an API key (working group, or the agency for itself)',
-      description: '{"keyId", "key"}: the key is shown only this once; the store keeps its SHA-256.',
+      description:
+        '{"keyId", "key", "certificate"}: the key is shown only this once; the store keeps its SHA-256. With `certificate` (the SHA-256 fingerprint of the agency\'s client certificate) the key is bound to it: an inquiry with that key and another certificate, or none, gets 401 certificate-mismatch.',
       body: 'apiKey',
       ok: [201, 'The key ID and the key.'],
       problems: [400, 403, 404],
@@ -76,7 +77,7 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
     }),
     get: operation('governance', {
       summary: "An agency's API keys",
-      description: '{"keys": [{keyId, createdAt, expires, lastUsedDay, revokedAt}]}: never a key or its hash.',
+      description: '{"keys": [{keyId, createdAt, expires, lastUsedDay, revokedAt, certificate}]}: never a key or its hash.',
       ok: [200, 'The keys.'],
       problems: [403, 404],
       parameters: [agencyId],
