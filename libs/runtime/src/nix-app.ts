@@ -108,6 +108,7 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
   }
 
   const edge = new HttpEdge();
+  const https = httpsOptionsOf(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     NixModule.forRoot({
       core: { config, catalog, logger, metrics, clock },
@@ -117,9 +118,10 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
       recorder: roles.has('recorder'),
     }),
     // Fastify bounds each close hook by pluginTimeout (10 s by default); the shutdown drain may take NIX_SHUTDOWN_DRAIN_MS.
-    new FastifyAdapter({ ...edge.serverOptions(config), ...httpsOptionsOf(config), pluginTimeout: Math.max(10_000, config.shutdown.drainMs + 5_000) }),
+    new FastifyAdapter({ ...edge.serverOptions(config), ...(https ? { https } : {}), pluginTimeout: Math.max(10_000, config.shutdown.drainMs + 5_000) }),
     // No Nest body parsers: they add a form parser, and a form is a 415 here. Fastify's own JSON parser stays.
-    { bufferLogs: true, abortOnError: false, bodyParser: false },
+    // httpsOptions only tells Nest the protocol (getUrl): Fastify serves TLS from the adapter's options.
+    { bufferLogs: true, abortOnError: false, bodyParser: false, ...(https ? { httpsOptions: https } : {}) },
   );
   app.useLogger(new PinoNestLogger(logger));
   if (roles.has('broker')) configureHttp(app, NIX_VERSION, edge);
@@ -157,9 +159,9 @@ function drainExchangesOnClose(fastify: FastifyInstance, exchanges: ExchangeReco
  * and Node checks them against that CA. A caller without one is still served: a key bound to a certificate then gets
  * 401 certificate-mismatch, which says more than a failed handshake.
  */
-function httpsOptionsOf(config: NixConfig): { https?: { cert: Buffer; key: Buffer; ca?: Buffer; requestCert: boolean; rejectUnauthorized: false } } {
+function httpsOptionsOf(config: NixConfig): { cert: Buffer; key: Buffer; ca?: Buffer; requestCert: boolean; rejectUnauthorized: false } | undefined {
   const tls = config.http.tls;
-  if (!tls) return {};
+  if (!tls) return undefined;
   const ca = tls.clientCa ? readFileSync(tls.clientCa) : undefined;
-  return { https: { cert: readFileSync(tls.cert), key: readFileSync(tls.key), ...(ca ? { ca } : {}), requestCert: ca !== undefined, rejectUnauthorized: false } };
+  return { cert: readFileSync(tls.cert), key: readFileSync(tls.key), ...(ca ? { ca } : {}), requestCert: ca !== undefined, rejectUnauthorized: false };
 }
