@@ -19,7 +19,7 @@ function makeCertificates(dir: string) {
   issue('police', '/CN=police', 'extendedKeyUsage=clientAuth');
   const fingerprint = (name: string) =>
     String(run('x509', '-in', `${name}.pem`, '-noout', '-fingerprint', '-sha256')).trim().split('=')[1];
-  return { dir, file: (name: string) => join(dir, name), taxFingerprint: fingerprint('tax') };
+  return { dir, file: (name: string) => join(dir, name), taxFingerprint: fingerprint('tax'), policeFingerprint: fingerprint('police') };
 }
 
 const WG = { authorization: 'Bearer demo-wg-key' };
@@ -87,6 +87,30 @@ describe('agency identity by client certificate', () => {
       const response = await call(base, anonymous, 'POST', '/v1/inquiries/identity/person', { authorization: `Bearer ${key}`, 'x-purpose': 'demo', 'x-client-cert': pem }, PERSON);
       expect(response.status).toBe(401);
       expect(response.json.type).toBe('/problems/certificate-mismatch');
+    });
+
+    it("holds every key of an agency that registered certificates to them, until the working group lifts it", async () => {
+      const demo = (agent: Agent) => call(base, agent, 'POST', '/v1/inquiries/identity/person', { authorization: 'Bearer demo-key', 'x-purpose': 'demo' }, PERSON);
+      expect((await demo(anonymous)).status).toBe(200);
+      const registered = await call(base, anonymous, 'PUT', '/v1/agencies/demo-agency/certificates', WG, { certificates: [certs.policeFingerprint] });
+      expect(registered).toMatchObject({ status: 200, json: { agencyId: 'demo-agency', certificates: [certs.policeFingerprint.replace(/:/g, '').toLowerCase()] } });
+      expect((await call(base, anonymous, 'GET', '/v1/agencies/demo-agency/certificates', WG)).json.certificates).toEqual(registered.json.certificates);
+      await expectEventually(async () => expect((await demo(anonymous)).json.type).toBe('/problems/certificate-mismatch'));
+      expect((await demo(tax)).json.type).toBe('/problems/certificate-mismatch');
+      expect((await demo(police)).status).toBe(200);
+      // A key bound to one certificate still needs that one.
+      expect((await inquire(tax)).status).toBe(200);
+      expect((await call(base, anonymous, 'PUT', '/v1/agencies/demo-agency/certificates', WG, { certificates: [] })).status).toBe(200);
+      await expectEventually(async () => expect((await demo(anonymous)).status).toBe(200));
+    });
+
+    it('names the field of a certificate that is no fingerprint, and lets only the working group register', async () => {
+      const bad = await call(base, anonymous, 'PUT', '/v1/agencies/demo-agency/certificates', WG, { certificates: ['not-a-fingerprint'] });
+      expect(bad.status).toBe(400);
+      expect(bad.json.errors.map((e: { pointer: string }) => e.pointer)).toContain('/certificates/0');
+      const self = await call(base, anonymous, 'PUT', '/v1/agencies/demo-agency/certificates', { authorization: 'Bearer demo-key' }, { certificates: [] });
+      expect(self.status).toBe(403);
+      expect((await call(base, anonymous, 'PUT', '/v1/agencies/no-such-agency/certificates', WG, { certificates: [] })).status).toBe(404);
     });
   });
 

@@ -324,14 +324,21 @@ export class GovernanceRepository implements GovernanceSource {
 
   /** The state brokers authorise with, in one statement, so that it is one consistent view at one version. */
   async state(): Promise<GovernanceState> {
-    const rows = await this.sql.query<{ version: string | number; agencies: AgencyRow[]; keys: KeyRow[]; agreements: AgreementRow[] }>(
+    const rows = await this.sql.query<{ version: string | number; agencies: AgencyRow[]; keys: KeyRow[]; agreements: AgreementRow[]; certificates: Record<string, string[]> | null }>(
       `SELECT (SELECT version FROM governance_version) AS version,
          (SELECT coalesce(json_agg(a ORDER BY a.id), '[]'::json) FROM (SELECT ${AGENCY_COLUMNS} FROM governance_agency) a) AS agencies,
          (SELECT coalesce(json_agg(k ORDER BY k.agency_id, k.key_id), '[]'::json) FROM (SELECT ${KEY_COLUMNS} FROM governance_api_key WHERE revoked_at IS NULL) k) AS keys,
-         (SELECT coalesce(json_agg(g ORDER BY g.id), '[]'::json) FROM (SELECT ${AGREEMENT_COLUMNS} FROM governance_agreement) g) AS agreements`,
+         (SELECT coalesce(json_agg(g ORDER BY g.id), '[]'::json) FROM (SELECT ${AGREEMENT_COLUMNS} FROM governance_agreement) g) AS agreements,
+         (SELECT json_object_agg(id, client_certificates) FROM governance_agency WHERE cardinality(client_certificates) > 0) AS certificates`,
     );
     const row = rows[0];
-    return { version: Number(row.version), agencies: row.agencies.map(agencyOf), apiKeys: row.keys.map(keyOf), agreements: row.agreements.map(agreementOf) };
+    return {
+      version: Number(row.version),
+      agencies: row.agencies.map(agencyOf),
+      apiKeys: row.keys.map(keyOf),
+      agreements: row.agreements.map(agreementOf),
+      agencyCertificates: row.certificates ?? {},
+    };
   }
 
   /** Notes the day a key was last used (not a governance change: neither audited nor a new version). */
@@ -440,6 +447,32 @@ export class GovernanceRepository implements GovernanceSource {
     );
     if (!applied) throw new GovernanceInputError('id', `"${agency.id}" is already an agency`);
     return agency;
+  }
+
+  /**
+   * Registers the client certificates (SHA-256 fingerprints) an agency calls with, replacing those it had (the working
+   * group only: this is who the agency is). Once it has any, each of its keys needs one of them; none lifts that.
+   */
+  async registerCertificates(actor: GovernanceActor, agencyId: string, fingerprints: readonly string[]): Promise<string[]> {
+    if (!isWorkingGroup(actor)) throw new NotPermittedError(actor.agencyId, `register certificates of ${agencyId}`);
+    const certificates = fingerprints.map((f, i) => certificateFingerprintOf(f, `certificates/${i}`));
+    if (new Set(certificates).size !== certificates.length) throw new GovernanceInputError('certificates', 'names a certificate twice');
+    const before = await this.certificatesOf(actor, agencyId);
+    const applied = await this.applyAudited(
+      'UPDATE governance_agency SET client_certificates = $2::text[] WHERE id = $1 RETURNING id',
+      [agencyId, certificates],
+      this.entry(actor, 'agency.certificates', `agency:${agencyId}`, { certificates: before }, { certificates }),
+    );
+    if (!applied) throw new GovernanceNotFoundError(`agency ${agencyId}`);
+    return certificates;
+  }
+
+  /** An agency's registered client certificates (SHA-256 fingerprints), as the working group or the agency itself may list them. */
+  async certificatesOf(actor: GovernanceActor, agencyId: string): Promise<string[]> {
+    requireKeyManager(actor, agencyId, 'list certificates of');
+    const rows = await this.sql.query<{ client_certificates: string[] }>('SELECT client_certificates FROM governance_agency WHERE id = $1', [agencyId]);
+    if (rows.length === 0) throw new GovernanceNotFoundError(`agency ${agencyId}`);
+    return rows[0].client_certificates;
   }
 
   /**

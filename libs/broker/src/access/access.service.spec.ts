@@ -127,6 +127,16 @@ describe('AccessService', () => {
       expectProblem(() => access.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date), 'certificate-mismatch', 401, /present it \(mTLS\)/);
     });
 
+    it("holds every key of an agency that registered certificates to one of them", () => {
+      const state: GovernanceState = { version: 1, agencies: [TAX], apiKeys: [key('tax-1', TAX.id), key('tax-mtls', TAX.id, { certificate: TAX_CERT })], agreements: [], agencyCertificates: { [TAX.id]: [POLICE_CERT, TAX_CERT] } };
+      const held = new AccessService(LiveGovernance.fixed(new GovernanceSnapshot(state, { production: false })), hasher, new QuotaLeases(new MemoryQuotaCounter()), new MemoryKeyUseLog(), false);
+      expect(held.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, undefined, POLICE_CERT)).toBe(TAX);
+      expectProblem(() => held.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date), 'certificate-mismatch', 401);
+      expectProblem(() => held.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, undefined, 'c'.repeat(64)), 'certificate-mismatch', 401, /registered client certificates/);
+      // The bound key needs its own, even though the agency registered another.
+      expectProblem(() => held.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, POLICE_CERT), 'certificate-mismatch', 401);
+    });
+
     it('refuses a key bound to no certificate when bearer keys alone are not allowed (production), and still accepts a bound one', () => {
       const strict = new AccessService(LiveGovernance.fixed(GovernanceSnapshot.ofContracts(CONTRACTS)), hasher, new QuotaLeases(new MemoryQuotaCounter()), new MemoryKeyUseLog(), false, false);
       expectProblem(() => strict.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, undefined, TAX_CERT), 'certificate-required', 401, /NIX_ALLOW_BEARER_ONLY/);

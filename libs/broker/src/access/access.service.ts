@@ -90,13 +90,19 @@ export class AccessService {
     if (key.networks && !key.networks.check(clientIp, clientIp.includes(':') ? 'ipv6' : 'ipv4')) {
       throw new ProblemError('network-not-allowed', `Key ${key.keyId} of agency ${key.agencyId} is accepted only from the agency's registered networks.`);
     }
-    if (key.certificate) {
-      if (certificate !== key.certificate) {
+    // A key bound to a certificate needs that one; any other key of an agency that registered certificates, one of them.
+    const registered = snapshot.certificatesOf(key.agencyId);
+    if (key.certificate || registered.length > 0) {
+      const accepted = key.certificate ? certificate === key.certificate : certificate !== undefined && registered.includes(certificate);
+      if (!accepted) {
+        const who = `Key ${key.keyId} of agency ${key.agencyId}`;
         throw new ProblemError(
           'certificate-mismatch',
-          certificate
-            ? `Key ${key.keyId} of agency ${key.agencyId} is bound to another client certificate than the one presented.`
-            : `Key ${key.keyId} of agency ${key.agencyId} is bound to a client certificate; present it (mTLS).`,
+          !certificate
+            ? `${who} needs the agency's client certificate; present it (mTLS).`
+            : key.certificate
+              ? `${who} is bound to another client certificate than the one presented.`
+              : `${who} is accepted only with one of the agency's registered client certificates, and the one presented is not.`,
         );
       }
     } else if (!this.bearerOnlyAllowed) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GovernanceInputError, GovernanceRepository } from '@nix/governance';
 import { governanceBody } from './governance-bodies';
@@ -21,6 +21,24 @@ export class AgenciesController {
     const agency = await this.repository.registerAgency(actor, { id, name: { fa: name.fa, en: name.en }, roles, demo: false });
     noStore(reply);
     return { id: agency.id, name: agency.name, roles: agency.roles };
+  }
+
+  /** The client certificates the agency calls with (the working group): its keys then need one of them. */
+  @Put(':id/certificates')
+  async registerCertificates(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) agencyId: string, @Body() body: unknown) {
+    const actor = await this.caller.actorOf(request);
+    const { certificates } = governanceBody('certificates', body);
+    const registered = await this.repository.registerCertificates(actor, agencyId, certificates);
+    noStore(reply);
+    return { agencyId, certificates: registered };
+  }
+
+  @Get(':id/certificates')
+  async certificates(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) agencyId: string) {
+    const actor = await this.caller.actorOf(request);
+    const certificates = await this.repository.certificatesOf(actor, agencyId);
+    noStore(reply);
+    return { agencyId, certificates };
   }
 
   /** The key is in this answer only: the store keeps its SHA-256. */

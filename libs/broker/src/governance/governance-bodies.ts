@@ -45,6 +45,17 @@ export const GOVERNANCE_BODY_SCHEMAS = {
     },
     [],
   ),
+  certificates: object(
+    {
+      certificates: {
+        type: 'array',
+        maxItems: 20,
+        items: { type: 'string', maxLength: 100 },
+        description: "SHA-256 fingerprints of the agency's client certificates (hex, colons allowed); [] lifts the requirement.",
+      },
+    },
+    ['certificates'],
+  ),
   accessRequest: object(
     { registry: slug, service: slug, major, dataItems: items, purposes, dailyQuota: quota, validFrom: day, validUntil: day, justification: text(4000) },
     ['registry', 'service', 'dataItems', 'purposes', 'dailyQuota', 'justification'],
@@ -74,6 +85,9 @@ export interface ApiKeyBody {
   expires?: string;
   networks?: string[];
   certificate?: string;
+}
+export interface CertificatesBody {
+  certificates: string[];
 }
 export interface AccessRequestBody {
   registry: string;
@@ -127,6 +141,7 @@ export interface DisputeBody {
 interface BodyTypes {
   agency: AgencyBody;
   apiKey: ApiKeyBody;
+  certificates: CertificatesBody;
   accessRequest: AccessRequestBody;
   custodianStep: CustodianStepBody;
   decision: DecisionBody;

@@ -65,6 +65,24 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
   '/v1/agencies/me': {
     get: operation('governance', { summary: 'The calling agency', description: '{"id", "name": {fa, en}, "roles"}: who the key names.', ok: [200, 'The agency.'], problems: [403] }),
   },
+  '/v1/agencies/{id}/certificates': {
+    put: operation('governance', {
+      summary: "Register an agency's client certificates (working group)",
+      description:
+        '{"agencyId", "certificates"}: SHA-256 fingerprints, replacing those registered. Once an agency has any, each of its keys is accepted only with one of them (a key bound to one, with that one): otherwise 401 certificate-mismatch. [] lifts the requirement.',
+      body: 'certificates',
+      ok: [200, 'The certificates registered.'],
+      problems: [400, 403, 404],
+      parameters: [agencyId],
+    }),
+    get: operation('governance', {
+      summary: "An agency's registered client certificates",
+      description: '{"agencyId", "certificates"}: SHA-256 fingerprints (the working group, or the agency itself).',
+      ok: [200, 'The certificates.'],
+      problems: [403, 404],
+      parameters: [agencyId],
+    }),
+  },
   '/v1/agencies/{id}/keys': {
     post: operation('governance', {
       summary: 'Issue an API key (working group, or the agency for itself)',
