@@ -410,7 +410,7 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
       it("lists an agency's keys for the working group or the agency itself: ids, dates, revocation, never a hash", async () => {
         const issued = await repository.issueApiKey(WELFARE, 'test-welfare', { expires: '2027-01-31' });
         const listing = await repository.apiKeysOf(WELFARE, 'test-welfare');
-        expect(listing.find((k) => k.keyId === issued.keyId)).toEqual({ keyId: issued.keyId, createdAt: expect.any(String), expires: '2027-01-31', lastUsedDay: null, revokedAt: null });
+        expect(listing.find((k) => k.keyId === issued.keyId)).toEqual({ keyId: issued.keyId, createdAt: expect.any(String), expires: '2027-01-31', lastUsedDay: null, revokedAt: null, certificate: null });
         expect(JSON.stringify(listing)).not.toMatch(/[0-9a-f]{64}/);
         await repository.revokeApiKey(WORKING_GROUP, 'test-welfare', issued.keyId);
         expect((await repository.apiKeysOf(WORKING_GROUP, 'test-welfare')).find((k) => k.keyId === issued.keyId)?.revokedAt).toEqual(expect.any(String));
