@@ -81,7 +81,7 @@ describe('the governance API over HTTP', () => {
     it('issues a key shown only once, which then identifies its agency, and lists keys without the key or its hash', async () => {
       const issued = await nix.call('POST', `/v1/agencies/${CONSUMER}/keys`, { headers: WG, body: { expires: '2099-12-31' } });
       expect(issued.status).toBe(201);
-      expect(issued.json).toEqual({ keyId: expect.stringMatching(/^k-/), key: expect.stringMatching(/^nix_[A-Za-z0-9_-]{43}$/) });
+      expect(issued.json).toEqual({ keyId: expect.stringMatching(/^k-/), key: expect.stringMatching(/^nix_[A-Za-z0-9_-]{43}$/), certificate: null });
       expect(issued.headers['cache-control']).toBe('no-store');
       keys[CONSUMER] = issued.json.key;
       consumerKeyId = issued.json.keyId;
@@ -100,8 +100,8 @@ describe('the governance API over HTTP', () => {
       expect(listed.status).toBe(200);
       expect(listed.json.keys).toEqual(
         expect.arrayContaining([
-          { keyId: consumerKeyId, createdAt: expect.any(String), expires: '2099-12-31', lastUsedDay: today, revokedAt: null },
-          { keyId: spare.json.keyId, createdAt: expect.any(String), expires: null, lastUsedDay: null, revokedAt: null },
+          { keyId: consumerKeyId, createdAt: expect.any(String), expires: '2099-12-31', lastUsedDay: today, revokedAt: null, certificate: null },
+          { keyId: spare.json.keyId, createdAt: expect.any(String), expires: null, lastUsedDay: null, revokedAt: null, certificate: null },
         ]),
       );
       expect(listed.json.keys).toHaveLength(2);
@@ -521,6 +521,8 @@ describe('the governance API over HTTP', () => {
           'GET /v1/agencies/me',
           'POST /v1/agencies/{id}/keys',
           'GET /v1/agencies/{id}/keys',
+          'PUT /v1/agencies/{id}/certificates',
+          'GET /v1/agencies/{id}/certificates',
           'DELETE /v1/agencies/{id}/keys/{keyId}',
           'POST /v1/access-requests',
           'GET /v1/access-requests',

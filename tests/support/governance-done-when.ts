@@ -24,7 +24,7 @@ export async function governanceDoneWhen(write: TestApp, read: TestApp, settle: 
   expectStatus(registered, 201);
   const consumerKey = await write.call('POST', `/v1/agencies/${consumer}/keys`, { headers: WORKING_GROUP, body: {} });
   expectStatus(consumerKey, 201);
-  expect(Object.keys(consumerKey.json).sort()).toEqual(['key', 'keyId']);
+  expect(Object.keys(consumerKey.json).sort()).toEqual(['certificate', 'key', 'keyId']);
   const custodianKey = await write.call('POST', '/v1/agencies/civil-registration/keys', { headers: WORKING_GROUP, body: {} });
   expectStatus(custodianKey, 201);
   const asConsumer = bearer(consumerKey.json.key);

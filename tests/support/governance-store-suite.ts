@@ -410,12 +410,30 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
       it("lists an agency's keys for the working group or the agency itself: ids, dates, revocation, never a hash", async () => {
         const issued = await repository.issueApiKey(WELFARE, 'test-welfare', { expires: '2027-01-31' });
         const listing = await repository.apiKeysOf(WELFARE, 'test-welfare');
-        expect(listing.find((k) => k.keyId === issued.keyId)).toEqual({ keyId: issued.keyId, createdAt: expect.any(String), expires: '2027-01-31', lastUsedDay: null, revokedAt: null });
+        expect(listing.find((k) => k.keyId === issued.keyId)).toEqual({ keyId: issued.keyId, createdAt: expect.any(String), expires: '2027-01-31', lastUsedDay: null, revokedAt: null, certificate: null });
         expect(JSON.stringify(listing)).not.toMatch(/[0-9a-f]{64}/);
         await repository.revokeApiKey(WORKING_GROUP, 'test-welfare', issued.keyId);
         expect((await repository.apiKeysOf(WORKING_GROUP, 'test-welfare')).find((k) => k.keyId === issued.keyId)?.revokedAt).toEqual(expect.any(String));
         expect(await rejection(repository.apiKeysOf(OTHER_CONSUMER, 'test-welfare'))).toBeInstanceOf(NotPermittedError);
         expect(await rejection(repository.apiKeysOf(WORKING_GROUP, 'nobody'))).toBeInstanceOf(GovernanceNotFoundError);
+      });
+
+      it("binds keys to certificates and keeps an agency's registered certificates in the state, audited", async () => {
+        const fingerprint = 'AB:'.repeat(31) + 'AB';
+        const bound = await repository.issueApiKey(WELFARE, 'test-welfare', { certificate: fingerprint });
+        expect(bound.certificate).toBe('ab'.repeat(32));
+        expect((await repository.state()).apiKeys.find((k) => k.keyId === bound.keyId)?.certificate).toBe('ab'.repeat(32));
+        expect(await rejection(repository.issueApiKey(WELFARE, 'test-welfare', { certificate: 'not-hex' }))).toBeInstanceOf(GovernanceInputError);
+
+        expect(await repository.registerCertificates(WORKING_GROUP, 'test-welfare', ['CD'.repeat(32)])).toEqual(['cd'.repeat(32)]);
+        expect((await repository.state()).agencyCertificates).toEqual({ 'test-welfare': ['cd'.repeat(32)] });
+        expect(await repository.certificatesOf(WELFARE, 'test-welfare')).toEqual(['cd'.repeat(32)]);
+        expect((await repository.auditLog()).filter((e) => e.subject === 'agency:test-welfare').at(-1)).toMatchObject({ action: 'agency.certificates', before: { certificates: [] }, after: { certificates: ['cd'.repeat(32)] } });
+        expect(await rejection(repository.registerCertificates(WELFARE, 'test-welfare', []))).toBeInstanceOf(NotPermittedError);
+        expect(await rejection(repository.certificatesOf(OTHER_CONSUMER, 'test-welfare'))).toBeInstanceOf(NotPermittedError);
+        expect(await rejection(repository.registerCertificates(WORKING_GROUP, 'nobody', []))).toBeInstanceOf(GovernanceNotFoundError);
+        await repository.registerCertificates(WORKING_GROUP, 'test-welfare', []);
+        expect((await repository.state()).agencyCertificates).toEqual({});
       });
 
       it('pages the audit log by seq, filtered by subject or actor', async () => {

@@ -18,7 +18,8 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       production: false,
-      http: { host: '0.0.0.0', port: 3000, bodyLimit: 65536, trustProxy: false },
+      http: { host: '0.0.0.0', port: 3000, bodyLimit: 65536, trustProxy: false, tls: null },
+      allowBearerOnly: true,
       metrics: { host: '127.0.0.1', port: 9464 },
       transport: 'in-process',
       kafka: {
@@ -180,6 +181,31 @@ describe('loadConfig', () => {
       const error = configError({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_TRUST_PROXY: 'true' });
       expect(error.location).toBe('NIX_TRUST_PROXY');
       expect(error.message).toContain('refused in production');
+    });
+  });
+
+  describe('certificates', () => {
+    it('serves HTTPS with the certificate and key, asking for client certificates with a client CA', () => {
+      const config = loadConfig({ NIX_TLS_CERT: 'tls/server.pem', NIX_TLS_KEY: 'tls/server.key', NIX_TLS_CLIENT_CA: 'tls/agencies-ca.pem' });
+      expect(config.http.tls).toEqual({ cert: resolve('tls/server.pem'), key: resolve('tls/server.key'), clientCa: resolve('tls/agencies-ca.pem') });
+      expect(loadConfig({ NIX_TLS_CERT: 'c.pem', NIX_TLS_KEY: 'k.pem' }).http.tls).toEqual({ cert: resolve('c.pem'), key: resolve('k.pem'), clientCa: null });
+    });
+
+    it.each([
+      [{ NIX_TLS_CERT: 'c.pem' }, 'NIX_TLS_KEY'],
+      [{ NIX_TLS_KEY: 'k.pem' }, 'NIX_TLS_CERT'],
+      [{ NIX_TLS_CLIENT_CA: 'ca.pem' }, 'NIX_TLS_CERT'],
+    ])('refuses %j, naming %s', (env, variable) => {
+      expect(configError(env).location).toBe(variable);
+    });
+
+    it('accepts bearer keys alone in development, and in production only with NIX_ALLOW_BEARER_ONLY=true (warned)', () => {
+      expect(loadConfig({}).allowBearerOnly).toBe(true);
+      expect(loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY }).allowBearerOnly).toBe(false);
+      const allowed = loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_ALLOW_BEARER_ONLY: 'true' });
+      expect(allowed.allowBearerOnly).toBe(true);
+      expect(allowed.warnings).toContainEqual(expect.stringContaining('NIX_ALLOW_BEARER_ONLY=true'));
+      expect(configError({ NIX_ALLOW_BEARER_ONLY: 'yes' }).message).toContain('NIX_ALLOW_BEARER_ONLY');
     });
   });
 

@@ -18,6 +18,13 @@ export interface RoleDefaults {
   metricsPort: number;
 }
 
+/** HTTPS for the API listener (PEM file paths); with a client CA the broker asks for client certificates (mTLS). */
+export interface TlsConfig {
+  cert: string;
+  key: string;
+  clientCa: string | null;
+}
+
 export type TransportKind = 'in-process' | 'kafka';
 /** Where a registry's adapter finds the registry: the built-in sample data, or the registry's REST API. */
 export type RegistryBackendConfig = { kind: 'sample' } | { kind: 'http'; baseUrl: string; authorization?: string };
@@ -25,7 +32,9 @@ export type RegistryBackendConfig = { kind: 'sample' } | { kind: 'http'; baseUrl
 export interface NixConfig {
   production: boolean;
   instanceId: string;
-  http: { host: string; port: number; bodyLimit: number; trustProxy: TrustedProxies };
+  http: { host: string; port: number; bodyLimit: number; trustProxy: TrustedProxies; tls: TlsConfig | null };
+  /** Whether keys not bound to a client certificate are accepted (always in development; in production only when allowed). */
+  allowBearerOnly: boolean;
   /** The Prometheus listener: its own port, never the API's, on loopback unless told otherwise. */
   metrics: { host: string; port: number };
   transport: TransportKind;
@@ -85,6 +94,10 @@ export const ENV_SCHEMA = {
     NIX_METRICS_HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
     NIX_METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535 },
     NIX_TRUST_PROXY: { type: 'string', minLength: 1, default: 'false' },
+    NIX_TLS_CERT: { type: 'string', minLength: 1 },
+    NIX_TLS_KEY: { type: 'string', minLength: 1 },
+    NIX_TLS_CLIENT_CA: { type: 'string', minLength: 1 },
+    NIX_ALLOW_BEARER_ONLY: { enum: ['true', 'false'], default: 'false' },
     NIX_INSTANCE_ID: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
     NIX_TRANSPORT: { enum: ['in-process', 'kafka'], default: 'in-process' },
     KAFKA_BROKERS: { type: 'string', pattern: '^[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*$' },
@@ -154,6 +167,13 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
   if (trustProxy === true) {
     warnings.push('NIX_TRUST_PROXY=true trusts every X-Forwarded-For hop, so any caller can pass a key\'s network binding; list the proxies\' addresses instead (refused in production)');
   }
+  if (Boolean(v.NIX_TLS_CERT) !== Boolean(v.NIX_TLS_KEY)) fail(v.NIX_TLS_CERT ? 'NIX_TLS_KEY' : 'NIX_TLS_CERT', 'is required with the other: HTTPS needs both the certificate and its key');
+  if (v.NIX_TLS_CLIENT_CA && !v.NIX_TLS_CERT) fail('NIX_TLS_CERT', 'is required with NIX_TLS_CLIENT_CA: client certificates are asked for over HTTPS');
+  const tls: TlsConfig | null = v.NIX_TLS_CERT
+    ? { cert: resolve(String(v.NIX_TLS_CERT)), key: resolve(String(v.NIX_TLS_KEY)), clientCa: v.NIX_TLS_CLIENT_CA ? resolve(String(v.NIX_TLS_CLIENT_CA)) : null }
+    : null;
+  const allowBearerOnly = !production || v.NIX_ALLOW_BEARER_ONLY === 'true';
+  if (production && v.NIX_ALLOW_BEARER_ONLY === 'true') warnings.push('NIX_ALLOW_BEARER_ONLY=true accepts API keys not bound to a client certificate in production');
   const port: number = v.PORT ?? defaults.port;
   const metricsPort: number = v.NIX_METRICS_PORT ?? defaults.metricsPort;
   if (port !== 0 && port === metricsPort) fail('NIX_METRICS_PORT', `is ${metricsPort}, the API port (PORT); metrics need a listener of their own`);
@@ -187,7 +207,8 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
   return {
     production,
     instanceId: v.NIX_INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    http: { host: v.HOST, port, bodyLimit: 64 * 1024, trustProxy },
+    http: { host: v.HOST, port, bodyLimit: 64 * 1024, trustProxy, tls },
+    allowBearerOnly,
     metrics: { host: v.NIX_METRICS_HOST, port: metricsPort },
     transport: v.NIX_TRANSPORT,
     kafka: {

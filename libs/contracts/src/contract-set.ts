@@ -16,6 +16,8 @@ export interface ApiKeyEntry {
   networks: BlockList | null;
   /** Last day the key is valid, YYYY-MM-DD, or null. */
   expires: string | null;
+  /** SHA-256 fingerprint (lowercase hex) of the client certificate the key is bound to; absent or null: a bearer key. */
+  certificate?: string | null;
 }
 
 /** An agreement as one entry of contracts/agreements/<consumer>.yaml holds it: everything but the consumer, which the file names. */

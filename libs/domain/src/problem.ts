@@ -10,6 +10,8 @@ export const PROBLEM_TYPES = {
   'malformed-json': { status: 400, outcome: 'invalid', title: 'The body is not well-formed JSON' },
   'purpose-required': { status: 400, outcome: 'invalid', title: 'The X-Purpose header is required' },
   unauthenticated: { status: 401, outcome: 'unauthenticated', title: 'The agency could not be identified' },
+  'certificate-mismatch': { status: 401, outcome: 'unauthenticated', title: "The client certificate is not the one the API key is bound to" },
+  'certificate-required': { status: 401, outcome: 'unauthenticated', title: 'A bearer key alone is not accepted here: the key must be bound to a client certificate' },
   'no-agreement': { status: 403, outcome: 'denied', title: 'No agreement allows this inquiry' },
   'agreement-not-in-force': { status: 403, outcome: 'denied', title: 'The agreement is not in force today' },
   'purpose-not-agreed': { status: 403, outcome: 'denied', title: 'The purpose is not one the agreement allows' },

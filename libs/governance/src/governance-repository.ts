@@ -38,7 +38,7 @@ import { renderContractFiles, type ContractExportFile } from './contract-export'
 import type { GovernanceSource } from './live-governance';
 import type { GovernanceState } from './governance-snapshot';
 import { blockListOf, cidrsOf } from './network-list';
-import { checkKeyLimits, checkResolution } from './validation';
+import { certificateFingerprintOf, checkKeyLimits, checkResolution } from './validation';
 import { requireKeyManager, type StoredApiKey } from './stored-api-key';
 
 /** An audit entry with its place in the log. */
@@ -63,6 +63,8 @@ export interface ApiKeyListing {
   expires: string | null;
   lastUsedDay: string | null;
   revokedAt: string | null;
+  /** SHA-256 fingerprint of the client certificate the key is bound to, or null. */
+  certificate: string | null;
 }
 
 /** The actor recorded in the audit log for imports from contracts/ YAML. */
@@ -92,6 +94,7 @@ interface KeyRow {
   networks: string[] | null;
   last_used_day: string | null;
   revoked_at: Date | string | null;
+  certificate: string | null;
 }
 interface AgreementRow {
   id: string;
@@ -144,7 +147,7 @@ interface DisputeRow {
 }
 
 const AGENCY_COLUMNS = 'id, name_fa, name_en, roles, demo';
-const KEY_COLUMNS = 'agency_id, key_id, sha256, created_at, expires::text AS expires, networks, last_used_day::text AS last_used_day, revoked_at';
+const KEY_COLUMNS = 'agency_id, key_id, sha256, created_at, expires::text AS expires, networks, last_used_day::text AS last_used_day, revoked_at, certificate';
 const AGREEMENT_COLUMNS =
   'id, consumer, registry, service, major, data_items, purposes, valid_from::text AS valid_from, valid_until::text AS valid_until, daily_quota, resolution, status';
 
@@ -163,6 +166,7 @@ const keyOf = (r: KeyRow): StoredApiKey => ({
   createdAt: new Date(r.created_at),
   lastUsedDay: r.last_used_day,
   revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at),
+  certificate: r.certificate ?? null,
 });
 const agreementOf = (r: AgreementRow): GovernedAgreement => ({
   id: r.id,
@@ -320,14 +324,21 @@ export class GovernanceRepository implements GovernanceSource {
 
   /** The state brokers authorise with, in one statement, so that it is one consistent view at one version. */
   async state(): Promise<GovernanceState> {
-    const rows = await this.sql.query<{ version: string | number; agencies: AgencyRow[]; keys: KeyRow[]; agreements: AgreementRow[] }>(
+    const rows = await this.sql.query<{ version: string | number; agencies: AgencyRow[]; keys: KeyRow[]; agreements: AgreementRow[]; certificates: Record<string, string[]> | null }>(
       `SELECT (SELECT version FROM governance_version) AS version,
          (SELECT coalesce(json_agg(a ORDER BY a.id), '[]'::json) FROM (SELECT ${AGENCY_COLUMNS} FROM governance_agency) a) AS agencies,
          (SELECT coalesce(json_agg(k ORDER BY k.agency_id, k.key_id), '[]'::json) FROM (SELECT ${KEY_COLUMNS} FROM governance_api_key WHERE revoked_at IS NULL) k) AS keys,
-         (SELECT coalesce(json_agg(g ORDER BY g.id), '[]'::json) FROM (SELECT ${AGREEMENT_COLUMNS} FROM governance_agreement) g) AS agreements`,
+         (SELECT coalesce(json_agg(g ORDER BY g.id), '[]'::json) FROM (SELECT ${AGREEMENT_COLUMNS} FROM governance_agreement) g) AS agreements,
+         (SELECT json_object_agg(id, client_certificates) FROM governance_agency WHERE cardinality(client_certificates) > 0) AS certificates`,
     );
     const row = rows[0];
-    return { version: Number(row.version), agencies: row.agencies.map(agencyOf), apiKeys: row.keys.map(keyOf), agreements: row.agreements.map(agreementOf) };
+    return {
+      version: Number(row.version),
+      agencies: row.agencies.map(agencyOf),
+      apiKeys: row.keys.map(keyOf),
+      agreements: row.agreements.map(agreementOf),
+      agencyCertificates: row.certificates ?? {},
+    };
   }
 
   /** Notes the day a key was last used (not a governance change: neither audited nor a new version). */
@@ -394,7 +405,7 @@ export class GovernanceRepository implements GovernanceSource {
     requireKeyManager(actor, agencyId, 'list');
     await this.requireAgency(agencyId);
     const rows = await this.sql.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM governance_api_key WHERE agency_id = $1 ORDER BY created_at, key_id`, [agencyId]);
-    return rows.map(keyOf).map((k) => ({ keyId: k.keyId, createdAt: k.createdAt.toISOString(), expires: k.expires, lastUsedDay: k.lastUsedDay, revokedAt: k.revokedAt?.toISOString() ?? null }));
+    return rows.map(keyOf).map((k) => ({ keyId: k.keyId, createdAt: k.createdAt.toISOString(), expires: k.expires, lastUsedDay: k.lastUsedDay, revokedAt: k.revokedAt?.toISOString() ?? null, certificate: k.certificate ?? null }));
   }
 
   /** The agency with this id, or GovernanceNotFoundError. */
@@ -439,27 +450,54 @@ export class GovernanceRepository implements GovernanceSource {
   }
 
   /**
+   * Registers the client certificates (SHA-256 fingerprints) an agency calls with, replacing those it had (the working
+   * group only: this is who the agency is). Once it has any, each of its keys needs one of them; none lifts that.
+   */
+  async registerCertificates(actor: GovernanceActor, agencyId: string, fingerprints: readonly string[]): Promise<string[]> {
+    if (!isWorkingGroup(actor)) throw new NotPermittedError(actor.agencyId, `register certificates of ${agencyId}`);
+    const certificates = fingerprints.map((f, i) => certificateFingerprintOf(f, `certificates/${i}`));
+    if (new Set(certificates).size !== certificates.length) throw new GovernanceInputError('certificates', 'names a certificate twice');
+    const before = await this.certificatesOf(actor, agencyId);
+    const applied = await this.applyAudited(
+      'UPDATE governance_agency SET client_certificates = $2::text[] WHERE id = $1 RETURNING id',
+      [agencyId, certificates],
+      this.entry(actor, 'agency.certificates', `agency:${agencyId}`, { certificates: before }, { certificates }),
+    );
+    if (!applied) throw new GovernanceNotFoundError(`agency ${agencyId}`);
+    return certificates;
+  }
+
+  /** An agency's registered client certificates (SHA-256 fingerprints), as the working group or the agency itself may list them. */
+  async certificatesOf(actor: GovernanceActor, agencyId: string): Promise<string[]> {
+    requireKeyManager(actor, agencyId, 'list certificates of');
+    const rows = await this.sql.query<{ client_certificates: string[] }>('SELECT client_certificates FROM governance_agency WHERE id = $1', [agencyId]);
+    if (rows.length === 0) throw new GovernanceNotFoundError(`agency ${agencyId}`);
+    return rows[0].client_certificates;
+  }
+
+  /**
    * A new API key for an agency (the working group, or the agency for itself). The key is returned this once; the
    * store and the audit log keep its SHA-256 only.
    */
   async issueApiKey(
     actor: GovernanceActor,
     agencyId: string,
-    limits: { expires?: string | null; networks?: string[] | null } = {},
-  ): Promise<{ keyId: string; key: string }> {
+    limits: { expires?: string | null; networks?: string[] | null; certificate?: string | null } = {},
+  ): Promise<{ keyId: string; key: string; certificate: string | null }> {
     requireKeyManager(actor, agencyId, 'issue');
     const expires = limits.expires ?? null;
     const networks = limits.networks ?? null;
     checkKeyLimits(expires, networks);
+    const certificate = limits.certificate ? certificateFingerprintOf(limits.certificate) : null;
     if (!(await this.agencies()).some((a) => a.id === agencyId)) throw new GovernanceNotFoundError(`agency ${agencyId}`);
     const key = `nix_${randomBytes(32).toString('base64url')}`;
-    const stored = { agencyId, keyId: `k-${randomUUID()}`, sha256: createHash('sha256').update(key).digest('hex'), expires, networks };
+    const stored = { agencyId, keyId: `k-${randomUUID()}`, sha256: createHash('sha256').update(key).digest('hex'), expires, networks, certificate };
     await this.applyAudited(
-      'INSERT INTO governance_api_key (agency_id, key_id, sha256, expires, networks) VALUES ($1, $2, $3, $4::date, $5::text[]) RETURNING key_id',
-      [stored.agencyId, stored.keyId, stored.sha256, expires, networks],
+      'INSERT INTO governance_api_key (agency_id, key_id, sha256, expires, networks, certificate) VALUES ($1, $2, $3, $4::date, $5::text[], $6) RETURNING key_id',
+      [stored.agencyId, stored.keyId, stored.sha256, expires, networks, certificate],
       this.entry(actor, 'api-key.issue', `api-key:${agencyId}/${stored.keyId}`, null, stored),
     );
-    return { keyId: stored.keyId, key };
+    return { keyId: stored.keyId, key, certificate };
   }
 
   /** Revokes a key (the working group, or the agency itself); a key is revoked once. */

@@ -9,6 +9,8 @@ export interface GovernanceState {
   agencies: Agency[];
   apiKeys: ApiKeyEntry[];
   agreements: GovernedAgreement[];
+  /** The client certificates (SHA-256 fingerprints) of the agencies that registered any (migration 0009). */
+  agencyCertificates?: Record<string, string[]>;
 }
 
 /**
@@ -22,6 +24,7 @@ export class GovernanceSnapshot {
   readonly policy: AccessPolicy;
   private readonly agencyById: ReadonlyMap<string, Agency>;
   private readonly keyByHash: ReadonlyMap<string, ApiKeyEntry>;
+  private readonly agencyCertificates: ReadonlyMap<string, readonly string[]>;
 
   constructor(state: GovernanceState, options: { production: boolean }) {
     const agencies = options.production ? state.agencies.filter((a) => !a.demo) : state.agencies;
@@ -31,6 +34,7 @@ export class GovernanceSnapshot {
     this.agreements = state.agreements.filter((a) => this.agencyById.has(a.consumer));
     this.keyByHash = new Map(state.apiKeys.filter((k) => this.agencyById.has(k.agencyId)).map((k) => [k.sha256, k]));
     this.policy = new AccessPolicy(this.agreements);
+    this.agencyCertificates = new Map(Object.entries(state.agencyCertificates ?? {}).filter(([id, list]) => this.agencyById.has(id) && list.length > 0));
   }
 
   /** A snapshot of contract files as they are (tests, benchmarks): every agreement active, with its resolution. */
@@ -41,6 +45,11 @@ export class GovernanceSnapshot {
 
   agency(id: string): Agency | undefined {
     return this.agencyById.get(id);
+  }
+
+  /** The client certificates an agency registered (SHA-256 fingerprints); empty when it registered none. */
+  certificatesOf(agencyId: string): readonly string[] {
+    return this.agencyCertificates.get(agencyId) ?? [];
   }
 
   /** The key whose SHA-256 this is, if it is neither revoked nor unknown. */

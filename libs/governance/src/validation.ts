@@ -49,3 +49,10 @@ export function checkKeyLimits(expires: string | null, networks: readonly string
     }
   });
 }
+
+/** A certificate's SHA-256 fingerprint, as hex with or without colons (openssl's form): stored as lowercase hex. */
+export function certificateFingerprintOf(text: string, field = 'certificate'): string {
+  const hex = text.replace(/:/g, '').toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new GovernanceInputError(field, 'must be a SHA-256 certificate fingerprint: 64 hex digits, colons allowed');
+  return hex;
+}

@@ -15,3 +15,4 @@ export * from './ledger/ledger.module';
 export * from './ledger/ledger-retention';
 export * from './messaging/messaging.module';
 export * from './catalogue/follow-catalogue';
+export * from './http/client-certificate';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
@@ -107,6 +108,7 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
   }
 
   const edge = new HttpEdge();
+  const https = httpsOptionsOf(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     NixModule.forRoot({
       core: { config, catalog, logger, metrics, clock },
@@ -116,9 +118,10 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
       recorder: roles.has('recorder'),
     }),
     // Fastify bounds each close hook by pluginTimeout (10 s by default); the shutdown drain may take NIX_SHUTDOWN_DRAIN_MS.
-    new FastifyAdapter({ ...edge.serverOptions(config), pluginTimeout: Math.max(10_000, config.shutdown.drainMs + 5_000) }),
+    new FastifyAdapter({ ...edge.serverOptions(config), ...(https ? { https } : {}), pluginTimeout: Math.max(10_000, config.shutdown.drainMs + 5_000) }),
     // No Nest body parsers: they add a form parser, and a form is a 415 here. Fastify's own JSON parser stays.
-    { bufferLogs: true, abortOnError: false, bodyParser: false },
+    // httpsOptions only tells Nest the protocol (getUrl): Fastify serves TLS from the adapter's options.
+    { bufferLogs: true, abortOnError: false, bodyParser: false, ...(https ? { httpsOptions: https } : {}) },
   );
   app.useLogger(new PinoNestLogger(logger));
   if (roles.has('broker')) configureHttp(app, NIX_VERSION, edge);
@@ -149,4 +152,16 @@ function drainExchangesOnClose(fastify: FastifyInstance, exchanges: ExchangeReco
     const reaper = setInterval(() => fastify.server.closeIdleConnections(), 100).unref();
     fastify.server.once('close', () => clearInterval(reaper));
   });
+}
+
+/**
+ * HTTPS for the API listener when NIX_TLS_CERT is set; with NIX_TLS_CLIENT_CA the broker asks for client certificates
+ * and Node checks them against that CA. A caller without one is still served: a key bound to a certificate then gets
+ * 401 certificate-mismatch, which says more than a failed handshake.
+ */
+function httpsOptionsOf(config: NixConfig): { cert: Buffer; key: Buffer; ca?: Buffer; requestCert: boolean; rejectUnauthorized: false } | undefined {
+  const tls = config.http.tls;
+  if (!tls) return undefined;
+  const ca = tls.clientCa ? readFileSync(tls.clientCa) : undefined;
+  return { cert: readFileSync(tls.cert), key: readFileSync(tls.key), ...(ca ? { ca } : {}), requestCert: ca !== undefined, rejectUnauthorized: false };
 }

@@ -5,9 +5,9 @@ import type { ContractSet } from '@nix/contracts';
 import { GovernanceRepository, LiveGovernance, QuotaLeases, SqlQuotaCounter } from '@nix/governance';
 import type { SqlClient } from '@nix/ledger';
 import type { NixMetrics } from '@nix/observability';
-import { LEDGER_STORE, LOGGER, METRICS, NIX_CONFIG, READINESS_CHECKS, type ReadinessChecks } from '@nix/platform';
+import { ClientCertificates, LEDGER_STORE, LOGGER, METRICS, NIX_CONFIG, READINESS_CHECKS, type ReadinessChecks } from '@nix/platform';
 import { GovernanceModule } from '../governance/governance.module';
-import { AccessService, DEMO_COVERAGE, KEY_USE_LOG } from './access.service';
+import { AccessService, BEARER_ONLY_ALLOWED, DEMO_COVERAGE, KEY_USE_LOG } from './access.service';
 import { KEY_HASHER, NodeKeyHasher } from './key-hasher';
 
 export const CONTRACTS = Symbol('CONTRACTS');
@@ -79,6 +79,8 @@ export class AccessModule implements OnApplicationShutdown {
         { provide: KEY_HASHER, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => new NodeKeyHasher(config.ledger.trackingKey) },
         { provide: KEY_USE_LOG, useExisting: GovernanceRepository },
         { provide: DEMO_COVERAGE, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => !config.production },
+        { provide: BEARER_ONLY_ALLOWED, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => config.allowBearerOnly },
+        { provide: ClientCertificates, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => new ClientCertificates(config.http.trustProxy) },
         { provide: LiveGovernance, inject: [GovernanceRepository, NIX_CONFIG, METRICS, LOGGER], useFactory: (r: GovernanceRepository, c: NixConfig, m: NixMetrics, l: Logger) => openLiveGovernance(r, contracts, c, m, l) },
         {
           provide: QuotaLeases,
@@ -87,7 +89,7 @@ export class AccessModule implements OnApplicationShutdown {
         },
         AccessService,
       ],
-      exports: [AccessService, CONTRACTS, KEY_HASHER, LiveGovernance, GovernanceModule],
+      exports: [AccessService, ClientCertificates, CONTRACTS, KEY_HASHER, LiveGovernance, GovernanceModule],
     };
   }
 

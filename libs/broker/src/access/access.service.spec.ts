@@ -1,7 +1,7 @@
 import { BlockList } from 'node:net';
 import { ProblemError, type Agency, type Agreement, type CalendarDay, type ProblemType } from '@nix/domain';
 import type { ApiKeyEntry, ContractSet } from '@nix/contracts';
-import { LiveGovernance, QuotaLeases, type GovernanceState } from '@nix/governance';
+import { GovernanceSnapshot, LiveGovernance, QuotaLeases, type GovernanceState } from '@nix/governance';
 import { MemoryQuotaCounter } from '@nix/governance/testing';
 import { AccessService } from './access.service';
 import { accessServiceOf, MemoryKeyUseLog } from '../testing';
@@ -37,6 +37,9 @@ function networks(...ranges: [string, number, 'ipv4' | 'ipv6'][]): BlockList {
   return list;
 }
 
+const TAX_CERT = 'a'.repeat(64);
+const POLICE_CERT = 'b'.repeat(64);
+
 const AGREEMENT: Agreement = {
   id: 'tax-identity-2026',
   consumer: TAX.id,
@@ -57,6 +60,7 @@ const CONTRACTS: ContractSet = {
     key('tax-old', TAX.id, { expires: '2026-11-29' }),
     key('tax-last-day', TAX.id, { expires: '2026-11-30' }),
     key('tax-office', TAX.id, { networks: networks(['10.20.0.0', 16, 'ipv4'], ['2001:db8::', 32, 'ipv6']) }),
+    key('tax-mtls', TAX.id, { certificate: TAX_CERT }),
   ],
   refusedDemoAgencies: [],
 };
@@ -115,6 +119,28 @@ describe('AccessService', () => {
       expectProblem(() => access.authenticate('Bearer tax-old-secret', '203.0.113.7', TODAY.date), 'unauthenticated', 401);
       expect(access.authenticate('Bearer tax-last-day-secret', '203.0.113.7', TODAY.date)).toBe(TAX);
       expectProblem(() => access.authenticate('Bearer tax-last-day-secret', '203.0.113.7', '2026-12-01'), 'unauthenticated', 401);
+    });
+
+    it('accepts a certificate-bound key with its certificate only, and answers 401 certificate-mismatch otherwise', () => {
+      expect(access.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, TAX_CERT)).toBe(TAX);
+      expectProblem(() => access.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, POLICE_CERT), 'certificate-mismatch', 401, /bound to another client certificate/);
+      expectProblem(() => access.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date), 'certificate-mismatch', 401, /present it \(mTLS\)/);
+    });
+
+    it("holds every key of an agency that registered certificates to one of them", () => {
+      const state: GovernanceState = { version: 1, agencies: [TAX], apiKeys: [key('tax-1', TAX.id), key('tax-mtls', TAX.id, { certificate: TAX_CERT })], agreements: [], agencyCertificates: { [TAX.id]: [POLICE_CERT, TAX_CERT] } };
+      const held = new AccessService(LiveGovernance.fixed(new GovernanceSnapshot(state, { production: false })), hasher, new QuotaLeases(new MemoryQuotaCounter()), new MemoryKeyUseLog(), false);
+      expect(held.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, undefined, POLICE_CERT)).toBe(TAX);
+      expectProblem(() => held.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date), 'certificate-mismatch', 401);
+      expectProblem(() => held.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, undefined, 'c'.repeat(64)), 'certificate-mismatch', 401, /registered client certificates/);
+      // The bound key needs its own, even though the agency registered another.
+      expectProblem(() => held.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, POLICE_CERT), 'certificate-mismatch', 401);
+    });
+
+    it('refuses a key bound to no certificate when bearer keys alone are not allowed (production), and still accepts a bound one', () => {
+      const strict = new AccessService(LiveGovernance.fixed(GovernanceSnapshot.ofContracts(CONTRACTS)), hasher, new QuotaLeases(new MemoryQuotaCounter()), new MemoryKeyUseLog(), false, false);
+      expectProblem(() => strict.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, undefined, TAX_CERT), 'certificate-required', 401, /NIX_ALLOW_BEARER_ONLY/);
+      expect(strict.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, TAX_CERT)).toBe(TAX);
     });
 
     it("accepts a network-bound key from the agency's networks only, IPv4 and IPv6", () => {

@@ -13,6 +13,9 @@ export interface KeyUseLog {
 
 export const KEY_USE_LOG = Symbol('KEY_USE_LOG');
 
+/** Whether a key not bound to a client certificate is accepted (development, or NIX_ALLOW_BEARER_ONLY=true). */
+export const BEARER_ONLY_ALLOWED = Symbol('BEARER_ONLY_ALLOWED');
+
 /** Whether demo agencies may ask every published service, as their contracts/demo agreements do for schemas/. */
 export const DEMO_COVERAGE = Symbol('DEMO_COVERAGE');
 
@@ -54,6 +57,7 @@ export class AccessService {
     private readonly quota: QuotaLeases,
     @Inject(KEY_USE_LOG) private readonly keyUse: KeyUseLog,
     @Inject(DEMO_COVERAGE) private readonly demoCoverage: boolean,
+    @Inject(BEARER_ONLY_ALLOWED) private readonly bearerOnlyAllowed: boolean = true,
   ) {}
 
   /** The governance state now, or a 503 when it has not been read from the store yet. */
@@ -72,8 +76,11 @@ export class AccessService {
     return this.governance.current?.agency(id);
   }
 
-  /** The agency a Bearer API key belongs to, or a 401/403 problem. */
-  authenticate(authorization: string | undefined, clientIp: string, today: string, snapshot = this.snapshot()): Agency {
+  /**
+   * The agency a Bearer API key belongs to, or a 401/403 problem. `certificate` is the SHA-256 fingerprint of the
+   * caller's client certificate (mTLS, or a trusted proxy's header): a key bound to a certificate needs that one.
+   */
+  authenticate(authorization: string | undefined, clientIp: string, today: string, snapshot = this.snapshot(), certificate?: string): Agency {
     const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
     if (!match) throw new ProblemError('unauthenticated', 'Send the agency API key as "Authorization: Bearer <key>".');
     const key = snapshot.key(this.hasher.apiKeyHash(match[1]));
@@ -82,6 +89,24 @@ export class AccessService {
     }
     if (key.networks && !key.networks.check(clientIp, clientIp.includes(':') ? 'ipv6' : 'ipv4')) {
       throw new ProblemError('network-not-allowed', `Key ${key.keyId} of agency ${key.agencyId} is accepted only from the agency's registered networks.`);
+    }
+    // A key bound to a certificate needs that one; any other key of an agency that registered certificates, one of them.
+    const registered = snapshot.certificatesOf(key.agencyId);
+    if (key.certificate || registered.length > 0) {
+      const accepted = key.certificate ? certificate === key.certificate : certificate !== undefined && registered.includes(certificate);
+      if (!accepted) {
+        const who = `Key ${key.keyId} of agency ${key.agencyId}`;
+        throw new ProblemError(
+          'certificate-mismatch',
+          !certificate
+            ? `${who} needs the agency's client certificate; present it (mTLS).`
+            : key.certificate
+              ? `${who} is bound to another client certificate than the one presented.`
+              : `${who} is accepted only with one of the agency's registered client certificates, and the one presented is not.`,
+        );
+      }
+    } else if (!this.bearerOnlyAllowed) {
+      throw new ProblemError('certificate-required', `Key ${key.keyId} of agency ${key.agencyId} is not bound to a client certificate, and bearer keys alone are refused here (NIX_ALLOW_BEARER_ONLY).`);
     }
     this.noteUse(key.agencyId, key.keyId, today);
     return snapshot.agency(key.agencyId)!;

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GovernanceInputError, GovernanceRepository } from '@nix/governance';
 import { governanceBody } from './governance-bodies';
@@ -23,6 +23,24 @@ export class AgenciesController {
     return { id: agency.id, name: agency.name, roles: agency.roles };
   }
 
+  /** The client certificates the agency calls with (the working group): its keys then need one of them. */
+  @Put(':id/certificates')
+  async registerCertificates(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) agencyId: string, @Body() body: unknown) {
+    const actor = await this.caller.actorOf(request);
+    const { certificates } = governanceBody('certificates', body);
+    const registered = await this.repository.registerCertificates(actor, agencyId, certificates);
+    noStore(reply);
+    return { agencyId, certificates: registered };
+  }
+
+  @Get(':id/certificates')
+  async certificates(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) agencyId: string) {
+    const actor = await this.caller.actorOf(request);
+    const certificates = await this.repository.certificatesOf(actor, agencyId);
+    noStore(reply);
+    return { agencyId, certificates };
+  }
+
   /** The key is in this answer only: the store keeps its SHA-256. */
   @Post(':id/keys')
   @HttpCode(201)
@@ -30,7 +48,7 @@ export class AgenciesController {
     const actor = await this.caller.actorOf(request);
     const limits = governanceBody('apiKey', body);
     if (limits.expires !== undefined && limits.expires < this.caller.today()) throw new GovernanceInputError('expires', 'is in the past: a key would be dead on arrival');
-    const issued = await this.repository.issueApiKey(actor, agencyId, { expires: limits.expires ?? null, networks: limits.networks ?? null });
+    const issued = await this.repository.issueApiKey(actor, agencyId, { expires: limits.expires ?? null, networks: limits.networks ?? null, certificate: limits.certificate ?? null });
     noStore(reply);
     return issued;
   }

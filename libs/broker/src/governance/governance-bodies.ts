@@ -41,8 +41,20 @@ export const GOVERNANCE_BODY_SCHEMAS = {
     {
       expires: { ...day, description: 'The last day the key works (YYYY-MM-DD).' },
       networks: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', maxLength: 64 }, description: 'Networks (CIDR) the key works from.' },
+      certificate: { type: 'string', maxLength: 100, description: "SHA-256 fingerprint of the agency's client certificate the key is bound to (hex, colons allowed)." },
     },
     [],
+  ),
+  certificates: object(
+    {
+      certificates: {
+        type: 'array',
+        maxItems: 20,
+        items: { type: 'string', maxLength: 100 },
+        description: "SHA-256 fingerprints of the agency's client certificates (hex, colons allowed); [] lifts the requirement.",
+      },
+    },
+    ['certificates'],
   ),
   accessRequest: object(
     { registry: slug, service: slug, major, dataItems: items, purposes, dailyQuota: quota, validFrom: day, validUntil: day, justification: text(4000) },
@@ -72,6 +84,10 @@ export interface AgencyBody {
 export interface ApiKeyBody {
   expires?: string;
   networks?: string[];
+  certificate?: string;
+}
+export interface CertificatesBody {
+  certificates: string[];
 }
 export interface AccessRequestBody {
   registry: string;
@@ -125,6 +141,7 @@ export interface DisputeBody {
 interface BodyTypes {
   agency: AgencyBody;
   apiKey: ApiKeyBody;
+  certificates: CertificatesBody;
   accessRequest: AccessRequestBody;
   custodianStep: CustodianStepBody;
   decision: DecisionBody;

@@ -1,3 +1,4 @@
+import { ClientCertificates } from '@nix/platform';
 import type { FastifyRequest } from 'fastify';
 import { ProblemError, type Agency } from '@nix/domain';
 import type { ContractSet } from '@nix/contracts';
@@ -16,10 +17,10 @@ const CONTRACTS: ContractSet = {
   agreements: [],
   refusedDemoAgencies: [],
 };
-const request = (authorization?: string) => ({ headers: authorization ? { authorization } : {}, ip: '203.0.113.9' }) as unknown as FastifyRequest;
+const request = (authorization?: string) => ({ headers: authorization ? { authorization } : {}, ip: '203.0.113.9', raw: { socket: { remoteAddress: '203.0.113.9' } } }) as unknown as FastifyRequest;
 
 describe('GovernanceCaller', () => {
-  const caller = new GovernanceCaller(accessServiceOf(CONTRACTS, hasher), { now: () => Date.UTC(2026, 10, 30, 12) });
+  const caller = new GovernanceCaller(accessServiceOf(CONTRACTS, hasher), { now: () => Date.UTC(2026, 10, 30, 12) }, new ClientCertificates(false));
 
   it('acts as the agency of the key, with every role the governance state gives it', async () => {
     expect(await caller.actorOf(request('Bearer wg-key'))).toEqual({ agencyId: 'working-group', roles: ['working-group'] });

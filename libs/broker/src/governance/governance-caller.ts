@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DayTracker, type Clock } from '@nix/domain';
 import type { GovernanceActor } from '@nix/governance';
-import { CLOCK } from '@nix/platform';
+import { CLOCK, ClientCertificates } from '@nix/platform';
 import { AccessService } from '../access/access.service';
 
 /** Who calls the governance API: the agency its Bearer key names, with its roles, in the live governance state. */
@@ -13,6 +13,7 @@ export class GovernanceCaller {
   constructor(
     private readonly access: AccessService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly certificates: ClientCertificates,
   ) {}
 
   /** Today in Tehran. */
@@ -22,7 +23,7 @@ export class GovernanceCaller {
 
   /** The one place the governance API identifies its caller (a 401/403 problem when it cannot). */
   async actorOf(request: FastifyRequest): Promise<GovernanceActor> {
-    const agency = this.access.authenticate(request.headers.authorization, request.ip, this.today());
+    const agency = this.access.authenticate(request.headers.authorization, request.ip, this.today(), undefined, this.certificates.fingerprintOf(request));
     return { agencyId: agency.id, roles: agency.roles };
   }
 

@@ -65,10 +65,29 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
   '/v1/agencies/me': {
     get: operation('governance', { summary: 'The calling agency', description: '{"id", "name": {fa, en}, "roles"}: who the key names.', ok: [200, 'The agency.'], problems: [403] }),
   },
+  '/v1/agencies/{id}/certificates': {
+    put: operation('governance', {
+      summary: "Register an agency's client certificates (working group)",
+      description:
+        '{"agencyId", "certificates"}: SHA-256 fingerprints, replacing those registered. Once an agency has any, each of its keys is accepted only with one of them (a key bound to one, with that one): otherwise 401 certificate-mismatch. [] lifts the requirement.',
+      body: 'certificates',
+      ok: [200, 'The certificates registered.'],
+      problems: [400, 403, 404],
+      parameters: [agencyId],
+    }),
+    get: operation('governance', {
+      summary: "An agency's registered client certificates",
+      description: '{"agencyId", "certificates"}: SHA-256 fingerprints (the working group, or the agency itself).',
+      ok: [200, 'The certificates.'],
+      problems: [403, 404],
+      parameters: [agencyId],
+    }),
+  },
   '/v1/agencies/{id}/keys': {
     post: operation('governance', {
       summary: 'Issue an API key (working group, or the agency for itself)',
-      description: '{"keyId", "key"}: the key is shown only this once; the store keeps its SHA-256.',
+      description:
+        '{"keyId", "key", "certificate"}: the key is shown only this once; the store keeps its SHA-256. With `certificate` (the SHA-256 fingerprint of the agency\'s client certificate) the key is bound to it: an inquiry with that key and another certificate, or none, gets 401 certificate-mismatch.',
       body: 'apiKey',
       ok: [201, 'The key ID and the key.'],
       problems: [400, 403, 404],
@@ -76,7 +95,7 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
     }),
     get: operation('governance', {
       summary: "An agency's API keys",
-      description: '{"keys": [{keyId, createdAt, expires, lastUsedDay, revokedAt}]}: never a key or its hash.',
+      description: '{"keys": [{keyId, createdAt, expires, lastUsedDay, revokedAt, certificate}]}: never a key or its hash.',
       ok: [200, 'The keys.'],
       problems: [403, 404],
       parameters: [agencyId],

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ANSWERED } from '@nix/domain';
+import { ClientCertificates } from '@nix/platform';
 import { ExchangeHooks } from './exchange-hooks';
 import { InquiryRefusal, InquiryService } from './inquiry.service';
 
@@ -9,6 +10,7 @@ export class InquiryController {
   constructor(
     private readonly inquiries: InquiryService,
     private readonly hooks: ExchangeHooks,
+    private readonly certificates: ClientCertificates,
   ) {}
 
   @Post(':registry/:service')
@@ -32,6 +34,7 @@ export class InquiryController {
         purpose: headers['x-purpose'] as string | undefined,
         trackingCode: headers['x-tracking-code'] as string | undefined,
         clientIp: request.ip,
+        clientCertificate: this.certificates.fingerprintOf(request),
         headers,
         body,
       });

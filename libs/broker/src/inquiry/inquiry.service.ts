@@ -26,6 +26,8 @@ export interface InquiryCall {
   purpose: string | undefined;
   trackingCode: string | undefined;
   clientIp: string;
+  /** SHA-256 fingerprint of the client certificate (mTLS or a trusted proxy's header), if any. */
+  clientCertificate?: string;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
 }
@@ -101,7 +103,7 @@ export class InquiryService {
     const day = this.days.at(now);
     // One state for the whole inquiry, whatever changes while it runs.
     const governance = this.access.snapshot();
-    const agency = this.access.authenticate(call.authorization, call.clientIp, day.date, governance);
+    const agency = this.access.authenticate(call.authorization, call.clientIp, day.date, governance, call.clientCertificate);
     facts.consumer = agency.id;
     this.access.refuseRelay(call.headers);
     if (call.trackingCode !== undefined) {

@@ -114,10 +114,10 @@ export class ReportsService {
   }
 
   /** The calling agency from its API key, or a 401/403 problem. */
-  caller(authorization: string | undefined, clientIp: string): ReportCaller {
+  caller(authorization: string | undefined, clientIp: string, certificate?: string): ReportCaller {
     const now = this.clock.now();
     const today = this.days.at(now).date;
-    const agency = this.access.authenticate(authorization, clientIp, today);
+    const agency = this.access.authenticate(authorization, clientIp, today, undefined, certificate);
     return { agency, scope: scopeOf(agency), now, today };
   }
 
