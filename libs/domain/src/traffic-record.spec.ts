@@ -2,10 +2,10 @@ import { RECORD_LIMITS, trafficRecordFields, trafficRecordOf, trafficRecordProbl
 
 /** An exchange as a flat list of what the broker learned: the facts, the relay timings and how it ended. */
 type Flat = Partial<Omit<FinishedExchange, 'facts'> & Omit<ExchangeFacts, 'relay'> & RelayTiming>;
-type End = Pick<FinishedExchange, 'respondedAt' | 'httpStatus' | 'responseBytes' | 'brokerInstance' | 'trackingDigest'>;
+type End = Pick<FinishedExchange, 'respondedAt' | 'httpStatus' | 'responseBytes' | 'brokerInstance' | 'trackingDigest' | 'receiptDigest'>;
 
 function end(overrides: Partial<End> = {}): End {
-  return { respondedAt: 1070, httpStatus: 200, responseBytes: 321, brokerInstance: 'broker-1', trackingDigest: 'digest-of-code', ...overrides };
+  return { respondedAt: 1070, httpStatus: 200, responseBytes: 321, brokerInstance: 'broker-1', trackingDigest: 'digest-of-code', receiptDigest: null, ...overrides };
 }
 
 function bare(exchangeId: string, receivedAt: number): Flat {
@@ -80,6 +80,7 @@ describe('trafficRecordOf', () => {
       purpose: 'taxpayer-registration',
       agreement: 'tax-identity-person-1405',
       trackingDigest: 'digest-of-code',
+      receiptDigest: null,
       outcome: 'ok',
       httpStatus: 200,
       problemType: null,
