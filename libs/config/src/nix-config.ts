@@ -280,7 +280,7 @@ function receiptKeysOf(text: string, fail: (reason: string) => never): ReceiptKe
     const k = (typeof key === 'object' && key !== null ? key : {}) as Record<string, unknown>;
     const at = `key ${i + 1}`;
     if (typeof k.kid !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(k.kid)) fail(`${at} has no kid of 1 to 128 letters, digits or ._:-`);
-    const kid = k.kid as string;
+    const kid = k.kid;
     if (kids.has(kid)) fail(`${at} repeats the kid "${kid}"`);
     kids.add(kid);
     if (k.kty !== 'OKP' || k.crv !== 'Ed25519') fail(`${at} ("${kid}") is not an Ed25519 key (kty OKP, crv Ed25519)`);
