@@ -47,7 +47,8 @@ export class ExchangeHooks {
       const receipt = receipts.get(trace);
       const body = counted(payload, (chunk) => {
         trace.requestBytes += chunk.length;
-        receipt?.request.update(chunk);
+        // Bytes drained after the answer (a 415 left unread) are not in the receipt, which was signed before them.
+        if (receipt && !receipt.sealed) receipt.request.update(chunk);
       });
       countedBodies.set(request, body);
       done(null, body);
@@ -101,7 +102,7 @@ export class ExchangeHooks {
    */
   private async sign(trace: ExchangeTrace, reply: FastifyReply, payload: string | Buffer | null | undefined): Promise<void> {
     const receipt = receipts.get(trace) ?? freshReceipt();
-    receipts.delete(trace);
+    receipt.sealed = true;
     const { facts } = trace;
     const ending = this.recorder.endingOf(trace);
     const claims: ReceiptClaims = {
@@ -147,11 +148,18 @@ export class ExchangeHooks {
 
 const countedBodies = new WeakMap<FastifyRequest, Readable>();
 /** The salt of each exchange's receipt and the running digest of its request body. */
-const receipts = new WeakMap<ExchangeTrace, { salt: Buffer; request: Hash }>();
+const receipts = new WeakMap<ExchangeTrace, ReceiptInProgress>();
 
-function freshReceipt(): { salt: Buffer; request: Hash } {
+/** A receipt being made: its salt, the running digest of the request body, and whether the digest was taken. */
+interface ReceiptInProgress {
+  salt: Buffer;
+  request: Hash;
+  sealed: boolean;
+}
+
+function freshReceipt(): ReceiptInProgress {
   const salt = newSalt();
-  return { salt, request: saltedHash(salt) };
+  return { salt, request: saltedHash(salt), sealed: false };
 }
 
 /** Whether the body may be read: a body over the limit by its Content-Length is refused unread (413). */
