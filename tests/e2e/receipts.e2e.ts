@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,6 +92,14 @@ describe('signed receipts (NIX-Receipt) on the embedded default', () => {
     expect(claims.salt).not.toBe(other.salt);
   });
 
+  it('signs a 415 whose body was left unread, over the bytes read before the answer', async () => {
+    const response = await nix.call('POST', '/v1/inquiries/identity/person', { headers: { ...headers, 'content-type': 'text/plain' }, raw: 'not json' });
+    expect(response.status).toBe(415);
+    const claims = await verified(response);
+    expect(claims).toMatchObject({ exchangeId: response.headers['x-exchange-id'], httpStatus: 415, outcome: 'invalid' });
+    expect(claims.answerDigest).toBe(salted(claims.salt, response.text));
+  });
+
   it('keeps the receipt digest in the traffic record, and no digest of any content', async () => {
     await nix.flushLedger();
     const sql = nix.app.get(TrafficRepository).sql;
@@ -140,6 +148,24 @@ describe('signed receipts (NIX-Receipt) on the embedded default', () => {
       expect(run.stderr).toBe('');
       expect(run.stdout).toMatch(/^signature: valid .*\nrequest: matches .*\nanswer: matches .*\nledger: holds receipt digest /);
       expect(run.status).toBe(0);
+    });
+
+    it('verifies against a JWKS fetched from a URL, without the ledger', async () => {
+      const jwksApp = await startTestApp();
+      try {
+        // Not spawnSync: this process serves the JWKS while the script fetches it.
+        const run = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+          const script = [join(REPO_ROOT, 'dist', 'apps', 'nix', 'src', 'receipt-verify.js'), join(files, 'receipt.jws'), '--jwks', `${jwksApp.url}/.well-known/jwks.json`, '--skip-ledger'];
+          const child = spawn(process.execPath, script, { cwd: REPO_ROOT, env, timeout: 60_000 });
+          let stdout = '';
+          child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+          child.on('close', (status) => resolve({ status, stdout }));
+        });
+        expect(run.stdout).toMatch(/^signature: valid .*\nrequest: not checked .*\nanswer: not checked .*\nledger: not checked/);
+        expect(run.status).toBe(0);
+      } finally {
+        await jwksApp.close();
+      }
     });
 
     it('fails, with exit code 3, when one byte of the answer changed', () => {

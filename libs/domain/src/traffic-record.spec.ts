@@ -217,8 +217,15 @@ describe('trafficRecordProblem', () => {
     ['a NUL in a text field', { consumer: 'tax\u0000' }, 'consumer holds a NUL character'],
     ['an over-long text', { service: 'x'.repeat(300) }, 'service is longer than 256 characters'],
     ['no broker instance', { brokerInstance: '' }, 'brokerInstance is empty'],
+    ['a receipt digest that could hold content', { receiptDigest: 'national id 0067749828' }, 'receiptDigest is not a base64url SHA-256 or null'],
   ])('refuses %s, naming the field', (_case, change, reason) => {
     expect(trafficRecordProblem({ ...good, ...change })).toContain(reason);
+  });
+
+  it('accepts a receipt digest, and a record from before receipts that has none', () => {
+    expect(trafficRecordProblem({ ...good, receiptDigest: 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg' })).toBeNull();
+    const { receiptDigest: _none, ...older } = good;
+    expect(trafficRecordProblem(older)).toBeNull();
   });
 
   it('refuses what is not an object', () => {
