@@ -6,7 +6,7 @@ const base = {
   // Transpile only (the type check is its own step of npm test), which keeps the suites fast.
   transform: { '^.+\\.(ts|js)$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true } }] },
   // Node 20 can require() these ESM-only packages, Jest cannot: compile them.
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   moduleNameMapper: {
     '^@nix/([a-z-]+)$': '<rootDir>/libs/$1/src',
     // Testing exports (a lib's src/testing), for specs and tests only.

@@ -51,6 +51,7 @@ function records(count: number, start: number): TrafficRecord[] {
       purpose: 'tax-audit',
       agreement: `agreement-${i % 40}-${service}`,
       trackingDigest: i % 3 === 0 ? `digest${i % 1000}` : null,
+      receiptDigest: null,
       outcome: ok ? 'ok' : 'not-found',
       httpStatus: ok ? 200 : 404,
       problemType: ok ? null : 'record-not-found',

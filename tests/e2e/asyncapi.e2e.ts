@@ -39,7 +39,7 @@ describe('contracts/topics/asyncapi.yaml describes the topics the code uses', ()
     expect(Object.keys(message.headers!).sort()).toEqual(Object.keys(doc.components.messages.inquiry.headers.properties).sort());
     expect(Object.values(HEADERS).sort()).toEqual(Object.keys(doc.components.messages.inquiry.headers.properties).sort());
     const record = trafficRecordOf({
-      exchangeId: 'e', receivedAt: 1, facts: {}, outcome: 'ok', problemType: null, requestBytes: 0, respondedAt: 2, httpStatus: 200, responseBytes: 0, brokerInstance: 'b', trackingDigest: null,
+      exchangeId: 'e', receivedAt: 1, facts: {}, outcome: 'ok', problemType: null, requestBytes: 0, respondedAt: 2, httpStatus: 200, responseBytes: 0, brokerInstance: 'b', trackingDigest: null, receiptDigest: null,
     });
     expect(Object.keys(record).sort()).toEqual(Object.keys(doc.components.messages.trafficRecord.payload.properties).sort());
   });

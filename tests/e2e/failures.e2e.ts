@@ -1,6 +1,7 @@
 import { schemasWithTimeouts } from '../support/fixtures';
 import { startFakeRegistries } from '../support/sample-registry';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { testReceiptKeys } from '../support/receipt-keys';
 
 const ADDRESS = { postalCode: '1193653471' };
 
@@ -68,7 +69,7 @@ describe('production mode', () => {
 
   beforeAll(async () => {
     registries = await startFakeRegistries();
-    nix = await startTestApp({ ...registries.env, NODE_ENV: 'production', NIX_TRACKING_KEY: 'a-real-tracking-key-from-a-vault' });
+    nix = await startTestApp({ ...registries.env, NODE_ENV: 'production', NIX_TRACKING_KEY: 'a-real-tracking-key-from-a-vault', NIX_RECEIPT_KEYS: testReceiptKeys() });
   });
   afterAll(async () => {
     await nix.close();

@@ -14,7 +14,7 @@ function record(n: number, change: Partial<TrafficRecord> = {}): TrafficRecord {
   return {
     exchangeId: `01910000-0000-7000-8000-${String(n).padStart(12, '0')}`, receivedAt: AT + n, dispatchedAt: null, adapterReceivedAt: null,
     adapterRepliedAt: null, respondedAt: AT + n + 2, consumer: 'demo-agency', registry: 'identity', custodian: 'civil-registration', service: 'person',
-    serviceVersion: '1.0.0', purpose: 'demo', agreement: null, trackingDigest: null, outcome: 'ok', httpStatus: 200, problemType: null,
+    serviceVersion: '1.0.0', purpose: 'demo', agreement: null, trackingDigest: null, receiptDigest: null, outcome: 'ok', httpStatus: 200, problemType: null,
     requestBytes: 50, responseBytes: 200, brokerMs: 2, transportMs: null, adapterMs: null, registryMs: null, brokerInstance: 'poison-test',
     adapterInstance: null, ...change,
   };

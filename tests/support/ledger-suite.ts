@@ -67,7 +67,7 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
       const record: TrafficRecord = {
         exchangeId: '01700000-0000-7000-8000-000000000001', receivedAt: old, dispatchedAt: null, adapterReceivedAt: null, adapterRepliedAt: null,
         respondedAt: old + 2, consumer: 'demo-agency', registry: 'identity', custodian: 'civil-registration', service: 'person', serviceVersion: '1.0.0',
-        purpose: 'demo', agreement: null, trackingDigest: null, outcome: 'denied', httpStatus: 403, problemType: 'no-agreement', requestBytes: 10,
+        purpose: 'demo', agreement: null, trackingDigest: null, receiptDigest: null, outcome: 'denied', httpStatus: 403, problemType: 'no-agreement', requestBytes: 10,
         responseBytes: 100, brokerMs: 2, transportMs: null, adapterMs: null, registryMs: null, brokerInstance: 'old', adapterInstance: null,
       };
       expect(await repository.insertBatch([record])).toBe(1);
@@ -89,7 +89,7 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
     const recordAt = (at: number, n: number, change: Partial<TrafficRecord> = {}): TrafficRecord => ({
       exchangeId: `01900000-0000-7000-8000-${String(n).padStart(12, '0')}`, receivedAt: at, dispatchedAt: null, adapterReceivedAt: null, adapterRepliedAt: null,
       respondedAt: at + 2, consumer: 'demo-agency', registry: 'identity', custodian: 'civil-registration', service: 'person', serviceVersion: '1.0.0',
-      purpose: 'demo', agreement: null, trackingDigest: null, outcome: 'invalid', httpStatus: 413, problemType: 'payload-too-large', requestBytes: 10,
+      purpose: 'demo', agreement: null, trackingDigest: null, receiptDigest: null, outcome: 'invalid', httpStatus: 413, problemType: 'payload-too-large', requestBytes: 10,
       responseBytes: 100, brokerMs: 2, transportMs: null, adapterMs: null, registryMs: null, brokerInstance: 'sizes', adapterInstance: null, ...change,
     });
 
@@ -148,7 +148,7 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
                 extract(epoch FROM received_at) * 1000 AS "receivedAt", extract(epoch FROM dispatched_at) * 1000 AS "dispatchedAt",
                 extract(epoch FROM adapter_received_at) * 1000 AS "adapterReceivedAt", extract(epoch FROM adapter_replied_at) * 1000 AS "adapterRepliedAt",
                 extract(epoch FROM responded_at) * 1000 AS "respondedAt",
-                consumer, registry, custodian, service, service_version AS "serviceVersion", purpose, agreement, tracking_digest AS "trackingDigest",
+                consumer, registry, custodian, service, service_version AS "serviceVersion", purpose, agreement, tracking_digest AS "trackingDigest", receipt_digest AS "receiptDigest",
                 outcome, http_status AS "httpStatus", problem_type AS "problemType", request_bytes::float8 AS "requestBytes", response_bytes::float8 AS "responseBytes",
                 broker_ms AS "brokerMs", transport_ms AS "transportMs", adapter_ms AS "adapterMs", registry_ms AS "registryMs",
                 broker_instance AS "brokerInstance", adapter_instance AS "adapterInstance"

@@ -183,7 +183,7 @@ function historyRecord(at: number): TrafficRecord {
     serviceVersion: '1.0.0',
     purpose: 'audit',
     agreement: 'alpha-goods',
-    trackingDigest: null,
+    trackingDigest: null, receiptDigest: null,
     outcome: 'ok',
     httpStatus: 200,
     problemType: null,

@@ -9,3 +9,6 @@ export * from './inquiry/exchange-recorder';
 export * from './reports/pdf-printer';
 export * from './reports/reports.repository';
 export * from './reports/reports.service';
+export * from './receipts/receipt';
+export * from './receipts/receipt-keys';
+export * from './receipts/receipts.module';

@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
-import { ConfigurationError, DEMO_TRACKING_KEY, loadConfig } from '@nix/config';
+import { generateKeyPairSync } from 'node:crypto';
+import { ConfigurationError, DEMO_RECEIPT_KEY, DEMO_TRACKING_KEY, loadConfig } from '@nix/config';
 
 const PRODUCTION_KEY = 'a-production-tracking-key-0123456789';
+
+function receiptKey(kid: string) {
+  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+  return { kty: 'OKP', crv: 'Ed25519', kid, x: jwk.x, d: jwk.d };
+}
 
 function configError(env: NodeJS.ProcessEnv): ConfigurationError {
   try {
@@ -248,14 +254,41 @@ describe('loadConfig', () => {
         NIX_TRACKING_KEY: PRODUCTION_KEY,
         NIX_REGISTRY_IDENTITY_BACKEND: 'http',
         NIX_REGISTRY_IDENTITY_URL: 'https://nocr.example/api',
+        NIX_RECEIPT_KEYS: JSON.stringify([receiptKey('2026-02'), receiptKey('2026-01')]),
       });
       expect(config.production).toBe(true);
+      expect(config.receipts.keys.map((k) => k.kid)).toEqual(['2026-02', '2026-01']);
       expect(config.ledger.trackingKey).toBe(PRODUCTION_KEY);
       expect(config.registries).toEqual({ identity: { kind: 'http', baseUrl: 'https://nocr.example/api', authorization: undefined } });
     });
 
+    it('requires NIX_RECEIPT_KEYS, and refuses the demo receipt key', () => {
+      const base = { NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY };
+      expect(configError(base).message).toBe('environment at NIX_RECEIPT_KEYS: is required in production');
+      expect(configError({ ...base, NIX_RECEIPT_KEYS: JSON.stringify([receiptKey('new'), DEMO_RECEIPT_KEY]) }).message).toBe(
+        'environment at NIX_RECEIPT_KEYS: holds the demo receipt key, which is refused in production',
+      );
+    });
+
     it('accepts the demo key outside production', () => {
       expect(loadConfig({ NODE_ENV: 'development', NIX_TRACKING_KEY: DEMO_TRACKING_KEY }).ledger.trackingKey).toBe(DEMO_TRACKING_KEY);
+    });
+  });
+
+  describe('receipt keys', () => {
+    it('signs with the DEMO receipt key by default, outside production', () => {
+      expect(loadConfig({}).receipts.keys).toEqual([DEMO_RECEIPT_KEY]);
+    });
+
+    it.each([
+      ['not json', 'is not JSON (a JSON array of Ed25519 private JWKs, newest first)'],
+      ['[]', 'is not a non-empty JSON array of Ed25519 private JWKs'],
+      [JSON.stringify([{ ...receiptKey('a'), kid: undefined }]), 'key 1 has no kid of 1 to 128 letters, digits or ._:-'],
+      [JSON.stringify([receiptKey('a'), receiptKey('a')]), 'key 2 repeats the kid "a"'],
+      [JSON.stringify([{ ...receiptKey('a'), crv: 'P-256' }]), 'key 1 ("a") is not an Ed25519 key (kty OKP, crv Ed25519)'],
+      [JSON.stringify([{ ...receiptKey('a'), d: undefined }]), 'key 1 ("a") has no 32-byte base64url "d" (a private key is needed to sign)'],
+    ])('refuses NIX_RECEIPT_KEYS=%s, naming the key and never quoting its material', (value, reason) => {
+      expect(configError({ NIX_RECEIPT_KEYS: value }).message).toBe(`environment at NIX_RECEIPT_KEYS: ${reason}`);
     });
   });
 

@@ -71,6 +71,11 @@ export interface NixConfig {
   adapterRegistries: string[] | null;
   log: { level: string; exchanges: boolean };
   shutdown: { drainMs: number };
+  /**
+   * Keys that sign the NIX-Receipt of every answer: Ed25519 private JWKs, each with a kid. The first signs; the
+   * others are older keys, still published at /.well-known/jwks.json so that their receipts verify (rotation).
+   */
+  receipts: { keys: ReceiptKey[] };
   /** How often a broker asks the store whether governance changed (changes made through this broker apply at once). */
   governance: { pollMs: number };
   /** Settings that look like NIX's but are not: logged at start. */
@@ -82,6 +87,27 @@ const FOREIGN_NIX_VARIABLES = /^NIX_(PATH|SSL_CERT_FILE|PROFILES|REMOTE|USER_PRO
 
 /** The demo tracking key: for the embedded default only, refused in production. */
 export const DEMO_TRACKING_KEY = 'demo-tracking-key-not-for-production';
+
+/** An Ed25519 private key as a JWK (RFC 8037), named by its kid. */
+export interface ReceiptKey {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  kid: string;
+  x: string;
+  d: string;
+}
+
+/**
+ * DEMO receipt key: published in this source, so its receipts prove nothing. For the embedded default only;
+ * refused in production.
+ */
+export const DEMO_RECEIPT_KEY: ReceiptKey = Object.freeze({
+  kty: 'OKP',
+  crv: 'Ed25519',
+  kid: 'nix-demo-receipt-key-not-for-production',
+  x: 'a2A8wIakRt_MxB1QHNicd04p5kSrSc_wmBsrtBYSpwI',
+  d: 'wktBtGNvo92Vff9ijr25wbmVV8rEbBa-dIZhlEY3u_o',
+});
 
 /** Every environment variable NIX reads, with its type and default. The README's table follows this. */
 export const ENV_SCHEMA = {
@@ -111,6 +137,7 @@ export const ENV_SCHEMA = {
     NIX_DATA_DIR: { type: 'string', minLength: 1, default: 'data' },
     DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
     NIX_TRACKING_KEY: { type: 'string', minLength: 16 },
+    NIX_RECEIPT_KEYS: { type: 'string', minLength: 2 },
     NIX_RETENTION_MONTHS: { type: 'integer', minimum: 1, maximum: 120, default: 25 },
     NIX_LEDGER_BUFFER_LIMIT: { type: 'integer', minimum: 1000, default: 200000 },
     NIX_LEDGER_FLUSH_MS: { type: 'integer', minimum: 10, maximum: 60000, default: 200 },
@@ -204,6 +231,13 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
     if (sample) fail(`NIX_REGISTRY_${sample[0].toUpperCase().replace(/-/g, '_')}_BACKEND`, 'is "sample", which is refused in production');
   }
 
+  const receiptKeys = v.NIX_RECEIPT_KEYS === undefined
+    ? (production ? fail('NIX_RECEIPT_KEYS', 'is required in production') : [DEMO_RECEIPT_KEY])
+    : receiptKeysOf(String(v.NIX_RECEIPT_KEYS), (reason) => fail('NIX_RECEIPT_KEYS', reason));
+  if (production && receiptKeys.some((k) => k.kid === DEMO_RECEIPT_KEY.kid || k.d === DEMO_RECEIPT_KEY.d)) {
+    fail('NIX_RECEIPT_KEYS', 'holds the demo receipt key, which is refused in production');
+  }
+
   return {
     production,
     instanceId: v.NIX_INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`,
@@ -243,8 +277,42 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
     log: { level: v.NIX_LOG_LEVEL, exchanges: v.NIX_LOG_EXCHANGES },
     shutdown: { drainMs: v.NIX_SHUTDOWN_DRAIN_MS },
     governance: { pollMs: v.NIX_GOVERNANCE_POLL_MS },
+    receipts: { keys: receiptKeys },
     warnings,
   };
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Reads NIX_RECEIPT_KEYS: a JSON array of Ed25519 private JWKs (newest first), each with a distinct kid. The
+ * reasons name the key by its position and kid, never quote key material.
+ */
+function receiptKeysOf(text: string, fail: (reason: string) => never): ReceiptKey[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return fail('is not JSON (a JSON array of Ed25519 private JWKs, newest first)');
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) return fail('is not a non-empty JSON array of Ed25519 private JWKs');
+  const kids = new Set<string>();
+  return parsed.map((key: unknown, i) => {
+    const k = (typeof key === 'object' && key !== null ? key : {}) as Record<string, unknown>;
+    const at = `key ${i + 1}`;
+    if (typeof k.kid !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(k.kid)) fail(`${at} has no kid of 1 to 128 letters, digits or ._:-`);
+    const kid = k.kid;
+    if (kids.has(kid)) fail(`${at} repeats the kid "${kid}"`);
+    kids.add(kid);
+    if (k.kty !== 'OKP' || k.crv !== 'Ed25519') fail(`${at} ("${kid}") is not an Ed25519 key (kty OKP, crv Ed25519)`);
+    for (const part of ['x', 'd'] as const) {
+      const value = k[part];
+      if (typeof value !== 'string' || !BASE64URL.test(value) || Buffer.from(value, 'base64url').length !== 32) {
+        fail(`${at} ("${kid}") has no 32-byte base64url "${part}"${part === 'd' ? ' (a private key is needed to sign)' : ''}`);
+      }
+    }
+    return { kty: 'OKP', crv: 'Ed25519', kid, x: k.x as string, d: k.d as string };
+  });
 }
 
 /** Named ranges proxy-addr knows, besides addresses and CIDRs. */

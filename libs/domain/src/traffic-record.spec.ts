@@ -2,10 +2,10 @@ import { RECORD_LIMITS, trafficRecordFields, trafficRecordOf, trafficRecordProbl
 
 /** An exchange as a flat list of what the broker learned: the facts, the relay timings and how it ended. */
 type Flat = Partial<Omit<FinishedExchange, 'facts'> & Omit<ExchangeFacts, 'relay'> & RelayTiming>;
-type End = Pick<FinishedExchange, 'respondedAt' | 'httpStatus' | 'responseBytes' | 'brokerInstance' | 'trackingDigest'>;
+type End = Pick<FinishedExchange, 'respondedAt' | 'httpStatus' | 'responseBytes' | 'brokerInstance' | 'trackingDigest' | 'receiptDigest'>;
 
 function end(overrides: Partial<End> = {}): End {
-  return { respondedAt: 1070, httpStatus: 200, responseBytes: 321, brokerInstance: 'broker-1', trackingDigest: 'digest-of-code', ...overrides };
+  return { respondedAt: 1070, httpStatus: 200, responseBytes: 321, brokerInstance: 'broker-1', trackingDigest: 'digest-of-code', receiptDigest: null, ...overrides };
 }
 
 function bare(exchangeId: string, receivedAt: number): Flat {
@@ -80,6 +80,7 @@ describe('trafficRecordOf', () => {
       purpose: 'taxpayer-registration',
       agreement: 'tax-identity-person-1405',
       trackingDigest: 'digest-of-code',
+      receiptDigest: null,
       outcome: 'ok',
       httpStatus: 200,
       problemType: null,
@@ -216,8 +217,15 @@ describe('trafficRecordProblem', () => {
     ['a NUL in a text field', { consumer: 'tax\u0000' }, 'consumer holds a NUL character'],
     ['an over-long text', { service: 'x'.repeat(300) }, 'service is longer than 256 characters'],
     ['no broker instance', { brokerInstance: '' }, 'brokerInstance is empty'],
+    ['a receipt digest that could hold content', { receiptDigest: 'national id 0067749828' }, 'receiptDigest is not a base64url SHA-256 or null'],
   ])('refuses %s, naming the field', (_case, change, reason) => {
     expect(trafficRecordProblem({ ...good, ...change })).toContain(reason);
+  });
+
+  it('accepts a receipt digest, and a record from before receipts that has none', () => {
+    expect(trafficRecordProblem({ ...good, receiptDigest: 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg' })).toBeNull();
+    const { receiptDigest: _none, ...older } = good;
+    expect(trafficRecordProblem(older)).toBeNull();
   });
 
   it('refuses what is not an object', () => {

@@ -22,6 +22,8 @@ export interface TrafficRecord {
   agreement: string | null;
   /** A keyed digest of the consumer's tracking code, never the code itself. */
   trackingDigest: string | null;
+  /** SHA-256 of the NIX-Receipt (JWS) the answer carried: the receipt's own digest, never one of content (R3). */
+  receiptDigest: string | null;
   outcome: Outcome;
   httpStatus: number;
   problemType: string | null;
@@ -90,6 +92,8 @@ export class ExchangeTrace {
   requestBytes = 0;
   /** Body bytes of the answer as it was handed to the socket. */
   responseBytes = 0;
+  /** SHA-256 of the NIX-Receipt the answer carried, once it was signed. */
+  receiptDigest: string | null = null;
   /** Set once the record is written, so that an exchange is recorded exactly once. */
   recorded = false;
 
@@ -117,6 +121,7 @@ export interface FinishedExchange extends ExchangeEnding {
   responseBytes: number;
   brokerInstance: string;
   trackingDigest: string | null;
+  receiptDigest: string | null;
 }
 
 /**
@@ -187,6 +192,7 @@ export function trafficRecordOf(exchange: FinishedExchange): TrafficRecord {
     purpose: facts.purpose ?? null,
     agreement: facts.agreement ?? null,
     trackingDigest: exchange.trackingDigest,
+    receiptDigest: exchange.receiptDigest,
     outcome: exchange.outcome,
     httpStatus: status(exchange.httpStatus),
     problemType: exchange.problemType,
@@ -204,7 +210,7 @@ export function trafficRecordOf(exchange: FinishedExchange): TrafficRecord {
 /** The fields of a traffic record, in the order the ledger stores them. */
 export const TRAFFIC_RECORD_FIELDS = [
   'exchangeId', 'receivedAt', 'dispatchedAt', 'adapterReceivedAt', 'adapterRepliedAt', 'respondedAt', 'consumer', 'registry', 'custodian',
-  'service', 'serviceVersion', 'purpose', 'agreement', 'trackingDigest', 'outcome', 'httpStatus', 'problemType', 'requestBytes', 'responseBytes',
+  'service', 'serviceVersion', 'purpose', 'agreement', 'trackingDigest', 'receiptDigest', 'outcome', 'httpStatus', 'problemType', 'requestBytes', 'responseBytes',
   'brokerMs', 'transportMs', 'adapterMs', 'registryMs', 'brokerInstance', 'adapterInstance',
 ] as const satisfies readonly (keyof TrafficRecord)[];
 
@@ -218,6 +224,13 @@ function textProblem(value: unknown, nullable: boolean): string | null {
   if (value.length > RECORD_LIMITS.maxText) return `is longer than ${RECORD_LIMITS.maxText} characters`;
   if (value.includes('\u0000')) return 'holds a NUL character';
   return null;
+}
+
+const RECEIPT_DIGEST = /^[A-Za-z0-9_-]{43}$/;
+/** A receipt digest is a base64url SHA-256 or null: nothing else can be stored in its column. */
+function receiptDigestProblem(value: unknown): string | null {
+  if (value === null) return null;
+  return typeof value === 'string' && RECEIPT_DIGEST.test(value) ? null : 'is not a base64url SHA-256 or null';
 }
 
 function numberProblem(value: unknown, min: number, max: number, nullable: boolean, integer = false): string | null {
@@ -242,6 +255,8 @@ export function trafficRecordProblem(value: unknown): string | null {
     ['respondedAt', numberProblem(r.respondedAt, RECORD_LIMITS.minTime, RECORD_LIMITS.maxTime, false)],
     ...(['dispatchedAt', 'adapterReceivedAt', 'adapterRepliedAt'] as const).map((k): [string, string | null] => [k, numberProblem(r[k], RECORD_LIMITS.minTime, RECORD_LIMITS.maxTime, true)]),
     ...TEXT_FIELDS.map((k): [string, string | null] => [k, textProblem(r[k], true)]),
+    // Records written before receipts (spooled, or on Kafka) have none.
+    ['receiptDigest', r.receiptDigest === undefined ? null : receiptDigestProblem(r.receiptDigest)],
     ['brokerInstance', textProblem(r.brokerInstance, false) ?? (r.brokerInstance === '' ? 'is empty' : null)],
     ['outcome', typeof r.outcome === 'string' && OUTCOME_SET.has(r.outcome) ? null : 'is not a known outcome'],
     ['httpStatus', numberProblem(r.httpStatus, 100, 599, false, true)],

@@ -36,6 +36,7 @@ const COLUMNS: readonly { column: string; type: string; value: (r: TrafficRecord
   { column: 'purpose', type: 'text', value: (r) => r.purpose },
   { column: 'agreement', type: 'text', value: (r) => r.agreement },
   { column: 'tracking_digest', type: 'text', value: (r) => r.trackingDigest },
+  { column: 'receipt_digest', type: 'text', value: (r) => r.receiptDigest ?? null },
   { column: 'outcome', type: 'text', value: (r) => r.outcome },
   { column: 'http_status', type: 'int2', value: (r) => r.httpStatus },
   { column: 'problem_type', type: 'text', value: (r) => r.problemType },

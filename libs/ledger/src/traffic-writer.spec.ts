@@ -15,7 +15,7 @@ function record(n: number, change: Partial<TrafficRecord> = {}): TrafficRecord {
   return {
     exchangeId: `0190f1d2-0000-7000-8000-${String(n).padStart(12, '0')}`, receivedAt: AT + n, dispatchedAt: null, adapterReceivedAt: null,
     adapterRepliedAt: null, respondedAt: AT + n + 2, consumer: 'tax-organization', registry: 'identity', custodian: 'civil-registration',
-    service: 'person', serviceVersion: '1.0.0', purpose: 'demo', agreement: null, trackingDigest: null, outcome: 'ok', httpStatus: 200,
+    service: 'person', serviceVersion: '1.0.0', purpose: 'demo', agreement: null, trackingDigest: null, receiptDigest: null, outcome: 'ok', httpStatus: 200,
     problemType: null, requestBytes: 60, responseBytes: 300, brokerMs: 2, transportMs: null, adapterMs: null, registryMs: null,
     brokerInstance: 'broker-1', adapterInstance: null, ...change,
   };

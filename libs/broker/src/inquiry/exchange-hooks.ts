@@ -1,6 +1,9 @@
 import { Readable, Transform, pipeline } from 'node:stream';
+import type { Hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExchangeTrace } from '@nix/domain';
+import { newSalt, RECEIPT_HEADER, receiptDigestOf, saltedHash, type ReceiptClaims } from '../receipts/receipt';
+import type { ReceiptKeys } from '../receipts/receipt-keys';
 import type { ExchangeRecorder } from './exchange-recorder';
 import { isExchangeRequest, TRACKING_CODE } from './exchange-requests';
 
@@ -28,6 +31,8 @@ export class ExchangeHooks {
   constructor(
     private readonly recorder: ExchangeRecorder,
     private readonly settings: ExchangeHookSettings,
+    private readonly receiptKeys: ReceiptKeys,
+    private readonly clock: { now(): number },
   ) {}
 
   register(fastify: FastifyInstance): void {
@@ -39,7 +44,12 @@ export class ExchangeHooks {
     fastify.addHook('preParsing', (request, _reply, payload, done) => {
       const trace = request.exchange;
       if (!trace || !mayCarryBody(request, this.settings.bodyLimit)) return done(null, payload);
-      const body = counted(payload, (bytes) => (trace.requestBytes += bytes));
+      const receipt = receipts.get(trace);
+      const body = counted(payload, (chunk) => {
+        trace.requestBytes += chunk.length;
+        // Bytes drained after the answer (a 415 left unread) are not in the receipt, which was signed before them.
+        if (receipt && !receipt.sealed) receipt.request.update(chunk);
+      });
       countedBodies.set(request, body);
       done(null, body);
     });
@@ -49,11 +59,19 @@ export class ExchangeHooks {
       let sent = payload;
       if (typeof payload === 'string') trace.responseBytes = Buffer.byteLength(payload);
       else if (Buffer.isBuffer(payload)) trace.responseBytes = payload.length;
-      else if (payload instanceof Readable) sent = counted(payload, (bytes) => (trace.responseBytes += bytes));
-      // The answer leaves once its record is on disk (a streamed answer is recorded after it).
-      const durable = this.settings.durableAnswers && sent === payload ? this.recorder.finish(trace, { httpStatus: reply.statusCode, durably: true }) : undefined;
-      if (durable) void durable.then(() => done(null, sent));
-      else done(null, sent);
+      else if (payload instanceof Readable) sent = counted(payload, (chunk) => (trace.responseBytes += chunk.length));
+      const send = () => {
+        // The answer leaves once its record is on disk (a streamed answer is recorded after it).
+        const durable = this.settings.durableAnswers && sent === payload ? this.recorder.finish(trace, { httpStatus: reply.statusCode, durably: true }) : undefined;
+        if (durable) void durable.then(() => done(null, sent));
+        else done(null, sent);
+      };
+      // A streamed answer cannot be digested before its header goes: inquiry answers and problems are whole bodies.
+      if (sent !== payload) return send();
+      this.sign(trace, reply, payload as string | Buffer | null | undefined).then(send, (error: Error) => {
+        this.recorder.receiptFailed(trace, error);
+        send();
+      });
     });
     fastify.addHook('onResponse', (request, reply, done) => {
       // A body left unread (415, 413 mid-way) is drained, as Node does for a request nobody read, so that the
@@ -78,9 +96,44 @@ export class ExchangeHooks {
     reply.raw.once('close', end);
   }
 
+  /**
+   * Signs the receipt of an answer about to leave and puts it in NIX-Receipt; the record keeps only its digest.
+   * The request digest covers the body bytes read, as they came over the wire.
+   */
+  private async sign(trace: ExchangeTrace, reply: FastifyReply, payload: string | Buffer | null | undefined): Promise<void> {
+    const receipt = receipts.get(trace) ?? freshReceipt();
+    receipt.sealed = true;
+    const { facts } = trace;
+    const ending = this.recorder.endingOf(trace);
+    const claims: ReceiptClaims = {
+      iss: this.recorder.instanceId,
+      exchangeId: trace.exchangeId,
+      trackingDigest: this.recorder.trackingDigestOf(trace),
+      consumer: facts.consumer ?? null,
+      custodian: facts.custodian ?? null,
+      registry: facts.registry ?? null,
+      service: facts.service ?? null,
+      serviceVersion: facts.serviceVersion ?? null,
+      purpose: facts.purpose ?? null,
+      agreement: facts.agreement ?? null,
+      outcome: ending.outcome,
+      problemType: ending.problemType,
+      httpStatus: reply.statusCode,
+      receivedAt: new Date(trace.receivedAt).toISOString(),
+      respondedAt: new Date(this.clock.now()).toISOString(),
+      salt: receipt.salt.toString('base64url'),
+      requestDigest: receipt.request.digest('base64url'),
+      answerDigest: saltedHash(receipt.salt).update(payload ?? '').digest('base64url'),
+    };
+    const jws = await this.receiptKeys.sign(claims);
+    reply.header(RECEIPT_HEADER, jws);
+    trace.receiptDigest = receiptDigestOf(jws);
+  }
+
   /** Starts the exchange of a request: its ID on the answer, and the tracking code echoed. */
   begin(request: FastifyRequest, reply: FastifyReply): ExchangeTrace {
     const trace = this.recorder.begin();
+    receipts.set(trace, freshReceipt());
     request.exchange = trace;
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) this.recorder.disconnected(trace);
@@ -94,6 +147,20 @@ export class ExchangeHooks {
 }
 
 const countedBodies = new WeakMap<FastifyRequest, Readable>();
+/** The salt of each exchange's receipt and the running digest of its request body. */
+const receipts = new WeakMap<ExchangeTrace, ReceiptInProgress>();
+
+/** A receipt being made: its salt, the running digest of the request body, and whether the digest was taken. */
+interface ReceiptInProgress {
+  salt: Buffer;
+  request: Hash;
+  sealed: boolean;
+}
+
+function freshReceipt(): ReceiptInProgress {
+  const salt = newSalt();
+  return { salt, request: saltedHash(salt), sealed: false };
+}
 
 /** Whether the body may be read: a body over the limit by its Content-Length is refused unread (413). */
 function mayCarryBody(request: FastifyRequest, bodyLimit: number): boolean {
@@ -102,11 +169,11 @@ function mayCarryBody(request: FastifyRequest, bodyLimit: number): boolean {
   return request.headers['transfer-encoding'] !== undefined;
 }
 
-/** The same bytes, counted as they pass. */
-function counted(source: NodeJS.ReadableStream, count: (bytes: number) => void): Readable {
+/** The same bytes, seen (counted, digested) as they pass. */
+function counted(source: NodeJS.ReadableStream, see: (chunk: Buffer) => void): Readable {
   const counter = new Transform({
     transform(chunk: Buffer | string, _encoding, callback) {
-      count(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length);
+      see(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
       callback(null, chunk);
     },
   });

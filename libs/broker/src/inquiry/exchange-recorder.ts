@@ -1,4 +1,4 @@
-import { ExchangeTrace, trafficRecordOf, type Clock, type ExchangeIdGenerator, type TrafficRecord } from '@nix/domain';
+import { ExchangeTrace, trafficRecordOf, type Clock, type ExchangeEnding, type ExchangeIdGenerator, type TrafficRecord } from '@nix/domain';
 import type { TrafficSink } from '@nix/ledger';
 import type { KeyHasher } from '../access/key-hasher';
 import type { InquiryMetrics } from './inquiry-metrics';
@@ -107,10 +107,28 @@ export class ExchangeRecorder {
     return this.inFlight.size;
   }
 
-  private recordOf(trace: ExchangeTrace, httpStatus: number): TrafficRecord {
+  /** How the exchange ended: one that ended with neither an answer nor a problem is the broker's failure. */
+  endingOf(trace: ExchangeTrace): ExchangeEnding {
+    return trace.outcome ? { outcome: trace.outcome, problemType: trace.problemType } : { outcome: 'broker-error', problemType: null };
+  }
+
+  /** The keyed digest of the exchange's tracking code, as its record holds it. */
+  trackingDigestOf(trace: ExchangeTrace): string | null {
     const { consumer, trackingCode } = trace.facts;
-    // An exchange that ended with neither an answer nor a problem is the broker's failure, and logged as one.
-    const ending = trace.outcome ? { outcome: trace.outcome, problemType: trace.problemType } : { outcome: 'broker-error' as const, problemType: null };
+    return consumer && trackingCode ? this.hasher.trackingDigest(consumer, trackingCode) : null;
+  }
+
+  /** The receipt could not be signed: the answer goes without one, and the failure is logged (never the body). */
+  receiptFailed(trace: ExchangeTrace, error: Error): void {
+    this.log.error({ err: error, exchangeId: trace.exchangeId }, 'the receipt of an answer could not be signed; it leaves without NIX-Receipt');
+  }
+
+  get instanceId(): string {
+    return this.settings.instanceId;
+  }
+
+  private recordOf(trace: ExchangeTrace, httpStatus: number): TrafficRecord {
+    const ending = this.endingOf(trace);
     return trafficRecordOf({
       exchangeId: trace.exchangeId,
       receivedAt: trace.receivedAt,
@@ -121,7 +139,8 @@ export class ExchangeRecorder {
       httpStatus,
       responseBytes: trace.responseBytes,
       brokerInstance: this.settings.instanceId,
-      trackingDigest: consumer && trackingCode ? this.hasher.trackingDigest(consumer, trackingCode) : null,
+      trackingDigest: this.trackingDigestOf(trace),
+      receiptDigest: trace.receiptDigest,
     });
   }
 

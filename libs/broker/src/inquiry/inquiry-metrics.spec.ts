@@ -19,7 +19,7 @@ function record(overrides: Partial<FinishedExchange> = {}) {
     httpStatus: 200,
     responseBytes: 20,
     brokerInstance: 'broker-1',
-    trackingDigest: null,
+    trackingDigest: null, receiptDigest: null,
     ...overrides,
   });
 }

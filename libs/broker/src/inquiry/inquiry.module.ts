@@ -6,6 +6,8 @@ import type { NixMetrics } from '@nix/observability';
 import { CLOCK, EXCHANGE_IDS, LOGGER, METRICS, NIX_CONFIG } from '@nix/platform';
 import type { Logger } from 'pino';
 import { KEY_HASHER, type KeyHasher } from '../access/key-hasher';
+import { ReceiptKeys } from '../receipts/receipt-keys';
+import { ReceiptsModule } from '../receipts/receipts.module';
 import { ExchangeHooks } from './exchange-hooks';
 import { ExchangeRecorder } from './exchange-recorder';
 import { InquiryController } from './inquiry.controller';
@@ -14,6 +16,7 @@ import { InquiryService } from './inquiry.service';
 import { RegistryBreakers } from './registry-breakers';
 
 @Module({
+  imports: [ReceiptsModule],
   controllers: [InquiryController],
   providers: [
     InquiryService,
@@ -27,9 +30,9 @@ import { RegistryBreakers } from './registry-breakers';
     },
     {
       provide: ExchangeHooks,
-      useFactory: (recorder: ExchangeRecorder, config: NixConfig) =>
-        new ExchangeHooks(recorder, { bodyLimit: config.http.bodyLimit, durableAnswers: config.ledger.durability === 'sync' }),
-      inject: [ExchangeRecorder, NIX_CONFIG],
+      useFactory: (recorder: ExchangeRecorder, config: NixConfig, keys: ReceiptKeys, clock: Clock) =>
+        new ExchangeHooks(recorder, { bodyLimit: config.http.bodyLimit, durableAnswers: config.ledger.durability === 'sync' }, keys, clock),
+      inject: [ExchangeRecorder, NIX_CONFIG, ReceiptKeys, CLOCK],
     },
   ],
   exports: [ExchangeRecorder, ExchangeHooks, RegistryBreakers],
