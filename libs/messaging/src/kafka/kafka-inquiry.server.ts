@@ -210,9 +210,13 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
     try {
       return inquiryFromKafka(record, topic, this.sealer);
     } catch (error) {
-      if (!(error instanceof UnopenablePayloadError)) throw error;
-      this.observer.unopened(topic);
-      this.log.warn({ topic, partition, offset: record.offset, keyId: error.keyId, reason: error.reason }, 'adapter dropped an inquiry whose body does not open');
+      if (error instanceof UnopenablePayloadError) {
+        this.observer.unopened(topic);
+        this.log.warn({ topic, partition, offset: record.offset, keyId: error.keyId, reason: error.reason }, 'adapter dropped an inquiry whose body does not open');
+      } else {
+        // Opened, but not JSON: sealed by a holder of the key, yet not NIX's. Skipped, as a message without NIX's headers is.
+        this.log.warn({ topic, partition, offset: record.offset }, 'adapter skipped an inquiry whose opened body is not JSON');
+      }
       return null;
     }
   }

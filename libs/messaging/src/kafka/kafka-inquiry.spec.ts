@@ -365,6 +365,16 @@ describe('KafkaInquiryServer', () => {
     expect(resolved).toEqual(['4']);
   });
 
+  it('skips an inquiry that opens to something other than JSON, and goes on with the batch', async () => {
+    const resolved: string[] = [];
+    const sealed = SEALER.seal(Buffer.from('not json'), { exchangeId: 'e-bad', topic: IDENTITY_TOPIC });
+    const notJson = { ...sealedInquiry(inquiry(clock.at + 1000, 'e-bad')), value: sealed.value };
+    await consumer().eachBatch!(batchOf(IDENTITY_TOPIC, [notJson, sealedInquiry(inquiry(clock.at + 1000, 'e-ok'))], resolved));
+    expect(handled.map((m) => m.exchangeId)).toEqual(['e-ok']);
+    expect(unopened).toEqual([]);
+    expect(resolved).toEqual(['1']);
+  });
+
   it('stops running when closed', async () => {
     await server.close();
     expect(server.isRunning).toBe(false);
