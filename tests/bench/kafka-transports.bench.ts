@@ -6,6 +6,7 @@
  *   node -r ./tests/bench/register.js tests/bench/kafka-transports.bench.ts   (KAFKA_BROKERS, or a local KRaft broker)
  */
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientKafka, MessagePattern, Payload, Transport, type ClientProxy } from '@nestjs/microservices';
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   const clock = new SystemClock();
   try {
     // NestJS ClientKafka / ServerKafka, on topics that exist before they subscribe.
-    const admin = createKafka({ brokers: [brokers], clientId: 'bench', instanceId: 'bench', topicPrefix: 'bench', partitions: 6, replicationFactor: 1, inquiryRetentionMs: 300_000, trafficRetentionMs: 3_600_000 }, logger, 'admin').admin();
+    const admin = createKafka({ brokers: [brokers], clientId: 'bench', instanceId: 'bench', topicPrefix: 'bench', partitions: 6, replicationFactor: 1, inquiryRetentionMs: 300_000, trafficRetentionMs: 3_600_000, payloadKeys: [{ id: 'test', key: randomBytes(32) }] }, logger, 'admin').admin();
     await admin.connect();
     await ensureTopics(admin, [{ topic: 'bench.echo', numPartitions: 6 }, { topic: 'bench.echo.reply', numPartitions: 1 }], clock);
     await admin.disconnect();
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
       replicationFactor: 1,
       inquiryRetentionMs: 300_000,
       trafficRetentionMs: 3_600_000,
+      payloadKeys: [{ id: 'test', key: randomBytes(32) }],
     };
     const nixServer = await NestFactory.createMicroservice(EchoModule, { strategy: new KafkaInquiryServer({ settings, logger, clock }), logger: false });
     await nixServer.listen();

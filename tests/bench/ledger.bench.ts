@@ -7,6 +7,7 @@
  *
  *   npm run bench:ledger      (DATABASE_URL and KAFKA_BROKERS to use your own servers)
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { v7 } from 'uuid';
 import { ServiceCatalog } from '@nix/catalog';
@@ -96,6 +97,7 @@ async function recorderIngest(url: string, brokers: string): Promise<Record<stri
     replicationFactor: 1,
     inquiryRetentionMs: 300_000,
     trafficRetentionMs: 3_600_000,
+    payloadKeys: [{ id: 'test', key: randomBytes(32) }],
   };
   const logger = createLogger({ level: 'warn', instanceId: 'bench-ledger' });
   const kafka = createKafka(settings, logger, 'bench');

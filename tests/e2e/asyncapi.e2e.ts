@@ -3,13 +3,20 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ServiceCatalog } from '@nix/catalog';
 import Ajv2020 from 'ajv/dist/2020';
-import { HEADERS, inquiryFromKafka, inquiryToKafka, replyExchangeId, replyFromKafka, replyTopicOf, topicOf, trafficTopicOf, type KafkaSettings } from '@nix/messaging';
+import { randomBytes } from 'node:crypto';
+import { HEADERS, inquiryFromKafka, inquiryToKafka, PayloadSealer, replyExchangeId, replyFromKafka, replyTopicOf, topicOf, trafficTopicOf, UnopenablePayloadError, type KafkaSettings } from '@nix/messaging';
 import * as example from '../../examples/kafka-adapter/src/contract';
 import { trafficRecordOf } from '@nix/domain';
 
 const ROOT = join(__dirname, '..', '..');
 const doc = parse(readFileSync(join(ROOT, 'contracts', 'topics', 'asyncapi.yaml'), 'utf8'));
 const settings = { topicPrefix: 'nix', instanceId: 'broker-1' } as KafkaSettings;
+/** Keys as NIX_PAYLOAD_KEYS gives them, to NIX (PayloadSealer) and to the example adapter (its own reading). */
+const PAYLOAD_KEYS = `new:${randomBytes(32).toString('base64')},old:${randomBytes(32).toString('base64')}`;
+const exampleKeys = example.payloadKeysOf(PAYLOAD_KEYS);
+const sealer = new PayloadSealer(exampleKeys);
+const INQUIRY_TOPIC = 'nix.inquiry.goods.v1';
+const REPLY_TOPIC = 'nix.reply.broker-1';
 
 describe('contracts/topics/asyncapi.yaml describes the topics the code uses', () => {
   it('is an AsyncAPI 3 document whose operations name its channels', () => {
@@ -35,8 +42,17 @@ describe('contracts/topics/asyncapi.yaml describes the topics the code uses', ()
     const message = inquiryToKafka(
       { exchangeId: 'e', registry: 'identity', service: 'person', version: '1.0.0', consumer: 'c', purpose: 'p', trackingCode: 't', deadline: 1, body: {} },
       'nix.reply.broker-1',
+      'nix.inquiry.identity.v1',
+      sealer,
     );
     expect(Object.keys(message.headers!).sort()).toEqual(Object.keys(doc.components.messages.inquiry.headers.properties).sort());
+    expect(Object.keys(message.headers!).sort()).toEqual([...doc.components.messages.inquiry.headers.required].sort());
+    // What the sealed value holds, once opened, is the document's inquiry payload.
+    const opened = JSON.parse(sealer.open(message.value as Buffer, 'new', { exchangeId: 'e', topic: 'nix.inquiry.identity.v1' }).toString());
+    const validate = new Ajv2020({ strict: false }).compile(doc.components.messages.inquiry.payload);
+    expect(opened).toEqual({ body: {}, trackingCode: 't' });
+    expect({ valid: validate(opened), errors: validate.errors }).toEqual({ valid: true, errors: null });
+    expect(doc.info.description).toContain('"nix-payload-v1", NUL, the exchange ID, NUL, the topic');
     expect(Object.values(HEADERS).sort()).toEqual(Object.keys(doc.components.messages.inquiry.headers.properties).sort());
     const record = trafficRecordOf({
       exchangeId: 'e', receivedAt: 1, facts: {}, outcome: 'ok', problemType: null, requestBytes: 0, respondedAt: 2, httpStatus: 200, responseBytes: 0, brokerInstance: 'b', trackingDigest: null, receiptDigest: null,
@@ -48,7 +64,7 @@ describe('contracts/topics/asyncapi.yaml describes the topics the code uses', ()
 describe("the example adapter (examples/kafka-adapter) speaks the published contract, as NIX's code does", () => {
   const inquiry = { exchangeId: 'e-1', registry: 'goods', service: 'goods', version: '1.0.0', consumer: 'c', purpose: 'p', trackingCode: 't', deadline: 1_700_000_000_000, body: { gtin: '6260100001237' } };
   const kafkaRecord = (message: { key?: unknown; value: unknown; headers?: unknown }) =>
-    ({ ...message, value: Buffer.from(String(message.value)), headers: message.headers, offset: '0', timestamp: '0', attributes: 0 }) as any;
+    ({ ...message, value: Buffer.isBuffer(message.value) ? message.value : Buffer.from(String(message.value)), headers: message.headers, offset: '0', timestamp: '0', attributes: 0 }) as any;
 
   it('names the headers, topics and consumer group the document and NIX name', () => {
     expect(Object.values(example.HEADERS).sort()).toEqual(Object.keys(doc.components.messages.inquiry.headers.properties).sort());
@@ -64,10 +80,16 @@ describe("the example adapter (examples/kafka-adapter) speaks the published cont
   });
 
   it("reads NIX's inquiries, and writes replies that NIX reads and that the document's reply schema allows", () => {
-    const sent = inquiryToKafka(inquiry, 'nix.reply.broker-1');
-    expect(example.inquiryOf(kafkaRecord(sent))).toEqual({ ...inquiry, replyTo: 'nix.reply.broker-1' });
+    const sent = inquiryToKafka(inquiry, REPLY_TOPIC, INQUIRY_TOPIC, sealer);
+    expect(Buffer.from(sent.value as Buffer).includes('6260100001237')).toBe(false);
+    expect(example.inquiryOf(kafkaRecord(sent), INQUIRY_TOPIC, exampleKeys)).toEqual({ ...inquiry, replyTo: REPLY_TOPIC });
     // What NIX's own adapters read from the same message.
-    expect(inquiryFromKafka(kafkaRecord(sent))).toEqual({ replyTo: 'nix.reply.broker-1', message: inquiry });
+    expect(inquiryFromKafka(kafkaRecord(sent), INQUIRY_TOPIC, sealer)).toEqual({ replyTo: REPLY_TOPIC, message: inquiry });
+    // Both refuse it replayed into another topic; the example opens what an old key sealed (rotation).
+    expect(() => example.inquiryOf(kafkaRecord(sent), 'nix.inquiry.identity.v1', exampleKeys)).toThrow(example.UnopenableValueError);
+    expect(() => inquiryFromKafka(kafkaRecord(sent), 'nix.inquiry.identity.v1', sealer)).toThrow(UnopenablePayloadError);
+    const byOldKey = inquiryToKafka(inquiry, REPLY_TOPIC, INQUIRY_TOPIC, new PayloadSealer([exampleKeys[1]]));
+    expect(example.inquiryOf(kafkaRecord(byOldKey), INQUIRY_TOPIC, exampleKeys)).toEqual({ ...inquiry, replyTo: REPLY_TOPIC });
 
     const validate = new Ajv2020({ strict: false }).compile(doc.components.messages.reply.payload);
     const common = { exchangeId: 'e-1', adapterInstance: 'custodian-1', adapterReceivedAt: 1, adapterRepliedAt: 2, registryMs: 1 };
@@ -75,15 +97,18 @@ describe("the example adapter (examples/kafka-adapter) speaks the published cont
       { ...common, status: 'ok', answer: { gtin: '6260100001237' } },
       { ...common, status: 'not-found', detail: 'no goods with this code' },
     ] satisfies example.Reply[]) {
-      const message = example.replyMessage(reply);
-      expect(message.headers).toEqual({ [HEADERS.exchangeId]: 'e-1' });
+      const message = example.replyMessage(reply, REPLY_TOPIC, exampleKeys);
+      expect(message.headers).toEqual({ [HEADERS.exchangeId]: 'e-1', [HEADERS.keyId]: 'new' });
+      expect(Object.keys(message.headers).sort()).toEqual([...doc.components.messages.reply.headers.required].sort());
       expect(replyExchangeId(kafkaRecord(message))).toBe('e-1');
-      const read = replyFromKafka(kafkaRecord(message));
+      expect(() => replyFromKafka(kafkaRecord(message), 'nix.reply.broker-2', sealer)).toThrow(UnopenablePayloadError);
+      const read = replyFromKafka(kafkaRecord(message), REPLY_TOPIC, sealer);
       expect(read).toEqual(reply);
       expect({ valid: validate(read), errors: validate.errors }).toEqual({ valid: true, errors: null });
     }
     // Not NIX's: no headers, or a body that is not a JSON object.
-    expect(example.inquiryOf(kafkaRecord({ value: '{}' }))).toBeNull();
-    expect(example.inquiryOf(kafkaRecord({ ...sent, value: 'not json' }))).toBeNull();
+    expect(example.inquiryOf(kafkaRecord({ value: '{}' }), INQUIRY_TOPIC, exampleKeys)).toBeNull();
+    const notJson = example.seal('not json', exampleKeys, 'e-1', INQUIRY_TOPIC);
+    expect(example.inquiryOf({ ...kafkaRecord(sent), value: notJson.value }, INQUIRY_TOPIC, exampleKeys)).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startAdapter, type RunningAdapter } from '../../examples/kafka-adapter/src/adapter';
 import { lookupGoods } from '../../examples/kafka-adapter/src/goods-registry';
 import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
@@ -13,9 +14,11 @@ describeWithKafka("a custodian's own adapter (examples/kafka-adapter) on the pub
   let nix: TestApp;
   let adapter: RunningAdapter | undefined;
   const warnings: string[] = [];
+  /** The custodian's adapter holds the keys NIX's brokers seal with (here: a fresh pair, not the demo key). */
+  const payloadKeys = `e2e-new:${randomBytes(32).toString('base64')},e2e-old:${randomBytes(32).toString('base64')}`;
 
   beforeAll(async () => {
-    nix = await startTestApp({ ...kafkaEnv(prefix, `${prefix}-nix`), DATABASE_URL: await freshDatabase() }, { registries: NIX_ADAPTERS });
+    nix = await startTestApp({ ...kafkaEnv(prefix, `${prefix}-nix`), DATABASE_URL: await freshDatabase(), NIX_PAYLOAD_KEYS: payloadKeys }, { registries: NIX_ADAPTERS });
     await eventually(() => nix.call('GET', '/health/ready'), (r) => r.status === 200, 60_000);
   });
   afterAll(async () => {
@@ -42,6 +45,7 @@ describeWithKafka("a custodian's own adapter (examples/kafka-adapter) on the pub
       registry: 'goods',
       major: 1,
       instance: 'custodian-example-1',
+      payloadKeys,
       lookup: lookupGoods,
       warn: (message) => warnings.push(message),
     });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 /** A poison message never blocks a partition of nix.traffic.v1: the recorder quarantines it and records the rest (issue 9, point 1). */
 import type { TrafficRecord } from '@nix/domain';
 import { LedgerStore, SqlTrafficQuarantine, TrafficRecorder, TrafficRepository } from '@nix/ledger';
@@ -24,7 +24,7 @@ describeWithKafka('the traffic recorder and a poison message', () => {
   const prefix = uniquePrefix('nixtest-poison');
   const settings: KafkaSettings = {
     brokers: process.env.NIX_TEST_KAFKA_BROKERS?.split(',') ?? [], clientId: 'nix-test', instanceId: 'poison', topicPrefix: prefix,
-    partitions: 1, replicationFactor: 1, inquiryRetentionMs: 300_000, trafficRetentionMs: 3_600_000,
+    partitions: 1, replicationFactor: 1, inquiryRetentionMs: 300_000, trafficRetentionMs: 3_600_000, payloadKeys: [{ id: 'test', key: randomBytes(32) }],
   };
   const logger = createLogger({ level: 'silent', instanceId: 'poison' });
   let store: LedgerStore;

@@ -12,6 +12,8 @@ export default async function setup(): Promise<void> {
   try {
     globalThis.__nixKafka = await provisionKafka();
     process.env.NIX_TEST_KAFKA_BROKERS = globalThis.__nixKafka.brokers;
+    // The workers inherit it: the R3 audit scans the broker's segment files on disk.
+    if (globalThis.__nixKafka.logDirs) process.env.NIX_TEST_KAFKA_LOG_DIRS = globalThis.__nixKafka.logDirs;
     process.stderr.write(`\nKafka for the tests (${globalThis.__nixKafka.source}): ${globalThis.__nixKafka.brokers}\n`);
   } catch (error) {
     if (process.env.CI) throw new Error(`CI needs Kafka and none could be had: ${(error as Error).message}`);

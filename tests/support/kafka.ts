@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { ensureJars, startLocalKafka, type LocalKafka } from '../../deploy/kafka/local-kafka';
 
 export interface ProvisionedKafka {
   brokers: string;
   source: 'KAFKA_BROKERS' | 'testcontainers' | 'local KRaft';
+  /** The broker's log dirs on this machine (local KRaft only): the R3 audit reads its segment files. */
+  logDirs?: string;
   destroy(): Promise<void>;
 }
 
@@ -46,5 +49,5 @@ export async function provisionKafka(): Promise<ProvisionedKafka> {
 export async function startDedicatedKafka(): Promise<ProvisionedKafka & { local: LocalKafka }> {
   await ensureJars();
   const local = await startLocalKafka({ serverProperties: { 'num.partitions': 6 } });
-  return { brokers: local.brokers, source: 'local KRaft', local, destroy: () => local.destroy() };
+  return { brokers: local.brokers, source: 'local KRaft', logDirs: join(local.dataDir, 'kraft'), local, destroy: () => local.destroy() };
 }

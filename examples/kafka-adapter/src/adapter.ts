@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
-import { adapterGroup, inquiryOf, inquiryTopic, replyMessage, type Inquiry, type Outcome, type Reply } from './contract';
+import { adapterGroup, inquiryOf, inquiryTopic, payloadKeysOf, replyMessage, UnopenableValueError, type Inquiry, type Outcome, type Reply } from './contract';
 
 export interface AdapterOptions {
   /** Kafka bootstrap servers, host:port. */
@@ -10,6 +10,8 @@ export interface AdapterOptions {
   /** The registry this adapter serves, as catalogued in NIX, and its major version. */
   registry: string;
   major?: number;
+  /** The payload keys NIX's brokers hold (NIX_PAYLOAD_KEYS, `id:base64key,…`): inquiries open and replies seal with them. */
+  payloadKeys: string;
   /** This instance's name, reported in every reply (NIX records it as traffic metadata). */
   instance?: string;
   /** The custodian's own answer to one inquiry: a call to its registry, a database query, … */
@@ -33,6 +35,8 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
   const major = options.major ?? 1;
   const instance = options.instance ?? `${options.registry}-example-${hostname()}-${process.pid}`;
   const warn = options.warn ?? ((message: string, exchangeId?: string) => console.warn(exchangeId ? `${message} (exchange ${exchangeId})` : message));
+  const keys = payloadKeysOf(options.payloadKeys);
+  const topic = inquiryTopic(prefix, options.registry, major);
   const kafka = new Kafka({ clientId: instance, brokers: options.brokers, logLevel: logLevel.WARN });
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   const consumer: Consumer = kafka.consumer({
@@ -61,7 +65,7 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
   await consumer.connect();
   // NIX's broker creates the inquiry topic; from the beginning, so that inquiries sent before this group
   // first joined are not skipped (those past their deadline are dropped unread below).
-  await consumer.subscribe({ topic: inquiryTopic(prefix, options.registry, major), fromBeginning: true });
+  await consumer.subscribe({ topic, fromBeginning: true });
   const joined = new Promise<void>((resolve, reject) => {
     const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
       offJoin();
@@ -80,11 +84,19 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
     partitionsConsumedConcurrently: 6,
     eachMessage: async ({ message }) => {
       const receivedAt = Date.now();
-      const inquiry = inquiryOf(message);
+      let inquiry: Inquiry | null;
+      try {
+        inquiry = inquiryOf(message, topic, keys);
+      } catch (error) {
+        if (!(error instanceof UnopenableValueError)) throw error;
+        // Sealed with a key this adapter lacks, or replayed from another exchange or topic: dropped, told without content.
+        warn(`dropped an inquiry that does not open: ${error.message}`);
+        return;
+      }
       // Not an inquiry (no NIX headers), or nobody waits for it any more.
       if (!inquiry || inquiry.deadline <= receivedAt) return;
       const reply = await answer(inquiry, receivedAt);
-      await producer.send({ topic: inquiry.replyTo, messages: [replyMessage(reply)] }).catch((error: Error) => warn(`the reply could not be sent: ${error.message}`, inquiry.exchangeId));
+      await producer.send({ topic: inquiry.replyTo, messages: [replyMessage(reply, inquiry.replyTo, keys)] }).catch((error: Error) => warn(`the reply could not be sent: ${error.message}`, inquiry.exchangeId));
     },
   });
   await joined;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigurationError, DEMO_RECEIPT_KEY, DEMO_TRACKING_KEY, loadConfig } from '@nix/config';
+import { ConfigurationError, DEMO_PAYLOAD_KEYS, DEMO_RECEIPT_KEY, DEMO_TRACKING_KEY, loadConfig } from '@nix/config';
 
 const PRODUCTION_KEY = 'a-production-tracking-key-0123456789';
 
@@ -8,6 +8,9 @@ function receiptKey(kid: string) {
   const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
   return { kty: 'OKP', crv: 'Ed25519', kid, x: jwk.x, d: jwk.d };
 }
+
+/** A production receipt key set (not the demo key). */
+const RECEIPT_KEYS = JSON.stringify([receiptKey('2026-11')]);
 
 function configError(env: NodeJS.ProcessEnv): ConfigurationError {
   try {
@@ -35,6 +38,7 @@ describe('loadConfig', () => {
         replicationFactor: 1,
         inquiryRetentionMs: 300000,
         trafficRetentionMs: 2592000000,
+        payloadKeys: [{ id: 'demo-not-for-production', key: Buffer.from(DEMO_PAYLOAD_KEYS.split(':')[1], 'base64') }],
       },
       paths: { schemas: resolve('schemas'), contracts: resolve('contracts'), data: resolve('data') },
       database: { url: null },
@@ -207,8 +211,8 @@ describe('loadConfig', () => {
 
     it('accepts bearer keys alone in development, and in production only with NIX_ALLOW_BEARER_ONLY=true (warned)', () => {
       expect(loadConfig({}).allowBearerOnly).toBe(true);
-      expect(loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY }).allowBearerOnly).toBe(false);
-      const allowed = loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_ALLOW_BEARER_ONLY: 'true' });
+      expect(loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS }).allowBearerOnly).toBe(false);
+      const allowed = loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS, NIX_ALLOW_BEARER_ONLY: 'true' });
       expect(allowed.allowBearerOnly).toBe(true);
       expect(allowed.warnings).toContainEqual(expect.stringContaining('NIX_ALLOW_BEARER_ONLY=true'));
       expect(configError({ NIX_ALLOW_BEARER_ONLY: 'yes' }).message).toContain('NIX_ALLOW_BEARER_ONLY');
@@ -270,6 +274,19 @@ describe('loadConfig', () => {
       );
     });
 
+    it('requires NIX_PAYLOAD_KEYS with the Kafka transport, and refuses the demo payload key', () => {
+      const kafka = { NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS, NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: 'kafka-1:9092' };
+      expect(configError(kafka).message).toBe('environment at NIX_PAYLOAD_KEYS: is required in production when NIX_TRANSPORT=kafka');
+      const demoKey = DEMO_PAYLOAD_KEYS.split(':')[1];
+      for (const keys of [DEMO_PAYLOAD_KEYS, `k2:${Buffer.alloc(32, 5).toString('base64')},${DEMO_PAYLOAD_KEYS}`, `renamed:${demoKey}`]) {
+        expect(configError({ ...kafka, NIX_PAYLOAD_KEYS: keys }).message).toBe('environment at NIX_PAYLOAD_KEYS: holds the demo key, which is refused in production');
+      }
+      const own = `2026-06:${Buffer.alloc(32, 5).toString('base64')}`;
+      expect(loadConfig({ ...kafka, NIX_PAYLOAD_KEYS: own }).kafka.payloadKeys).toEqual([{ id: '2026-06', key: Buffer.alloc(32, 5) }]);
+      // In-process, nothing is sealed: no key is needed.
+      expect(loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS }).kafka.payloadKeys).toEqual([]);
+    });
+
     it('accepts the demo key outside production', () => {
       expect(loadConfig({ NODE_ENV: 'development', NIX_TRACKING_KEY: DEMO_TRACKING_KEY }).ledger.trackingKey).toBe(DEMO_TRACKING_KEY);
     });
@@ -289,6 +306,26 @@ describe('loadConfig', () => {
       [JSON.stringify([{ ...receiptKey('a'), d: undefined }]), 'key 1 ("a") has no 32-byte base64url "d" (a private key is needed to sign)'],
     ])('refuses NIX_RECEIPT_KEYS=%s, naming the key and never quoting its material', (value, reason) => {
       expect(configError({ NIX_RECEIPT_KEYS: value }).message).toBe(`environment at NIX_RECEIPT_KEYS: ${reason}`);
+    });
+  });
+
+  describe('NIX_PAYLOAD_KEYS', () => {
+    const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');
+
+    it('reads id:base64key pairs in order: the first seals, all open', () => {
+      expect(loadConfig({ NIX_PAYLOAD_KEYS: `new:${key(1)}, old:${key(2)}` }).kafka.payloadKeys).toEqual([
+        { id: 'new', key: Buffer.alloc(32, 1) },
+        { id: 'old', key: Buffer.alloc(32, 2) },
+      ]);
+    });
+
+    it.each([
+      ['no-colon', 'has an entry (number 1) that is not id:base64key (id of letters, digits, . _ -)'],
+      [`ok:${Buffer.alloc(32).toString('base64')},bad id:${Buffer.alloc(32).toString('base64')}`, 'has an entry (number 2) that is not id:base64key (id of letters, digits, . _ -)'],
+      [`short:${Buffer.alloc(16).toString('base64')}`, 'has key short of 16 bytes; AES-256 needs 32 (openssl rand -base64 32)'],
+      [`a:${Buffer.alloc(32, 1).toString('base64')},a:${Buffer.alloc(32, 2).toString('base64')}`, 'names key a twice; each key needs its own ID'],
+    ])('refuses %s, naming the variable', (value, reason) => {
+      expect(configError({ NIX_PAYLOAD_KEYS: value }).message).toBe(`environment at NIX_PAYLOAD_KEYS: ${reason}`);
     });
   });
 

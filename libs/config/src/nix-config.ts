@@ -46,6 +46,8 @@ export interface NixConfig {
     replicationFactor: number;
     inquiryRetentionMs: number;
     trafficRetentionMs: number;
+    /** AES-256-GCM keys of inquiry and reply bodies on Kafka, from NIX_PAYLOAD_KEYS: the first seals, all open. */
+    payloadKeys: { id: string; key: Buffer }[];
   };
   paths: { schemas: string; contracts: string; data: string };
   database: { url: string | null };
@@ -109,6 +111,12 @@ export const DEMO_RECEIPT_KEY: ReceiptKey = Object.freeze({
   d: 'wktBtGNvo92Vff9ijr25wbmVV8rEbBa-dIZhlEY3u_o',
 });
 
+/**
+ * The demo payload key (NIX_PAYLOAD_KEYS format): published here, so it seals nothing; for development only,
+ * refused in production. Its ID says so in every message's nix-key-id header.
+ */
+export const DEMO_PAYLOAD_KEYS = 'demo-not-for-production:bml4LWRlbW8tcGF5bG9hZC1rZXktbm90LWZvci1wcm8=';
+
 /** Every environment variable NIX reads, with its type and default. The README's table follows this. */
 export const ENV_SCHEMA = {
   type: 'object',
@@ -138,6 +146,7 @@ export const ENV_SCHEMA = {
     DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
     NIX_TRACKING_KEY: { type: 'string', minLength: 16 },
     NIX_RECEIPT_KEYS: { type: 'string', minLength: 2 },
+    NIX_PAYLOAD_KEYS: { type: 'string', minLength: 1 },
     NIX_RETENTION_MONTHS: { type: 'integer', minimum: 1, maximum: 120, default: 25 },
     NIX_LEDGER_BUFFER_LIMIT: { type: 'integer', minimum: 1000, default: 200000 },
     NIX_LEDGER_FLUSH_MS: { type: 'integer', minimum: 10, maximum: 60000, default: 200 },
@@ -209,6 +218,15 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
   const trackingKey: string = v.NIX_TRACKING_KEY ?? (production ? fail('NIX_TRACKING_KEY', 'is required in production') : DEMO_TRACKING_KEY);
   if (production && trackingKey === DEMO_TRACKING_KEY) fail('NIX_TRACKING_KEY', 'is the demo key, which is refused in production');
 
+  // Only Kafka carries sealed bodies: an in-process NIX in production needs no payload key.
+  const payloadKeysText: string | undefined =
+    v.NIX_PAYLOAD_KEYS ?? (!production ? DEMO_PAYLOAD_KEYS : v.NIX_TRANSPORT === 'kafka' ? fail('NIX_PAYLOAD_KEYS', 'is required in production when NIX_TRANSPORT=kafka') : undefined);
+  const payloadKeys = payloadKeysText === undefined ? [] : payloadKeysOf(payloadKeysText, fail);
+  const demoPayloadKey = payloadKeysOf(DEMO_PAYLOAD_KEYS, fail)[0];
+  if (production && payloadKeys.some((k) => k.id === demoPayloadKey.id || k.key.equals(demoPayloadKey.key))) {
+    fail('NIX_PAYLOAD_KEYS', 'holds the demo key, which is refused in production');
+  }
+
   const registries: Record<string, RegistryBackendConfig> = {};
   for (const key of Object.keys(v)) {
     const match = /^NIX_REGISTRY_([A-Z0-9_]+)_BACKEND$/.exec(key);
@@ -253,6 +271,7 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
       replicationFactor: v.NIX_KAFKA_REPLICATION_FACTOR,
       inquiryRetentionMs: v.NIX_KAFKA_INQUIRY_RETENTION_MS,
       trafficRetentionMs: v.NIX_KAFKA_TRAFFIC_RETENTION_MS,
+      payloadKeys,
     },
     paths: { schemas: resolve(v.NIX_SCHEMAS_DIR), contracts: resolve(v.NIX_CONTRACTS_DIR), data: resolve(v.NIX_DATA_DIR) },
     database: { url: v.DATABASE_URL ?? null },
@@ -313,6 +332,21 @@ function receiptKeysOf(text: string, fail: (reason: string) => never): ReceiptKe
     }
     return { kty: 'OKP', crv: 'Ed25519', kid, x: k.x as string, d: k.d as string };
   });
+}
+
+/** Reads NIX_PAYLOAD_KEYS: `id:base64key` pairs separated by commas, each key 32 bytes (AES-256), IDs distinct. */
+function payloadKeysOf(text: string, fail: (key: string, reason: string) => never): { id: string; key: Buffer }[] {
+  const keys = text.split(',').map((entry, index) => {
+    const match = /^([A-Za-z0-9._-]{1,64}):([A-Za-z0-9+/]+={0,2})$/.exec(entry.trim());
+    if (!match) fail('NIX_PAYLOAD_KEYS', `has an entry (number ${index + 1}) that is not id:base64key (id of letters, digits, . _ -)`);
+    const key = Buffer.from(match[2], 'base64');
+    if (key.length !== 32) fail('NIX_PAYLOAD_KEYS', `has key ${match[1]} of ${key.length} bytes; AES-256 needs 32 (openssl rand -base64 32)`);
+    return { id: match[1], key };
+  });
+  const ids = keys.map((k) => k.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) fail('NIX_PAYLOAD_KEYS', `names key ${twice} twice; each key needs its own ID`);
+  return keys;
 }
 
 /** Named ranges proxy-addr knows, besides addresses and CIDRs. */

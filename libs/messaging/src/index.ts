@@ -9,3 +9,4 @@ export * from './kafka/kafka-settings';
 export * from './kafka/kafka-topics';
 export * from './transport-errors';
 export * from './kafka/kept-consumer';
+export * from './kafka/payload-sealer';

@@ -59,6 +59,13 @@ export class NixMetrics {
     registers: [this.registry],
   });
 
+  readonly unopenedMessages = new Counter({
+    name: 'nix_kafka_unopened_messages_total',
+    help: 'Inquiries and replies on Kafka whose sealed body did not open (unknown key, or replayed into another exchange or topic), and were dropped.',
+    labelNames: ['topic'] as const,
+    registers: [this.registry],
+  });
+
   readonly expiredInquiries = new Counter({
     name: 'nix_adapter_expired_inquiries_total',
     help: 'Inquiries an adapter dropped because their deadline had passed before it took them.',

@@ -89,7 +89,7 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
         logger,
         clock,
         addresses,
-        observer: { lateReply: (registry) => metrics.lateReplies.inc({ registry }) },
+        observer: { lateReply: (registry) => metrics.lateReplies.inc({ registry }), unopened: (topic) => metrics.unopenedMessages.inc({ topic }) },
       });
       // Kafka takes small batches cheaply: hand records over sooner than the database would want them.
       sink ??= startTrafficWriter(new KafkaTrafficStore(createKafka(settings, logger, 'traffic'), trafficTopicConfig(settings), clock), config, metrics, clock, Math.min(config.ledger.flushIntervalMs, 50));
@@ -102,6 +102,7 @@ export async function createNixApp(config: NixConfig, options: NixAppOptions): P
         observer: {
           expired: (registry) => metrics.expiredInquiries.inc({ registry }),
           lag: (group, topic, messages) => metrics.kafkaConsumerLag.set({ group, topic }, messages),
+          unopened: (topic) => metrics.unopenedMessages.inc({ topic }),
         },
       });
     }

@@ -1,7 +1,7 @@
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { Clock, InquiryMessage } from '@nix/domain';
+import type { Clock, InquiryMessage, InquiryReply } from '@nix/domain';
 import { AdapterPresence, type AdapterPresenceSettings, DEFAULT_ADAPTER_PRESENCE } from '../adapter-presence';
 import type { AdapterAwareTransport, TransportStatus } from '../inquiry-dispatcher';
 import { TransportUnavailableError } from '../transport-errors';
@@ -10,9 +10,12 @@ import { inquiryToKafka, replyExchangeId, replyFromKafka } from './kafka-envelop
 import { createKafka, inquiryConsumerConfig, producerConfig, replyTopicOf, topicOf, type KafkaSettings } from './kafka-settings';
 import { ensureTopics, inquiryTopicConfig, replyTopicConfig } from './kafka-topics';
 import { KeptConsumer } from './kept-consumer';
+import { PayloadSealer, UnopenablePayloadError } from './payload-sealer';
 
 export interface KafkaClientObserver {
   lateReply(registry: string): void;
+  /** A reply whose body did not open (another key, exchange or topic): dropped; its caller waits on for the real one. */
+  unopened(topic: string): void;
 }
 
 export interface KafkaInquiryClientOptions {
@@ -69,6 +72,7 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
   /** The addresses whose topics exist: the catalogue's at start, and those learned since. */
   private readonly known: Set<string>;
   private readonly observer: KafkaClientObserver;
+  private readonly sealer: PayloadSealer;
 
   constructor(options: KafkaInquiryClientOptions) {
     super();
@@ -78,7 +82,8 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
     this.clock = options.clock;
     this.addresses = options.addresses;
     this.known = new Set(options.addresses);
-    this.observer = options.observer ?? { lateReply: () => undefined };
+    this.observer = options.observer ?? { lateReply: () => undefined, unopened: () => undefined };
+    this.sealer = new PayloadSealer(settings.payloadKeys);
     this.replyTopic = replyTopicOf(settings);
     this.kafka = options.kafka ?? createKafka(settings, logger, 'broker');
     this.producer = this.kafka.producer(producerConfig({ retries: 2, initialRetryTime: 50, maxRetryTime: 300 }));
@@ -183,7 +188,8 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
       this.lastProbe = now;
     }
     this.pending.set(message.exchangeId, { callback, registry: message.registry });
-    this.sender.send(topicOf(this.settings, packet.pattern as string), inquiryToKafka(message, this.replyTopic)).then(
+    const topic = topicOf(this.settings, packet.pattern as string);
+    this.sender.send(topic, inquiryToKafka(message, this.replyTopic, topic, this.sealer)).then(
       () => {
         this.failingSince = 0;
       },
@@ -201,9 +207,9 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
     };
   }
 
-  protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
-    await this.sender.send(topicOf(this.settings, packet.pattern as string), { value: JSON.stringify(packet.data) });
-    return undefined as T;
+  /** NIX sends inquiries only: an unsealed event body on Kafka would break R3, so none is sent. */
+  protected dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    return Promise.reject(new Error(`the Kafka transport sends no events (pattern ${String(packet.pattern)})`));
   }
 
   /** Makes the topics and connects the producer, then starts keeping the reply consumer. */
@@ -261,11 +267,22 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
         if (exchangeId) this.abandoned.delete(exchangeId);
         this.observer.lateReply(registry);
       } else {
-        this.pending.delete(exchangeId!);
+        let reply: InquiryReply | undefined;
         try {
-          waiting.callback({ response: replyFromKafka(record), isDisposed: true });
+          reply = replyFromKafka(record, batch.topic, this.sealer);
         } catch (error) {
-          waiting.callback({ err: new TransportUnavailableError(`unreadable reply (${(error as Error).message})`), isDisposed: true });
+          if (!(error instanceof UnopenablePayloadError)) {
+            this.pending.delete(exchangeId!);
+            waiting.callback({ err: new TransportUnavailableError(`unreadable reply (${(error as Error).message})`), isDisposed: true });
+          } else {
+            // Not this exchange's reply (replayed, or sealed with a key this broker lacks): the caller waits on.
+            this.observer.unopened(batch.topic);
+            this.logger.warn({ topic: batch.topic, partition: batch.partition, offset: record.offset, exchangeId, keyId: error.keyId, reason: error.reason }, 'broker dropped a reply whose body does not open');
+          }
+        }
+        if (reply) {
+          this.pending.delete(exchangeId!);
+          waiting.callback({ response: reply, isDisposed: true });
         }
       }
       resolveOffset(record.offset);

@@ -1,17 +1,20 @@
 import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { Logger } from 'pino';
 import type { Clock, InquiryMessage, InquiryReply } from '@nix/domain';
 import { BatchingProducer } from './batching-producer';
-import { inquiryFromKafka, replyToKafka } from './kafka-envelope';
+import { inquiryFromKafka, replyToKafka, type ReceivedInquiry } from './kafka-envelope';
 import { createKafka, inquiryConsumerConfig, producerConfig, topicOf, type KafkaSettings } from './kafka-settings';
 import { ensureTopics, inquiryTopicConfig } from './kafka-topics';
 import { KeptConsumer } from './kept-consumer';
+import { PayloadSealer, UnopenablePayloadError } from './payload-sealer';
 
 export interface KafkaServerObserver {
   expired(registry: string): void;
   lag(group: string, topic: string, messages: number): void;
+  /** A message whose body did not open (another key, exchange or topic): dropped. */
+  unopened(topic: string): void;
 }
 
 export interface KafkaInquiryServerOptions {
@@ -58,13 +61,15 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly observer: KafkaServerObserver;
+  private readonly sealer: PayloadSealer;
 
   constructor(options: KafkaInquiryServerOptions) {
     super();
     this.settings = options.settings;
     this.log = options.logger;
     this.clock = options.clock;
-    this.observer = options.observer ?? { expired: () => undefined, lag: () => undefined };
+    this.observer = options.observer ?? { expired: () => undefined, lag: () => undefined, unopened: () => undefined };
+    this.sealer = new PayloadSealer(this.settings.payloadKeys);
     this.kafka = options.kafka ?? createKafka(this.settings, this.log, 'adapter');
     this.producer = this.kafka.producer(producerConfig({ retries: 3, initialRetryTime: 50, maxRetryTime: 500 }));
     this.sender = new BatchingProducer(this.producer, { acks: 1, maxBatch: 500, concurrency: 1 });
@@ -172,7 +177,7 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
     try {
       await Promise.all(
         batch.messages.map(async (record) => {
-          const received = inquiryFromKafka(record);
+          const received = this.received(record, topic, batch.partition);
           if (!received) return;
           // Nobody waits for an answer past its deadline: drop the work.
           if (received.message.deadline <= this.clock.now()) {
@@ -186,7 +191,7 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
               this.observer.expired(received.message.registry);
               return;
             }
-            await this.sender.send(received.replyTo, replyToKafka(reply));
+            await this.sender.send(received.replyTo, replyToKafka(reply, received.replyTo, this.sealer));
           } catch (error) {
             this.log.warn({ err: error, topic, exchangeId: received.message.exchangeId }, 'adapter could not answer an inquiry');
           }
@@ -197,6 +202,22 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
       this.observer.lag(groupId, topic, Number(batch.offsetLag()));
     } finally {
       clearInterval(beat);
+    }
+  }
+
+  /** The inquiry in a record; null when it is not NIX's, or (counted and logged, without content) when it does not open. */
+  private received(record: KafkaMessage, topic: string, partition: number): ReceivedInquiry | null {
+    try {
+      return inquiryFromKafka(record, topic, this.sealer);
+    } catch (error) {
+      if (error instanceof UnopenablePayloadError) {
+        this.observer.unopened(topic);
+        this.log.warn({ topic, partition, offset: record.offset, keyId: error.keyId, reason: error.reason }, 'adapter dropped an inquiry whose body does not open');
+      } else {
+        // Opened, but not JSON: sealed by a holder of the key, yet not NIX's. Skipped, as a message without NIX's headers is.
+        this.log.warn({ topic, partition, offset: record.offset }, 'adapter skipped an inquiry whose opened body is not JSON');
+      }
+      return null;
     }
   }
 }

@@ -9,6 +9,7 @@ import { inquiryToKafka, replyToKafka } from './kafka-envelope';
 import { KafkaInquiryClient } from './kafka-inquiry.client';
 import { KafkaInquiryServer } from './kafka-inquiry.server';
 import type { KafkaSettings } from './kafka-settings';
+import { PayloadSealer } from './payload-sealer';
 
 // The Kafka transport pair against a fake of the part of kafkajs it uses: no broker.
 // What only a real broker shows (rebalances, retention, outages) is in tests/kafka.
@@ -22,10 +23,17 @@ const SETTINGS: KafkaSettings = {
   replicationFactor: 1,
   inquiryRetentionMs: 300_000,
   trafficRetentionMs: 86_400_000,
+  payloadKeys: [{ id: 'k1', key: Buffer.alloc(32, 1) }],
 };
+/** The same key as the transport's: what the other end of the topic seals with. */
+const SEALER = new PayloadSealer(SETTINGS.payloadKeys);
+const OTHER_KEY = new PayloadSealer([{ id: 'k1', key: Buffer.alloc(32, 2) }]);
 const IDENTITY = 'inquiry.identity.v1';
 const VEHICLE = 'inquiry.vehicle.v1';
 const REPLY_TOPIC = 'nix.reply.broker-1';
+const IDENTITY_TOPIC = 'nix.inquiry.identity.v1';
+const sealedInquiry = (message: InquiryMessage, topic = IDENTITY_TOPIC, sealer = SEALER) => inquiryToKafka(message, REPLY_TOPIC, topic, sealer);
+const sealedReply = (reply: InquiryReply, topic = REPLY_TOPIC, sealer = SEALER) => replyToKafka(reply, topic, sealer);
 const silent = pino({ level: 'silent' });
 
 class FakeClock implements Clock {
@@ -151,6 +159,7 @@ describe('KafkaInquiryClient', () => {
   let kafka: FakeKafka;
   let clock: FakeClock;
   let late: string[];
+  let unopened: string[];
   let client: KafkaInquiryClient;
   let dispatcher: ClientProxyDispatcher;
 
@@ -158,12 +167,13 @@ describe('KafkaInquiryClient', () => {
     kafka = new FakeKafka();
     clock = new FakeClock();
     late = [];
+    unopened = [];
     client = new KafkaInquiryClient({
       settings: SETTINGS,
       logger: silent,
       clock,
       addresses: [IDENTITY, VEHICLE],
-      observer: { lateReply: (registry) => late.push(registry) },
+      observer: { lateReply: (registry) => late.push(registry), unopened: (topic) => unopened.push(topic) },
       // A miss looks again at once: the test's clock does not move by itself.
       presence: { refreshIntervalMs: 60_000, minRefreshGapMs: 0, missWaitMs: 1000 },
       kafka: kafka.asKafka(),
@@ -186,14 +196,30 @@ describe('KafkaInquiryClient', () => {
 
   it('sends an inquiry to its registry topic, and answers the reply that comes back for its exchange', async () => {
     await client.ready();
-    const message = inquiry(Date.now() + 5000);
+    const message = { ...inquiry(Date.now() + 5000), trackingCode: 'TRK-0067749828' };
     const answer = dispatcher.dispatch(IDENTITY, message);
     await until(() => producer().sent.length === 1);
     const [{ topic, message: sent }] = producer().sent;
+    expect(Object.keys(sent.headers!)).not.toContain('nix-tracking-code');
     expect(topic).toBe('nix.inquiry.identity.v1');
-    expect(sent.headers).toMatchObject({ 'nix-exchange-id': 'exchange-1', 'nix-reply-to': REPLY_TOPIC, 'nix-deadline': String(message.deadline) });
-    await replies().eachBatch!(batchOf(REPLY_TOPIC, [replyToKafka(replyOf('exchange-1'))]));
+    expect(sent.headers).toMatchObject({ 'nix-exchange-id': 'exchange-1', 'nix-reply-to': REPLY_TOPIC, 'nix-deadline': String(message.deadline), 'nix-key-id': 'k1' });
+    // The body is sealed: the national ID is not in the message, and opens only for this exchange and topic.
+    expect(Buffer.from(sent.value as Buffer).includes('0067749828')).toBe(false);
+    expect(JSON.parse(SEALER.open(sent.value as Buffer, 'k1', { exchangeId: 'exchange-1', topic }).toString())).toEqual({ body: message.body, trackingCode: 'TRK-0067749828' });
+    await replies().eachBatch!(batchOf(REPLY_TOPIC, [sealedReply(replyOf('exchange-1'))]));
     await expect(answer).resolves.toEqual(replyOf('exchange-1'));
+    expect(late).toEqual([]);
+  });
+
+  it('drops a reply that does not open (replayed from another exchange, or another key), counts it, and takes the real one', async () => {
+    await client.ready();
+    const answer = dispatcher.dispatch(IDENTITY, inquiry(Date.now() + 5000, 'e-1'));
+    await until(() => producer().sent.length === 1);
+    const replayed = { ...sealedReply(replyOf('e-other')), headers: { 'nix-exchange-id': 'e-1', 'nix-key-id': 'k1' } };
+    await replies().eachBatch!(batchOf(REPLY_TOPIC, [replayed, sealedReply(replyOf('e-1'), REPLY_TOPIC, OTHER_KEY), sealedReply(replyOf('e-1'), 'nix.reply.broker-2')]));
+    expect(unopened).toEqual([REPLY_TOPIC, REPLY_TOPIC, REPLY_TOPIC]);
+    await replies().eachBatch!(batchOf(REPLY_TOPIC, [sealedReply(replyOf('e-1'))]));
+    await expect(answer).resolves.toEqual(replyOf('e-1'));
     expect(late).toEqual([]);
   });
 
@@ -210,7 +236,7 @@ describe('KafkaInquiryClient', () => {
     clock.at += 500;
     const probe = dispatcher.dispatch(IDENTITY, inquiry(Date.now() + 5000, 'e-3'));
     await until(() => producer().sent.length === 1);
-    await replies().eachBatch!(batchOf(REPLY_TOPIC, [replyToKafka(replyOf('e-3'))]));
+    await replies().eachBatch!(batchOf(REPLY_TOPIC, [sealedReply(replyOf('e-3'))]));
     await expect(probe).resolves.toMatchObject({ exchangeId: 'e-3' });
     expect(client.isConnected()).toBe(true);
   });
@@ -219,7 +245,7 @@ describe('KafkaInquiryClient', () => {
     await client.ready();
     const failure = await dispatcher.dispatch(VEHICLE, inquiry(Date.now() + 30, 'e-late', 'vehicle')).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(DeadlineExceededError);
-    await replies().eachBatch!(batchOf(REPLY_TOPIC, [replyToKafka(replyOf('e-late')), replyToKafka(replyOf('e-unknown'))]));
+    await replies().eachBatch!(batchOf(REPLY_TOPIC, [sealedReply(replyOf('e-late')), sealedReply(replyOf('e-unknown'))]));
     expect(late).toEqual(['vehicle', 'unknown']);
   });
 
@@ -250,6 +276,7 @@ describe('KafkaInquiryServer', () => {
   let clock: FakeClock;
   let expired: string[];
   let lags: Array<[string, string, number]>;
+  let unopened: string[];
   let server: KafkaInquiryServer;
   let handled: InquiryMessage[];
   let answer: (message: InquiryMessage) => Promise<InquiryReply | null>;
@@ -259,13 +286,14 @@ describe('KafkaInquiryServer', () => {
     clock = new FakeClock(Date.UTC(2026, 0, 15, 9));
     expired = [];
     lags = [];
+    unopened = [];
     handled = [];
     answer = async (message) => replyOf(message.exchangeId);
     server = new KafkaInquiryServer({
       settings: { ...SETTINGS, instanceId: 'adapter-1' },
       logger: silent,
       clock,
-      observer: { expired: (registry) => expired.push(registry), lag: (group, topic, messages) => lags.push([group, topic, messages]) },
+      observer: { expired: (registry) => expired.push(registry), lag: (group, topic, messages) => lags.push([group, topic, messages]), unopened: (topic) => unopened.push(topic) },
       kafka: kafka.asKafka(),
     });
     server.addHandler(IDENTITY, async (message: InquiryMessage) => {
@@ -286,11 +314,12 @@ describe('KafkaInquiryServer', () => {
 
   it('answers each inquiry to the reply topic it names, resolves the batch and reports the lag', async () => {
     const resolved: string[] = [];
-    const messages = [inquiry(clock.at + 1000, 'e-1'), inquiry(clock.at + 1000, 'e-2')].map((m) => inquiryToKafka(m, REPLY_TOPIC));
+    const messages = [inquiry(clock.at + 1000, 'e-1'), inquiry(clock.at + 1000, 'e-2')].map((m) => sealedInquiry(m));
     await consumer().eachBatch!(batchOf('nix.inquiry.identity.v1', messages, resolved));
     expect(handled.map((m) => m.exchangeId)).toEqual(['e-1', 'e-2']);
     expect(handled[0].body).toEqual({ nationalId: '0067749828' });
-    expect(producer().sent.map((s) => [s.topic, JSON.parse(String(s.message.value)).exchangeId])).toEqual([
+    const opened = (s: { topic: string; message: Message }) => JSON.parse(SEALER.open(s.message.value as Buffer, 'k1', { exchangeId: String(s.message.key), topic: s.topic }).toString());
+    expect(producer().sent.map((s) => [s.topic, opened(s).exchangeId])).toEqual([
       [REPLY_TOPIC, 'e-1'],
       [REPLY_TOPIC, 'e-2'],
     ]);
@@ -300,7 +329,7 @@ describe('KafkaInquiryServer', () => {
 
   it('drops unread an inquiry whose deadline has passed by its clock, and counts it', async () => {
     const resolved: string[] = [];
-    await consumer().eachBatch!(batchOf('nix.inquiry.identity.v1', [inquiryToKafka(inquiry(clock.at, 'e-old'), REPLY_TOPIC)], resolved));
+    await consumer().eachBatch!(batchOf('nix.inquiry.identity.v1', [sealedInquiry(inquiry(clock.at, 'e-old'))], resolved));
     expect(handled).toEqual([]);
     expect(producer().sent).toEqual([]);
     expect(expired).toEqual(['identity']);
@@ -309,7 +338,7 @@ describe('KafkaInquiryServer', () => {
 
   it('sends nothing for work the adapter dropped (no reply), and counts it as expired', async () => {
     answer = async () => null;
-    await consumer().eachBatch!(batchOf('nix.inquiry.identity.v1', [inquiryToKafka(inquiry(clock.at + 1000), REPLY_TOPIC)]));
+    await consumer().eachBatch!(batchOf('nix.inquiry.identity.v1', [sealedInquiry(inquiry(clock.at + 1000))]));
     expect(handled).toHaveLength(1);
     expect(producer().sent).toEqual([]);
     expect(expired).toEqual(['identity']);
@@ -318,8 +347,31 @@ describe('KafkaInquiryServer', () => {
   it('skips a message that is not a NIX inquiry, and goes on with the batch', async () => {
     const resolved: string[] = [];
     const stray: Message = { key: 'x', value: '{}', headers: {} };
-    await consumer().eachBatch!(batchOf('nix.inquiry.identity.v1', [stray, inquiryToKafka(inquiry(clock.at + 1000, 'e-ok'), REPLY_TOPIC)], resolved));
+    await consumer().eachBatch!(batchOf('nix.inquiry.identity.v1', [stray, sealedInquiry(inquiry(clock.at + 1000, 'e-ok'))], resolved));
     expect(handled.map((m) => m.exchangeId)).toEqual(['e-ok']);
+    expect(resolved).toEqual(['1']);
+  });
+
+  it('drops an inquiry that does not open (another topic, exchange or key), counts it, and goes on with the batch', async () => {
+    const resolved: string[] = [];
+    const intoVehicle = sealedInquiry(inquiry(clock.at + 1000, 'e-vehicle'), 'nix.inquiry.vehicle.v1');
+    const intoOtherExchange = { ...sealedInquiry(inquiry(clock.at + 1000, 'e-a')), headers: { ...sealedInquiry(inquiry(clock.at + 1000, 'e-b')).headers } };
+    const otherKey = sealedInquiry(inquiry(clock.at + 1000, 'e-key'), IDENTITY_TOPIC, OTHER_KEY);
+    const unknownKey = { ...sealedInquiry(inquiry(clock.at + 1000, 'e-kid')), headers: { ...sealedInquiry(inquiry(clock.at + 1000, 'e-kid')).headers, 'nix-key-id': 'k9' } };
+    await consumer().eachBatch!(batchOf(IDENTITY_TOPIC, [intoVehicle, intoOtherExchange, otherKey, unknownKey, sealedInquiry(inquiry(clock.at + 1000, 'e-ok'))], resolved));
+    expect(handled.map((m) => m.exchangeId)).toEqual(['e-ok']);
+    expect(unopened).toEqual([IDENTITY_TOPIC, IDENTITY_TOPIC, IDENTITY_TOPIC, IDENTITY_TOPIC]);
+    expect(producer().sent).toHaveLength(1);
+    expect(resolved).toEqual(['4']);
+  });
+
+  it('skips an inquiry that opens to something other than JSON, and goes on with the batch', async () => {
+    const resolved: string[] = [];
+    const sealed = SEALER.seal(Buffer.from('not json'), { exchangeId: 'e-bad', topic: IDENTITY_TOPIC });
+    const notJson = { ...sealedInquiry(inquiry(clock.at + 1000, 'e-bad')), value: sealed.value };
+    await consumer().eachBatch!(batchOf(IDENTITY_TOPIC, [notJson, sealedInquiry(inquiry(clock.at + 1000, 'e-ok'))], resolved));
+    expect(handled.map((m) => m.exchangeId)).toEqual(['e-ok']);
+    expect(unopened).toEqual([]);
     expect(resolved).toEqual(['1']);
   });
 

@@ -2,6 +2,7 @@ import { connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { Kafka, logLevel, Partitioners, type Consumer, type ConsumerConfig, type ISocketFactory, type KafkaConfig, type LogEntry, type ProducerConfig, type RetryOptions } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { PayloadKey } from './payload-sealer';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -15,6 +16,8 @@ export interface KafkaSettings {
   /** Inquiry and reply topics carry content: they keep it only minutes (R3). */
   inquiryRetentionMs: number;
   trafficRetentionMs: number;
+  /** Keys of the inquiry and reply bodies (AES-256-GCM): the first seals, all open. */
+  payloadKeys: PayloadKey[];
 }
 
 /** A process's Kafka settings, from its configuration (NixConfig's kafka part and instance ID). */
