@@ -1,6 +1,6 @@
 import type { Agency } from '@nix/domain';
 import type { GovernanceState } from './governance-snapshot';
-import { LiveGovernance, type GovernanceSource } from './live-governance';
+import { bootstrappedFirst, LiveGovernance, type GovernanceSource } from './live-governance';
 
 const agency = (id: string, demo = false): Agency => ({ id, name: { fa: id, en: id }, roles: ['consumer'], demo });
 const stateAt = (version: number, ...agencies: Agency[]): GovernanceState => ({ version, agencies, apiKeys: [], agreements: [] });
@@ -94,5 +94,22 @@ describe('LiveGovernance', () => {
     const development = new LiveGovernance(source, { production: false, pollMs: 0 });
     await development.refresh();
     expect(development.current!.key('a'.repeat(64))?.keyId).toBe('demo-key');
+  });
+
+  it('bootstraps before the first read, again after a failed bootstrap, and never once it succeeded', async () => {
+    const source = new FakeSource();
+    let attempts = 0;
+    const first = bootstrappedFirst(source, async () => {
+      attempts++;
+      if (attempts === 1) throw new Error('store down');
+    });
+    const live = new LiveGovernance(first, { production: false, pollMs: 0 });
+    await live.refresh();
+    expect([live.current, source.stateReads]).toEqual([null, 0]);
+    await live.refresh();
+    source.state$ = stateAt(2, agency('tax'));
+    await live.refresh();
+    expect([attempts, source.stateReads, live.current!.version]).toEqual([2, 2, 2]);
+    expect(live.readiness()).toEqual({ up: true, details: { version: 2 } });
   });
 });

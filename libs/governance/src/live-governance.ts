@@ -8,6 +8,25 @@ export interface VersionedSource<State extends { version: number }> {
   state(): Promise<State>;
 }
 
+/**
+ * A source whose first read is preceded by a bootstrap (importing files into an empty store), tried again on each read
+ * until it succeeds, so that a store that answers only later is still bootstrapped before anything is read from it.
+ * The bootstrap runs inside a reload: it must not itself wait for a refresh (use a repository without listeners).
+ */
+export function bootstrappedFirst<State extends { version: number }>(source: VersionedSource<State>, bootstrap: () => Promise<void>): VersionedSource<State> {
+  let bootstrapped = false;
+  return {
+    stateVersion: () => source.stateVersion(),
+    state: async () => {
+      if (!bootstrapped) {
+        await bootstrap();
+        bootstrapped = true;
+      }
+      return source.state();
+    },
+  };
+}
+
 /** Where the governance state is read from (GovernanceRepository). */
 export type GovernanceSource = VersionedSource<GovernanceState>;
 
@@ -65,6 +84,12 @@ export class LiveState<State extends { version: number }, Snapshot extends { ver
       return this.refresh();
     });
     return this.queued;
+  }
+
+  /** For readiness: up once a snapshot is read; degraded, with the reason, while the store cannot be read. */
+  readiness(): { up: boolean; details: Record<string, unknown> } {
+    const { loaded, version, failure } = this.status();
+    return { up: loaded, details: { version, ...(failure ? { degraded: true, reason: failure.message } : {}) } };
   }
 
   start(): this {

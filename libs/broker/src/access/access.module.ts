@@ -2,7 +2,7 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import type { Logger } from 'pino';
 import type { NixConfig } from '@nix/config';
 import type { ContractSet } from '@nix/contracts';
-import { GovernanceRepository, LiveGovernance, QuotaLeases, SqlQuotaCounter } from '@nix/governance';
+import { bootstrappedFirst, GovernanceRepository, LiveGovernance, QuotaLeases, SqlQuotaCounter } from '@nix/governance';
 import type { SqlClient } from '@nix/ledger';
 import type { NixMetrics } from '@nix/observability';
 import { ClientCertificates, LEDGER_STORE, LOGGER, METRICS, NIX_CONFIG, READINESS_CHECKS, type ReadinessChecks } from '@nix/platform';
@@ -18,20 +18,11 @@ export const CONTRACTS = Symbol('CONTRACTS');
  */
 async function openLiveGovernance(repository: GovernanceRepository, contracts: ContractSet, config: NixConfig, metrics: NixMetrics, logger: Logger): Promise<LiveGovernance> {
   let failing = false;
-  // contracts/ is imported into an empty store before the first read, even when the store answers only later. It runs
-  // inside a reload, so on a repository without listeners: one would wait for the reload it is part of.
-  let bootstrapped = false;
+  // contracts/ is imported into an empty store before the first read, on a repository without listeners.
   const importer = new GovernanceRepository(repository.sql);
-  const source = {
-    stateVersion: () => repository.stateVersion(),
-    state: async () => {
-      if (!bootstrapped) {
-        if (await importer.bootstrap(contracts)) logger.info({ contracts: config.paths.contracts }, 'governance store was empty: contracts imported');
-        bootstrapped = true;
-      }
-      return repository.state();
-    },
-  };
+  const source = bootstrappedFirst(repository, async () => {
+    if (await importer.bootstrap(contracts)) logger.info({ contracts: config.paths.contracts }, 'governance store was empty: contracts imported');
+  });
   const live = new LiveGovernance(source, {
     production: config.production,
     pollMs: config.governance.pollMs,
@@ -60,13 +51,7 @@ export class AccessModule implements OnApplicationShutdown {
     private readonly quota: QuotaLeases,
     @Inject(READINESS_CHECKS) readiness: ReadinessChecks,
   ) {
-    readiness.add({
-      name: 'governance',
-      probe: () => {
-        const status = live.status();
-        return { up: status.loaded, details: { version: status.version, ...(status.failure ? { degraded: true, reason: status.failure.message } : {}) } };
-      },
-    });
+    readiness.add({ name: 'governance', probe: () => live.readiness() });
   }
 
   static forRoot(contracts: ContractSet): DynamicModule {

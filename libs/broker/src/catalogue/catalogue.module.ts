@@ -32,13 +32,7 @@ export class CatalogueModule implements OnApplicationShutdown {
     @Inject(LIVE_CATALOGUE) private readonly live: LiveState<CatalogueState, CatalogueSnapshot>,
     @Inject(READINESS_CHECKS) readiness: ReadinessChecks,
   ) {
-    readiness.add({
-      name: 'catalogue',
-      probe: () => {
-        const status = live.status();
-        return { up: status.loaded, details: { version: status.version, ...(status.failure ? { degraded: true, reason: status.failure.message } : {}) } };
-      },
-    });
+    readiness.add({ name: 'catalogue', probe: () => live.readiness() });
   }
 
   onApplicationShutdown(): void {

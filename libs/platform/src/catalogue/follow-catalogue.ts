@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { CatalogueRepository, CatalogueSnapshot, type CatalogueState, type LiveCatalog } from '@nix/catalog';
-import { LiveState } from '@nix/governance';
+import { bootstrappedFirst, LiveState } from '@nix/governance';
 
 export interface FollowOptions {
   pollMs: number;
@@ -16,20 +16,14 @@ export interface FollowOptions {
 export async function followCatalogue(repository: CatalogueRepository, catalog: LiveCatalog, options: FollowOptions): Promise<LiveState<CatalogueState, CatalogueSnapshot>> {
   const { logger } = options;
   let failing = false;
-  // The bootstrap comes before the first read, even when the store answers only later: never an empty catalogue. It runs
-  // inside a reload, so on a repository without listeners: one would wait for the reload it is part of.
-  let bootstrapped = !options.bootstrap;
+  // The bootstrap comes before the first read, even when the store answers only later (never an empty catalogue),
+  // on a repository without listeners.
   const importer = new CatalogueRepository(repository.sql);
-  const source = {
-    stateVersion: () => repository.stateVersion(),
-    state: async () => {
-      if (!bootstrapped) {
+  const source = options.bootstrap
+    ? bootstrappedFirst(repository, async () => {
         if (await importer.bootstrap(catalog.schemas as Parameters<CatalogueRepository['bootstrap']>[0])) logger.info('service catalogue was empty: schemas/ imported');
-        bootstrapped = true;
-      }
-      return repository.state();
-    },
-  };
+      })
+    : repository;
   const live = new LiveState<CatalogueState, CatalogueSnapshot>(source, (state) => new CatalogueSnapshot(state, catalog.current), {
     pollMs: options.pollMs,
     onLoaded: (snapshot) => {
