@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
-import { ConfigurationError, DEMO_TRACKING_KEY, loadConfig } from '@nix/config';
+import { ConfigurationError, DEMO_LEDGER_SIGNING_KEY, DEMO_TRACKING_KEY, loadConfig } from '@nix/config';
 
 const PRODUCTION_KEY = 'a-production-tracking-key-0123456789';
+/** An Ed25519 key (PKCS#8 DER, base64) made for these tests only. */
+const PRODUCTION_SIGNING_KEY = 'MC4CAQAwBQYDK2VwBCIEIKyBR2qkA05A4RT3Zh6/9u2Lsm0IgT+g/ki+X+kYA01p';
 
 function configError(env: NodeJS.ProcessEnv): ConfigurationError {
   try {
@@ -31,7 +33,8 @@ describe('loadConfig', () => {
       },
       paths: { schemas: resolve('schemas'), contracts: resolve('contracts'), data: resolve('data') },
       database: { url: null },
-      ledger: { trackingKey: DEMO_TRACKING_KEY, retentionMonths: 25, bufferLimit: 200000, flushIntervalMs: 200, batchSize: 2000, stallSeconds: 60, durability: 'batched' },
+      ledger: { trackingKey: DEMO_TRACKING_KEY, retentionMonths: 25, bufferLimit: 200000, flushIntervalMs: 200, batchSize: 2000, stallSeconds: 60, durability: 'batched',
+        chain: { signingKey: DEMO_LEDGER_SIGNING_KEY, checkpointEvery: 1000, checkpointMs: 60000, trustedKeys: [] } },
       breaker: { volumeThreshold: 20, errorThresholdPercentage: 50, resetTimeoutMs: 5000, rollingCountTimeoutMs: 10000 },
       registries: {},
       credentials: {},
@@ -212,7 +215,7 @@ describe('loadConfig', () => {
       ['NIX_REGISTRY_IDENTITY_BACKEND'],
       ['NIX_REGISTRY_LEGAL_ENTITY_BACKEND'],
     ])('refuses the sample backend set by %s', (name) => {
-      const error = configError({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, [name]: 'sample' });
+      const error = configError({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY, [name]: 'sample' });
       expect(error.message).toBe(`environment at ${name}: is "sample", which is refused in production`);
     });
 
@@ -220,12 +223,24 @@ describe('loadConfig', () => {
       const config = loadConfig({
         NODE_ENV: 'production',
         NIX_TRACKING_KEY: PRODUCTION_KEY,
+        NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY,
         NIX_REGISTRY_IDENTITY_BACKEND: 'http',
         NIX_REGISTRY_IDENTITY_URL: 'https://nocr.example/api',
       });
       expect(config.production).toBe(true);
       expect(config.ledger.trackingKey).toBe(PRODUCTION_KEY);
       expect(config.registries).toEqual({ identity: { kind: 'http', baseUrl: 'https://nocr.example/api', authorization: undefined } });
+    });
+
+    it('requires a ledger signing key of its own, and an Ed25519 one', () => {
+      expect(configError({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY }).message).toBe('environment at NIX_LEDGER_SIGNING_KEY: is required in production');
+      expect(configError({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_LEDGER_SIGNING_KEY: DEMO_LEDGER_SIGNING_KEY }).message).toBe(
+        'environment at NIX_LEDGER_SIGNING_KEY: is the demo key, which is refused in production',
+      );
+      expect(configError({ NIX_LEDGER_SIGNING_KEY: 'MC4CAQAwBQYDK2VuBCIEICg5O1IDT0ObVO+PubixEPvMDVuaX+uxLBTwdEW9ScVa' }).message).toBe(
+        'environment at NIX_LEDGER_SIGNING_KEY: is a x25519 key, not Ed25519',
+      );
+      expect(configError({ NIX_LEDGER_SIGNING_KEY: 'not-a-key-at-all-0123456789' }).message).toContain('is not an Ed25519 private key');
     });
 
     it('accepts the demo key outside production', () => {
