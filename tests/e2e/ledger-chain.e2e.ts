@@ -51,7 +51,7 @@ describe('the tamper-evident ledger', () => {
   });
 
   it('numbers and chains every record of the instance, and signs checkpoints', async () => {
-    const ledger = nix.app.get(LEDGER_STORE, { strict: false }) as SqlClient;
+    const ledger = nix.app.get<SqlClient>(LEDGER_STORE, { strict: false });
     const rows = await ledger.query<{ seq: number; prev: string; hash: string }>(
       'SELECT ledger_seq::int AS seq, ledger_prev AS prev, ledger_hash AS hash FROM traffic_record WHERE broker_instance = $1 ORDER BY ledger_seq',
       [INSTANCE],

@@ -5,7 +5,7 @@ import { verifyChains, type StoredCheckpoint, type StoredLink } from './ledger-v
 function record(n: number, instance = 'broker-a'): TrafficRecord {
   return {
     exchangeId: `0190f1d2-0000-7000-8000-${String(n).padStart(12, '0')}`,
-    receivedAt: 1_780_000_000_000.123456 + n,
+    receivedAt: 1_780_000_000_000.125 + n,
     dispatchedAt: null,
     adapterReceivedAt: null,
     adapterRepliedAt: null,
@@ -64,7 +64,7 @@ describe('the chain hash', () => {
     const second = chain.link(record(2));
     expect([first.ledgerSeq, first.ledgerPrev]).toEqual([1, CHAIN_GENESIS]);
     expect([second.ledgerSeq, second.ledgerPrev]).toEqual([2, first.ledgerHash]);
-    expect(chain.link({ ...record(9), receivedAt: 1_780_000_000_001.0001 }).receivedAt).toBe(1_780_000_000_001);
+    expect(chain.link({ ...record(9), receivedAt: 1_780_000_000_001.0625 }).receivedAt).toBe(1_780_000_000_001.063);
     const head = chain.current;
     const resumed = new LedgerChain(head).link(record(4));
     expect([resumed.ledgerSeq, resumed.ledgerPrev]).toEqual([4, head.hash]);

@@ -179,7 +179,7 @@ export class ChainingTrafficSink implements TrafficSink {
   async close(): Promise<void> {
     clearInterval(this.timer);
     await (this.inner.close ? this.inner.close() : this.inner.flush());
-    this.checkpoint();
+    void this.checkpoint();
     await this.pending;
     const head = this.chain.current;
     this.headFile.write({ ...head, reservedUpTo: Math.max(this.reservedUpTo, head.seq), clean: true });
