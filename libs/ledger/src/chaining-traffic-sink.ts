@@ -139,7 +139,8 @@ export class ChainingTrafficSink implements TrafficSink {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly inner: TrafficSink,
+    /** The sink the chained records go to (the writer, or the Kafka publisher). */
+    readonly inner: TrafficSink,
     private readonly options: ChainingOptions,
     private readonly signer: CheckpointSigner,
     private readonly checkpoints: CheckpointStore,
