@@ -115,7 +115,7 @@ export function verifyChains(links: readonly StoredLink[], checkpoints: readonly
     const first = seqs[0] ?? 0;
     const last = seqs[seqs.length - 1] ?? 0;
     for (const c of own) {
-      if (!c.signatureValid) findings.push({ kind: 'checkpoint', instance, seq: c.seq, detail: 'the checkpoint signature does not verify' });
+      if (!c.signatureValid) findings.push({ kind: 'checkpoint', instance, seq: c.seq, detail: 'the checkpoint signature does not verify under a trusted key' });
       const link = chosen.get(c.seq);
       if (link && link.hash !== c.hash) findings.push({ kind: 'altered', instance, seq: c.seq, detail: 'the record does not match its signed checkpoint' });
     }
