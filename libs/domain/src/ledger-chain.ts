@@ -62,17 +62,18 @@ export class LedgerChain {
   link(record: TrafficRecord): TrafficRecord & ChainLink {
     const seq = this.head.seq + 1;
     const prev = this.head.hash;
-    const stored: TrafficRecord = {
-      ...record,
-      receivedAt: toMicros(record.receivedAt),
-      respondedAt: toMicros(record.respondedAt),
-      dispatchedAt: record.dispatchedAt === null ? null : toMicros(record.dispatchedAt),
-      adapterReceivedAt: record.adapterReceivedAt === null ? null : toMicros(record.adapterReceivedAt),
-      adapterRepliedAt: record.adapterRepliedAt === null ? null : toMicros(record.adapterRepliedAt),
-    };
-    const hash = chainHash(stored, seq, prev);
-    this.head = { seq, hash };
-    return { ...stored, ledgerSeq: seq, ledgerPrev: prev, ledgerHash: hash };
+    // A copy that keeps every field, whatever fields a record gains; records from trafficRecordOf have the chain's keys already.
+    const linked = { ...record } as TrafficRecord & ChainLink;
+    linked.receivedAt = toMicros(record.receivedAt);
+    linked.respondedAt = toMicros(record.respondedAt);
+    if (record.dispatchedAt !== null) linked.dispatchedAt = toMicros(record.dispatchedAt);
+    if (record.adapterReceivedAt !== null) linked.adapterReceivedAt = toMicros(record.adapterReceivedAt);
+    if (record.adapterRepliedAt !== null) linked.adapterRepliedAt = toMicros(record.adapterRepliedAt);
+    linked.ledgerSeq = seq;
+    linked.ledgerPrev = prev;
+    linked.ledgerHash = chainHash(linked, seq, prev);
+    this.head = { seq, hash: linked.ledgerHash };
+    return linked;
   }
 }
 

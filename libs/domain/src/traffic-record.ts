@@ -202,6 +202,10 @@ export function trafficRecordOf(exchange: FinishedExchange): TrafficRecord {
     registryMs: relay?.registryMs == null ? null : duration(relay.registryMs),
     brokerInstance: exchange.brokerInstance,
     adapterInstance: relay?.adapterInstance ?? null,
+    // Set by the broker's chaining sink; present from the start so that setting them stays cheap (one object shape).
+    ledgerSeq: undefined,
+    ledgerPrev: undefined,
+    ledgerHash: undefined,
   };
 }
 
