@@ -69,7 +69,7 @@ describe('production mode', () => {
 
   beforeAll(async () => {
     registries = await startFakeRegistries();
-    nix = await startTestApp({ ...registries.env, NODE_ENV: 'production', NIX_TRACKING_KEY: 'a-real-tracking-key-from-a-vault', NIX_RECEIPT_KEYS: testReceiptKeys() });
+    nix = await startTestApp({ ...registries.env, NODE_ENV: 'production', NIX_TRACKING_KEY: 'a-real-tracking-key-from-a-vault', NIX_RECEIPT_KEYS: testReceiptKeys(), NIX_LEDGER_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEIKyBR2qkA05A4RT3Zh6/9u2Lsm0IgT+g/ki+X+kYA01p' });
   });
   afterAll(async () => {
     await nix.close();

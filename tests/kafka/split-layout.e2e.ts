@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { request } from 'undici';
+import { DEMO_LEDGER_SIGNING_KEY } from '@nix/config';
+import { PgSqlClient, publicKeyOf, verifyLedger } from '@nix/ledger';
 import { ROLE_DEFAULTS } from '@nix/runtime';
 import { ensureBuilt } from '../support/dist-build';
 import { REPO_ROOT } from '../support/fixtures';
@@ -161,6 +163,19 @@ describeWithKafka('the split layout: broker, adapters and recorder as separate p
       const code = await role.exited;
       if (code !== 0) throw new Error(`${role.name} exited ${code}:\n${role.output.slice(-3000)}`);
       expect(role.output).toContain('stopped cleanly');
+    }
+
+    // The broker chained its records through Kafka and the recorder, and signed a checkpoint at its stop (issue 13, point 5).
+    const ledger = new PgSqlClient(databaseUrl, 1);
+    try {
+      const verification = await verifyLedger(ledger, [publicKeyOf(DEMO_LEDGER_SIGNING_KEY)]);
+      expect(verification.findings).toEqual([]);
+      expect(verification.instances).toEqual([
+        expect.objectContaining({ instance: `${prefix}-broker`, first: 1, last: exchanges.length, records: exchanges.length, checkpoints: expect.any(Number) }),
+      ]);
+      expect(verification.instances[0].checkpoints).toBeGreaterThanOrEqual(1);
+    } finally {
+      await ledger.close();
     }
   });
 });

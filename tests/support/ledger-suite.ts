@@ -1,5 +1,5 @@
 import type { TrafficRecord } from '@nix/domain';
-import { SqlTrafficQuarantine, TRAFFIC_SINK, TrafficRepository, TrafficWriter } from '@nix/ledger';
+import { ChainingTrafficSink, SqlTrafficQuarantine, TRAFFIC_SINK, TrafficRepository, TrafficWriter } from '@nix/ledger';
 import { LedgerRetention } from '@nix/platform';
 import { schemasWithTimeouts } from './fixtures';
 import { startFakeRegistries } from './sample-registry';
@@ -106,7 +106,10 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
 
     it('sets a record the database refuses aside in the quarantine, with the reason, and writes the rest of its batch', async () => {
       const repository = nix.app.get(TrafficRepository);
-      const writer = nix.app.get<TrafficWriter>(TRAFFIC_SINK, { strict: false });
+      // The writer behind the chain: these records are written as they are, unchained.
+      const sink = nix.app.get<ChainingTrafficSink>(TRAFFIC_SINK, { strict: false });
+      expect(sink).toBeInstanceOf(ChainingTrafficSink);
+      const writer = sink.inner as TrafficWriter;
       expect(writer).toBeInstanceOf(TrafficWriter);
       await nix.flushLedger();
       const quarantined = () => new SqlTrafficQuarantine(repository.sql).list();

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigurationError, DEMO_PAYLOAD_KEYS, DEMO_RECEIPT_KEY, DEMO_TRACKING_KEY, loadConfig } from '@nix/config';
+import { ConfigurationError, DEMO_LEDGER_SIGNING_KEY, DEMO_PAYLOAD_KEYS, DEMO_RECEIPT_KEY, DEMO_TRACKING_KEY, loadConfig } from '@nix/config';
 
 const PRODUCTION_KEY = 'a-production-tracking-key-0123456789';
+/** An Ed25519 key (PKCS#8 DER, base64) made for these tests only. */
+const PRODUCTION_SIGNING_KEY = 'MC4CAQAwBQYDK2VwBCIEIKyBR2qkA05A4RT3Zh6/9u2Lsm0IgT+g/ki+X+kYA01p';
 
 function receiptKey(kid: string) {
   const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
@@ -42,7 +44,8 @@ describe('loadConfig', () => {
       },
       paths: { schemas: resolve('schemas'), contracts: resolve('contracts'), data: resolve('data') },
       database: { url: null },
-      ledger: { trackingKey: DEMO_TRACKING_KEY, retentionMonths: 25, bufferLimit: 200000, flushIntervalMs: 200, batchSize: 2000, stallSeconds: 60, durability: 'batched' },
+      ledger: { trackingKey: DEMO_TRACKING_KEY, retentionMonths: 25, bufferLimit: 200000, flushIntervalMs: 200, batchSize: 2000, stallSeconds: 60, durability: 'batched',
+        chain: { signingKey: DEMO_LEDGER_SIGNING_KEY, checkpointEvery: 1000, checkpointMs: 60000, trustedKeys: [] } },
       breaker: { volumeThreshold: 20, errorThresholdPercentage: 50, resetTimeoutMs: 5000, rollingCountTimeoutMs: 10000 },
       registries: {},
       credentials: {},
@@ -211,8 +214,8 @@ describe('loadConfig', () => {
 
     it('accepts bearer keys alone in development, and in production only with NIX_ALLOW_BEARER_ONLY=true (warned)', () => {
       expect(loadConfig({}).allowBearerOnly).toBe(true);
-      expect(loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS }).allowBearerOnly).toBe(false);
-      const allowed = loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS, NIX_ALLOW_BEARER_ONLY: 'true' });
+      expect(loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS, NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY }).allowBearerOnly).toBe(false);
+      const allowed = loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS, NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY, NIX_ALLOW_BEARER_ONLY: 'true' });
       expect(allowed.allowBearerOnly).toBe(true);
       expect(allowed.warnings).toContainEqual(expect.stringContaining('NIX_ALLOW_BEARER_ONLY=true'));
       expect(configError({ NIX_ALLOW_BEARER_ONLY: 'yes' }).message).toContain('NIX_ALLOW_BEARER_ONLY');
@@ -248,7 +251,7 @@ describe('loadConfig', () => {
       ['NIX_REGISTRY_IDENTITY_BACKEND'],
       ['NIX_REGISTRY_LEGAL_ENTITY_BACKEND'],
     ])('refuses the sample backend set by %s', (name) => {
-      const error = configError({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, [name]: 'sample' });
+      const error = configError({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY, [name]: 'sample' });
       expect(error.message).toBe(`environment at ${name}: is "sample", which is refused in production`);
     });
 
@@ -256,6 +259,7 @@ describe('loadConfig', () => {
       const config = loadConfig({
         NODE_ENV: 'production',
         NIX_TRACKING_KEY: PRODUCTION_KEY,
+        NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY,
         NIX_REGISTRY_IDENTITY_BACKEND: 'http',
         NIX_REGISTRY_IDENTITY_URL: 'https://nocr.example/api',
         NIX_RECEIPT_KEYS: JSON.stringify([receiptKey('2026-02'), receiptKey('2026-01')]),
@@ -267,7 +271,7 @@ describe('loadConfig', () => {
     });
 
     it('requires NIX_RECEIPT_KEYS, and refuses the demo receipt key', () => {
-      const base = { NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY };
+      const base = { NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY };
       expect(configError(base).message).toBe('environment at NIX_RECEIPT_KEYS: is required in production');
       expect(configError({ ...base, NIX_RECEIPT_KEYS: JSON.stringify([receiptKey('new'), DEMO_RECEIPT_KEY]) }).message).toBe(
         'environment at NIX_RECEIPT_KEYS: holds the demo receipt key, which is refused in production',
@@ -275,7 +279,7 @@ describe('loadConfig', () => {
     });
 
     it('requires NIX_PAYLOAD_KEYS with the Kafka transport, and refuses the demo payload key', () => {
-      const kafka = { NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS, NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: 'kafka-1:9092' };
+      const kafka = { NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS, NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY, NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: 'kafka-1:9092' };
       expect(configError(kafka).message).toBe('environment at NIX_PAYLOAD_KEYS: is required in production when NIX_TRANSPORT=kafka');
       const demoKey = DEMO_PAYLOAD_KEYS.split(':')[1];
       for (const keys of [DEMO_PAYLOAD_KEYS, `k2:${Buffer.alloc(32, 5).toString('base64')},${DEMO_PAYLOAD_KEYS}`, `renamed:${demoKey}`]) {
@@ -284,7 +288,18 @@ describe('loadConfig', () => {
       const own = `2026-06:${Buffer.alloc(32, 5).toString('base64')}`;
       expect(loadConfig({ ...kafka, NIX_PAYLOAD_KEYS: own }).kafka.payloadKeys).toEqual([{ id: '2026-06', key: Buffer.alloc(32, 5) }]);
       // In-process, nothing is sealed: no key is needed.
-      expect(loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS }).kafka.payloadKeys).toEqual([]);
+      expect(loadConfig({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS, NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY }).kafka.payloadKeys).toEqual([]);
+    });
+
+    it('requires a ledger signing key of its own, and an Ed25519 one', () => {
+      expect(configError({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS }).message).toBe('environment at NIX_LEDGER_SIGNING_KEY: is required in production');
+      expect(configError({ NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS, NIX_LEDGER_SIGNING_KEY: DEMO_LEDGER_SIGNING_KEY }).message).toBe(
+        'environment at NIX_LEDGER_SIGNING_KEY: is the demo key, which is refused in production',
+      );
+      expect(configError({ NIX_LEDGER_SIGNING_KEY: 'MC4CAQAwBQYDK2VuBCIEICg5O1IDT0ObVO+PubixEPvMDVuaX+uxLBTwdEW9ScVa' }).message).toBe(
+        'environment at NIX_LEDGER_SIGNING_KEY: is a x25519 key, not Ed25519',
+      );
+      expect(configError({ NIX_LEDGER_SIGNING_KEY: 'not-a-key-at-all-0123456789' }).message).toContain('is not an Ed25519 private key');
     });
 
     it('accepts the demo key outside production', () => {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import Ajv from 'ajv';
 import { ConfigurationError } from './configuration-error';
@@ -62,6 +62,8 @@ export interface NixConfig {
     stallSeconds: number;
     /** batched: the answer leaves before its record is on disk; sync: after (journal synced, or stored). */
     durability: 'batched' | 'sync';
+    /** The tamper-evident chain's checkpoints: Ed25519 private key (PKCS#8 DER, base64), and how often one is signed. */
+    chain: { signingKey: string; checkpointEvery: number; checkpointMs: number; trustedKeys: string[] };
   };
   breaker: { volumeThreshold: number; errorThresholdPercentage: number; resetTimeoutMs: number; rollingCountTimeoutMs: number };
   registries: Record<string, RegistryBackendConfig>;
@@ -116,6 +118,11 @@ export const DEMO_RECEIPT_KEY: ReceiptKey = Object.freeze({
  * refused in production. Its ID says so in every message's nix-key-id header.
  */
 export const DEMO_PAYLOAD_KEYS = 'demo-not-for-production:bml4LWRlbW8tcGF5bG9hZC1rZXktbm90LWZvci1wcm8=';
+/**
+ * The demo key that signs ledger checkpoints (Ed25519, PKCS#8 DER in base64): for the embedded default only,
+ * refused in production. Anyone can read it here, so checkpoints signed with it prove nothing.
+ */
+export const DEMO_LEDGER_SIGNING_KEY = 'MC4CAQAwBQYDK2VwBCIEIOL/nBD0BRGfrK4qqrPlT3zHSFnwD9W/e5bFckARg333';
 
 /** Every environment variable NIX reads, with its type and default. The README's table follows this. */
 export const ENV_SCHEMA = {
@@ -153,6 +160,10 @@ export const ENV_SCHEMA = {
     NIX_LEDGER_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 50000, default: 2000 },
     NIX_LEDGER_STALL_S: { type: 'integer', minimum: 1, maximum: 86400, default: 60 },
     NIX_LEDGER_DURABILITY: { enum: ['batched', 'sync'], default: 'batched' },
+    NIX_LEDGER_SIGNING_KEY: { type: 'string', minLength: 16 },
+    NIX_LEDGER_TRUSTED_KEYS: { type: 'string' },
+    NIX_LEDGER_CHECKPOINT_EVERY: { type: 'integer', minimum: 1, maximum: 10000000, default: 1000 },
+    NIX_LEDGER_CHECKPOINT_S: { type: 'integer', minimum: 1, maximum: 86400, default: 60 },
     NIX_BREAKER_VOLUME_THRESHOLD: { type: 'integer', minimum: 1, default: 20 },
     NIX_BREAKER_ERROR_PERCENT: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
     NIX_BREAKER_RESET_MS: { type: 'integer', minimum: 100, default: 5000 },
@@ -217,6 +228,16 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
   if (v.NIX_TRANSPORT === 'kafka' && !v.KAFKA_BROKERS) fail('KAFKA_BROKERS', 'is required when NIX_TRANSPORT=kafka');
   const trackingKey: string = v.NIX_TRACKING_KEY ?? (production ? fail('NIX_TRACKING_KEY', 'is required in production') : DEMO_TRACKING_KEY);
   if (production && trackingKey === DEMO_TRACKING_KEY) fail('NIX_TRACKING_KEY', 'is the demo key, which is refused in production');
+  const trustedKeys: string[] = String(v.NIX_LEDGER_TRUSTED_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const signingKey: string = v.NIX_LEDGER_SIGNING_KEY ?? (production ? fail('NIX_LEDGER_SIGNING_KEY', 'is required in production') : DEMO_LEDGER_SIGNING_KEY);
+  if (production && signingKey === DEMO_LEDGER_SIGNING_KEY) fail('NIX_LEDGER_SIGNING_KEY', 'is the demo key, which is refused in production');
+  try {
+    const key = createPrivateKey({ key: Buffer.from(signingKey, 'base64'), format: 'der', type: 'pkcs8' });
+    if (key.asymmetricKeyType !== 'ed25519') fail('NIX_LEDGER_SIGNING_KEY', `is a ${key.asymmetricKeyType} key, not Ed25519`);
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
+    fail('NIX_LEDGER_SIGNING_KEY', 'is not an Ed25519 private key (PKCS#8 DER in base64)');
+  }
 
   // Only Kafka carries sealed bodies: an in-process NIX in production needs no payload key.
   const payloadKeysText: string | undefined =
@@ -283,6 +304,7 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
       batchSize: v.NIX_LEDGER_BATCH_SIZE,
       stallSeconds: v.NIX_LEDGER_STALL_S,
       durability: v.NIX_LEDGER_DURABILITY,
+      chain: { signingKey, checkpointEvery: v.NIX_LEDGER_CHECKPOINT_EVERY, checkpointMs: v.NIX_LEDGER_CHECKPOINT_S * 1000, trustedKeys },
     },
     breaker: {
       volumeThreshold: v.NIX_BREAKER_VOLUME_THRESHOLD,

@@ -7,3 +7,5 @@ export * from './ports';
 export * from './problem';
 export * from './projection';
 export * from './traffic-record';
+export * from './ledger-chain';
+export * from './ledger-verification';

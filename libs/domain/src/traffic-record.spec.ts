@@ -218,6 +218,9 @@ describe('trafficRecordProblem', () => {
     ['an over-long text', { service: 'x'.repeat(300) }, 'service is longer than 256 characters'],
     ['no broker instance', { brokerInstance: '' }, 'brokerInstance is empty'],
     ['a receipt digest that could hold content', { receiptDigest: 'national id 0067749828' }, 'receiptDigest is not a base64url SHA-256 or null'],
+    ['a chain sequence of 0', { ledgerSeq: 0, ledgerPrev: '0'.repeat(64), ledgerHash: 'a'.repeat(64) }, 'ledgerSeq is outside'],
+    ['a chain without its previous hash', { ledgerSeq: 2, ledgerHash: 'a'.repeat(64) }, 'ledgerPrev is not a SHA-256 hex digest'],
+    ['a chain hash that is not hex', { ledgerSeq: 2, ledgerPrev: '0'.repeat(64), ledgerHash: 'xyz' }, 'ledgerHash is not a SHA-256 hex digest'],
   ])('refuses %s, naming the field', (_case, change, reason) => {
     expect(trafficRecordProblem({ ...good, ...change })).toContain(reason);
   });
@@ -232,6 +235,12 @@ describe('trafficRecordProblem', () => {
     expect(trafficRecordProblem(null)).toBe('is not an object');
     expect(trafficRecordProblem([good])).toBe('is not an object');
     expect(trafficRecordProblem('{}')).toBe('is not an object');
+  });
+
+  it('accepts a chained record, and keeps its chain with a bad one (its sequence stays accounted for)', () => {
+    const chained = { ...good, ledgerSeq: 7, ledgerPrev: '0'.repeat(64), ledgerHash: 'a'.repeat(64) };
+    expect(trafficRecordProblem(chained)).toBeNull();
+    expect(trafficRecordFields({ ...chained, requestBytes: -1 })).toEqual({ ...chained, requestBytes: -1 });
   });
 
   it('keeps only the known fields of a bad record', () => {

@@ -35,6 +35,10 @@ export interface TrafficRecord {
   registryMs: number | null;
   brokerInstance: string;
   adapterInstance: string | null;
+  /** The instance's chain (ledger-chain.ts): set by the broker's chaining sink, absent on records built before it. */
+  ledgerSeq?: number;
+  ledgerPrev?: string;
+  ledgerHash?: string;
 }
 
 /** The relay of an inquiry to its adapter, as the broker timed it and the adapter's reply said. */
@@ -204,6 +208,10 @@ export function trafficRecordOf(exchange: FinishedExchange): TrafficRecord {
     registryMs: relay?.registryMs == null ? null : duration(relay.registryMs),
     brokerInstance: exchange.brokerInstance,
     adapterInstance: relay?.adapterInstance ?? null,
+    // Set by the broker's chaining sink; present from the start so that setting them stays cheap (one object shape).
+    ledgerSeq: undefined,
+    ledgerPrev: undefined,
+    ledgerHash: undefined,
   };
 }
 
@@ -213,6 +221,9 @@ export const TRAFFIC_RECORD_FIELDS = [
   'service', 'serviceVersion', 'purpose', 'agreement', 'trackingDigest', 'receiptDigest', 'outcome', 'httpStatus', 'problemType', 'requestBytes', 'responseBytes',
   'brokerMs', 'transportMs', 'adapterMs', 'registryMs', 'brokerInstance', 'adapterInstance',
 ] as const satisfies readonly (keyof TrafficRecord)[];
+
+/** The chain's fields, kept with a quarantined record so that its sequence stays accounted for. */
+export const CHAIN_FIELDS = ['ledgerSeq', 'ledgerPrev', 'ledgerHash'] as const satisfies readonly (keyof TrafficRecord)[];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TEXT_FIELDS = ['consumer', 'registry', 'custodian', 'service', 'serviceVersion', 'purpose', 'agreement', 'trackingDigest', 'problemType', 'adapterInstance'] as const;
@@ -265,6 +276,13 @@ export function trafficRecordProblem(value: unknown): string | null {
     ['brokerMs', numberProblem(r.brokerMs, 0, RECORD_LIMITS.maxMs, false)],
     ...(['transportMs', 'adapterMs', 'registryMs'] as const).map((k): [string, string | null] => [k, numberProblem(r[k], 0, RECORD_LIMITS.maxMs, true)]),
   ];
+  const HASH = /^[0-9a-f]{64}$/;
+  const chained = r.ledgerSeq !== undefined || r.ledgerPrev !== undefined || r.ledgerHash !== undefined;
+  if (chained) {
+    problems.push(['ledgerSeq', numberProblem(r.ledgerSeq, 1, Number.MAX_SAFE_INTEGER, false, true)]);
+    problems.push(['ledgerPrev', typeof r.ledgerPrev === 'string' && HASH.test(r.ledgerPrev) ? null : 'is not a SHA-256 hex digest']);
+    problems.push(['ledgerHash', typeof r.ledgerHash === 'string' && HASH.test(r.ledgerHash) ? null : 'is not a SHA-256 hex digest']);
+  }
   if (problems[1][1] === null && problems[2][1] === null && (r.respondedAt as number) < (r.receivedAt as number)) problems.push(['respondedAt', 'is before receivedAt']);
   const found = problems.filter(([, problem]) => problem !== null).map(([field, problem]) => `${field} ${problem}`);
   return found.length > 0 ? found.join('; ') : null;
@@ -274,5 +292,5 @@ export function trafficRecordProblem(value: unknown): string | null {
 export function trafficRecordFields(value: unknown): Record<string, unknown> | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const r = value as Record<string, unknown>;
-  return Object.fromEntries(TRAFFIC_RECORD_FIELDS.filter((k) => k in r).map((k) => [k, r[k]]));
+  return Object.fromEntries([...TRAFFIC_RECORD_FIELDS, ...CHAIN_FIELDS].filter((k) => k in r).map((k) => [k, r[k]]));
 }

@@ -12,3 +12,5 @@ export * from './kafka/traffic-recorder';
 export * from './traffic-quarantine';
 export * from './traffic-journal';
 export * from './sql/audited-change';
+export * from './chaining-traffic-sink';
+export * from './ledger-verifier';

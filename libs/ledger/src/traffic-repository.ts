@@ -49,6 +49,9 @@ const COLUMNS: readonly { column: string; type: string; value: (r: TrafficRecord
   { column: 'registry_ms', type: 'float4', value: (r) => r.registryMs },
   { column: 'broker_instance', type: 'text', value: (r) => r.brokerInstance },
   { column: 'adapter_instance', type: 'text', value: (r) => r.adapterInstance },
+  { column: 'ledger_seq', type: 'int8', value: (r) => r.ledgerSeq ?? null },
+  { column: 'ledger_prev', type: 'text', value: (r) => r.ledgerPrev ?? null },
+  { column: 'ledger_hash', type: 'text', value: (r) => r.ledgerHash ?? null },
 ];
 
 /**

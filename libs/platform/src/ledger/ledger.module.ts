@@ -2,6 +2,11 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import type { NixConfig } from '@nix/config';
 import type { Clock } from '@nix/domain';
 import {
+  ChainHeadFile,
+  chainHeadDir,
+  ChainingTrafficSink,
+  CheckpointSigner,
+  SqlCheckpointStore,
   FallbackTrafficQuarantine,
   FileTrafficQuarantine,
   journalDir,
@@ -14,12 +19,13 @@ import {
   TrafficRepository,
   TrafficSpool,
   TrafficWriter,
+  type ChainLog,
   type TrafficBatchStore,
   type TrafficQuarantine,
   type TrafficSink,
 } from '@nix/ledger';
 import type { NixMetrics } from '@nix/observability';
-import { CLOCK, METRICS, NIX_CONFIG } from '../core/tokens';
+import { CLOCK, LOGGER, METRICS, NIX_CONFIG } from '../core/tokens';
 import { READINESS_CHECKS, type ReadinessChecks, type ReadinessReport } from '../health/readiness-checks';
 import { LedgerRetention } from './ledger-retention';
 
@@ -49,6 +55,23 @@ export function startTrafficWriter(
     quarantine,
     journal: sync ? new TrafficJournal(journalDir(config.paths.data), spool) : null,
   }).start();
+}
+
+/**
+ * The broker's records, numbered and chained for this instance before they are written or published, with signed
+ * checkpoints in the ledger database (see the README's "tamper-evident ledger").
+ */
+function chained(sink: TrafficSink, repository: TrafficRepository, config: NixConfig, clock: Clock, logger: ChainLog): ChainingTrafficSink {
+  const { signingKey, checkpointEvery, checkpointMs } = config.ledger.chain;
+  return new ChainingTrafficSink(
+    sink,
+    { instance: config.instanceId, checkpointEvery, checkpointMs },
+    new CheckpointSigner(signingKey),
+    new SqlCheckpointStore(repository.sql),
+    new ChainHeadFile(chainHeadDir(config.paths.data), config.instanceId),
+    clock,
+    logger,
+  );
 }
 
 export interface LedgerOptions {
@@ -90,18 +113,21 @@ export class LedgerModule implements OnApplicationShutdown {
         { provide: TrafficRepository, inject: [LEDGER_STORE], useFactory: (store: LedgerStore) => new TrafficRepository(store) },
         {
           provide: TRAFFIC_SINK,
-          inject: [TrafficRepository, NIX_CONFIG, METRICS, CLOCK],
-          useFactory: (repository: TrafficRepository, config: NixConfig, metrics: NixMetrics, clock: Clock) =>
-            options.sink !== undefined
-              ? options.sink
-              : startTrafficWriter(
-                  repository,
-                  config,
-                  metrics,
-                  clock,
-                  undefined,
-                  new FallbackTrafficQuarantine(new SqlTrafficQuarantine(repository.sql), new FileTrafficQuarantine(quarantineDir(config.paths.data))),
-                ),
+          inject: [TrafficRepository, NIX_CONFIG, METRICS, CLOCK, LOGGER],
+          useFactory: (repository: TrafficRepository, config: NixConfig, metrics: NixMetrics, clock: Clock, logger: ChainLog) => {
+            const sink =
+              options.sink !== undefined
+                ? options.sink
+                : startTrafficWriter(
+                    repository,
+                    config,
+                    metrics,
+                    clock,
+                    undefined,
+                    new FallbackTrafficQuarantine(new SqlTrafficQuarantine(repository.sql), new FileTrafficQuarantine(quarantineDir(config.paths.data))),
+                  );
+            return sink && chained(sink, repository, config, clock, logger);
+          },
         },
         LedgerRetention,
       ],
