@@ -110,7 +110,7 @@ export class AdapterModule implements OnApplicationShutdown {
           // After the follower's first read, so that what is published already is bound at start.
           inject: [AdapterHost, INQUIRY_SERVER, ADAPTER_BREAKERS, NIX_CONFIG, LOGGER, SERVICE_CATALOG, SERVED_REGISTRIES, CATALOGUE_FOLLOWER],
           useFactory: (host: AdapterHost, server: InquiryServer, breakers: CircuitBreakers, config: NixConfig, logger: Logger, catalog: LiveCatalog, served: readonly ServedRegistry[]) => {
-            const published = new PublishedBindings(host, server, breakers, config.credentials, logger, served.map((r) => r.address));
+            const published = new PublishedBindings(host, server, breakers, config.credentials, logger, served.map((r) => r.address), config.publishedRegistries);
             published.follow(catalog);
             return published;
           },

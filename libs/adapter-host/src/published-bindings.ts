@@ -14,12 +14,14 @@ export class PublishedBindings {
   private readonly addresses: Set<string>;
 
   constructor(
-    private readonly host: AdapterHost,
-    private readonly server: InquiryServer,
-    private readonly breakers: CircuitBreakers,
+    private readonly host: Pick<AdapterHost, 'bindPublished' | 'handle'>,
+    private readonly server: Pick<InquiryServer, 'serveAddress'>,
+    private readonly breakers: Pick<CircuitBreakers, 'guard'>,
     private readonly credentials: Readonly<Record<string, string>>,
     private readonly logger: Logger,
     servedAtStart: readonly string[],
+    /** The registries whose bindings this process serves (NIX_ADAPTER_PUBLISHED_REGISTRIES); null: all. */
+    private readonly only: readonly string[] | null = null,
   ) {
     this.addresses = new Set(servedAtStart);
   }
@@ -32,6 +34,7 @@ export class PublishedBindings {
   apply(snapshot: CatalogueSnapshot): void {
     const byRegistry = new Map<string, { versions: BoundVersion[]; addresses: Set<string> }>();
     for (const registry of snapshot.registries) {
+      if (this.only && !this.only.includes(registry.registry)) continue;
       for (const service of registry.services) {
         for (const running of snapshot.versions(registry.registry, service.service)) {
           if ((running.published.binding as { kind?: string }).kind !== 'http') continue;

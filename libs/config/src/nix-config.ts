@@ -73,6 +73,8 @@ export interface NixConfig {
    */
   credentials: Record<string, string>;
   adapterRegistries: string[] | null;
+  /** Registries whose published http bindings this process serves; null: every one the catalogue has. */
+  publishedRegistries: string[] | null;
   log: { level: string; exchanges: boolean };
   shutdown: { drainMs: number };
   /**
@@ -169,6 +171,7 @@ export const ENV_SCHEMA = {
     NIX_BREAKER_RESET_MS: { type: 'integer', minimum: 100, default: 5000 },
     NIX_BREAKER_WINDOW_MS: { type: 'integer', minimum: 1000, default: 10000 },
     NIX_ADAPTER_REGISTRIES: { type: 'string', pattern: '^[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*$' },
+    NIX_ADAPTER_PUBLISHED_REGISTRIES: { type: 'string', default: '*', pattern: '^(\\*|[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*)$' },
     NIX_LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     NIX_LOG_EXCHANGES: { type: 'boolean', default: false },
     NIX_SHUTDOWN_DRAIN_MS: { type: 'integer', minimum: 0, maximum: 120000, default: 10000 },
@@ -315,6 +318,7 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
     registries,
     credentials,
     adapterRegistries: v.NIX_ADAPTER_REGISTRIES ? String(v.NIX_ADAPTER_REGISTRIES).split(',') : null,
+    publishedRegistries: v.NIX_ADAPTER_PUBLISHED_REGISTRIES === '*' ? null : String(v.NIX_ADAPTER_PUBLISHED_REGISTRIES).split(','),
     log: { level: v.NIX_LOG_LEVEL, exchanges: v.NIX_LOG_EXCHANGES },
     shutdown: { drainMs: v.NIX_SHUTDOWN_DRAIN_MS },
     governance: { pollMs: v.NIX_GOVERNANCE_POLL_MS },
