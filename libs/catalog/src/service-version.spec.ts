@@ -74,6 +74,21 @@ describe('the publishing rules of a version body', () => {
     ]);
   });
 
+  it('refuses a pattern that can backtrack catastrophically, naming where it is, and keeps linear ones', () => {
+    const body = parcelVersionBody();
+    body.request.properties = { parcelId: { type: 'string', pattern: '^(a+)+$' } };
+    body.response.patternProperties = { '^(x*)*y$': { type: 'string' } };
+    expect(versionBodyErrors(body)).toEqual([
+      { pointer: '/request/properties/parcelId/pattern', detail: expect.stringContaining('can backtrack catastrophically') },
+      { pointer: '/response/patternProperties', detail: expect.stringContaining('can backtrack catastrophically') },
+    ]);
+    // The same words in an example or an enum are data, not patterns.
+    const data = parcelVersionBody();
+    data.request.examples = [{ parcelId: '123456', pattern: '^(a+)+$' }];
+    data.request.additionalProperties = true;
+    expect(versionBodyErrors(data)).toEqual([]);
+  });
+
   it('requires at least one example in each schema', () => {
     const body = parcelVersionBody();
     delete body.request.examples;

@@ -1,3 +1,4 @@
+import safeRegex from 'safe-regex2';
 import type { AgencyRole, BilingualText, FieldError } from '@nix/domain';
 import { CatalogueInputError, VersionPublishedError } from './catalogue-error';
 import { createSchemaCompiler, fieldErrorsOf } from './json-schema';
@@ -163,6 +164,8 @@ function schemaErrors(schema: unknown, at: string, isAnswer: boolean): FieldErro
   if (isAnswer && (!isObject(schema.properties) || Object.keys(schema.properties).length === 0)) {
     return [{ pointer: `${at}/properties`, detail: 'must declare the data items as top-level properties' }];
   }
+  const unsafe = unsafePatterns(schema, at);
+  if (unsafe.length > 0) return unsafe;
   // A compiler per schema: two versions of a service may carry the same $id.
   let validate;
   try {
@@ -177,6 +180,32 @@ function schemaErrors(schema: unknown, at: string, isAnswer: boolean): FieldErro
     const why = fieldErrorsOf(validate.errors, example, isAnswer ? 'answer' : 'inquiry').map((e) => `${e.pointer || '/'} ${e.detail}`).join('; ');
     errors.push({ pointer: `${at}/examples/${i}`, detail: `does not match its schema: ${why}` });
   });
+  return errors;
+}
+
+/**
+ * A custodian's `pattern` runs on every inquiry and answer: one that can backtrack catastrophically (star height
+ * above one, or too many repetitions) would let a single hostile value hold the broker's thread, so it is refused.
+ */
+function unsafePatterns(node: unknown, at: string): FieldError[] {
+  if (Array.isArray(node)) return node.flatMap((item, i) => unsafePatterns(item, `${at}/${i}`));
+  if (!isObject(node)) return [];
+  const errors: FieldError[] = [];
+  const refuse = (pointer: string, pattern: string) => {
+    let safe: boolean;
+    try {
+      safe = safeRegex(new RegExp(pattern, 'u'));
+    } catch {
+      return; // Not a valid pattern: the compiler names it.
+    }
+    if (!safe) errors.push({ pointer, detail: 'is a pattern that can backtrack catastrophically (nested or too many repetitions); write it without nested quantifiers' });
+  };
+  for (const [key, value] of Object.entries(node)) {
+    const pointer = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (key === 'pattern' && typeof value === 'string') refuse(pointer, value);
+    if (key === 'patternProperties' && isObject(value)) for (const name of Object.keys(value)) refuse(pointer, name);
+    if (key !== 'examples' && key !== 'const' && key !== 'enum' && key !== 'default') errors.push(...unsafePatterns(value, pointer));
+  }
   return errors;
 }
 
