@@ -22,11 +22,11 @@ export function ledgerChainSuite(describeIn: jest.Describe, name: string, storeE
     let store: SqlClient;
     let trusted: string[];
 
-    const verifyScript = () => {
+    const verifyScript = (settings: Record<string, string> = { NODE_ENV: 'development' }) => {
       const { DATABASE_URL: _ignored, ...inherited } = process.env;
       return spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'nix', 'src', 'ledger-verify.js')], {
         cwd: REPO_ROOT,
-        env: { ...inherited, NODE_ENV: 'development', NIX_DATA_DIR: dataDir, ...env },
+        env: { ...inherited, ...settings, NIX_DATA_DIR: dataDir, ...env },
         encoding: 'utf8',
       });
     };
@@ -42,7 +42,7 @@ export function ledgerChainSuite(describeIn: jest.Describe, name: string, storeE
       env = await storeEnv();
       nix = await startTestApp({ ...env, NIX_INSTANCE_ID: INSTANCE, NIX_LEDGER_CHECKPOINT_EVERY: '4' });
       dataDir = nix.config.paths.data;
-      trusted = [publicKeyOf(nix.config.ledger.chain.signingKey)];
+      trusted = [publicKeyOf(nix.config.ledger.chain.signingKey!)];
       for (let i = 0; i < 9; i++) expect((await nix.inquire('identity', 'person', PERSON)).status).toBe(200);
       // A refused inquiry is recorded and chained as well.
       expect((await nix.inquire('identity', 'person', PERSON, { ...DEMO_HEADERS, 'x-purpose': 'marketing' })).status).toBe(403);
@@ -79,6 +79,16 @@ export function ledgerChainSuite(describeIn: jest.Describe, name: string, storeE
       expect(run.stdout).toContain(`instance ${INSTANCE}: sequence 1..10, 10 stored, 0 quarantined, 3 checkpoint(s)`);
       expect(run.stdout).toContain('ledger verified');
       expect(run.status).toBe(0);
+    });
+
+    it('verifies in production with the public keys only, and says so when it is given none', () => {
+      const production = { NODE_ENV: 'production', NIX_TRACKING_KEY: 'an-auditors-tracking-key-0123' };
+      const run = verifyScript({ ...production, NIX_LEDGER_TRUSTED_KEYS: trusted.join(',') });
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toContain('ledger verified');
+      const without = verifyScript(production);
+      expect(without.stderr).toContain('NIX_LEDGER_TRUSTED_KEYS');
+      expect(without.status).toBe(2);
     });
 
     it('reports an updated row by instance and sequence', async () => {

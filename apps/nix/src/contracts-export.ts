@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigurationError, loadConfig } from '@nix/config';
+import { ConfigurationError, loadConfig, TOOL_DEFAULTS } from '@nix/config';
 import { GovernanceRepository } from '@nix/governance';
 import { embeddedStoreDir, migrate, PgliteSqlClient, PgSqlClient, type SqlClient } from '@nix/ledger';
 
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const out = resolve(values.out);
-  const config = loadConfig();
+  const config = loadConfig(process.env, TOOL_DEFAULTS);
   const sql: SqlClient = config.database.url ? new PgSqlClient(config.database.url, 1) : new PgliteSqlClient(embeddedStoreDir(config.paths.data));
   try {
     await migrate(sql);

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { ServiceCatalog } from '@nix/catalog';
-import { ConfigurationError, loadConfig } from '@nix/config';
+import { ConfigurationError, loadConfig, TOOL_DEFAULTS } from '@nix/config';
 import { loadContracts } from '@nix/contracts';
 import { GovernanceRepository } from '@nix/governance';
 import { embeddedStoreDir, migrate, PgliteSqlClient, PgSqlClient, type SqlClient } from '@nix/ledger';
 
 /** npm run contracts:import: reads contracts/ (NIX_CONTRACTS_DIR) into the governance store, upserting and auditing each change. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, TOOL_DEFAULTS);
   const set = loadContracts(config.paths.contracts, ServiceCatalog.load(config.paths.schemas), { production: config.production });
   const sql: SqlClient = config.database.url ? new PgSqlClient(config.database.url, 1) : new PgliteSqlClient(embeddedStoreDir(config.paths.data));
   try {

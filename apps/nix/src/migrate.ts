@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { ConfigurationError, loadConfig } from '@nix/config';
+import { ConfigurationError, loadConfig, TOOL_DEFAULTS } from '@nix/config';
 import { embeddedStoreDir, migrate, PgliteSqlClient, PgSqlClient, type SqlClient } from '@nix/ledger';
 
 /** npm run migrate: brings the ledger's schema up to date (DATABASE_URL, or the embedded store) and exits. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, TOOL_DEFAULTS);
   const sql: SqlClient = config.database.url ? new PgSqlClient(config.database.url, 1) : new PgliteSqlClient(embeddedStoreDir(config.paths.data));
   try {
     const applied = await migrate(sql);

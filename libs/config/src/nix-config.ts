@@ -16,7 +16,24 @@ export type TrustedProxies = false | true | string[];
 export interface RoleDefaults {
   port: number;
   metricsPort: number;
+  /** The keys this process signs or seals with: production requires only these (default: all of them). */
+  keys?: RoleKeys;
 }
+
+/** Which secret keys a process kind uses: the recorder, for one, opens no payload and signs nothing. */
+export interface RoleKeys {
+  /** NIX_PAYLOAD_KEYS: brokers and adapters seal and open inquiry and reply bodies on Kafka. */
+  payload: boolean;
+  /** NIX_RECEIPT_KEYS: brokers sign every answer's receipt. */
+  receipts: boolean;
+  /** NIX_LEDGER_SIGNING_KEY: brokers sign their chain's checkpoints. */
+  ledgerSigning: boolean;
+}
+
+export const ALL_ROLE_KEYS: RoleKeys = Object.freeze({ payload: true, receipts: true, ledgerSigning: true });
+
+/** The operators' commands (migrate, contracts, ledger:verify) sign and seal nothing: they need none of the keys. */
+export const TOOL_DEFAULTS: RoleDefaults = Object.freeze({ port: 3000, metricsPort: 9464, keys: { payload: false, receipts: false, ledgerSigning: false } });
 
 /** HTTPS for the API listener (PEM file paths); with a client CA the broker asks for client certificates (mTLS). */
 export interface TlsConfig {
@@ -63,7 +80,8 @@ export interface NixConfig {
     /** batched: the answer leaves before its record is on disk; sync: after (journal synced, or stored). */
     durability: 'batched' | 'sync';
     /** The tamper-evident chain's checkpoints: Ed25519 private key (PKCS#8 DER, base64), and how often one is signed. */
-    chain: { signingKey: string; checkpointEvery: number; checkpointMs: number; trustedKeys: string[] };
+    /** Null only in a process that chains nothing (RoleKeys.ledgerSigning false) and was given no key. */
+    chain: { signingKey: string | null; checkpointEvery: number; checkpointMs: number; trustedKeys: string[] };
   };
   breaker: { volumeThreshold: number; errorThresholdPercentage: number; resetTimeoutMs: number; rollingCountTimeoutMs: number };
   registries: Record<string, RegistryBackendConfig>;
@@ -232,19 +250,23 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
   const trackingKey: string = v.NIX_TRACKING_KEY ?? (production ? fail('NIX_TRACKING_KEY', 'is required in production') : DEMO_TRACKING_KEY);
   if (production && trackingKey === DEMO_TRACKING_KEY) fail('NIX_TRACKING_KEY', 'is the demo key, which is refused in production');
   const trustedKeys: string[] = String(v.NIX_LEDGER_TRUSTED_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
-  const signingKey: string = v.NIX_LEDGER_SIGNING_KEY ?? (production ? fail('NIX_LEDGER_SIGNING_KEY', 'is required in production') : DEMO_LEDGER_SIGNING_KEY);
+  const keys = defaults.keys ?? ALL_ROLE_KEYS;
+  const signingKey: string | null =
+    v.NIX_LEDGER_SIGNING_KEY ?? (!production ? DEMO_LEDGER_SIGNING_KEY : keys.ledgerSigning ? fail('NIX_LEDGER_SIGNING_KEY', 'is required in production') : null);
   if (production && signingKey === DEMO_LEDGER_SIGNING_KEY) fail('NIX_LEDGER_SIGNING_KEY', 'is the demo key, which is refused in production');
-  try {
-    const key = createPrivateKey({ key: Buffer.from(signingKey, 'base64'), format: 'der', type: 'pkcs8' });
-    if (key.asymmetricKeyType !== 'ed25519') fail('NIX_LEDGER_SIGNING_KEY', `is a ${key.asymmetricKeyType} key, not Ed25519`);
-  } catch (error) {
-    if (error instanceof ConfigurationError) throw error;
-    fail('NIX_LEDGER_SIGNING_KEY', 'is not an Ed25519 private key (PKCS#8 DER in base64)');
+  if (signingKey !== null) {
+    try {
+      const key = createPrivateKey({ key: Buffer.from(signingKey, 'base64'), format: 'der', type: 'pkcs8' });
+      if (key.asymmetricKeyType !== 'ed25519') fail('NIX_LEDGER_SIGNING_KEY', `is a ${key.asymmetricKeyType} key, not Ed25519`);
+    } catch (error) {
+      if (error instanceof ConfigurationError) throw error;
+      fail('NIX_LEDGER_SIGNING_KEY', 'is not an Ed25519 private key (PKCS#8 DER in base64)');
+    }
   }
 
   // Only Kafka carries sealed bodies: an in-process NIX in production needs no payload key.
   const payloadKeysText: string | undefined =
-    v.NIX_PAYLOAD_KEYS ?? (!production ? DEMO_PAYLOAD_KEYS : v.NIX_TRANSPORT === 'kafka' ? fail('NIX_PAYLOAD_KEYS', 'is required in production when NIX_TRANSPORT=kafka') : undefined);
+    v.NIX_PAYLOAD_KEYS ?? (!production ? DEMO_PAYLOAD_KEYS : v.NIX_TRANSPORT === 'kafka' && keys.payload ? fail('NIX_PAYLOAD_KEYS', 'is required in production when NIX_TRANSPORT=kafka') : undefined);
   const payloadKeys = payloadKeysText === undefined ? [] : payloadKeysOf(payloadKeysText, fail);
   const demoPayloadKey = payloadKeysOf(DEMO_PAYLOAD_KEYS, fail)[0];
   if (production && payloadKeys.some((k) => k.id === demoPayloadKey.id || k.key.equals(demoPayloadKey.key))) {
@@ -274,7 +296,7 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
   }
 
   const receiptKeys = v.NIX_RECEIPT_KEYS === undefined
-    ? (production ? fail('NIX_RECEIPT_KEYS', 'is required in production') : [DEMO_RECEIPT_KEY])
+    ? (!production ? [DEMO_RECEIPT_KEY] : keys.receipts ? fail('NIX_RECEIPT_KEYS', 'is required in production') : [])
     : receiptKeysOf(String(v.NIX_RECEIPT_KEYS), (reason) => fail('NIX_RECEIPT_KEYS', reason));
   if (production && receiptKeys.some((k) => k.kid === DEMO_RECEIPT_KEY.kid || k.d === DEMO_RECEIPT_KEY.d)) {
     fail('NIX_RECEIPT_KEYS', 'holds the demo receipt key, which is refused in production');

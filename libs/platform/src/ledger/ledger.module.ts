@@ -1,5 +1,5 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import type { NixConfig } from '@nix/config';
+import { ConfigurationError, type NixConfig } from '@nix/config';
 import type { Clock } from '@nix/domain';
 import {
   ChainHeadFile,
@@ -63,6 +63,7 @@ export function startTrafficWriter(
  */
 function chained(sink: TrafficSink, repository: TrafficRepository, config: NixConfig, clock: Clock, logger: ChainLog): ChainingTrafficSink {
   const { signingKey, checkpointEvery, checkpointMs } = config.ledger.chain;
+  if (signingKey === null) throw new ConfigurationError('environment', 'NIX_LEDGER_SIGNING_KEY', 'is required where brokers chain their records');
   return new ChainingTrafficSink(
     sink,
     { instance: config.instanceId, checkpointEvery, checkpointMs },
