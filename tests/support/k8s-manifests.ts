@@ -547,6 +547,18 @@ export function workloadFindings(objects: K8sObject[], context: CheckContext): s
       }
     }
   }
+  // Pod Security "restricted", which the production namespace enforces: a pod that breaks it is never created.
+  for (const pod of pods.filter((p) => (p.spec.containers ?? []).some(isNixContainer))) {
+    for (const container of pod.spec.containers ?? []) {
+      const where = `${id(pod.owner)} container ${container.name}`;
+      const context = { ...pod.spec.securityContext, ...container.securityContext };
+      if (context.runAsNonRoot !== true) findings.push(`${where}: runAsNonRoot is not true`);
+      if (context.allowPrivilegeEscalation !== false) findings.push(`${where}: allowPrivilegeEscalation is not false`);
+      if (!(context.capabilities?.drop ?? []).includes('ALL')) findings.push(`${where}: does not drop ALL capabilities`);
+      if (!['RuntimeDefault', 'Localhost'].includes(context.seccompProfile?.type)) findings.push(`${where}: has no RuntimeDefault seccomp profile`);
+      if (context.readOnlyRootFilesystem !== true) findings.push(`${where}: its root file system is writable`);
+    }
+  }
   for (const budget of objects.filter((o) => o.kind === 'PodDisruptionBudget')) {
     if (!pods.some((p) => selects(budget.spec.selector, p.labels))) findings.push(`${id(budget)}: selects no pod`);
   }
