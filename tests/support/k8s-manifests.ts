@@ -158,7 +158,7 @@ function selects(selector: Json, labels: Record<string, string>): boolean {
 // ------------------------------------------------------------------ Secrets, ConfigMaps, settings
 
 /** Settings whose values are secret: never in a ConfigMap or a plain value, only from a Secret. */
-export const SECRET_VARIABLES = /^(NIX_TRACKING_KEY|NIX_RECEIPT_KEYS|NIX_LEDGER_SIGNING_KEY|NIX_PAYLOAD_KEYS|DATABASE_URL|NIX_REGISTRY_[A-Z0-9_]+_AUTHORIZATION|NIX_CREDENTIAL_[A-Z0-9_]+|KAFKA_.*(PASSWORD|SECRET).*)$/;
+export const SECRET_VARIABLES = /^(NIX_TRACKING_KEY|NIX_RECEIPT_KEYS|NIX_LEDGER_SIGNING_KEY|NIX_PAYLOAD_KEYS|DATABASE_URL|NIX_REGISTRY_[A-Z0-9_]+_AUTHORIZATION|NIX_CREDENTIAL_[A-Z0-9_]+|KAFKA_(?!.*_FILE$).*(PASSWORD|SECRET).*)$/;
 
 /** Secrets created by hand, as `kubectl create secret generic NAME --from-file=KEY=… --from-literal=KEY=…` in a runbook. */
 export function documentedSecrets(markdown: string): Map<string, Set<string>> {
@@ -559,6 +559,12 @@ export function workloadFindings(objects: K8sObject[], context: CheckContext): s
       if (context.readOnlyRootFilesystem !== true) findings.push(`${where}: its root file system is writable`);
     }
   }
+  for (const set of objects.filter((o) => o.kind === 'StatefulSet')) {
+    const governing = objects.find((o) => o.kind === 'Service' && o.metadata.name === set.spec.serviceName);
+    if (!governing || governing.spec.clusterIP !== 'None' || !matches(governing.spec.selector, set.spec.template.metadata?.labels ?? {})) {
+      findings.push(`${id(set)}: serviceName ${set.spec.serviceName} is not a headless Service selecting its pods`);
+    }
+  }
   for (const budget of objects.filter((o) => o.kind === 'PodDisruptionBudget')) {
     if (!pods.some((p) => selects(budget.spec.selector, p.labels))) findings.push(`${id(budget)}: selects no pod`);
   }
@@ -575,6 +581,8 @@ export function workloadFindings(objects: K8sObject[], context: CheckContext): s
     const container = (target.spec.containers ?? []).find(isNixContainer);
     const partitions = Number(container ? (environmentOf(target, container, sources).NIX_KAFKA_PARTITIONS ?? 6) : 6);
     if (hpa.spec.maxReplicas > partitions) findings.push(`${id(hpa)}: maxReplicas ${hpa.spec.maxReplicas} is more than the ${partitions} partitions its pods share (NIX_KAFKA_PARTITIONS)`);
+    // An apply would reset the count the autoscaler chose.
+    if (target.owner.spec?.replicas !== undefined) findings.push(`${id(hpa)}: ${ref.kind}/${ref.name} sets replicas, which every apply would reset under the autoscaler`);
     const cpu = (hpa.spec.metrics ?? []).some((m: Json) => m.type === 'Resource' && m.resource?.name === 'cpu');
     if (cpu && (target.spec.containers ?? []).some((c: Json) => !c.resources?.requests?.cpu)) findings.push(`${id(hpa)}: scales on CPU, but a container of ${ref.name} requests no CPU`);
   }
