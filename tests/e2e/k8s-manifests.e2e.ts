@@ -173,7 +173,7 @@ describe('probe paths and scrape paths, asked of the running app', () => {
     // Ready once governance and the catalogue are read.
     const ready = await eventually(() => app.call('GET', '/health/ready'), (r) => r.status === 200, 60_000);
     expect(ready.status).toBe(200);
-  });
+  }, 120_000);
   afterAll(async () => {
     await app?.close();
   });
