@@ -1,0 +1,250 @@
+/**
+ * deploy/k8s renders (kubectl kustomize) and holds together: every object against the Kubernetes schemas
+ * (kubernetes-models; the ServiceMonitor against the Prometheus Operator's), every Secret and ConfigMap named
+ * exists, ports match what NIX listens on, probe paths are answered by the real app, NetworkPolicies open only
+ * the broker's API to the outside and metrics to the monitoring namespace, settings are NIX's and make a
+ * configuration NIX accepts. Broken copies of the manifests are rejected by the same checks.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { ServiceCatalog } from '@nix/catalog';
+import { loadConfig } from '@nix/config';
+import { eventually } from '../support/polling';
+import { startTestApp, type TestApp } from '../support/test-app';
+import {
+  allFindings,
+  checkContext,
+  documentedSecrets,
+  K8S_DIR,
+  networkFindings,
+  OVERLAYS,
+  probeFindings,
+  referenceFindings,
+  render,
+  ROOT,
+  schemaFindings,
+  serviceFindings,
+  settingFindings,
+  workloadFindings,
+  type CheckContext,
+  type K8sObject,
+  type ProbeRequest,
+} from '../support/k8s-manifests';
+
+const catalog = ServiceCatalog.load(join(ROOT, 'schemas'));
+const runbook = readFileSync(join(ROOT, 'deploy/README.md'), 'utf8');
+/** Production's Secrets are created by the runbook's commands; the dev overlay must generate every one it uses. */
+const contextOf = (overlay: string, text = runbook): CheckContext => (overlay === 'production' ? checkContext(text) : { ...checkContext(text), documented: new Map() });
+
+const rendered: Record<string, K8sObject[]> = Object.fromEntries(OVERLAYS.map((overlay) => [overlay, render(join(K8S_DIR, 'overlays', overlay))]));
+const find = (objects: K8sObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+describe.each(OVERLAYS)('deploy/k8s/overlays/%s', (overlay) => {
+  const objects = rendered[overlay];
+  const context = contextOf(overlay);
+
+  it('renders the brokers as a StatefulSet, an adapter Deployment per registry group with its autoscaler, the recorder, the migration Job, budgets and policies', () => {
+    expect(find(objects, 'StatefulSet', 'nix-broker')).toBeDefined();
+    for (const group of ['identity', 'others']) {
+      expect(find(objects, 'Deployment', `nix-adapter-${group}`)).toBeDefined();
+      expect(find(objects, 'HorizontalPodAutoscaler', `nix-adapter-${group}`)).toBeDefined();
+    }
+    expect(find(objects, 'Deployment', 'nix-recorder')).toBeDefined();
+    expect(find(objects, 'Job', 'nix-migrate')?.spec.template.spec.containers[0].args).toEqual(['npm', 'run', 'migrate']);
+    expect(find(objects, 'PodDisruptionBudget', 'nix-broker')).toBeDefined();
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy').length).toBeGreaterThanOrEqual(3);
+    const namespace = overlay === 'production' ? 'nix' : 'nix-dev';
+    expect(objects.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === namespace)).toBe(true);
+  });
+
+  it('validates every object against its Kubernetes schema (the ServiceMonitor against the Prometheus Operator CRD)', () => {
+    expect(schemaFindings(objects)).toEqual([]);
+  });
+
+  it('names only Secrets and ConfigMaps that exist, with the keys it names; no secret sits in a ConfigMap', () => {
+    expect(referenceFindings(objects, context)).toEqual([]);
+  });
+
+  it('gives NIX containers NIX settings only, secrets from Secrets, npm scripts that exist, and a configuration NIX accepts', () => {
+    expect(settingFindings(objects, context, catalog)).toEqual([]);
+  });
+
+  it('probes, scrape annotations and Services use the ports NIX listens on; the ServiceMonitor finds its Services', () => {
+    expect(probeFindings(objects).findings).toEqual([]);
+    expect(serviceFindings(objects)).toEqual([]);
+  });
+
+  it('opens only the broker API to the outside, and the metrics ports only to the monitoring namespace', () => {
+    expect(networkFindings(objects)).toEqual([]);
+  });
+
+  it('terminates gracefully past the drain, budgets the brokers, and scales adapters within their partitions', () => {
+    expect(workloadFindings(objects, context)).toEqual([]);
+    const broker = find(objects, 'StatefulSet', 'nix-broker')!;
+    const env = broker.spec.template.spec.containers[0].env;
+    expect(env.find((v: { name: string }) => v.name === 'NIX_INSTANCE_ID').valueFrom.fieldRef.fieldPath).toBe('metadata.name');
+  });
+});
+
+describe('production overlay', () => {
+  const objects = rendered.production;
+
+  it('carries no Secret: every Secret it needs is created by the commands of deploy/README.md', () => {
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    const documented = documentedSecrets(runbook);
+    for (const name of ['nix-database', 'nix-broker-keys', 'nix-payload-keys', 'nix-unused-keys', 'nix-broker-tls']) expect(documented.has(name)).toBe(true);
+    expect([...documented.get('nix-broker-keys')!].sort()).toEqual(['ledger-signing-key', 'receipt-keys', 'tracking-key']);
+  });
+
+  it('serves HTTPS with client certificates behind a LoadBalancer that keeps the caller address, probes included', () => {
+    const service = find(objects, 'Service', 'nix-broker')!;
+    expect(service.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
+    const container = find(objects, 'StatefulSet', 'nix-broker')!.spec.template.spec.containers[0];
+    expect(container.env.map((v: { name: string }) => v.name)).toEqual(expect.arrayContaining(['NIX_TLS_CERT', 'NIX_TLS_KEY', 'NIX_TLS_CLIENT_CA']));
+    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) expect(container[probe].httpGet.scheme).toBe('HTTPS');
+    expect(find(objects, 'ServiceMonitor', 'nix')).toBeDefined();
+  });
+});
+
+describe('dev overlay', () => {
+  it('generates its Secrets from files marked DEV-ONLY or PLACEHOLDER, with no trailing newline in any value', () => {
+    const kustomization = readFileSync(join(K8S_DIR, 'overlays/dev/kustomization.yaml'), 'utf8');
+    const files = [...kustomization.matchAll(/^\s+- [a-z0-9.-]+=(secrets\/\S+)$/gm)].map((m) => m[1]);
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) expect(file).toMatch(/\.(DEV-ONLY|PLACEHOLDER)$/);
+    for (const secret of rendered.dev.filter((o) => o.kind === 'Secret')) {
+      for (const [key, value] of Object.entries<string>(secret.data)) expect([secret.metadata.name, key, /\s$/.test(Buffer.from(value, 'base64').toString())]).toEqual([secret.metadata.name, key, false]);
+    }
+  });
+});
+
+describe('deploy/k8s/new-keys.sh, the runbook\'s key maker', () => {
+  it('makes keys that NIX accepts in production, with no trailing newline, and never overwrites them', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'nix-keys-')), 'broker');
+    try {
+      execFileSync('sh', [join(K8S_DIR, 'new-keys.sh'), dir], { stdio: 'pipe' });
+      const key = (name: string) => readFileSync(join(dir, name), 'utf8');
+      for (const name of ['tracking-key', 'receipt-keys', 'ledger-signing-key', 'ledger-public-key', 'payload-keys']) expect([name, /\s$/.test(key(name))]).toEqual([name, false]);
+      const config = loadConfig({
+        NODE_ENV: 'production',
+        NIX_TRANSPORT: 'kafka',
+        KAFKA_BROKERS: 'kafka:9092',
+        DATABASE_URL: 'postgres://nix:secret@postgres:5432/nix',
+        NIX_TRACKING_KEY: key('tracking-key'),
+        NIX_RECEIPT_KEYS: key('receipt-keys'),
+        NIX_LEDGER_SIGNING_KEY: key('ledger-signing-key'),
+        NIX_PAYLOAD_KEYS: key('payload-keys'),
+      });
+      expect(config.receipts.keys).toHaveLength(1);
+      expect(config.kafka.payloadKeys).toHaveLength(1);
+      const signing = createPrivateKey({ key: Buffer.from(key('ledger-signing-key'), 'base64'), format: 'der', type: 'pkcs8' });
+      expect(createPublicKey(signing).export({ type: 'spki', format: 'der' }).toString('base64')).toBe(key('ledger-public-key'));
+      const before = key('tracking-key');
+      const again = spawnSync('sh', [join(K8S_DIR, 'new-keys.sh'), dir], { encoding: 'utf8' });
+      expect(again.status).not.toBe(0);
+      expect(again.stderr).toContain('keys are never overwritten');
+      expect(key('tracking-key')).toBe(before);
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
+  });
+});
+
+/** Asks the running app what each probe or scrape annotation asks: the API port's or the metrics listener's. */
+async function unanswered(app: TestApp, requests: ProbeRequest[]): Promise<string[]> {
+  const findings: string[] = [];
+  for (const probe of requests) {
+    const base = probe.listener === 'metrics' ? app.metricsUrl : app.url;
+    const response = await request(base + probe.path);
+    await response.body.text();
+    if (response.statusCode !== 200) findings.push(`${probe.where}: GET ${probe.path} on the ${probe.listener} port answers ${response.statusCode}`);
+  }
+  return findings;
+}
+
+describe('probe paths and scrape paths, asked of the running app', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+    // Ready once governance and the catalogue are read.
+    const ready = await eventually(() => app.call('GET', '/health/ready'), (r) => r.status === 200, 60_000);
+    expect(ready.status).toBe(200);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it.each(OVERLAYS)('%s: every probe path is answered 200 on the port it names', async (overlay) => {
+    const { requests } = probeFindings(rendered[overlay]);
+    expect(requests.map((r) => r.path)).toEqual(expect.arrayContaining(['/health/ready', '/health/live', '/metrics']));
+    expect(await unanswered(app, requests)).toEqual([]);
+  });
+
+  it('a probe path the app does not serve is reported', async () => {
+    const objects = renderBroken((dir) => edit(dir, 'base/broker.yaml', 'path: /health/ready', 'path: /health/readiness'));
+    expect(await unanswered(app, probeFindings(objects).requests)).toEqual([expect.stringContaining('GET /health/readiness on the http port answers 404')]);
+  });
+});
+
+// ------------------------------------------------------------------ broken copies
+
+/** Renders the production overlay of a copy of deploy/k8s after `breakIt` edited it. */
+function renderBroken(breakIt: (dir: string) => void): K8sObject[] {
+  const dir = mkdtempSync(join(tmpdir(), 'nix-k8s-'));
+  try {
+    cpSync(K8S_DIR, dir, { recursive: true });
+    breakIt(dir);
+    return render(join(dir, 'overlays/production'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function edit(dir: string, file: string, from: string | RegExp, to: string): void {
+  const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
+  const changed = text.replace(from, to);
+  if (changed === text) throw new Error(`${file}: "${from}" not found; the broken copy would not be broken`);
+  writeFileSync(path, changed);
+}
+
+describe('a broken copy of the manifests is rejected', () => {
+  const cases: [string, (dir: string) => void, RegExp, string?][] = [
+    ['a port that is not an integer (schema)', (d) => edit(d, 'base/broker.yaml', 'containerPort: 9464', 'containerPort: "9464x"'), /StatefulSet\/nix-broker: .*containerPort must be integer/],
+    ['a Secret that nothing creates', (d) => edit(d, 'base/broker.yaml', /name: nix-broker-keys/g, 'name: nix-broker-key'), /Secret nix-broker-key does not exist/],
+    ['a Secret key that is not in it', (d) => edit(d, 'base/broker.yaml', 'key: tracking-key', 'key: tracking_key'), /Secret nix-broker-keys has no key tracking_key/],
+    ['a secret in the ConfigMap', (d) => edit(d, 'base/kustomization.yaml', '      - NIX_LOG_LEVEL=info', '      - NIX_LOG_LEVEL=info\n      - NIX_TRACKING_KEY=abcdefghijklmnopqrstuvwxyz'), /ConfigMap\/nix-config-\w+: holds NIX_TRACKING_KEY/],
+    ['a setting NIX does not read', (d) => edit(d, 'base/broker.yaml', '- name: NIX_DATA_DIR', '- name: NIX_DATADIR'), /StatefulSet\/nix-broker container broker: NIX_DATADIR is not a NIX setting/],
+    ['a production setting missing', (d) => edit(d, 'base/recorder.yaml', / +- name: NIX_TRACKING_KEY\n(.*\n){4}/, ''), /Deployment\/nix-recorder container recorder: NIX would not start: .*NIX_TRACKING_KEY: is required in production/],
+    ['an npm script that does not exist', (d) => edit(d, 'base/recorder.yaml', 'start:recorder', 'start:records'), /npm run start:records is not a script of package\.json/],
+    ['a Service aimed at a port no container has', (d) => edit(d, 'base/broker.yaml', /targetPort: http\n---\n# The StatefulSet/, 'targetPort: api\n---\n# The StatefulSet'), /Service\/nix-broker port http: targetPort api is no container port/],
+    ['a container port NIX does not listen on', (d) => edit(d, 'base/broker.yaml', 'containerPort: 3000', 'containerPort: 8080'), /containerPort "http" is 8080, but NIX listens on 3000/],
+    ['the metrics port opened to everyone', (d) => edit(d, 'base/network-policies.yaml', 'port: http', 'port: metrics'), /opens metrics to everyone/],
+    ['an adapter opened to everyone', (d) => edit(d, 'base/network-policies.yaml', 'app.kubernetes.io/component: broker', 'app.kubernetes.io/component: adapter'), /opens Deployment\/nix-adapter-identity, Deployment\/nix-adapter-others to everyone/],
+    ['a NetworkPolicy that selects nothing', (d) => edit(d, 'base/network-policies.yaml', 'app.kubernetes.io/component: broker', 'app.kubernetes.io/component: brokers'), /NetworkPolicy\/nix-broker-api: its podSelector selects no pod/],
+    ['a grace period shorter than the drain', (d) => edit(d, 'base/broker.yaml', 'terminationGracePeriodSeconds: 35', 'terminationGracePeriodSeconds: 20'), /terminationGracePeriodSeconds 20 is shorter than preStop 5 s \+ NIX_SHUTDOWN_DRAIN_MS 10 s \+ 15 s/],
+    ['more adapters than partitions', (d) => edit(d, 'base/adapters.yaml', 'maxReplicas: 6', 'maxReplicas: 12'), /maxReplicas 12 is more than the 6 partitions/],
+    ['a container that may escalate privileges', (d) => edit(d, 'base/migrate-job.yaml', 'allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true'), /Job\/nix-migrate container migrate: allowPrivilegeEscalation is not false/],
+    ['an autoscaled Deployment that sets replicas', (d) => edit(d, 'base/adapters.yaml', '  # No replicas: the autoscaler owns the count (an apply would otherwise reset it).\n', '  replicas: 2\n'), /HorizontalPodAutoscaler\/nix-adapter-identity: Deployment\/nix-adapter-identity sets replicas/],
+    ['a readiness probe on a port not declared', (d) => edit(d, 'base/recorder.yaml', /path: \/health\/ready\n(\s+)port: http/, 'path: /health/ready\n$1port: 3002'), /nix-recorder container recorder: readinessProbe uses port 3002/],
+    ['a ServiceMonitor endpoint on a port the Services lack', (d) => edit(d, 'monitoring/service-monitor.yaml', 'port: metrics', 'port: prometheus'), /ServiceMonitor\/nix: Service\/nix-\w+-metrics has no port named prometheus/],
+    ['the TLS certificate outside its Secret', (d) => edit(d, 'overlays/production/broker-production.yaml', '/etc/nix/tls/tls.crt', '/etc/nix/tls/server.crt'), /NIX_TLS_CERT: \/etc\/nix\/tls\/server\.crt is not a key of Secret nix-broker-tls/],
+  ];
+
+  it.each(cases)('%s', (_name, breakIt, finding) => {
+    const objects = renderBroken(breakIt);
+    const findings = allFindings(objects, contextOf('production'), catalog);
+    expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(finding)]));
+  });
+
+  it('a Secret the runbook no longer creates', () => {
+    const withoutDatabase = runbook.replace(/kubectl -n nix create secret generic nix-database/g, 'kubectl -n nix create secret generic nix-db');
+    expect(withoutDatabase).not.toBe(runbook);
+    const findings = allFindings(rendered.production, contextOf('production', withoutDatabase), catalog);
+    expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/env DATABASE_URL: Secret nix-database does not exist/)]));
+  });
+});
