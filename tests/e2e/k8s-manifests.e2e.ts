@@ -96,7 +96,7 @@ describe('production overlay', () => {
   it('carries no Secret: every Secret it needs is created by the commands of deploy/README.md', () => {
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     const documented = documentedSecrets(runbook);
-    for (const name of ['nix-database', 'nix-broker-keys', 'nix-payload-keys', 'nix-unused-keys', 'nix-broker-tls']) expect(documented.has(name)).toBe(true);
+    for (const name of ['nix-database', 'nix-broker-keys', 'nix-payload-keys', 'nix-broker-tls']) expect(documented.has(name)).toBe(true);
     expect([...documented.get('nix-broker-keys')!].sort()).toEqual(['ledger-signing-key', 'receipt-keys', 'tracking-key']);
   });
 
@@ -219,7 +219,7 @@ describe('a broken copy of the manifests is rejected', () => {
     ['a Secret key that is not in it', (d) => edit(d, 'base/broker.yaml', 'key: tracking-key', 'key: tracking_key'), /Secret nix-broker-keys has no key tracking_key/],
     ['a secret in the ConfigMap', (d) => edit(d, 'base/kustomization.yaml', '      - NIX_LOG_LEVEL=info', '      - NIX_LOG_LEVEL=info\n      - NIX_TRACKING_KEY=abcdefghijklmnopqrstuvwxyz'), /ConfigMap\/nix-config-\w+: holds NIX_TRACKING_KEY/],
     ['a setting NIX does not read', (d) => edit(d, 'base/broker.yaml', '- name: NIX_DATA_DIR', '- name: NIX_DATADIR'), /StatefulSet\/nix-broker container broker: NIX_DATADIR is not a NIX setting/],
-    ['a production setting missing', (d) => edit(d, 'base/recorder.yaml', / +- name: NIX_TRACKING_KEY\n(.*\n){4}/, ''), /Deployment\/nix-recorder container recorder: NIX would not start: .*NIX_TRACKING_KEY: is required in production/],
+    ['a production setting missing', (d) => edit(d, 'base/broker.yaml', / +- name: NIX_TRACKING_KEY\n(.*\n){4}/, ''), /StatefulSet\/nix-broker container broker: NIX would not start: .*NIX_TRACKING_KEY: is required in production/],
     ['an npm script that does not exist', (d) => edit(d, 'base/recorder.yaml', 'start:recorder', 'start:records'), /npm run start:records is not a script of package\.json/],
     ['a Service aimed at a port no container has', (d) => edit(d, 'base/broker.yaml', /targetPort: http\n---\n# The StatefulSet/, 'targetPort: api\n---\n# The StatefulSet'), /Service\/nix-broker port http: targetPort api is no container port/],
     ['a container port NIX does not listen on', (d) => edit(d, 'base/broker.yaml', 'containerPort: 3000', 'containerPort: 8080'), /containerPort "http" is 8080, but NIX listens on 3000/],

@@ -14,7 +14,8 @@ import { apps, autoscaling, batch, networkingK8sIo, policy, v1 } from 'kubernete
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { servedRegistries } from '@nix/adapter-host';
 import { ServiceCatalog } from '@nix/catalog';
-import { ENV_SCHEMA, loadConfig, type RoleDefaults } from '@nix/config';
+import { ENV_SCHEMA, loadConfig, TOOL_DEFAULTS, type RoleDefaults } from '@nix/config';
+import { ROLE_DEFAULTS as RUNTIME_ROLE_DEFAULTS } from '@nix/runtime';
 
 export const ROOT = resolve(__dirname, '../..');
 export const K8S_DIR = join(ROOT, 'deploy/k8s');
@@ -299,13 +300,8 @@ function standIn(variable: string): string {
   }
 }
 
-const ROLE_DEFAULTS: Record<string, RoleDefaults> = {
-  broker: { port: 3000, metricsPort: 9464 },
-  adapter: { port: 3001, metricsPort: 9465 },
-  recorder: { port: 3002, metricsPort: 9466 },
-  migrate: { port: 3000, metricsPort: 9464 },
-  nix: { port: 3000, metricsPort: 9464 },
-};
+/** What each container's command loads its configuration with: its role's ports and the keys that role uses. */
+const ROLE_DEFAULTS: Record<string, RoleDefaults> = { ...RUNTIME_ROLE_DEFAULTS, migrate: TOOL_DEFAULTS };
 
 /**
  * Each NIX container: every variable it is given is a NIX setting (ENV_SCHEMA), secrets come from Secrets, the

@@ -22,6 +22,8 @@ export interface RoleDefaults {
 
 /** Which secret keys a process kind uses: the recorder, for one, opens no payload and signs nothing. */
 export interface RoleKeys {
+  /** NIX_TRACKING_KEY: brokers digest tracking codes and keys with it. */
+  tracking: boolean;
   /** NIX_PAYLOAD_KEYS: brokers and adapters seal and open inquiry and reply bodies on Kafka. */
   payload: boolean;
   /** NIX_RECEIPT_KEYS: brokers sign every answer's receipt. */
@@ -30,10 +32,10 @@ export interface RoleKeys {
   ledgerSigning: boolean;
 }
 
-export const ALL_ROLE_KEYS: RoleKeys = Object.freeze({ payload: true, receipts: true, ledgerSigning: true });
+export const ALL_ROLE_KEYS: RoleKeys = Object.freeze({ tracking: true, payload: true, receipts: true, ledgerSigning: true });
 
 /** The operators' commands (migrate, contracts, ledger:verify) sign and seal nothing: they need none of the keys. */
-export const TOOL_DEFAULTS: RoleDefaults = Object.freeze({ port: 3000, metricsPort: 9464, keys: { payload: false, receipts: false, ledgerSigning: false } });
+export const TOOL_DEFAULTS: RoleDefaults = Object.freeze({ port: 3000, metricsPort: 9464, keys: { tracking: false, payload: false, receipts: false, ledgerSigning: false } });
 
 /** HTTPS for the API listener (PEM file paths); with a client CA the broker asks for client certificates (mTLS). */
 export interface TlsConfig {
@@ -70,7 +72,8 @@ export interface NixConfig {
   database: { url: string | null };
   ledger: {
     /** Key of the digest that replaces consumers' tracking codes in the ledger. */
-    trackingKey: string;
+    /** Null only in a process that digests nothing (RoleKeys.tracking false) and was given no key. */
+    trackingKey: string | null;
     retentionMonths: number;
     bufferLimit: number;
     flushIntervalMs: number;
@@ -247,10 +250,11 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
   if (port !== 0 && port === metricsPort) fail('NIX_METRICS_PORT', `is ${metricsPort}, the API port (PORT); metrics need a listener of their own`);
 
   if (v.NIX_TRANSPORT === 'kafka' && !v.KAFKA_BROKERS) fail('KAFKA_BROKERS', 'is required when NIX_TRANSPORT=kafka');
-  const trackingKey: string = v.NIX_TRACKING_KEY ?? (production ? fail('NIX_TRACKING_KEY', 'is required in production') : DEMO_TRACKING_KEY);
+  const keys = defaults.keys ?? ALL_ROLE_KEYS;
+  const trackingKey: string | null =
+    v.NIX_TRACKING_KEY ?? (!production ? DEMO_TRACKING_KEY : keys.tracking ? fail('NIX_TRACKING_KEY', 'is required in production') : null);
   if (production && trackingKey === DEMO_TRACKING_KEY) fail('NIX_TRACKING_KEY', 'is the demo key, which is refused in production');
   const trustedKeys: string[] = String(v.NIX_LEDGER_TRUSTED_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
-  const keys = defaults.keys ?? ALL_ROLE_KEYS;
   const signingKey: string | null =
     v.NIX_LEDGER_SIGNING_KEY ?? (!production ? DEMO_LEDGER_SIGNING_KEY : keys.ledgerSigning ? fail('NIX_LEDGER_SIGNING_KEY', 'is required in production') : null);
   if (production && signingKey === DEMO_LEDGER_SIGNING_KEY) fail('NIX_LEDGER_SIGNING_KEY', 'is the demo key, which is refused in production');

@@ -31,12 +31,14 @@ describe('role defaults', () => {
     expect(missing(ROLE_DEFAULTS.broker)).toBe('environment at NIX_LEDGER_SIGNING_KEY: is required in production');
     expect(missing(ROLE_DEFAULTS.nix)).toBe('environment at NIX_LEDGER_SIGNING_KEY: is required in production');
     expect(missing(ROLE_DEFAULTS.adapter)).toBe('environment at NIX_PAYLOAD_KEYS: is required in production when NIX_TRANSPORT=kafka');
-    // The recorder opens no payload and signs nothing.
-    const recorder = loadConfig(production, ROLE_DEFAULTS.recorder);
+    // The recorder opens no payload, digests nothing and signs nothing.
+    const { NIX_TRACKING_KEY: _tracking, ...keyless } = production;
+    const recorder = loadConfig(keyless, ROLE_DEFAULTS.recorder);
+    expect(recorder.ledger.trackingKey).toBeNull();
     expect(recorder.kafka.payloadKeys).toEqual([]);
     expect(recorder.receipts.keys).toEqual([]);
     expect(recorder.ledger.chain.signingKey).toBeNull();
-    const adapter = loadConfig({ ...production, NIX_PAYLOAD_KEYS: `2026-11:${Buffer.alloc(32, 7).toString('base64')}` }, ROLE_DEFAULTS.adapter);
+    const adapter = loadConfig({ ...keyless, NIX_PAYLOAD_KEYS: `2026-11:${Buffer.alloc(32, 7).toString('base64')}` }, ROLE_DEFAULTS.adapter);
     expect(adapter.kafka.payloadKeys.map((k) => k.id)).toEqual(['2026-11']);
     expect(adapter.receipts.keys).toEqual([]);
     // A demo key stays refused wherever it is given.

@@ -10,6 +10,6 @@ import type { RoleDefaults } from '@nix/config';
 export const ROLE_DEFAULTS = {
   nix: { port: 3000, metricsPort: 9464 },
   broker: { port: 3000, metricsPort: 9464 },
-  adapter: { port: 3001, metricsPort: 9465, keys: { payload: true, receipts: false, ledgerSigning: false } },
-  recorder: { port: 3002, metricsPort: 9466, keys: { payload: false, receipts: false, ledgerSigning: false } },
+  adapter: { port: 3001, metricsPort: 9465, keys: { tracking: false, payload: true, receipts: false, ledgerSigning: false } },
+  recorder: { port: 3002, metricsPort: 9466, keys: { tracking: false, payload: false, receipts: false, ledgerSigning: false } },
 } as const satisfies Record<string, RoleDefaults>;

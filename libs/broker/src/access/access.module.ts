@@ -1,6 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { NixConfig } from '@nix/config';
+import { ConfigurationError, type NixConfig } from '@nix/config';
 import type { ContractSet } from '@nix/contracts';
 import { bootstrappedFirst, GovernanceRepository, LiveGovernance, QuotaLeases, SqlQuotaCounter } from '@nix/governance';
 import type { SqlClient } from '@nix/ledger';
@@ -61,7 +61,7 @@ export class AccessModule implements OnApplicationShutdown {
       imports: [GovernanceModule],
       providers: [
         { provide: CONTRACTS, useValue: contracts },
-        { provide: KEY_HASHER, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => new NodeKeyHasher(config.ledger.trackingKey) },
+        { provide: KEY_HASHER, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => new NodeKeyHasher(config.ledger.trackingKey ?? missingTrackingKey()) },
         { provide: KEY_USE_LOG, useExisting: GovernanceRepository },
         { provide: DEMO_COVERAGE, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => !config.production },
         { provide: BEARER_ONLY_ALLOWED, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => config.allowBearerOnly },
@@ -84,4 +84,8 @@ export class AccessModule implements OnApplicationShutdown {
     // What this broker leased and did not use goes back to the cluster's counter.
     await this.quota.releaseAll();
   }
+}
+
+function missingTrackingKey(): never {
+  throw new ConfigurationError('environment', 'NIX_TRACKING_KEY', 'is required where brokers digest keys and tracking codes');
 }
