@@ -9,7 +9,7 @@
 //   await kafka.stop(); await kafka.restart();      // same ports, same data
 //   await kafka.destroy();                          // stop + delete the temp data dir
 //
-// CLI: node deploy/kafka/local-kafka.js start|stop|status|jars
+// CLI: node deploy/kafka/local-kafka.js start [--secure]|stop|status|jars
 'use strict';
 
 const childProcess = require('node:child_process');
@@ -881,6 +881,7 @@ async function startLocalKafka(options = {}) {
  * @property {boolean} ownsDataDir
  * @property {string} kafkaVersion
  * @property {string} startedAt
+ * @property {string|null} [secureDir] Where a secure broker's CA certificate, passwords and env files are (null: PLAINTEXT).
  */
 
 /** @returns {CliState|null} */
@@ -898,9 +899,35 @@ function runningFromState() {
   if (!state) return null;
   if (isKafkaPid(state.pid)) return state;
   // The recorded broker died (crash, reboot, kill -9): forget it and its temp data.
-  if (state.ownsDataDir && state.dataDir) fs.rmSync(state.dataDir, { recursive: true, force: true });
-  fs.rmSync(STATE_FILE, { force: true });
+  removeData(state);
   return null;
+}
+
+/** Deletes a CLI broker's temp data (and the passwords made for it) and its state file. @param {CliState} state */
+function removeData(state) {
+  if (state.ownsDataDir && state.dataDir) fs.rmSync(state.dataDir, { recursive: true, force: true });
+  if (state.ownsDataDir && state.secureDir) fs.rmSync(state.secureDir, { recursive: true, force: true });
+  fs.rmSync(STATE_FILE, { force: true });
+}
+
+/**
+ * One env file per user of a secure broker, for `set -a; . FILE; set +a` before starting a NIX role (or
+ * `npm run kafka:acls`, with the super user's): the broker address, TLS with its CA, the SCRAM user and its password file.
+ * @param {string} brokers
+ * @param {SecureCredentials} secure
+ */
+function writeClientEnvFiles(brokers, secure) {
+  for (const username of [secure.admin.username, ...Object.keys(secure.users)]) {
+    const lines = [
+      `KAFKA_BROKERS=${brokers}`,
+      'KAFKA_SSL=true',
+      `KAFKA_SSL_CA_FILE=${secure.caFile}`,
+      `KAFKA_SASL_MECHANISM=${secure.mechanism}`,
+      `KAFKA_SASL_USERNAME=${username}`,
+      `KAFKA_SASL_PASSWORD_FILE=${secure.passwordFile(username)}`,
+    ];
+    fs.writeFileSync(path.join(secure.dir, `${username}.env`), lines.join('\n') + '\n', { mode: 0o600 });
+  }
 }
 
 /**
@@ -934,7 +961,8 @@ async function withStartLock(fn) {
   }
 }
 
-async function cliStart() {
+/** @param {boolean} secure */
+async function cliStart(secure) {
   const envPort = process.env.KAFKA_PORT ? Number(process.env.KAFKA_PORT) : undefined;
   if (envPort !== undefined && !(Number.isInteger(envPort) && envPort > 0 && envPort < 65536)) {
     throw new Error(`local-kafka: KAFKA_PORT=${process.env.KAFKA_PORT} is not a port number`);
@@ -942,6 +970,9 @@ async function cliStart() {
   await withStartLock(async () => {
     const running = runningFromState();
     if (running) {
+      if (secure !== Boolean(running.secureDir)) {
+        throw new Error(`local-kafka: a ${running.secureDir ? 'secure' : 'PLAINTEXT'} broker is already running (pid ${running.pid}); stop it first`);
+      }
       if (envPort !== undefined && envPort !== running.port) {
         process.stderr.write(`local-kafka: already running on port ${running.port} (KAFKA_PORT=${envPort} ignored); stop it first to change ports\n`);
       } else {
@@ -953,6 +984,12 @@ async function cliStart() {
     const t0 = Date.now();
     const ownsDataDir = !process.env.KAFKA_DATA_DIR;
     const dataDir = process.env.KAFKA_DATA_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'nix-kafka-'));
+    const users = (process.env.KAFKA_SECURE_USERS || SECURE_DEFAULT_USERS.join(',')).split(',').map((u) => u.trim()).filter(Boolean);
+    for (const user of users) {
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(user)) throw new Error(`local-kafka: KAFKA_SECURE_USERS has "${user}", not a user name (letters, digits, . _ -)`);
+    }
+    // A fresh broker gets fresh passwords; a kept KAFKA_DATA_DIR keeps the ones its users were formatted with.
+    if (secure && ownsDataDir) fs.rmSync(CLI_SECURE_DIR, { recursive: true, force: true });
     /** @type {LocalKafka} */
     let kafka;
     try {
@@ -961,12 +998,15 @@ async function cliStart() {
         dataDir,
         logDir: process.env.KAFKA_LOG_DIR || path.join(RUN_DIR, 'logs'),
         killOnExit: false,
+        // The JVM start and keytool are slow on a busy machine.
+        ...(secure ? { secure: { users, dir: CLI_SECURE_DIR }, startTimeoutMs: 180_000 } : {}),
       });
     } catch (e) {
       // The logs stay in the log dir (deploy/kafka/.run/logs by default); drop the temp data.
       if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
       throw e;
     }
+    if (kafka.secure) writeClientEnvFiles(kafka.brokers, kafka.secure);
     /** @type {CliState} */
     const state = {
       pid: kafka.pid,
@@ -978,11 +1018,16 @@ async function cliStart() {
       ownsDataDir,
       kafkaVersion: kafkaVersion(),
       startedAt: new Date().toISOString(),
+      secureDir: kafka.secure ? kafka.secure.dir : null,
     };
     fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2) + '\n');
     process.stderr.write(
       `local-kafka: Kafka ${state.kafkaVersion} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
-        `(pid ${state.pid}, data ${state.dataDir}, log ${kafka.serverLog})\n`,
+        `(pid ${state.pid}, data ${state.dataDir}, log ${kafka.serverLog})\n` +
+        (kafka.secure
+          ? `local-kafka: SASL_SSL (SCRAM-SHA-512), StandardAuthorizer; super user ${kafka.secure.admin.username}, users ${Object.keys(kafka.secure.users).join(', ')}\n` +
+            `local-kafka: CA certificate, passwords and one env file per user in ${kafka.secure.dir} (e.g. set -a; . ${path.join(kafka.secure.dir, 'nix-broker.env')}; set +a)\n`
+          : ''),
     );
     process.stdout.write(`KAFKA_BROKERS=${kafka.brokers}\n`);
   });
@@ -1000,8 +1045,7 @@ async function cliStop() {
   } else {
     process.stdout.write('local-kafka: not running (removed stale state)\n');
   }
-  if (state.ownsDataDir && state.dataDir) fs.rmSync(state.dataDir, { recursive: true, force: true });
-  fs.rmSync(STATE_FILE, { force: true });
+  removeData(state);
 }
 
 function cliStatus() {
@@ -1009,7 +1053,8 @@ function cliStatus() {
   if (running) {
     process.stdout.write(
       `local-kafka: running (pid ${running.pid}, Kafka ${running.kafkaVersion}, since ${running.startedAt}, ` +
-        `data ${running.dataDir}, logs ${running.logDir})\nKAFKA_BROKERS=${running.brokers}\n`,
+        `data ${running.dataDir}, logs ${running.logDir}${running.secureDir ? `, SASL_SSL, credentials in ${running.secureDir}` : ''})\n` +
+        `KAFKA_BROKERS=${running.brokers}\n`,
     );
     return 0;
   }
@@ -1021,7 +1066,7 @@ async function main() {
   const cmd = process.argv[2];
   switch (cmd) {
     case 'start':
-      await cliStart();
+      await cliStart(process.argv.slice(3).includes('--secure'));
       return 0;
     case 'stop':
       await cliStop();
@@ -1033,8 +1078,10 @@ async function main() {
       return 0;
     default:
       process.stderr.write(
-        'usage: node deploy/kafka/local-kafka.js start|stop|status|jars\n' +
+        'usage: node deploy/kafka/local-kafka.js start [--secure]|stop|status|jars\n' +
           '  start   start Kafka in the background (env KAFKA_PORT, KAFKA_DATA_DIR, KAFKA_LOG_DIR); last stdout line: KAFKA_BROKERS=127.0.0.1:PORT\n' +
+          '          --secure: SASL_SSL with SCRAM-SHA-512 users (env KAFKA_SECURE_USERS, default nix-broker,nix-adapter,nix-recorder),\n' +
+          '          the StandardAuthorizer, credentials in deploy/kafka/target/secure\n' +
           '  stop    stop the broker recorded in deploy/kafka/.run/kafka.json\n' +
           '  status  exit 0 and print KAFKA_BROKERS=... if running, exit 1 if not\n' +
           '  jars    only fetch the Kafka jars (mvn) into deploy/kafka/target/lib\n',
@@ -1043,7 +1090,7 @@ async function main() {
   }
 }
 
-module.exports = { startLocalKafka, ensureJars, kafkaVersion, STATE_FILE };
+module.exports = { startLocalKafka, ensureJars, kafkaVersion, STATE_FILE, SECURE_ADMIN_USER };
 
 if (require.main === module) {
   main().then(
