@@ -542,6 +542,7 @@ async function secureMaterial(dir, users) {
   await keytool(['-exportcert', '-rfc', '-alias', 'nix-kafka', '-keystore', keystore, '-storepass', storePassword, '-file', caFile]);
   await keytool(['-importcert', '-noprompt', '-alias', 'nix-kafka-ca', '-file', caFile,
     '-keystore', truststore, '-storetype', 'PKCS12', '-storepass', storePassword]);
+  for (const f of [keystore, truststore]) fs.chmodSync(f, 0o600);
   /** @type {Record<string, string>} */
   const passwords = {};
   for (const user of [SECURE_ADMIN_USER, ...users]) {
