@@ -18,6 +18,28 @@ export interface LocalKafkaOptions {
   jvmArgs?: string[];
   /** SIGKILL the broker when this Node process exits or gets SIGINT/SIGTERM/SIGHUP without stop(). Default true. */
   killOnExit?: boolean;
+  /** A SASL_SSL listener (SCRAM-SHA-512 users, keytool-made keystore, StandardAuthorizer) instead of PLAINTEXT. */
+  secure?: SecureOptions;
+}
+
+export interface SecureOptions {
+  /** SCRAM-SHA-512 users made at format time, besides the super user. Default: nix-broker, nix-adapter, nix-recorder. */
+  users?: string[];
+  /** Where the CA certificate, keystores and passwords go. Default: `<dataDir>/secure`. */
+  dir?: string;
+}
+
+export interface SecureCredentials {
+  readonly dir: string;
+  /** PEM certificate the clients trust. */
+  readonly caFile: string;
+  readonly mechanism: 'scram-sha-512';
+  /** The super user (controller, inter-broker, ACL administration). */
+  readonly admin: { username: string; password: string };
+  /** Password of each SCRAM user. */
+  readonly users: Record<string, string>;
+  /** The file holding a user's password (for KAFKA_SASL_PASSWORD_FILE). */
+  passwordFile(username: string): string;
 }
 
 export interface LocalKafka {
@@ -30,6 +52,8 @@ export interface LocalKafka {
   /** Path of the broker's server.log. */
   readonly serverLog: string;
   readonly clusterId: string;
+  /** A secure broker's credentials; null for PLAINTEXT. */
+  readonly secure: SecureCredentials | null;
   /** PID (and process group id) of the broker JVM; the last one after stop(). */
   readonly pid: number;
   isRunning(): boolean;
@@ -52,3 +76,6 @@ export function kafkaVersion(): string;
 
 /** deploy/kafka/.run/kafka.json, the CLI's state file. */
 export const STATE_FILE: string;
+
+/** The super user of a secure broker. */
+export const SECURE_ADMIN_USER: string;

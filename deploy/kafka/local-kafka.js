@@ -9,7 +9,7 @@
 //   await kafka.stop(); await kafka.restart();      // same ports, same data
 //   await kafka.destroy();                          // stop + delete the temp data dir
 //
-// CLI: node deploy/kafka/local-kafka.js start|stop|status|jars
+// CLI: node deploy/kafka/local-kafka.js start [--secure]|stop|status|jars
 'use strict';
 
 const childProcess = require('node:child_process');
@@ -18,6 +18,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const tls = require('node:tls');
 
 const KAFKA_DIR = __dirname;
 const POM_FILE = path.join(KAFKA_DIR, 'pom.xml');
@@ -28,6 +29,12 @@ const JARS_MARKER = path.join(LIB_DIR, '.pom.sha256');
 const RUN_DIR = path.join(KAFKA_DIR, '.run');
 const STATE_FILE = path.join(RUN_DIR, 'kafka.json');
 const LOCK_FILE = path.join(RUN_DIR, 'start.lock');
+/** Where `start --secure` writes the CA certificate and the generated passwords (git-ignored, like the jars). */
+const CLI_SECURE_DIR = path.join(TARGET_DIR, 'secure');
+/** The super user (controller, inter-broker, ACL administration) of a secure broker. */
+const SECURE_ADMIN_USER = 'nix-kafka-admin';
+/** The SCRAM users `start --secure` makes when KAFKA_SECURE_USERS is unset: one per NIX role. */
+const SECURE_DEFAULT_USERS = ['nix-broker', 'nix-adapter', 'nix-recorder'];
 
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -46,6 +53,24 @@ const LOG_TAIL_LINES = 30;
  * @property {string[]} [jvmArgs] Extra JVM arguments (appended after the defaults, so they win, e.g. '-Xmx512m').
  * @property {boolean} [killOnExit] Kill the broker (SIGKILL) when this Node process exits or gets
  *   SIGINT/SIGTERM/SIGHUP without having called stop(). Default true; the CLI `start` sets it to false.
+ * @property {SecureOptions} [secure] A SASL_SSL listener (SCRAM-SHA-512 users, a keystore made with keytool, the
+ *   StandardAuthorizer) instead of PLAINTEXT.
+ */
+
+/**
+ * @typedef {object} SecureOptions
+ * @property {string[]} [users] SCRAM-SHA-512 users to make at format time, besides the super user. Default: nix-broker, nix-adapter, nix-recorder.
+ * @property {string} [dir] Where the CA certificate, keystores and passwords go. Default: `<dataDir>/secure`.
+ */
+
+/**
+ * @typedef {object} SecureCredentials
+ * @property {string} dir
+ * @property {string} caFile PEM certificate the clients trust (the broker's self-signed certificate).
+ * @property {'scram-sha-512'} mechanism
+ * @property {{ username: string, password: string }} admin The super user (its ACLs are not checked).
+ * @property {Record<string, string>} users Password of each SCRAM user.
+ * @property {(username: string) => string} passwordFile The file holding a user's password (for KAFKA_SASL_PASSWORD_FILE).
  */
 
 /**
@@ -62,6 +87,7 @@ const LOG_TAIL_LINES = 30;
  * @property {() => Promise<void>} stop SIGTERM, wait for exit (30 s, then SIGKILL). No-op when not running.
  * @property {() => Promise<void>} restart Stop if running, start again on the same ports and dataDir (no reformat), wait ready.
  * @property {() => Promise<void>} destroy stop(), then delete dataDir if it was created by startLocalKafka.
+ * @property {SecureCredentials|null} secure The credentials of a secure broker; null for PLAINTEXT.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -393,9 +419,11 @@ function checkJava() {
 /**
  * @param {number} port
  * @param {number} timeoutMs
+ * @param {Buffer|null} [ca] For a SASL_SSL listener: the CA to check its certificate with. ApiVersions is
+ *   answered before authentication, so the probe needs no user.
  * @returns {Promise<boolean>}
  */
-function apiVersionsOk(port, timeoutMs = 2000) {
+function apiVersionsOk(port, timeoutMs = 2000, ca = null) {
   return new Promise((resolve) => {
     const clientId = Buffer.from('nix-local-kafka-probe');
     const correlationId = 0x4e4958; // 'NIX'
@@ -411,7 +439,7 @@ function apiVersionsOk(port, timeoutMs = 2000) {
 
     let buf = Buffer.alloc(0);
     let done = false;
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = ca ? tls.connect({ host: '127.0.0.1', port, ca }) : net.connect({ host: '127.0.0.1', port });
     /** @param {boolean} ok */
     const finish = (ok) => {
       if (done) return;
@@ -422,7 +450,7 @@ function apiVersionsOk(port, timeoutMs = 2000) {
     socket.setTimeout(timeoutMs, () => finish(false));
     socket.on('error', () => finish(false));
     socket.on('close', () => finish(false));
-    socket.on('connect', () => socket.write(frame));
+    socket.on(ca ? 'secureConnect' : 'connect', () => socket.write(frame));
     socket.on('data', (chunk) => {
       buf = Buffer.concat([buf, chunk]);
       if (buf.length < 10) return;
@@ -471,6 +499,70 @@ function installExitHooks() {
   }
 }
 
+/** @returns {string} keytool next to the java that runs Kafka. */
+function keytoolBin() {
+  if (process.env.JAVA_HOME) {
+    const candidate = path.join(process.env.JAVA_HOME, 'bin', 'keytool');
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return 'keytool';
+}
+
+/** @param {string[]} args */
+async function keytool(args) {
+  const res = await run(keytoolBin(), args);
+  if (res.code !== 0) throw new Error(`local-kafka: keytool ${args[0]} failed:\n${lastLines(res.output, LOG_TAIL_LINES)}`);
+}
+
+/** A password made at run time: hex, so it needs no quoting in a JAAS line or a properties file. */
+const newPassword = () => crypto.randomBytes(24).toString('hex');
+
+/**
+ * The secure broker's material, made once per dir (a restart reuses it): a self-signed certificate for
+ * 127.0.0.1/localhost in a PKCS12 keystore (keytool), a truststore holding it (the broker is its own
+ * inter-broker client), its PEM for the clients, and a password per SCRAM user, each in a file of its own (0600).
+ * @param {string} dir
+ * @param {string[]} users
+ * @returns {Promise<SecureCredentials & { storePassword: string, keystore: string, truststore: string }>}
+ */
+async function secureMaterial(dir, users) {
+  const file = path.join(dir, 'credentials.json');
+  /** @param {any} c */
+  const withFiles = (c) => ({ ...c, dir, passwordFile: (/** @type {string} */ u) => path.join(dir, 'users', `${u}.password`) });
+  if (fs.existsSync(file)) return withFiles(JSON.parse(fs.readFileSync(file, 'utf8')));
+  fs.mkdirSync(path.join(dir, 'users'), { recursive: true, mode: 0o700 });
+  const storePassword = newPassword();
+  const keystore = path.join(dir, 'broker.keystore.p12');
+  const truststore = path.join(dir, 'broker.truststore.p12');
+  const caFile = path.join(dir, 'ca.pem');
+  for (const f of [keystore, truststore, caFile]) fs.rmSync(f, { force: true });
+  await keytool(['-genkeypair', '-alias', 'nix-kafka', '-keyalg', 'EC', '-groupname', 'secp256r1', '-validity', '30',
+    '-dname', 'CN=localhost, OU=NIX local Kafka', '-ext', 'SAN=dns:localhost,ip:127.0.0.1',
+    '-keystore', keystore, '-storetype', 'PKCS12', '-storepass', storePassword, '-keypass', storePassword]);
+  await keytool(['-exportcert', '-rfc', '-alias', 'nix-kafka', '-keystore', keystore, '-storepass', storePassword, '-file', caFile]);
+  await keytool(['-importcert', '-noprompt', '-alias', 'nix-kafka-ca', '-file', caFile,
+    '-keystore', truststore, '-storetype', 'PKCS12', '-storepass', storePassword]);
+  for (const f of [keystore, truststore]) fs.chmodSync(f, 0o600);
+  /** @type {Record<string, string>} */
+  const passwords = {};
+  for (const user of [SECURE_ADMIN_USER, ...users]) {
+    passwords[user] = newPassword();
+    fs.writeFileSync(path.join(dir, 'users', `${user}.password`), passwords[user], { mode: 0o600 });
+  }
+  const { [SECURE_ADMIN_USER]: adminPassword, ...userPasswords } = passwords;
+  const credentials = {
+    caFile,
+    mechanism: 'scram-sha-512',
+    admin: { username: SECURE_ADMIN_USER, password: adminPassword },
+    users: userPasswords,
+    storePassword,
+    keystore,
+    truststore,
+  };
+  fs.writeFileSync(file, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
+  return withFiles(credentials);
+}
+
 /**
  * @param {Record<string, string|number|boolean>} props
  * @returns {string}
@@ -483,6 +575,45 @@ function renderProperties(props) {
       .join('\n') +
     '\n'
   );
+}
+
+/**
+ * The broker settings of a secure local Kafka: clients reach one SASL_SSL listener (SCRAM-SHA-512, TLS with the
+ * generated keystore); the controller listener (loopback only) takes the super user alone, over SASL PLAIN with a
+ * generated password; the StandardAuthorizer refuses whatever no ACL allows, except to the super user, which is
+ * also the inter-broker principal.
+ * @param {number} port
+ * @param {number} controllerPort
+ * @param {{ admin: { username: string, password: string }, storePassword: string, keystore: string, truststore: string }} secure
+ * @returns {Record<string, string|number|boolean>}
+ */
+function secureProperties(port, controllerPort, secure) {
+  const { username, password } = secure.admin;
+  return {
+    listeners: `SASL_SSL://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `SASL_SSL://127.0.0.1:${port}`,
+    'listener.security.protocol.map': 'SASL_SSL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT',
+    'inter.broker.listener.name': 'SASL_SSL',
+    'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
+    'sasl.mechanism.controller.protocol': 'PLAIN',
+    'listener.name.sasl_ssl.sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config':
+      `org.apache.kafka.common.security.scram.ScramLoginModule required username="${username}" password="${password}";`,
+    'listener.name.controller.sasl.enabled.mechanisms': 'PLAIN',
+    'listener.name.controller.plain.sasl.jaas.config':
+      `org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${password}" user_${username}="${password}";`,
+    'ssl.keystore.type': 'PKCS12',
+    'ssl.keystore.location': secure.keystore,
+    'ssl.keystore.password': secure.storePassword,
+    'ssl.key.password': secure.storePassword,
+    'ssl.truststore.type': 'PKCS12',
+    'ssl.truststore.location': secure.truststore,
+    'ssl.truststore.password': secure.storePassword,
+    'ssl.endpoint.identification.algorithm': 'https',
+    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'super.users': `User:${username}`,
+    'allow.everyone.if.no.acl.found': false,
+  };
 }
 
 /**
@@ -502,6 +633,10 @@ async function startLocalKafka(options = {}) {
   const serverLog = path.join(logDir, 'server.log');
   const outLog = path.join(logDir, 'kafka.out');
   const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const secure = options.secure
+    ? await secureMaterial(path.resolve(options.secure.dir || path.join(dataDir, 'secure')), options.secure.users ?? SECURE_DEFAULT_USERS)
+    : null;
+  const probeCa = secure ? fs.readFileSync(secure.caFile) : null;
   const killOnExit = options.killOnExit ?? true;
   fs.mkdirSync(dataDir, { recursive: true });
   fs.mkdirSync(logDir, { recursive: true });
@@ -544,9 +679,10 @@ async function startLocalKafka(options = {}) {
       'num.network.threads': 2,
       'num.io.threads': 4,
       'num.recovery.threads.per.data.dir': 1,
+      ...(secure ? secureProperties(port, controllerPort, secure) : {}),
       ...(options.serverProperties || {}),
     };
-    fs.writeFileSync(propsFile, renderProperties(props));
+    fs.writeFileSync(propsFile, renderProperties(props), { mode: 0o600 });
   };
 
   const format = async () => {
@@ -558,7 +694,13 @@ async function startLocalKafka(options = {}) {
     const res = await run(
       javaBin(),
       [...javaArgs.filter((a) => !a.startsWith('-Xm')), '-cp', path.join(libDir, '*'), 'kafka.tools.StorageTool',
-        'format', '-t', id, '-c', propsFile],
+        'format', '-t', id, '-c', propsFile,
+        // The SCRAM users go into the cluster's metadata at format time (KRaft has no ZooKeeper to hold them).
+        ...(secure
+          ? [secure.admin.username, ...Object.keys(secure.users)].flatMap((name) => [
+              '--add-scram', `SCRAM-SHA-512=[name=${name},password=${name === secure.admin.username ? secure.admin.password : secure.users[name]}]`,
+            ])
+          : [])],
       { cwd: dataDir },
     );
     if (res.code !== 0) {
@@ -648,7 +790,7 @@ async function startLocalKafka(options = {}) {
           }
         }
       }
-      if (sawStarted && (await apiVersionsOk(port))) return;
+      if (sawStarted && (await apiVersionsOk(port, 2000, probeCa))) return;
       await sleep(sawStarted ? 50 : 100);
     }
     const err = failure(`Kafka did not become ready on 127.0.0.1:${port} within ${timeoutMs / 1000} s`);
@@ -691,6 +833,7 @@ async function startLocalKafka(options = {}) {
   /** @type {LocalKafka} */
   const handle = {
     brokers: `127.0.0.1:${port}`,
+    secure: secure && { dir: secure.dir, caFile: secure.caFile, mechanism: secure.mechanism, admin: secure.admin, users: secure.users, passwordFile: secure.passwordFile },
     port,
     controllerPort,
     dataDir,
@@ -739,6 +882,7 @@ async function startLocalKafka(options = {}) {
  * @property {boolean} ownsDataDir
  * @property {string} kafkaVersion
  * @property {string} startedAt
+ * @property {string|null} [secureDir] Where a secure broker's CA certificate, passwords and env files are (null: PLAINTEXT).
  */
 
 /** @returns {CliState|null} */
@@ -756,9 +900,35 @@ function runningFromState() {
   if (!state) return null;
   if (isKafkaPid(state.pid)) return state;
   // The recorded broker died (crash, reboot, kill -9): forget it and its temp data.
-  if (state.ownsDataDir && state.dataDir) fs.rmSync(state.dataDir, { recursive: true, force: true });
-  fs.rmSync(STATE_FILE, { force: true });
+  removeData(state);
   return null;
+}
+
+/** Deletes a CLI broker's temp data (and the passwords made for it) and its state file. @param {CliState} state */
+function removeData(state) {
+  if (state.ownsDataDir && state.dataDir) fs.rmSync(state.dataDir, { recursive: true, force: true });
+  if (state.ownsDataDir && state.secureDir) fs.rmSync(state.secureDir, { recursive: true, force: true });
+  fs.rmSync(STATE_FILE, { force: true });
+}
+
+/**
+ * One env file per user of a secure broker, for `set -a; . FILE; set +a` before starting a NIX role (or
+ * `npm run kafka:acls`, with the super user's): the broker address, TLS with its CA, the SCRAM user and its password file.
+ * @param {string} brokers
+ * @param {SecureCredentials} secure
+ */
+function writeClientEnvFiles(brokers, secure) {
+  for (const username of [secure.admin.username, ...Object.keys(secure.users)]) {
+    const lines = [
+      `KAFKA_BROKERS=${brokers}`,
+      'KAFKA_SSL=true',
+      `KAFKA_SSL_CA_FILE=${secure.caFile}`,
+      `KAFKA_SASL_MECHANISM=${secure.mechanism}`,
+      `KAFKA_SASL_USERNAME=${username}`,
+      `KAFKA_SASL_PASSWORD_FILE=${secure.passwordFile(username)}`,
+    ];
+    fs.writeFileSync(path.join(secure.dir, `${username}.env`), lines.join('\n') + '\n', { mode: 0o600 });
+  }
 }
 
 /**
@@ -792,7 +962,8 @@ async function withStartLock(fn) {
   }
 }
 
-async function cliStart() {
+/** @param {boolean} secure */
+async function cliStart(secure) {
   const envPort = process.env.KAFKA_PORT ? Number(process.env.KAFKA_PORT) : undefined;
   if (envPort !== undefined && !(Number.isInteger(envPort) && envPort > 0 && envPort < 65536)) {
     throw new Error(`local-kafka: KAFKA_PORT=${process.env.KAFKA_PORT} is not a port number`);
@@ -800,6 +971,9 @@ async function cliStart() {
   await withStartLock(async () => {
     const running = runningFromState();
     if (running) {
+      if (secure !== Boolean(running.secureDir)) {
+        throw new Error(`local-kafka: a ${running.secureDir ? 'secure' : 'PLAINTEXT'} broker is already running (pid ${running.pid}); stop it first`);
+      }
       if (envPort !== undefined && envPort !== running.port) {
         process.stderr.write(`local-kafka: already running on port ${running.port} (KAFKA_PORT=${envPort} ignored); stop it first to change ports\n`);
       } else {
@@ -811,6 +985,12 @@ async function cliStart() {
     const t0 = Date.now();
     const ownsDataDir = !process.env.KAFKA_DATA_DIR;
     const dataDir = process.env.KAFKA_DATA_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'nix-kafka-'));
+    const users = (process.env.KAFKA_SECURE_USERS || SECURE_DEFAULT_USERS.join(',')).split(',').map((u) => u.trim()).filter(Boolean);
+    for (const user of users) {
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(user)) throw new Error(`local-kafka: KAFKA_SECURE_USERS has "${user}", not a user name (letters, digits, . _ -)`);
+    }
+    // A fresh broker gets fresh passwords; a kept KAFKA_DATA_DIR keeps the ones its users were formatted with.
+    if (secure && ownsDataDir) fs.rmSync(CLI_SECURE_DIR, { recursive: true, force: true });
     /** @type {LocalKafka} */
     let kafka;
     try {
@@ -819,12 +999,15 @@ async function cliStart() {
         dataDir,
         logDir: process.env.KAFKA_LOG_DIR || path.join(RUN_DIR, 'logs'),
         killOnExit: false,
+        // The JVM start and keytool are slow on a busy machine.
+        ...(secure ? { secure: { users, dir: CLI_SECURE_DIR }, startTimeoutMs: 180_000 } : {}),
       });
     } catch (e) {
       // The logs stay in the log dir (deploy/kafka/.run/logs by default); drop the temp data.
       if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
       throw e;
     }
+    if (kafka.secure) writeClientEnvFiles(kafka.brokers, kafka.secure);
     /** @type {CliState} */
     const state = {
       pid: kafka.pid,
@@ -836,11 +1019,16 @@ async function cliStart() {
       ownsDataDir,
       kafkaVersion: kafkaVersion(),
       startedAt: new Date().toISOString(),
+      secureDir: kafka.secure ? kafka.secure.dir : null,
     };
     fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2) + '\n');
     process.stderr.write(
       `local-kafka: Kafka ${state.kafkaVersion} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
-        `(pid ${state.pid}, data ${state.dataDir}, log ${kafka.serverLog})\n`,
+        `(pid ${state.pid}, data ${state.dataDir}, log ${kafka.serverLog})\n` +
+        (kafka.secure
+          ? `local-kafka: SASL_SSL (SCRAM-SHA-512), StandardAuthorizer; super user ${kafka.secure.admin.username}, users ${Object.keys(kafka.secure.users).join(', ')}\n` +
+            `local-kafka: CA certificate, passwords and one env file per user in ${kafka.secure.dir} (e.g. set -a; . ${path.join(kafka.secure.dir, 'nix-broker.env')}; set +a)\n`
+          : ''),
     );
     process.stdout.write(`KAFKA_BROKERS=${kafka.brokers}\n`);
   });
@@ -858,8 +1046,7 @@ async function cliStop() {
   } else {
     process.stdout.write('local-kafka: not running (removed stale state)\n');
   }
-  if (state.ownsDataDir && state.dataDir) fs.rmSync(state.dataDir, { recursive: true, force: true });
-  fs.rmSync(STATE_FILE, { force: true });
+  removeData(state);
 }
 
 function cliStatus() {
@@ -867,7 +1054,8 @@ function cliStatus() {
   if (running) {
     process.stdout.write(
       `local-kafka: running (pid ${running.pid}, Kafka ${running.kafkaVersion}, since ${running.startedAt}, ` +
-        `data ${running.dataDir}, logs ${running.logDir})\nKAFKA_BROKERS=${running.brokers}\n`,
+        `data ${running.dataDir}, logs ${running.logDir}${running.secureDir ? `, SASL_SSL, credentials in ${running.secureDir}` : ''})\n` +
+        `KAFKA_BROKERS=${running.brokers}\n`,
     );
     return 0;
   }
@@ -879,7 +1067,7 @@ async function main() {
   const cmd = process.argv[2];
   switch (cmd) {
     case 'start':
-      await cliStart();
+      await cliStart(process.argv.slice(3).includes('--secure'));
       return 0;
     case 'stop':
       await cliStop();
@@ -891,8 +1079,10 @@ async function main() {
       return 0;
     default:
       process.stderr.write(
-        'usage: node deploy/kafka/local-kafka.js start|stop|status|jars\n' +
+        'usage: node deploy/kafka/local-kafka.js start [--secure]|stop|status|jars\n' +
           '  start   start Kafka in the background (env KAFKA_PORT, KAFKA_DATA_DIR, KAFKA_LOG_DIR); last stdout line: KAFKA_BROKERS=127.0.0.1:PORT\n' +
+          '          --secure: SASL_SSL with SCRAM-SHA-512 users (env KAFKA_SECURE_USERS, default nix-broker,nix-adapter,nix-recorder),\n' +
+          '          the StandardAuthorizer, credentials in deploy/kafka/target/secure\n' +
           '  stop    stop the broker recorded in deploy/kafka/.run/kafka.json\n' +
           '  status  exit 0 and print KAFKA_BROKERS=... if running, exit 1 if not\n' +
           '  jars    only fetch the Kafka jars (mvn) into deploy/kafka/target/lib\n',
@@ -901,7 +1091,7 @@ async function main() {
   }
 }
 
-module.exports = { startLocalKafka, ensureJars, kafkaVersion, STATE_FILE };
+module.exports = { startLocalKafka, ensureJars, kafkaVersion, STATE_FILE, SECURE_ADMIN_USER };
 
 if (require.main === module) {
   main().then(

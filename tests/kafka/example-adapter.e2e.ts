@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { startAdapter, type RunningAdapter } from '../../examples/kafka-adapter/src/adapter';
 import { lookupGoods } from '../../examples/kafka-adapter/src/goods-registry';
-import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
+import { describeWithKafka, kafkaEnv, sharedKafkaSecurity, uniquePrefix } from '../support/kafka-env';
 import { eventually } from '../support/polling';
 import { freshDatabase } from '../support/postgres';
 import { DEMO_HEADERS, startTestApp, type TestApp } from '../support/test-app';
+
+/** The custodian's adapter on the secure test broker (NIX_KAFKA_TEST_SECURE=1): TLS and the tests' user. */
+function exampleAdapterSecurity(): { ssl?: { ca: string[] }; sasl?: { username: string; password: string } } {
+  const { ssl, sasl } = sharedKafkaSecurity();
+  return ssl && sasl ? { ssl: { ca: ssl.ca ? [ssl.ca] : [] }, sasl: { username: sasl.username, password: sasl.password } } : {};
+}
 
 /** Every registry but goods: NIX's own adapters leave it to the custodian's. */
 const NIX_ADAPTERS = ['identity', 'legal-entity', 'address', 'vehicle'];
@@ -41,6 +47,7 @@ describeWithKafka("a custodian's own adapter (examples/kafka-adapter) on the pub
   it('answers goods inquiries through the example adapter: 200 in the published shape, 404 for an unknown code', async () => {
     adapter = await startAdapter({
       brokers: process.env.NIX_TEST_KAFKA_BROKERS!.split(','),
+      ...exampleAdapterSecurity(),
       prefix,
       registry: 'goods',
       major: 1,

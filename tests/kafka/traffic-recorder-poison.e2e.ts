@@ -4,7 +4,7 @@ import type { TrafficRecord } from '@nix/domain';
 import { LedgerStore, SqlTrafficQuarantine, TrafficRecorder, TrafficRepository } from '@nix/ledger';
 import { createKafka, ensureTopics, trafficTopicConfig, type KafkaSettings } from '@nix/messaging';
 import { createLogger, NixMetrics } from '@nix/observability';
-import { describeWithKafka, uniquePrefix } from '../support/kafka-env';
+import { describeWithKafka, sharedKafkaSecurity, uniquePrefix } from '../support/kafka-env';
 import { eventually } from '../support/polling';
 import { freshDatabase } from '../support/postgres';
 import { SystemClock } from '@nix/platform';
@@ -25,6 +25,7 @@ describeWithKafka('the traffic recorder and a poison message', () => {
   const settings: KafkaSettings = {
     brokers: process.env.NIX_TEST_KAFKA_BROKERS?.split(',') ?? [], clientId: 'nix-test', instanceId: 'poison', topicPrefix: prefix,
     partitions: 1, replicationFactor: 1, inquiryRetentionMs: 300_000, trafficRetentionMs: 3_600_000, payloadKeys: [{ id: 'test', key: randomBytes(32) }],
+    ...sharedKafkaSecurity(),
   };
   const logger = createLogger({ level: 'silent', instanceId: 'poison' });
   let store: LedgerStore;

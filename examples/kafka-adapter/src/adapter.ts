@@ -5,6 +5,10 @@ import { adapterGroup, inquiryOf, inquiryTopic, payloadKeysOf, replyMessage, Uno
 export interface AdapterOptions {
   /** Kafka bootstrap servers, host:port. */
   brokers: string[];
+  /** TLS to a secured NIX cluster: the PEM certificates of the CA that signs the brokers' (system CAs when empty). */
+  ssl?: { ca: string[] };
+  /** The custodian's Kafka user (SCRAM-SHA-512), to whom NIX's operators granted the registry's topics (npm run kafka:acls). */
+  sasl?: { username: string; password: string };
   /** NIX_KAFKA_TOPIC_PREFIX of the NIX cluster ("nix" unless it was changed). */
   prefix?: string;
   /** The registry this adapter serves, as catalogued in NIX, and its major version. */
@@ -37,7 +41,13 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
   const warn = options.warn ?? ((message: string, exchangeId?: string) => console.warn(exchangeId ? `${message} (exchange ${exchangeId})` : message));
   const keys = payloadKeysOf(options.payloadKeys);
   const topic = inquiryTopic(prefix, options.registry, major);
-  const kafka = new Kafka({ clientId: instance, brokers: options.brokers, logLevel: logLevel.WARN });
+  const kafka = new Kafka({
+    clientId: instance,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    ...(options.ssl ? { ssl: options.ssl.ca.length > 0 ? { ca: options.ssl.ca } : true } : {}),
+    ...(options.sasl ? { sasl: { mechanism: 'scram-sha-512' as const, ...options.sasl } } : {}),
+  });
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   const consumer: Consumer = kafka.consumer({
     groupId: adapterGroup(prefix, options.registry, major),

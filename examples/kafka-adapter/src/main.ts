@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { startAdapter } from './adapter';
 import { lookupGoods } from './goods-registry';
 
-// KAFKA_BROKERS=127.0.0.1:9092 NIX_PAYLOAD_KEYS=kid:base64key [NIX_KAFKA_TOPIC_PREFIX=nix] node dist/main.js
+// KAFKA_BROKERS=127.0.0.1:9092 NIX_PAYLOAD_KEYS=kid:base64key [NIX_KAFKA_TOPIC_PREFIX=nix] [KAFKA_SSL=true KAFKA_SSL_CA_FILE=… KAFKA_SASL_USERNAME=… KAFKA_SASL_PASSWORD_FILE=…] node dist/main.js
 const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 if (brokers.length === 0) {
   console.error('KAFKA_BROKERS is required (host:port,…)');
@@ -15,7 +16,13 @@ if (!payloadKeys) {
   process.exit(2);
 }
 
-startAdapter({ brokers, prefix: process.env.NIX_KAFKA_TOPIC_PREFIX ?? 'nix', registry: 'goods', major: 1, payloadKeys, lookup: lookupGoods }).then(
+// A secured cluster (NIX's KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD_FILE or _PASSWORD).
+const { KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SASL_PASSWORD_FILE } = process.env;
+const ssl = KAFKA_SSL === 'true' ? { ca: KAFKA_SSL_CA_FILE ? [readFileSync(KAFKA_SSL_CA_FILE, 'utf8')] : [] } : undefined;
+const password = KAFKA_SASL_PASSWORD ?? (KAFKA_SASL_PASSWORD_FILE ? readFileSync(KAFKA_SASL_PASSWORD_FILE, 'utf8').replace(/\r?\n$/, '') : undefined);
+const sasl = KAFKA_SASL_USERNAME && password ? { username: KAFKA_SASL_USERNAME, password } : undefined;
+
+startAdapter({ brokers, ssl, sasl, prefix: process.env.NIX_KAFKA_TOPIC_PREFIX ?? 'nix', registry: 'goods', major: 1, payloadKeys, lookup: lookupGoods }).then(
   (adapter) => {
     console.log('serving goods inquiries from NIX');
     const stop = () => void adapter.stop().then(() => process.exit(0));

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { ConfigurationError, DEMO_LEDGER_SIGNING_KEY, DEMO_PAYLOAD_KEYS, DEMO_RECEIPT_KEY, DEMO_TRACKING_KEY, loadConfig } from '@nix/config';
 
@@ -13,6 +15,9 @@ function receiptKey(kid: string) {
 
 /** A production receipt key set (not the demo key). */
 const RECEIPT_KEYS = JSON.stringify([receiptKey('2026-11')]);
+
+/** TLS with the system's CAs and a SCRAM user: what production asks of the Kafka transport. */
+const SECURE_KAFKA = { KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'nix-broker', KAFKA_SASL_PASSWORD: 'a-kafka-password' };
 
 function configError(env: NodeJS.ProcessEnv): ConfigurationError {
   try {
@@ -233,6 +238,55 @@ describe('loadConfig', () => {
       const config = loadConfig({ NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: 'kafka-1:9092,kafka-2.nix.ir:9093' });
       expect(config.transport).toBe('kafka');
       expect(config.kafka.brokers).toEqual(['kafka-1:9092', 'kafka-2.nix.ir:9093']);
+      expect(config.kafka).toMatchObject({ ssl: null, sasl: null });
+    });
+
+    describe('TLS and SASL', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'nix-config-kafka-'));
+      const caFile = join(dir, 'ca.pem');
+      const passwordFile = join(dir, 'broker.password');
+      writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+      writeFileSync(passwordFile, 'from-a-file\n');
+      const kafka = { NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: 'kafka-1:9093' };
+
+      it('reads the CA and the SCRAM user, its password given or from a file (one trailing newline dropped)', () => {
+        const config = loadConfig({ ...kafka, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: caFile, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'nix-broker', KAFKA_SASL_PASSWORD_FILE: passwordFile });
+        expect(config.kafka.ssl).toEqual({ ca: readFileSync(caFile, 'utf8') });
+        expect(config.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'nix-broker', password: 'from-a-file' });
+        expect(loadConfig({ ...kafka, ...SECURE_KAFKA }).kafka).toMatchObject({ ssl: { ca: null }, sasl: { username: 'nix-broker', password: 'a-kafka-password' } });
+      });
+
+      it('names the variable that is missing, unreadable or contradicts another, and never quotes the password', () => {
+        const cases: Array<[NodeJS.ProcessEnv, string, string]> = [
+          [{ KAFKA_SSL_CA_FILE: caFile }, 'KAFKA_SSL', 'must be true with KAFKA_SSL_CA_FILE'],
+          [{ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: join(dir, 'missing.pem') }, 'KAFKA_SSL_CA_FILE', 'cannot be read (ENOENT'],
+          [{ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: passwordFile }, 'KAFKA_SSL_CA_FILE', 'holds no PEM certificate'],
+          [{ KAFKA_SASL_USERNAME: 'nix-broker' }, 'KAFKA_SASL_MECHANISM', 'is required with KAFKA_SASL_USERNAME'],
+          [{ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_PASSWORD: 'secret-1' }, 'KAFKA_SASL_USERNAME', 'is required with KAFKA_SASL_MECHANISM'],
+          [{ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u' }, 'KAFKA_SASL_PASSWORD', 'or KAFKA_SASL_PASSWORD_FILE is required'],
+          [{ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'secret-1', KAFKA_SASL_PASSWORD_FILE: passwordFile }, 'KAFKA_SASL_PASSWORD_FILE', 'both set'],
+          [{ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'secret-1' }, '', 'KAFKA_SASL_MECHANISM must be equal to one of the allowed values'],
+        ];
+        for (const [env, location, reason] of cases) {
+          const error = configError({ ...kafka, ...env });
+          expect({ env, location: error.location }).toEqual({ env, location });
+          expect(error.message).toContain(reason);
+          expect(error.message).not.toContain('secret-1');
+        }
+      });
+
+      it('refuses plaintext or unauthenticated Kafka in production unless NIX_KAFKA_ALLOW_INSECURE=true (warned)', () => {
+        const production = { ...kafka, NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS, NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY, NIX_PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+        expect(configError(production).message).toBe(
+          'environment at KAFKA_SSL: is required in production with NIX_TRANSPORT=kafka (KAFKA_SSL=true); NIX_KAFKA_ALLOW_INSECURE=true allows plaintext Kafka',
+        );
+        expect(configError({ ...production, KAFKA_SSL: 'true' }).location).toBe('KAFKA_SASL_MECHANISM');
+        expect(loadConfig({ ...production, ...SECURE_KAFKA }).warnings).toEqual([]);
+        const allowed = loadConfig({ ...production, NIX_KAFKA_ALLOW_INSECURE: 'true' });
+        expect(allowed.warnings).toContainEqual('NIX_KAFKA_ALLOW_INSECURE=true: Kafka is plaintext (no KAFKA_SSL) and unauthenticated (no KAFKA_SASL_MECHANISM) in production');
+        // In-process, no Kafka: nothing to secure.
+        expect(loadConfig({ ...production, NIX_TRANSPORT: 'in-process' }).kafka.sasl).toBeNull();
+      });
     });
   });
 
@@ -279,7 +333,7 @@ describe('loadConfig', () => {
     });
 
     it('requires NIX_PAYLOAD_KEYS with the Kafka transport, and refuses the demo payload key', () => {
-      const kafka = { NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS, NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY, NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: 'kafka-1:9092' };
+      const kafka = { NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS, NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY, NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: 'kafka-1:9092', ...SECURE_KAFKA };
       expect(configError(kafka).message).toBe('environment at NIX_PAYLOAD_KEYS: is required in production when NIX_TRANSPORT=kafka');
       const demoKey = DEMO_PAYLOAD_KEYS.split(':')[1];
       for (const keys of [DEMO_PAYLOAD_KEYS, `k2:${Buffer.alloc(32, 5).toString('base64')},${DEMO_PAYLOAD_KEYS}`, `renamed:${demoKey}`]) {

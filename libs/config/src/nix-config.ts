@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { createPrivateKey, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv from 'ajv';
 import { ConfigurationError } from './configuration-error';
@@ -45,6 +46,14 @@ export interface TlsConfig {
 }
 
 export type TransportKind = 'in-process' | 'kafka';
+export interface KafkaSslConfig {
+  ca: string | null;
+}
+export interface KafkaSaslConfig {
+  mechanism: 'scram-sha-512' | 'scram-sha-256';
+  username: string;
+  password: string;
+}
 /** Where a registry's adapter finds the registry: the built-in sample data, or the registry's REST API. */
 export type RegistryBackendConfig = { kind: 'sample' } | { kind: 'http'; baseUrl: string; authorization?: string };
 
@@ -67,6 +76,10 @@ export interface NixConfig {
     trafficRetentionMs: number;
     /** AES-256-GCM keys of inquiry and reply bodies on Kafka, from NIX_PAYLOAD_KEYS: the first seals, all open. */
     payloadKeys: { id: string; key: Buffer }[];
+    /** TLS to the Kafka brokers (KAFKA_SSL); ca is the PEM of KAFKA_SSL_CA_FILE, or null for the system's CAs. */
+    ssl: KafkaSslConfig | null;
+    /** The SASL user this process authenticates as (KAFKA_SASL_*): its ACLs decide what it may read and write. */
+    sasl: KafkaSaslConfig | null;
   };
   paths: { schemas: string; contracts: string; data: string };
   database: { url: string | null };
@@ -165,6 +178,13 @@ export const ENV_SCHEMA = {
     NIX_INSTANCE_ID: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
     NIX_TRANSPORT: { enum: ['in-process', 'kafka'], default: 'in-process' },
     KAFKA_BROKERS: { type: 'string', pattern: '^[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*$' },
+    KAFKA_SSL: { enum: ['true', 'false'], default: 'false' },
+    KAFKA_SSL_CA_FILE: { type: 'string', minLength: 1 },
+    KAFKA_SASL_MECHANISM: { enum: ['scram-sha-512', 'scram-sha-256'] },
+    KAFKA_SASL_USERNAME: { type: 'string', minLength: 1 },
+    KAFKA_SASL_PASSWORD: { type: 'string', minLength: 1 },
+    KAFKA_SASL_PASSWORD_FILE: { type: 'string', minLength: 1 },
+    NIX_KAFKA_ALLOW_INSECURE: { enum: ['true', 'false'], default: 'false' },
     NIX_KAFKA_TOPIC_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$', default: 'nix' },
     NIX_KAFKA_PARTITIONS: { type: 'integer', minimum: 1, maximum: 1000, default: 6 },
     NIX_KAFKA_REPLICATION_FACTOR: { type: 'integer', minimum: 1, maximum: 7, default: 1 },
@@ -250,6 +270,7 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
   if (port !== 0 && port === metricsPort) fail('NIX_METRICS_PORT', `is ${metricsPort}, the API port (PORT); metrics need a listener of their own`);
 
   if (v.NIX_TRANSPORT === 'kafka' && !v.KAFKA_BROKERS) fail('KAFKA_BROKERS', 'is required when NIX_TRANSPORT=kafka');
+  const { ssl: kafkaSsl, sasl: kafkaSasl } = kafkaSecurityOf(v, fail);
   const keys = defaults.keys ?? ALL_ROLE_KEYS;
   const trackingKey: string | null =
     v.NIX_TRACKING_KEY ?? (!production ? DEMO_TRACKING_KEY : keys.tracking ? fail('NIX_TRACKING_KEY', 'is required in production') : null);
@@ -275,6 +296,17 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
   const demoPayloadKey = payloadKeysOf(DEMO_PAYLOAD_KEYS, fail)[0];
   if (production && payloadKeys.some((k) => k.id === demoPayloadKey.id || k.key.equals(demoPayloadKey.key))) {
     fail('NIX_PAYLOAD_KEYS', 'holds the demo key, which is refused in production');
+  }
+  // Sealed bodies keep content from Kafka's disks and operators; TLS and a user per role keep the rest of the
+  // traffic (and injected replies) from anyone who reaches the brokers.
+  if (production && v.NIX_TRANSPORT === 'kafka' && (!kafkaSsl || !kafkaSasl)) {
+    if (v.NIX_KAFKA_ALLOW_INSECURE !== 'true') {
+      fail(
+        kafkaSsl ? 'KAFKA_SASL_MECHANISM' : 'KAFKA_SSL',
+        `is required in production with NIX_TRANSPORT=kafka (${kafkaSsl ? 'an authenticated Kafka user: KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD or _FILE' : 'KAFKA_SSL=true'}); NIX_KAFKA_ALLOW_INSECURE=true allows ${kafkaSsl ? 'unauthenticated' : 'plaintext'} Kafka`,
+      );
+    }
+    warnings.push(`NIX_KAFKA_ALLOW_INSECURE=true: Kafka is ${[!kafkaSsl && 'plaintext (no KAFKA_SSL)', !kafkaSasl && 'unauthenticated (no KAFKA_SASL_MECHANISM)'].filter(Boolean).join(' and ')} in production`);
   }
 
   const registries: Record<string, RegistryBackendConfig> = {};
@@ -322,6 +354,8 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
       inquiryRetentionMs: v.NIX_KAFKA_INQUIRY_RETENTION_MS,
       trafficRetentionMs: v.NIX_KAFKA_TRAFFIC_RETENTION_MS,
       payloadKeys,
+      ssl: kafkaSsl,
+      sasl: kafkaSasl,
     },
     paths: { schemas: resolve(v.NIX_SCHEMAS_DIR), contracts: resolve(v.NIX_CONTRACTS_DIR), data: resolve(v.NIX_DATA_DIR) },
     database: { url: v.DATABASE_URL ?? null },
@@ -351,6 +385,43 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
     receipts: { keys: receiptKeys },
     warnings,
   };
+}
+
+/**
+ * Reads KAFKA_SSL, KAFKA_SSL_CA_FILE and KAFKA_SASL_*: the CA and the password file are read here, so a missing
+ * file stops the process at start. The password is never part of a reason.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the environment, checked by its JSON Schema
+function kafkaSecurityOf(v: Record<string, any>, fail: (key: string, reason: string) => never): { ssl: KafkaSslConfig | null; sasl: KafkaSaslConfig | null } {
+  const readText = (key: string): string => {
+    try {
+      return readFileSync(resolve(String(v[key])), 'utf8');
+    } catch (error) {
+      return fail(key, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}: ${resolve(String(v[key]))})`);
+    }
+  };
+  if (v.KAFKA_SSL_CA_FILE && v.KAFKA_SSL !== 'true') fail('KAFKA_SSL', 'must be true with KAFKA_SSL_CA_FILE: the CA checks the brokers\' TLS certificates');
+  let ssl: KafkaSslConfig | null = null;
+  if (v.KAFKA_SSL === 'true') {
+    const ca = v.KAFKA_SSL_CA_FILE ? readText('KAFKA_SSL_CA_FILE') : null;
+    if (ca !== null && !ca.includes('-----BEGIN CERTIFICATE-----')) fail('KAFKA_SSL_CA_FILE', 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
+    ssl = { ca };
+  }
+  if (!v.KAFKA_SASL_MECHANISM) {
+    const stray = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_PASSWORD_FILE'].find((key) => v[key] !== undefined);
+    if (stray) fail('KAFKA_SASL_MECHANISM', `is required with ${stray} (scram-sha-512)`);
+    return { ssl, sasl: null };
+  }
+  const username: string = v.KAFKA_SASL_USERNAME ?? fail('KAFKA_SASL_USERNAME', 'is required with KAFKA_SASL_MECHANISM');
+  if (v.KAFKA_SASL_PASSWORD !== undefined && v.KAFKA_SASL_PASSWORD_FILE !== undefined) fail('KAFKA_SASL_PASSWORD_FILE', 'and KAFKA_SASL_PASSWORD are both set; give one');
+  const password =
+    v.KAFKA_SASL_PASSWORD !== undefined
+      ? String(v.KAFKA_SASL_PASSWORD)
+      : v.KAFKA_SASL_PASSWORD_FILE !== undefined
+        ? readText('KAFKA_SASL_PASSWORD_FILE').replace(/\r?\n$/, '')
+        : fail('KAFKA_SASL_PASSWORD', 'or KAFKA_SASL_PASSWORD_FILE is required with KAFKA_SASL_MECHANISM');
+  if (password === '') fail('KAFKA_SASL_PASSWORD_FILE', 'holds an empty password');
+  return { ssl, sasl: { mechanism: v.KAFKA_SASL_MECHANISM, username: String(username), password } };
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;

@@ -7,6 +7,7 @@ export * from './kafka/kafka-inquiry.client';
 export * from './kafka/kafka-inquiry.server';
 export * from './kafka/kafka-settings';
 export * from './kafka/kafka-topics';
+export * from './kafka/kafka-acls';
 export * from './transport-errors';
 export * from './kafka/kept-consumer';
 export * from './kafka/payload-sealer';

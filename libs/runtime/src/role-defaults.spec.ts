@@ -19,7 +19,7 @@ describe('role defaults', () => {
   });
 
   it('make production ask each process only for the keys it uses', () => {
-    const production = { NODE_ENV: 'production', NIX_TRACKING_KEY: 'a-production-tracking-key-0123', NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: 'kafka-1:9092' };
+    const production = { NODE_ENV: 'production', NIX_TRACKING_KEY: 'a-production-tracking-key-0123', NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: 'kafka-1:9092', NIX_KAFKA_ALLOW_INSECURE: 'true' };
     const missing = (defaults: RoleDefaults) => {
       try {
         loadConfig(production, defaults);

@@ -1,6 +1,6 @@
-import { connect as connectTcp } from 'node:net';
+import { connect as connectTcp, isIP } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { Kafka, logLevel, Partitioners, type Consumer, type ConsumerConfig, type ISocketFactory, type KafkaConfig, type LogEntry, type ProducerConfig, type RetryOptions } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Consumer, type ConsumerConfig, type ISocketFactory, type KafkaConfig, type LogEntry, type ProducerConfig, type RetryOptions, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { PayloadKey } from './payload-sealer';
 
@@ -18,6 +18,10 @@ export interface KafkaSettings {
   trafficRetentionMs: number;
   /** Keys of the inquiry and reply bodies (AES-256-GCM): the first seals, all open. */
   payloadKeys: PayloadKey[];
+  /** TLS to the brokers: ca is a PEM (null: the system's CAs). Unset or null: plaintext. */
+  ssl?: { ca: string | null } | null;
+  /** The SASL user of this process, whose ACLs decide what it may read and write. Unset or null: none. */
+  sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256'; username: string; password: string } | null;
 }
 
 /** A process's Kafka settings, from its configuration (NixConfig's kafka part and instance ID). */
@@ -86,7 +90,9 @@ export function createKafka(settings: KafkaSettings, logger: Logger, role: strin
     clientId: `${settings.clientId}-${role}-${settings.instanceId}`,
     brokers: settings.brokers,
     socketFactory: noDelaySocket,
-    connectionTimeout: 1000,
+    ...kafkaSecurity(settings),
+    // A TLS handshake takes longer than a TCP connect, more so on a busy machine.
+    connectionTimeout: settings.ssl ? 5000 : 1000,
     requestTimeout: 5000,
     retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 5 },
     logLevel: logLevel.WARN,
@@ -100,13 +106,22 @@ export function createKafka(settings: KafkaSettings, logger: Logger, role: strin
   return new Kafka(config);
 }
 
+/** The TLS and SASL part of a kafkajs client's configuration: what a Kafka tool of NIX's needs to reach a secured cluster. */
+export function kafkaSecurity(settings: Pick<KafkaSettings, 'ssl' | 'sasl'>): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  return {
+    ...(settings.ssl ? { ssl: settings.ssl.ca ? { ca: [settings.ssl.ca] } : true } : {}),
+    ...(settings.sasl ? { sasl: { ...settings.sasl } as SASLOptions } : {}),
+  };
+}
+
 /**
  * kafkajs leaves Nagle's algorithm on; with request/reply traffic of small
  * messages that adds tens of milliseconds whenever a write waits for a
  * delayed ACK. Inquiries are latency-bound, so every broker socket sends at once.
  */
 const noDelaySocket: ISocketFactory = ({ host, port, ssl, onConnect }) => {
-  const socket = ssl ? connectTls({ host, port, servername: host, ...ssl }, onConnect) : connectTcp({ host, port }, onConnect);
+  // SNI carries host names only (RFC 6066); an IP address is still checked against the certificate's IP SANs.
+  const socket = ssl ? connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : connectTcp({ host, port }, onConnect);
   socket.setNoDelay(true);
   socket.setKeepAlive(true, 30_000);
   return socket;
