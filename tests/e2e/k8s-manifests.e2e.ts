@@ -3,7 +3,8 @@
  * (kubernetes-models; the ServiceMonitor against the Prometheus Operator's), every Secret and ConfigMap named
  * exists, ports match what NIX listens on, probe paths are answered by the real app, NetworkPolicies open only
  * the broker's API to the outside and metrics to the monitoring namespace, settings are NIX's and make a
- * configuration NIX accepts. Broken copies of the manifests are rejected by the same checks.
+ * configuration NIX accepts (files read at start included), each role reaches Kafka as a user of its own that the
+ * ACL Job grants that role. Broken copies of the manifests are rejected by the same checks.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
@@ -20,6 +21,7 @@ import {
   checkContext,
   documentedSecrets,
   K8S_DIR,
+  kafkaUserFindings,
   networkFindings,
   OVERLAYS,
   probeFindings,
@@ -73,6 +75,10 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s', (overlay) => {
     expect(settingFindings(objects, context, catalog)).toEqual([]);
   });
 
+  it('gives each role that authenticates to Kafka a user and Secret of its own, which the ACL Job grants that role', () => {
+    expect(kafkaUserFindings(objects, context, catalog)).toEqual([]);
+  });
+
   it('probes, scrape annotations and Services use the ports NIX listens on; the ServiceMonitor finds its Services', () => {
     expect(probeFindings(objects).findings).toEqual([]);
     expect(serviceFindings(objects)).toEqual([]);
@@ -96,8 +102,54 @@ describe('production overlay', () => {
   it('carries no Secret: every Secret it needs is created by the commands of deploy/README.md', () => {
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     const documented = documentedSecrets(runbook);
-    for (const name of ['nix-database', 'nix-broker-keys', 'nix-payload-keys', 'nix-broker-tls']) expect(documented.has(name)).toBe(true);
-    expect([...documented.get('nix-broker-keys')!].sort()).toEqual(['ledger-signing-key', 'receipt-keys', 'tracking-key']);
+    for (const name of ['nix-database', 'nix-broker-keys', 'nix-payload-keys', 'nix-broker-tls', 'nix-kafka-ca']) expect(documented.has(name)).toBe(true);
+    expect([...documented.get('nix-broker-keys')!.keys()].sort()).toEqual(['ledger-signing-key', 'receipt-keys', 'tracking-key']);
+    expect([...documented.get('nix-kafka-ca')!.keys()]).toEqual(['ca.crt']);
+    // A Kafka user per role, and the admin user of the ACL Job: its name given literally, its password from a file.
+    for (const [secret, user] of [['nix-kafka-broker', 'nix-broker'], ['nix-kafka-adapter-identity', 'nix-adapter-identity'], ['nix-kafka-adapter-others', 'nix-adapter-others'], ['nix-kafka-recorder', 'nix-recorder'], ['nix-kafka-admin', 'kafka-admin']]) {
+      expect([secret, Object.fromEntries(documented.get(secret) ?? [])]).toEqual([secret, { username: user, password: null }]);
+    }
+  });
+
+  it('reaches Kafka over TLS with the cluster CA, as a SCRAM-SHA-512 user per role whose password is a mounted file', () => {
+    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('nix-config'))!;
+    expect(config.data).toMatchObject({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/etc/nix/kafka-ca/ca.crt', KAFKA_SASL_MECHANISM: 'scram-sha-512' });
+    expect(config.data).not.toHaveProperty('NIX_KAFKA_ALLOW_INSECURE');
+    const userOf = (kind: string, name: string) => {
+      const spec = find(objects, kind, name)!.spec.template.spec;
+      const env = spec.containers[0].env;
+      const volume = spec.volumes.find((v: { name: string }) => v.name === 'kafka-user');
+      return {
+        username: env.find((v: { name: string }) => v.name === 'KAFKA_SASL_USERNAME').valueFrom.secretKeyRef,
+        passwordFile: env.find((v: { name: string }) => v.name === 'KAFKA_SASL_PASSWORD_FILE').value,
+        secret: volume.secret.secretName,
+        password: env.some((v: { name: string }) => v.name === 'KAFKA_SASL_PASSWORD'),
+      };
+    };
+    const expected = (secret: string) => ({ username: { name: secret, key: 'username' }, passwordFile: '/etc/nix/kafka-user/password', secret, password: false });
+    expect(userOf('StatefulSet', 'nix-broker')).toEqual(expected('nix-kafka-broker'));
+    expect(userOf('Deployment', 'nix-adapter-identity')).toEqual(expected('nix-kafka-adapter-identity'));
+    expect(userOf('Deployment', 'nix-adapter-others')).toEqual(expected('nix-kafka-adapter-others'));
+    expect(userOf('Deployment', 'nix-recorder')).toEqual(expected('nix-kafka-recorder'));
+    expect(userOf('Job', 'nix-kafka-acls')).toEqual(expected('nix-kafka-admin'));
+    // The migration talks to PostgreSQL only: no Kafka setting, no Kafka Secret.
+    expect(JSON.stringify(find(objects, 'Job', 'nix-migrate'))).not.toMatch(/KAFKA|nix-kafka/);
+    // The admin user's Secret reaches the ACL Job only.
+    const withAdmin = objects.filter((o) => JSON.stringify(o).includes('"nix-kafka-admin"')).map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(withAdmin).toEqual(['Job/nix-kafka-acls']);
+  });
+
+  it('creates the ACLs of those users with npm run kafka:acls, brokers sharing one user for the StatefulSet\'s pods nix-broker-*', () => {
+    const job = find(objects, 'Job', 'nix-kafka-acls')!.spec.template.spec.containers[0];
+    expect(job.args).toEqual([
+      'npm', 'run', 'kafka:acls', '--',
+      '--broker', 'nix-broker=nix-broker-*',
+      '--adapter', 'nix-adapter-identity=identity',
+      '--adapter', 'nix-adapter-others=legal-entity,address,vehicle,goods',
+      '--recorder', 'nix-recorder',
+    ]);
+    // NODE_ENV=production would ask the tool for keys it never uses: Kafka's settings only, key by key.
+    expect(job.envFrom).toBeUndefined();
   });
 
   it('serves HTTPS with client certificates behind a LoadBalancer that keeps the caller address, probes included', () => {
@@ -111,11 +163,18 @@ describe('production overlay', () => {
 });
 
 describe('dev overlay', () => {
-  it('generates its Secrets from files marked DEV-ONLY or PLACEHOLDER, with no trailing newline in any value', () => {
+  it('talks to its own plaintext Kafka with no user (NODE_ENV=development), so it has no Kafka Secret and no ACL Job', () => {
+    const config = rendered.dev.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('nix-config'))!;
+    expect(config.data).toMatchObject({ NODE_ENV: 'development', KAFKA_BROKERS: 'nix-kafka:9092' });
+    expect(Object.keys(config.data).filter((k) => /^KAFKA_S(SL|ASL)/.test(k))).toEqual([]);
+    expect(rendered.dev.filter((o) => /kafka-(acls|admin|broker|adapter|recorder|ca|credentials)/.test(o.metadata.name))).toEqual([]);
+  });
+
+  it('generates its Secrets from files marked DEV-ONLY, with no trailing newline in any value', () => {
     const kustomization = readFileSync(join(K8S_DIR, 'overlays/dev/kustomization.yaml'), 'utf8');
     const files = [...kustomization.matchAll(/^\s+- [a-z0-9.-]+=(secrets\/\S+)$/gm)].map((m) => m[1]);
     expect(files.length).toBeGreaterThan(5);
-    for (const file of files) expect(file).toMatch(/\.(DEV-ONLY|PLACEHOLDER)$/);
+    for (const file of files) expect(file).toMatch(/\.DEV-ONLY$/);
     for (const secret of rendered.dev.filter((o) => o.kind === 'Secret')) {
       for (const [key, value] of Object.entries<string>(secret.data)) expect([secret.metadata.name, key, /\s$/.test(Buffer.from(value, 'base64').toString())]).toEqual([secret.metadata.name, key, false]);
     }
@@ -138,6 +197,11 @@ describe('deploy/k8s/new-keys.sh, the runbook\'s key maker', () => {
         NIX_RECEIPT_KEYS: key('receipt-keys'),
         NIX_LEDGER_SIGNING_KEY: key('ledger-signing-key'),
         NIX_PAYLOAD_KEYS: key('payload-keys'),
+        // Kafka over TLS (the system's CAs) as a user of its own: production refuses plaintext Kafka.
+        KAFKA_SSL: 'true',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'nix-broker',
+        KAFKA_SASL_PASSWORD: 'stand-in-password',
       });
       expect(config.receipts.keys).toHaveLength(1);
       expect(config.kafka.payloadKeys).toHaveLength(1);
@@ -233,12 +297,36 @@ describe('a broken copy of the manifests is rejected', () => {
     ['a readiness probe on a port not declared', (d) => edit(d, 'base/recorder.yaml', /path: \/health\/ready\n(\s+)port: http/, 'path: /health/ready\n$1port: 3002'), /nix-recorder container recorder: readinessProbe uses port 3002/],
     ['a ServiceMonitor endpoint on a port the Services lack', (d) => edit(d, 'monitoring/service-monitor.yaml', 'port: metrics', 'port: prometheus'), /ServiceMonitor\/nix: Service\/nix-\w+-metrics has no port named prometheus/],
     ['the TLS certificate outside its Secret', (d) => edit(d, 'overlays/production/broker-production.yaml', '/etc/nix/tls/tls.crt', '/etc/nix/tls/server.crt'), /NIX_TLS_CERT: \/etc\/nix\/tls\/server\.crt is not a key of Secret nix-broker-tls/],
+    ['plaintext Kafka in production', (d) => edit(d, 'overlays/production/kustomization.yaml', /^ +- KAFKA_SSL=true\n +- KAFKA_SSL_CA_FILE=.*\n/m, ''), /StatefulSet\/nix-broker container broker: NIX would not start: environment at KAFKA_SSL: is required in production/],
+    ['the Kafka CA outside its Secret', (d) => edit(d, 'overlays/production/kustomization.yaml', 'KAFKA_SSL_CA_FILE=/etc/nix/kafka-ca/ca.crt', 'KAFKA_SSL_CA_FILE=/etc/nix/kafka-ca/ca.pem'), /Deployment\/nix-recorder container recorder KAFKA_SSL_CA_FILE: \/etc\/nix\/kafka-ca\/ca\.pem is not a key of Secret nix-kafka-ca/],
+    ['a Kafka password file in no volume', (d) => edit(d, 'overlays/production/kafka-production.yaml', /mountPath: \/etc\/nix\/kafka-user/g, 'mountPath: /etc/nix/kafka-users'), /Deployment\/nix-recorder container recorder: NIX would not start: environment at KAFKA_SASL_PASSWORD_FILE: cannot be read/],
+    ['a Kafka password given as a plain env value', (d) => edit(d, 'overlays/production/kafka-production.yaml', /- name: KAFKA_SASL_PASSWORD_FILE\n( +)value: \/etc\/nix\/kafka-user\/password/, '- name: KAFKA_SASL_PASSWORD\n$1value: not-secret-at-all'), /StatefulSet\/nix-broker container broker: KAFKA_SASL_PASSWORD is a secret and must come from a Secret/],
+    ['a role using another role\'s Kafka Secret', (d) => edit(d, 'overlays/production/kafka-production.yaml', /nix-kafka-recorder/g, 'nix-kafka-adapter-others'), /Secret nix-kafka-adapter-others holds the Kafka user of Deployment\/nix-adapter-others, Deployment\/nix-recorder/],
+    ['the Kafka admin user given to a workload', (d) => edit(d, 'overlays/production/kafka-production.yaml', /nix-kafka-recorder/g, 'nix-kafka-admin'), /Secret nix-kafka-admin holds the Kafka user of Deployment\/nix-recorder, Job\/nix-kafka-acls/],
+    ['a Kafka user\'s name and password from two Secrets', (d) => edit(d, 'overlays/production/kafka-production.yaml', 'secretName: nix-kafka-recorder', 'secretName: nix-kafka-broker'), /nix-recorder container recorder: its Kafka user's name is in Secret nix-kafka-recorder and its password in Secret nix-kafka-broker/],
+    ['broker ACLs that miss the StatefulSet\'s pods', (d) => edit(d, 'overlays/production/kafka-acls-job.yaml', 'nix-broker=nix-broker-*', 'nix-broker=broker-*'), /StatefulSet\/nix-broker container broker: Kafka user nix-broker is granted no broker ACLs for nix-broker-0, nix-broker-1, nix-broker-2/],
+    ['an adapter registry its Kafka user is not granted', (d) => edit(d, 'overlays/production/kafka-acls-job.yaml', 'nix-adapter-others=legal-entity,address,vehicle,goods', 'nix-adapter-others=legal-entity,address,vehicle'), /Deployment\/nix-adapter-others container adapter: Kafka user nix-adapter-others may not read the inquiries of goods/],
+    ['an adapter group following every published registry', (d) => edit(d, 'base/adapters.yaml', / +- name: NIX_ADAPTER_PUBLISHED_REGISTRIES\n.*\n/, ''), /nix-adapter-others container adapter: follows the published bindings of every registry/],
+    ['a role granted another role\'s ACLs', (d) => edit(d, 'overlays/production/kafka-acls-job.yaml', '- --recorder\n            - nix-recorder', '- --adapter\n            - nix-recorder=identity'), /grants Kafka user nix-recorder the adapter role, but Deployment\/nix-recorder runs the recorder role/],
+    ['no ACL Job', (d) => edit(d, 'overlays/production/kustomization.yaml', '  - kafka-acls-job.yaml\n', ''), /no Job runs npm run kafka:acls: the Kafka users nix-\S+, .* get no ACLs/],
   ];
 
   it.each(cases)('%s', (_name, breakIt, finding) => {
     const objects = renderBroken(breakIt);
     const findings = allFindings(objects, contextOf('production'), catalog);
     expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(finding)]));
+  });
+
+  it('a Kafka user the runbook does not name, and a Kafka Secret it no longer creates', () => {
+    const unnamed = runbook.replace(/--from-literal=username=nix-recorder/g, '--from-literal=username="$RECORDER_USER"');
+    const gone = runbook.replace(/kubectl -n nix create secret generic nix-kafka-ca/g, 'kubectl -n nix create secret generic nix-kafka-cert');
+    expect([unnamed, gone]).not.toContain(runbook);
+    expect(allFindings(rendered.production, contextOf('production', unnamed), catalog)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Deployment\/nix-recorder container recorder: the name of its Kafka user is not known/)]),
+    );
+    expect(allFindings(rendered.production, contextOf('production', gone), catalog)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Job\/nix-kafka-acls volume kafka-ca: Secret nix-kafka-ca does not exist/), expect.stringMatching(/StatefulSet\/nix-broker volume kafka-ca: Secret nix-kafka-ca does not exist/)]),
+    );
   });
 
   it('a Secret the runbook no longer creates', () => {

@@ -6,7 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 // From the package's root (its `apps/…` subpath reads, to the lint, like an import of one of NIX's apps).
@@ -15,6 +16,7 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import { servedRegistries } from '@nix/adapter-host';
 import { ServiceCatalog } from '@nix/catalog';
 import { ENV_SCHEMA, loadConfig, TOOL_DEFAULTS, type RoleDefaults } from '@nix/config';
+import { roleAcls, type KafkaRoleGrant } from '@nix/messaging';
 import { ROLE_DEFAULTS as RUNTIME_ROLE_DEFAULTS } from '@nix/runtime';
 
 export const ROOT = resolve(__dirname, '../..');
@@ -117,12 +119,15 @@ export function isNixContainer(container: Json): boolean {
 }
 
 /** Which process a NIX container runs, from its `npm run …` arguments. */
-export function roleOf(container: Json): 'broker' | 'adapter' | 'recorder' | 'migrate' | 'nix' | 'unknown' {
+export type Role = 'broker' | 'adapter' | 'recorder' | 'migrate' | 'kafka-acls' | 'nix' | 'unknown';
+
+export function roleOf(container: Json): Role {
   const script = npmScriptsOf(container)[0];
   if (script === 'start:broker') return 'broker';
   if (script === 'start:adapter') return 'adapter';
   if (script === 'start:recorder') return 'recorder';
   if (script === 'migrate') return 'migrate';
+  if (script === 'kafka:acls') return 'kafka-acls';
   if (script === 'start') return 'nix';
   return 'unknown';
 }
@@ -161,14 +166,21 @@ function selects(selector: Json, labels: Record<string, string>): boolean {
 /** Settings whose values are secret: never in a ConfigMap or a plain value, only from a Secret. */
 export const SECRET_VARIABLES = /^(NIX_TRACKING_KEY|NIX_RECEIPT_KEYS|NIX_LEDGER_SIGNING_KEY|NIX_PAYLOAD_KEYS|DATABASE_URL|NIX_REGISTRY_[A-Z0-9_]+_AUTHORIZATION|NIX_CREDENTIAL_[A-Z0-9_]+|KAFKA_(?!.*_FILE$).*(PASSWORD|SECRET).*)$/;
 
-/** Secrets created by hand, as `kubectl create secret generic NAME --from-file=KEY=… --from-literal=KEY=…` in a runbook. */
-export function documentedSecrets(markdown: string): Map<string, Set<string>> {
-  const secrets = new Map<string, Set<string>>();
+/**
+ * Secrets created by hand, as `kubectl create secret generic NAME --from-file=KEY=… --from-literal=KEY=…` in a
+ * runbook: each key, with its value when the command gives it literally (`--from-literal=username=nix-recorder`),
+ * else null (a file, or a shell variable: a secret the runbook does not print).
+ */
+export function documentedSecrets(markdown: string): Map<string, Map<string, string | null>> {
+  const secrets = new Map<string, Map<string, string | null>>();
   const text = markdown.replace(/\\\n\s*/g, ' ');
   for (const match of text.matchAll(/kubectl\s+(?:-n\s+\S+\s+)?create\s+secret\s+(generic|tls)\s+([a-z0-9-]+)([^\n]*)/g)) {
-    const keys = secrets.get(match[2]) ?? new Set<string>();
-    if (match[1] === 'tls') ['tls.crt', 'tls.key'].forEach((k) => keys.add(k));
-    for (const key of match[3].matchAll(/--from-(?:file|literal)=([A-Za-z0-9._-]+)=/g)) keys.add(key[1]);
+    const keys = secrets.get(match[2]) ?? new Map<string, string | null>();
+    if (match[1] === 'tls') ['tls.crt', 'tls.key'].forEach((k) => keys.set(k, null));
+    for (const key of match[3].matchAll(/--from-(file|literal)=([A-Za-z0-9._-]+)=(\S*)/g)) {
+      const literal = key[1] === 'literal' ? /^(['"]?)([A-Za-z0-9._@-]+)\1$/.exec(key[3]) : null;
+      keys.set(key[2], literal ? literal[2] : null);
+    }
     secrets.set(match[2], keys);
   }
   return secrets;
@@ -176,11 +188,11 @@ export function documentedSecrets(markdown: string): Map<string, Set<string>> {
 
 interface Sources {
   configMaps: Map<string, Record<string, string>>;
-  /** Secret name → its keys and values (a documented Secret's values are unknown: null). */
+  /** Secret name → its keys and values (a documented Secret's values are null unless the runbook gives them literally). */
   secrets: Map<string, Map<string, string | null>>;
 }
 
-function sourcesOf(objects: K8sObject[], documented: Map<string, Set<string>>): Sources {
+function sourcesOf(objects: K8sObject[], documented: Map<string, Map<string, string | null>>): Sources {
   const configMaps = new Map<string, Record<string, string>>();
   const secrets = new Map<string, Map<string, string | null>>();
   for (const o of objects) {
@@ -192,13 +204,13 @@ function sourcesOf(objects: K8sObject[], documented: Map<string, Set<string>>): 
       secrets.set(o.metadata.name, values);
     }
   }
-  for (const [name, keys] of documented) if (!secrets.has(name)) secrets.set(name, new Map([...keys].map((k) => [k, null])));
+  for (const [name, keys] of documented) if (!secrets.has(name)) secrets.set(name, new Map(keys));
   return { configMaps, secrets };
 }
 
 export interface CheckContext {
-  /** Secrets that the runbook creates by hand (none of them is in git). */
-  documented: Map<string, Set<string>>;
+  /** Secrets that the runbook creates by hand (none of them is in git), with the values it gives literally. */
+  documented: Map<string, Map<string, string | null>>;
   /** npm scripts of package.json. */
   scripts: Record<string, string>;
 }
@@ -300,8 +312,39 @@ function standIn(variable: string): string {
   }
 }
 
-/** What each container's command loads its configuration with: its role's ports and the keys that role uses. */
-const ROLE_DEFAULTS: Record<string, RoleDefaults> = { ...RUNTIME_ROLE_DEFAULTS, migrate: TOOL_DEFAULTS };
+/**
+ * What each container's command loads its configuration with: its role's ports and the keys that role uses
+ * (npm run kafka:acls calls loadConfig() with its own default).
+ */
+const ROLE_DEFAULTS: Record<string, RoleDefaults> = { ...RUNTIME_ROLE_DEFAULTS, migrate: TOOL_DEFAULTS, 'kafka-acls': { port: 3000, metricsPort: 9464 } };
+
+/** Settings that name a file NIX reads (at start, or when it serves HTTPS): each must be in a mounted Secret. */
+const FILE_SETTINGS = ['NIX_TLS_CERT', 'NIX_TLS_KEY', 'NIX_TLS_CLIENT_CA', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_PASSWORD_FILE'] as const;
+
+let standInCertificate: string | undefined;
+
+/** A valid file for a setting whose Secret the runbook creates by hand: a certificate, a private key or a password. */
+function standInFile(variable: (typeof FILE_SETTINGS)[number]): string {
+  switch (variable) {
+    case 'NIX_TLS_KEY':
+      return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    case 'KAFKA_SASL_PASSWORD_FILE':
+      return randomBytes(24).toString('base64url');
+    default: {
+      // A real (self-signed) certificate, made once: a CA bundle or a server certificate.
+      if (!standInCertificate) {
+        const dir = mkdtempSync(join(tmpdir(), 'nix-k8s-cert-'));
+        try {
+          execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=stand-in CA', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' });
+          standInCertificate = readFileSync(join(dir, 'cert.pem'), 'utf8');
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+      return standInCertificate;
+    }
+  }
+}
 
 /**
  * Each NIX container: every variable it is given is a NIX setting (ENV_SCHEMA), secrets come from Secrets, the
@@ -330,42 +373,181 @@ export function settingFindings(objects: K8sObject[], context: CheckContext, cat
       }
       const role = roleOf(container);
       const env = environmentOf(pod, container, sources);
+      // Files named by settings are read from the Secret mounted there: each is written to a file of its own
+      // (the rendered Secret's value, or a stand-in for one the runbook creates), which the setting then names.
+      const files = mkdtempSync(join(tmpdir(), 'nix-k8s-files-'));
       try {
+        for (const variable of FILE_SETTINGS) {
+          if (env[variable] === undefined) continue;
+          const file = secretFileOf(`${where} ${variable}`, pod, container, env[variable], sources);
+          if ('finding' in file) {
+            findings.push(file.finding);
+            continue;
+          }
+          if (file.value === undefined) continue;
+          const path = join(files, variable);
+          writeFileSync(path, file.value ?? standInFile(variable));
+          env[variable] = path;
+        }
         const config = loadConfig(env, ROLE_DEFAULTS[role] ?? ROLE_DEFAULTS.nix);
         for (const warning of config.warnings) findings.push(`${where}: NIX warns: ${warning}`);
         if (role === 'adapter') servedRegistries(config, catalog);
-        if (role !== 'migrate') {
+        if (pod.owner.kind !== 'Job') {
           const ports = new Map<string, number>((container.ports ?? []).map((p: Json) => [p.name, p.containerPort]));
           if (ports.get('http') !== config.http.port) findings.push(`${where}: containerPort "http" is ${ports.get('http')}, but NIX listens on ${config.http.port} (PORT)`);
           if (ports.get('metrics') !== config.metrics.port) findings.push(`${where}: containerPort "metrics" is ${ports.get('metrics')}, but NIX serves /metrics on ${config.metrics.port} (NIX_METRICS_PORT)`);
           if (config.metrics.host === '127.0.0.1' || config.metrics.host === 'localhost') findings.push(`${where}: NIX_METRICS_HOST is loopback, so Prometheus cannot reach the metrics port`);
           const instance = (container.env ?? []).find((v: Json) => v.name === 'NIX_INSTANCE_ID');
           if (instance?.valueFrom?.fieldRef?.fieldPath !== 'metadata.name') findings.push(`${where}: NIX_INSTANCE_ID is not the pod's name (fieldRef metadata.name)`);
-          for (const [variable, path] of [['NIX_TLS_CERT', config.http.tls?.cert], ['NIX_TLS_KEY', config.http.tls?.key], ['NIX_TLS_CLIENT_CA', config.http.tls?.clientCa]] as const) {
-            if (path) findings.push(...fileFindings(`${where} ${variable}`, pod, container, path, sources));
-          }
         }
       } catch (error) {
-        findings.push(`${where}: NIX would not start: ${(error as Error).message}`);
+        findings.push(`${where}: NIX would not start: ${(error as Error).message.replaceAll(files, '<the mounted file>')}`);
+      } finally {
+        rmSync(files, { recursive: true, force: true });
       }
     }
   }
   return findings;
 }
 
-/** A file a setting names is in a mounted volume, and a Secret volume holds it. */
-function fileFindings(where: string, pod: PodTemplate, container: Json, path: string, sources: Sources): string[] {
+/**
+ * The file a setting names: in a mounted volume, and if that is a Secret's, one of its keys. Answers the Secret's
+ * value (null: created by the runbook, value unknown; undefined: not a Secret's file) or a finding.
+ */
+function secretFileOf(where: string, pod: PodTemplate, container: Json, path: string, sources: Sources): { secret?: string; value: string | null | undefined } | { finding: string } {
   const mount = (container.volumeMounts ?? []).find((m: Json) => path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
-  if (!mount) return [`${where}: ${path} is in no mounted volume`];
+  if (!mount) return { finding: `${where}: ${path} is in no mounted volume` };
   const volume = (pod.spec.volumes ?? []).find((v: Json) => v.name === mount.name);
   const file = path.slice(mount.mountPath.replace(/\/$/, '').length + 1);
-  if (volume?.secret) {
-    const items: Json[] | undefined = volume.secret.items;
-    const key = items ? items.find((i) => i.path === file)?.key : file;
-    const keys = sources.secrets.get(volume.secret.secretName);
-    if (!key || (keys && !keys.has(key))) return [`${where}: ${path} is not a key of Secret ${volume.secret.secretName}`];
+  if (!volume?.secret) return { value: undefined };
+  const items: Json[] | undefined = volume.secret.items;
+  const key = items ? items.find((i) => i.path === file)?.key : file;
+  const keys = sources.secrets.get(volume.secret.secretName);
+  if (!key || !keys?.has(key)) return { finding: `${where}: ${path} is not a key of Secret ${volume.secret.secretName}` };
+  return { secret: volume.secret.secretName, value: keys.get(key) ?? null };
+}
+
+// ------------------------------------------------------------------ Kafka users and their ACLs
+
+/** A workload that authenticates to Kafka (KAFKA_SASL_MECHANISM): as which user, from which Secret. */
+export interface KafkaUser {
+  workload: string;
+  role: Role;
+  /** The Secret holding the user's name and password. */
+  secret: string | undefined;
+  /** The user's name: the rendered Secret's, or the one the runbook gives literally; null when unknown. */
+  user: string | null;
+}
+
+/** The arguments after `npm run kafka:acls --`, as the command's grants (see apps/nix/src/kafka-acls.ts). */
+export function aclGrantsOf(container: Json): KafkaRoleGrant[] {
+  const words: string[] = [...(container.command ?? []), ...(container.args ?? [])].map(String);
+  const start = words.indexOf('kafka:acls');
+  const args = words.slice(start + 1).filter((w) => w !== '--');
+  const grants: KafkaRoleGrant[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const option = /^--(broker|adapter|recorder)(?:=(.*))?$/.exec(args[i]);
+    if (!option) continue;
+    const value = option[2] ?? args[++i] ?? '';
+    const at = value.indexOf('=');
+    if (option[1] === 'recorder') grants.push({ role: 'recorder', user: value });
+    else if (option[1] === 'broker') grants.push({ role: 'broker', user: value.slice(0, at), instanceId: value.slice(at + 1) });
+    else grants.push({ role: 'adapter', user: value.slice(0, at), registries: value.slice(at + 1).split(',') });
   }
-  return [];
+  return grants;
+}
+
+/** The pods' names of a StatefulSet (their NIX_INSTANCE_ID), of a Deployment none that can be known. */
+function podNamesOf(owner: K8sObject): string[] {
+  return owner.kind === 'StatefulSet' ? Array.from({ length: owner.spec?.replicas ?? 1 }, (_, i) => `${owner.metadata.name}-${i}`) : [];
+}
+
+/**
+ * Each workload that talks to Kafka as a SASL user has one of its own, from a Secret of its own (name and password
+ * in the same Secret, the password a mounted file or a Secret reference, never a plain value); no two workloads share
+ * a user or its Secret, so the Kafka admin user of the ACL Job reaches no NIX workload. A Job running
+ * `npm run kafka:acls` grants each user exactly its workload's role: a broker user the reply topics of every pod of
+ * its StatefulSet, an adapter user the registries its group serves (and whose published bindings it follows), the
+ * recorder user the traffic topic; and no user that no workload runs as.
+ */
+export function kafkaUserFindings(objects: K8sObject[], context: CheckContext, catalog: Pick<ServiceCatalog, 'registries'>): string[] {
+  const findings: string[] = [];
+  const sources = sourcesOf(objects, context.documented);
+  const users: (KafkaUser & { pod: PodTemplate; env: Record<string, string>; where: string })[] = [];
+  for (const pod of podTemplates(objects)) {
+    for (const container of (pod.spec.containers ?? []).filter(isNixContainer)) {
+      const env = environmentOf(pod, container, sources);
+      if (!env.KAFKA_SASL_MECHANISM) continue;
+      const where = `${id(pod.owner)} container ${container.name}`;
+      const variable = (name: string): Json => (container.env ?? []).find((v: Json) => v.name === name);
+      const nameRef = variable('KAFKA_SASL_USERNAME')?.valueFrom?.secretKeyRef;
+      let passwordSecret: string | undefined = variable('KAFKA_SASL_PASSWORD')?.valueFrom?.secretKeyRef?.name;
+      if (env.KAFKA_SASL_PASSWORD_FILE) {
+        const file = secretFileOf(where, pod, container, env.KAFKA_SASL_PASSWORD_FILE, sources);
+        if ('secret' in file) passwordSecret = file.secret;
+      }
+      if (nameRef && passwordSecret && nameRef.name !== passwordSecret) findings.push(`${where}: its Kafka user's name is in Secret ${nameRef.name} and its password in Secret ${passwordSecret}; a user's name and password belong in one Secret`);
+      const plain = variable('KAFKA_SASL_USERNAME')?.value;
+      const user = plain !== undefined ? String(plain) : nameRef ? (sources.secrets.get(nameRef.name)?.get(nameRef.key) ?? null) : null;
+      if (user === null) findings.push(`${where}: the name of its Kafka user is not known (the runbook's \`kubectl create secret\` gives it as --from-literal=username=NAME), so its ACLs cannot be checked`);
+      users.push({ workload: id(pod.owner), role: roleOf(container), secret: passwordSecret ?? nameRef?.name, user, pod, env, where });
+    }
+  }
+  const sharing = (key: (u: KafkaUser) => string | null | undefined, say: (value: string, workloads: string) => string) => {
+    const by = new Map<string, Set<string>>();
+    for (const u of users) {
+      const value = key(u);
+      if (value) by.set(value, (by.get(value) ?? new Set()).add(u.workload));
+    }
+    for (const [value, workloads] of by) if (workloads.size > 1) findings.push(say(value, [...workloads].sort().join(', ')));
+  };
+  sharing((u) => u.secret, (secret, workloads) => `Secret ${secret} holds the Kafka user of ${workloads}: each role has a Kafka user, and a Secret, of its own`);
+  sharing((u) => u.user, (user, workloads) => `Kafka user ${user} is the user of ${workloads}: each role has a Kafka user of its own`);
+
+  const aclJobs = podTemplates(objects).flatMap((pod) => (pod.spec.containers ?? []).filter((c: Json) => isNixContainer(c) && roleOf(c) === 'kafka-acls').map((c: Json) => ({ pod, container: c })));
+  const served = users.filter((u) => ['broker', 'adapter', 'recorder'].includes(u.role));
+  if (served.length === 0) return findings;
+  if (aclJobs.length === 0) {
+    findings.push(`no Job runs npm run kafka:acls: the Kafka users ${served.map((u) => u.user).join(', ')} get no ACLs`);
+    return findings;
+  }
+  const grants = aclJobs.flatMap(({ pod, container }) => aclGrantsOf(container).map((grant) => ({ grant, where: `${id(pod.owner)} container ${container.name}` })));
+  for (const { grant, where } of grants) {
+    try {
+      roleAcls({ topicPrefix: 'nix' }, grant);
+    } catch (error) {
+      findings.push(`${where}: kafka:acls would refuse --${grant.role} ${grant.user}: ${(error as Error).message}`);
+    }
+    const runs = served.filter((u) => u.user === grant.user);
+    if (runs.length === 0) findings.push(`${where}: grants Kafka user ${grant.user} the ${grant.role} role, but no workload runs as ${grant.user}`);
+    for (const u of runs) if (u.role !== grant.role) findings.push(`${where}: grants Kafka user ${grant.user} the ${grant.role} role, but ${u.workload} runs the ${u.role} role as ${grant.user}`);
+  }
+  for (const u of served) {
+    if (u.user === null) continue;
+    const mine = grants.map((g) => g.grant).filter((g) => g.user === u.user && g.role === u.role);
+    const owner = u.pod.owner;
+    if (u.role === 'broker') {
+      const instances = mine.map((g) => (g as Extract<KafkaRoleGrant, { role: 'broker' }>).instanceId);
+      const covered = (pod: string) => instances.some((i) => (i.endsWith('*') ? pod.startsWith(i.slice(0, -1)) : pod === i));
+      const pods = podNamesOf(owner);
+      const missing = pods.filter((pod) => !covered(pod));
+      if (owner.kind !== 'StatefulSet' || missing.length > 0 || mine.length === 0) {
+        findings.push(`${u.where}: Kafka user ${u.user} is granted no broker ACLs for ${missing.join(', ') || 'its pods'} (kafka:acls --broker ${u.user}=${owner.metadata.name}-*)`);
+      }
+    } else if (u.role === 'adapter') {
+      const granted = new Set(mine.flatMap((g) => (g as Extract<KafkaRoleGrant, { role: 'adapter' }>).registries));
+      const serves = u.env.NIX_ADAPTER_REGISTRIES ? u.env.NIX_ADAPTER_REGISTRIES.split(',') : catalog.registries.map((r) => r.registry);
+      const published = u.env.NIX_ADAPTER_PUBLISHED_REGISTRIES ?? '*';
+      // An adapter process with DATABASE_URL follows the catalogue and joins the topics of published http bindings.
+      const follows = u.env.DATABASE_URL ? (published === '*' ? null : published.split(',')) : [];
+      if (follows === null) findings.push(`${u.where}: follows the published bindings of every registry (NIX_ADAPTER_PUBLISHED_REGISTRIES=*), but its Kafka user ${u.user} may read only ${[...granted].join(', ') || 'none'}: name its registries`);
+      const missing = [...new Set([...serves, ...(follows ?? [])])].filter((r) => !granted.has(r));
+      if (missing.length > 0) findings.push(`${u.where}: Kafka user ${u.user} may not read the inquiries of ${missing.join(', ')} (kafka:acls --adapter ${u.user}=…)`);
+    } else if (mine.length === 0) {
+      findings.push(`${u.where}: Kafka user ${u.user} is granted no recorder ACLs (kafka:acls --recorder ${u.user})`);
+    }
+  }
+  return findings;
 }
 
 // ------------------------------------------------------------------ ports, probes, Services, monitoring
@@ -594,6 +776,7 @@ export function allFindings(objects: K8sObject[], context: CheckContext, catalog
     ...schemaFindings(objects),
     ...referenceFindings(objects, context),
     ...settingFindings(objects, context, catalog),
+    ...kafkaUserFindings(objects, context, catalog),
     ...probeFindings(objects).findings,
     ...serviceFindings(objects),
     ...networkFindings(objects),
