@@ -3,6 +3,7 @@ import type { ContractSet } from '@nix/contracts';
 import type { InquiryClient } from '@nix/messaging';
 import { MessagingModule } from '@nix/platform';
 import { AccessModule } from './access/access.module';
+import { BackupModule } from './backup/backup.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -35,6 +36,7 @@ export class BrokerModule {
         ReportsModule,
         DashboardModule,
         StatusModule,
+        BackupModule,
       ],
     };
   }
