@@ -10,6 +10,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { GovernanceModule } from './governance/governance.module';
 import { InquiryModule } from './inquiry/inquiry.module';
 import { ProblemsModule } from './problems/problems.module';
+import { ProbeModule } from './probes/probe.module';
 import { ReportsModule } from './reports/reports.module';
 import { StatusModule } from './status/status.module';
 
@@ -37,6 +38,7 @@ export class BrokerModule {
         DashboardModule,
         StatusModule,
         BackupModule,
+        ProbeModule,
       ],
     };
   }
