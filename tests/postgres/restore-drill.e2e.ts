@@ -111,7 +111,7 @@ describeWithPostgres('the PostgreSQL restore drill: base backup + WAL archive, c
     const answered: string[] = [];
     const load = (async () => {
       while (loading) {
-        const response = await nix!.inquire('goods', 'goods', { gtin: '6260100001237' }, DEMO_HEADERS);
+        const response = await nix.inquire('goods', 'goods', { gtin: '6260100001237' }, DEMO_HEADERS);
         expect(response.status).toBe(200);
         answered.push(response.headers['x-exchange-id']);
       }
