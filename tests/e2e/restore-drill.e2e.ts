@@ -97,6 +97,11 @@ describe('the restore drill: backup under load, ledger destroyed, restored, noth
     const governanceBefore = await governance(nix);
     expect(reportsBefore.usage.length).toBeGreaterThanOrEqual(4);
 
+    // The backup call is a POST on the metrics listener only.
+    const get = await request(`${nix.metricsUrl}/ops/backup`);
+    expect([get.statusCode, get.headers.allow, get.headers['content-type']]).toEqual([405, 'POST', 'application/problem+json; charset=utf-8']);
+    await get.body.dump();
+
     // 3. A backup taken while inquiries keep arriving (npm run backup, against the metrics listener's port).
     const answered: Answered[] = [];
     let loading = true;

@@ -3,6 +3,7 @@ import { appendFileSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { request } from 'undici';
 import { createDatabase, postgresBinDir } from '../support/local-postgres';
 import { REPO_ROOT } from '../support/fixtures';
 import { eventually } from '../support/polling';
@@ -153,6 +154,10 @@ describeWithPostgres('the PostgreSQL restore drill: base backup + WAL archive, c
     await eventually(async () => (await nix!.call('GET', '/health/ready')).status, (status) => status === 200, 60_000);
     const rtoMs = Date.now() - restoreStarted;
 
+    // NIX never backs PostgreSQL up itself.
+    const refused = await request(`${nix.metricsUrl}/ops/backup`, { method: 'POST' });
+    expect(refused.statusCode).toBe(409);
+    expect(((await refused.body.json()) as { type: string }).type).toMatch(/backup-not-embedded$/);
     const after = await state(nix);
     expect(after).toEqual(before);
     const stored = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM traffic_record WHERE exchange_id = ANY('{${answered.join(',')}}'::uuid[])`, 'nix_drill');
