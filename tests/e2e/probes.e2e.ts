@@ -1,3 +1,4 @@
+import { GovernanceRepository } from '@nix/governance';
 import type { SqlClient } from '@nix/ledger';
 import { LEDGER_STORE } from '@nix/platform';
 import { eventually } from '../support/polling';
@@ -70,6 +71,10 @@ describe('synthetic probes: every published service called under the probe agenc
       expect(audit.filter((e) => e.action === 'agreement.create')).toHaveLength(services.length);
       const keys = (await nix.call('GET', '/v1/agencies/nix-probe/keys', { headers: WG })).json.keys as { certificate: string | null; revokedAt: string | null }[];
       expect(keys.filter((k) => k.revokedAt === null)).toEqual([expect.objectContaining({ certificate: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+      // NIX's own: contracts:export leaves the probe agency, its key and its agreements out.
+      const exported = await nix.app.get(GovernanceRepository, { strict: false }).exportContracts();
+      expect(exported.length).toBeGreaterThan(0);
+      expect(exported.filter((f) => f.path.includes('nix-probe') || f.content.includes('nix-probe')).map((f) => f.path)).toEqual([]);
     });
 
     it('keeps its traffic out of agencies’ usage and in services’ availability, and shows it on the public status', async () => {
