@@ -1,6 +1,8 @@
 import { GovernanceRepository } from '@nix/governance';
 import type { SqlClient } from '@nix/ledger';
-import { LEDGER_STORE } from '@nix/platform';
+import type { LiveCatalog } from '@nix/catalog';
+import { findDatabaseLeaks, findLeaks } from '@nix/ledger/testing';
+import { LEDGER_STORE, SERVICE_CATALOG } from '@nix/platform';
 import { eventually } from '../support/polling';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -81,6 +83,13 @@ describe('synthetic probes: every published service called under the probe agenc
       await nix.flushLedger();
       const recorded = await probeRecords();
       expect(recorded.find((r) => r.registry === 'identity' && r.service === 'person')?.n).toBeGreaterThanOrEqual(1);
+
+      // R3: the probe records' values (the published examples) are nowhere in the ledger or the logs.
+      const catalog = nix.app.get<symbol, LiveCatalog>(SERVICE_CATALOG, { strict: false });
+      const needles = catalog.services().flatMap((d) => Object.values(d.examples[0] ?? {}).filter((v): v is string => typeof v === 'string' && v.length >= 6));
+      expect(needles.length).toBeGreaterThanOrEqual(services.length);
+      expect(await findDatabaseLeaks(store(), needles)).toEqual([]);
+      expect(findLeaks(nix.logLines.map((text, i) => ({ source: `log line ${i}`, text })), needles)).toEqual([]);
 
       const usage = await nix.call('GET', `/v1/reports/usage?${range()}&groupBy=consumer,registry,service,outcome`, { headers: WG });
       expect(usage.status).toBe(200);
