@@ -72,6 +72,8 @@ describeWithBrowser('the public status page in headless Chromium', () => {
     expect(await text(`${card('identity', 'person')} [data-testid="state"]`)).toBe('برقرار');
     expect(await text(`${card('identity', 'person')} [data-testid="incidents"]`)).toBe('رخدادی ثبت نشده است');
     expect(await text(`${card('identity', 'person')} [data-testid="hours"]`)).toBe('شبانه‌روزی، همه روزهای هفته');
+    // Probes are off in this app: no service has been checked.
+    expect(await text(`${card('identity', 'person')} [data-testid="probe"]`)).toBe('پایش نشده است');
     expect(await text('[data-testid="overall"]')).toBe('۱ خدمت به‌طور کامل برقرار نیست');
 
     const incident = `${card('address', 'postal-code')} [data-testid="incident"]`;
@@ -103,6 +105,7 @@ describeWithBrowser('the public status page in headless Chromium', () => {
     expect(opened).toContain(String(tehran.year));
     expect(opened).toContain(String(tehran.day));
     expect(await text(`${card('identity', 'person')} [data-testid="hours"]`)).toBe('Around the clock, every day');
+    expect(await text(`${card('identity', 'person')} [data-testid="probe"]`)).toBe('Not checked');
     await page.screenshot({ path: join(ARTIFACTS, 'status-en.png'), fullPage: true });
   });
 

@@ -57,6 +57,7 @@ describe('public status (R15): GET /v1/status and /status', () => {
       state: 'operational',
       upcomingMaintenance: [],
       recentIncidents: [],
+      probe: null,
     });
   });
 

@@ -42,7 +42,8 @@ export async function startTestApp(
   options: { sink?: TrafficSink; roles?: NixRole[]; registries?: string[]; clock?: Clock } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nix-data-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', NIX_METRICS_PORT: '0', NIX_LOG_LEVEL: 'info', NIX_DATA_DIR: dataDir, ...env });
+  // Synthetic probes are off unless a test turns them on (NIX_PROBES=true): their traffic would change what other suites count.
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', NIX_METRICS_PORT: '0', NIX_LOG_LEVEL: 'info', NIX_DATA_DIR: dataDir, NIX_PROBES: 'false', ...env });
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {

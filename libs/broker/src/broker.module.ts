@@ -3,12 +3,14 @@ import type { ContractSet } from '@nix/contracts';
 import type { InquiryClient } from '@nix/messaging';
 import { MessagingModule } from '@nix/platform';
 import { AccessModule } from './access/access.module';
+import { BackupModule } from './backup/backup.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { GovernanceModule } from './governance/governance.module';
 import { InquiryModule } from './inquiry/inquiry.module';
 import { ProblemsModule } from './problems/problems.module';
+import { ProbeModule } from './probes/probe.module';
 import { ReportsModule } from './reports/reports.module';
 import { StatusModule } from './status/status.module';
 
@@ -35,6 +37,8 @@ export class BrokerModule {
         ReportsModule,
         DashboardModule,
         StatusModule,
+        BackupModule,
+        ProbeModule,
       ],
     };
   }

@@ -95,6 +95,16 @@ describe('loadConfig', () => {
     expect(config.breaker.errorThresholdPercentage).toBe(25);
   });
 
+  it('runs synthetic probes every minute unless told otherwise, and takes an operations token of 32 characters or more', () => {
+    expect(loadConfig({}).probes).toEqual({ enabled: true, intervalSeconds: 60 });
+    expect(loadConfig({ NIX_PROBES: 'false', NIX_PROBE_INTERVAL_S: '5' }).probes).toEqual({ enabled: false, intervalSeconds: 5 });
+    expect(() => loadConfig({ NIX_PROBE_INTERVAL_S: '0' })).toThrow(/NIX_PROBE_INTERVAL_S must be >= 1/);
+    expect(() => loadConfig({ NIX_PROBES: 'maybe' })).toThrow(/NIX_PROBES must be boolean/);
+    expect(loadConfig({}).ops).toEqual({ token: null });
+    expect(loadConfig({ NIX_OPS_TOKEN: 't'.repeat(32) }).ops).toEqual({ token: 't'.repeat(32) });
+    expect(() => loadConfig({ NIX_OPS_TOKEN: 'short' })).toThrow(/NIX_OPS_TOKEN must NOT have fewer than 32 characters/);
+  });
+
   it('reads the remaining settings', () => {
     const config = loadConfig({
       NODE_ENV: 'test',

@@ -118,6 +118,13 @@ export interface NixConfig {
   receipts: { keys: ReceiptKey[] };
   /** How often a broker asks the store whether governance changed (changes made through this broker apply at once). */
   governance: { pollMs: number };
+  /**
+   * Operations calls on the metrics listener (POST /ops/backup): from loopback only, unless a bearer token is set,
+   * which is then required of every caller.
+   */
+  ops: { token: string | null };
+  /** Synthetic probes (R17): each published service called every intervalSeconds under the probe agency. */
+  probes: { enabled: boolean; intervalSeconds: number };
   /** Settings that look like NIX's but are not: logged at start. */
   warnings: string[];
 }
@@ -217,6 +224,9 @@ export const ENV_SCHEMA = {
     NIX_LOG_EXCHANGES: { type: 'boolean', default: false },
     NIX_SHUTDOWN_DRAIN_MS: { type: 'integer', minimum: 0, maximum: 120000, default: 10000 },
     NIX_GOVERNANCE_POLL_MS: { type: 'integer', minimum: 50, maximum: 2000, default: 500 },
+    NIX_OPS_TOKEN: { type: 'string', minLength: 32 },
+    NIX_PROBES: { type: 'boolean', default: true },
+    NIX_PROBE_INTERVAL_S: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
   },
   patternProperties: {
     '^NIX_REGISTRY_[A-Z0-9_]+_BACKEND$': { enum: ['sample', 'http'] },
@@ -382,6 +392,8 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
     log: { level: v.NIX_LOG_LEVEL, exchanges: v.NIX_LOG_EXCHANGES },
     shutdown: { drainMs: v.NIX_SHUTDOWN_DRAIN_MS },
     governance: { pollMs: v.NIX_GOVERNANCE_POLL_MS },
+    ops: { token: v.NIX_OPS_TOKEN ?? null },
+    probes: { enabled: v.NIX_PROBES, intervalSeconds: v.NIX_PROBE_INTERVAL_S },
     receipts: { keys: receiptKeys },
     warnings,
   };

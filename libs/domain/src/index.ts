@@ -9,3 +9,4 @@ export * from './projection';
 export * from './traffic-record';
 export * from './ledger-chain';
 export * from './ledger-verification';
+export * from './probe';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Agency, AgencyRole } from '@nix/domain';
+import { PROBE_AGENCY, type Agency, type AgencyRole } from '@nix/domain';
 import type { ApiKeyEntry, ContractSet } from '@nix/contracts';
 import { auditedChange, auditParams, auditValues, type SqlClient } from '@nix/ledger';
 import {
@@ -312,9 +312,17 @@ export class GovernanceRepository implements GovernanceSource {
     return { agencies: set.agencies.length, apiKeys: set.apiKeys.length, agreements: set.agreements.length, changed };
   }
 
-  /** The state as the YAML files of contracts/ (see renderContractFiles). */
+  /**
+   * The state as the YAML files of contracts/ (see renderContractFiles). The probe agency, its key and its system
+   * agreements are NIX's own, made by each broker at run time: left out (its key would come back as a bearer key).
+   */
   async exportContracts(): Promise<ContractExportFile[]> {
-    return renderContractFiles(await this.agencies(), await this.apiKeys(), await this.agreements());
+    const notProbe = (id: string) => id !== PROBE_AGENCY.id;
+    return renderContractFiles(
+      (await this.agencies()).filter((a) => notProbe(a.id)),
+      (await this.apiKeys()).filter((k) => notProbe(k.agencyId)),
+      (await this.agreements()).filter((a) => notProbe(a.consumer)),
+    );
   }
 
   async stateVersion(): Promise<number> {

@@ -14,3 +14,4 @@ export * from './traffic-journal';
 export * from './sql/audited-change';
 export * from './chaining-traffic-sink';
 export * from './ledger-verifier';
+export * from './embedded-backup';

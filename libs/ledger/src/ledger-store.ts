@@ -64,6 +64,16 @@ export class LedgerStore implements SqlClient {
     return (await this.current()).exec(sql);
   }
 
+  /**
+   * A consistent snapshot of the embedded store (see PgliteSqlClient.dumpDataDir). PostgreSQL is backed up by its own
+   * tools (pg_basebackup and WAL archiving, deploy/postgres), never through NIX.
+   */
+  async snapshot(): Promise<Buffer> {
+    const client = await this.current();
+    if (!(client instanceof PgliteSqlClient)) throw new LedgerStoreUnavailableError('PostgreSQL is backed up with pg_basebackup and WAL archiving (deploy/postgres), not through NIX');
+    return client.dumpDataDir();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.client?.close();

@@ -135,6 +135,42 @@ export class NixMetrics {
     registers: [this.registry],
   });
 
+  // Synthetic probes (R17): each published service called every NIX_PROBE_INTERVAL_S under the probe agency.
+  readonly probeSuccesses = new Counter({
+    name: 'nix_probe_success_total',
+    help: 'Synthetic probes the service answered (ok, or not-found: the registry answered), by registry and service.',
+    labelNames: ['registry', 'service'] as const,
+    registers: [this.registry],
+  });
+
+  readonly probeFailures = new Counter({
+    name: 'nix_probe_failure_total',
+    help: 'Synthetic probes that failed, by registry, service and outcome (the exchange outcome, e.g. timeout, unavailable, denied).',
+    labelNames: ['registry', 'service', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly probeDuration = new Histogram({
+    name: 'nix_probe_duration_seconds',
+    help: 'Time a synthetic probe took through the inquiry path, by registry and service.',
+    labelNames: ['registry', 'service'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly probeUp = new Gauge({
+    name: 'nix_probe_up',
+    help: 'Whether the last synthetic probe of the service succeeded (1) or failed (0).',
+    labelNames: ['registry', 'service'] as const,
+    registers: [this.registry],
+  });
+
+  readonly probeLastRun = new Gauge({
+    name: 'nix_probe_last_run_timestamp_seconds',
+    help: 'When the last round of synthetic probes ended (Unix seconds); a stale value means the probes stopped.',
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean; labels?: Record<string, string> } = {}) {
     if (options.labels) this.registry.setDefaultLabels(options.labels);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'nix_' });

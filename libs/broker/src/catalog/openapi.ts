@@ -113,7 +113,7 @@ const STATUS_PATH = {
     tags: ['status'],
     summary: 'Service status (public)',
     description:
-      "Each catalogued service's hours, current state, upcoming maintenance and recent incidents (when its registry's breaker opened and closed, as this broker saw them; the last 100 per registry within 30 days). state: operational; degraded (the breaker is probing, or readiness reports the registry degraded); down (the breaker is open, or no adapter serves the registry); maintenance (inside an announced window). No key needed; cached for 5 seconds. The page /status shows the same in Persian and English.",
+      "Each catalogued service's hours, current state, upcoming maintenance and recent incidents (when its registry's breaker opened and closed, as this broker saw them; the last 100 per registry within 30 days). state: operational; degraded (the breaker is probing, or readiness reports the registry degraded); down (the breaker is open, or no adapter serves the registry); maintenance (inside an announced window). probe: the last synthetic probe of the service by this broker (R17: every NIX_PROBE_INTERVAL_S, under the probe agency), or null. No key needed; cached for 5 seconds. The page /status shows the same in Persian and English.",
     security: [],
     responses: {
       200: {
@@ -130,7 +130,7 @@ const STATUS_PATH = {
                   type: 'array',
                   items: {
                     type: 'object',
-                    required: ['registry', 'service', 'versions', 'title', 'registryTitle', 'hours', 'state', 'upcomingMaintenance', 'recentIncidents'],
+                    required: ['registry', 'service', 'versions', 'title', 'registryTitle', 'hours', 'state', 'upcomingMaintenance', 'recentIncidents', 'probe'],
                     properties: {
                       registry: { type: 'string' },
                       service: { type: 'string' },
@@ -165,6 +165,17 @@ const STATUS_PATH = {
                           required: ['registry', 'openedAt', 'closedAt'],
                           properties: { registry: { type: 'string' }, openedAt: { type: 'string', format: 'date-time' }, closedAt: { type: ['string', 'null'], format: 'date-time' } },
                         },
+                      },
+                      probe: {
+                        description: "The last synthetic probe (R17): when, whether the service answered (ok, or not-found), the exchange outcome and its duration; null when this broker has not probed it (probes off, or the probe agreement suspended).",
+                        oneOf: [
+                          { type: 'null' },
+                          {
+                            type: 'object',
+                            required: ['checkedAt', 'ok', 'outcome', 'durationMs'],
+                            properties: { checkedAt: { type: 'string', format: 'date-time' }, ok: { type: 'boolean' }, outcome: { type: 'string' }, durationMs: { type: 'integer', minimum: 0 } },
+                          },
+                        ],
                       },
                     },
                   },

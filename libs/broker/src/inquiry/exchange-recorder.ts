@@ -102,6 +102,20 @@ export class ExchangeRecorder {
     });
   }
 
+  /**
+   * Resolves true once every exchange received at or before cutoff has been recorded (handed to the sink), whatever
+   * arrives later; false if timeoutMs passes first. A backup waits on it so that what was answered before it is in it.
+   */
+  async settledBefore(cutoff: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const pending = () => [...this.inFlight].some((trace) => trace.receivedAt <= cutoff);
+    while (pending()) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return true;
+  }
+
   /** Exchanges received and not yet recorded. */
   get inFlightCount(): number {
     return this.inFlight.size;

@@ -35,6 +35,6 @@ import { RegistryBreakers } from './registry-breakers';
       inject: [ExchangeRecorder, NIX_CONFIG, ReceiptKeys, CLOCK],
     },
   ],
-  exports: [ExchangeRecorder, ExchangeHooks, RegistryBreakers],
+  exports: [ExchangeRecorder, ExchangeHooks, RegistryBreakers, InquiryService],
 })
 export class InquiryModule {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isStoreUnavailable, LATENCY_BOUNDS_MS, type SqlClient } from '@nix/ledger';
-import { ProblemError } from '@nix/domain';
+import { PROBE_AGENCY, ProblemError } from '@nix/domain';
 import {
   outcomesOf,
   REVIEWED_REFUSALS,
@@ -15,6 +15,12 @@ import {
   type UsageKey,
 } from '@nix/reports';
 import { LEDGER_STORE } from '@nix/platform';
+
+/**
+ * The synthetic probes' traffic (R17) is NIX's own: out of agencies' usage, refusals and activity, and in services'
+ * availability (serviceTraffic reads it).
+ */
+const NOT_PROBE = `consumer <> '${PROBE_AGENCY.id}'`;
 
 /** Which traffic a query reads: an hour range of the rollups, an agency's scope, and filters. */
 export interface RollupSelection {
@@ -89,7 +95,7 @@ export class ReportsRepository {
       columns.push(`width_bucket(hour, $${params.length}::timestamptz[]) AS bucket`);
     }
     const groupBy = columns.length > 0 ? `GROUP BY ${columns.map((_, i) => i + 1).join(', ')}` : '';
-    const rows = await this.query(`SELECT ${[...columns, SUMS].join(', ')} FROM traffic_hourly WHERE ${where} ${groupBy}`, params);
+    const rows = await this.query(`SELECT ${[...columns, SUMS].join(', ')} FROM traffic_hourly WHERE ${where} AND ${NOT_PROBE} ${groupBy}`, params);
     return rows
       .filter((row) => num(row.exchanges))
       .map((row) => ({
@@ -137,7 +143,7 @@ export class ReportsRepository {
     const where = this.where(selection, params);
     const rows = await this.query(
       `SELECT consumer, outcome, problem_type AS reason, sum(exchanges)::float8 AS count
-       FROM traffic_hourly WHERE ${where} AND outcome IN (${REVIEWED_REFUSALS.map((o) => `'${o}'`).join(', ')})
+       FROM traffic_hourly WHERE ${where} AND ${NOT_PROBE} AND outcome IN (${REVIEWED_REFUSALS.map((o) => `'${o}'`).join(', ')})
        GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3`,
       params,
     );
@@ -148,7 +154,7 @@ export class ReportsRepository {
   async activity(selection: RollupSelection): Promise<{ consumers: Set<string>; agreements: Set<string> }> {
     const params: unknown[] = [];
     const where = this.where(selection, params);
-    const rows = await this.query(`SELECT DISTINCT consumer, agreement FROM traffic_hourly WHERE ${where} AND exchanges > 0`, params);
+    const rows = await this.query(`SELECT DISTINCT consumer, agreement FROM traffic_hourly WHERE ${where} AND ${NOT_PROBE} AND exchanges > 0`, params);
     return {
       consumers: new Set(rows.map((r) => String(r.consumer)).filter(Boolean)),
       agreements: new Set(rows.map((r) => String(r.agreement)).filter(Boolean)),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DayTracker, ProblemError, type Agency, type Clock } from '@nix/domain';
+import { DayTracker, PROBE_AGENCY, ProblemError, type Agency, type Clock } from '@nix/domain';
 import { GovernanceRepository } from '@nix/governance';
 import type { CatalogView } from '@nix/catalog';
 import { LATENCY_BOUNDS_MS } from '@nix/ledger';
@@ -200,12 +200,12 @@ export class ReportsService {
     const { scope } = caller;
     const ids = new Set<string>([scope.agency]);
     const [agencies, agreements] = await Promise.all([this.governance.agencies(), this.governance.agreements()]);
-    for (const a of agreements) {
+    for (const a of agreements.filter((a) => a.consumer !== PROBE_AGENCY.id)) {
       const provider = this.catalog.get(a.registry, a.service)?.custodian ?? '';
       if (scope.all || covers(scope, { consumer: a.consumer, provider })) ids.add(a.consumer).add(provider);
     }
     return agencies
-      .filter((a) => scope.all || ids.has(a.id))
+      .filter((a) => (scope.all || ids.has(a.id)) && a.id !== PROBE_AGENCY.id)
       .map((a) => ({ id: a.id, name: a.name, roles: a.roles, reportable: (scope.all || a.id === scope.agency) && !a.roles.includes('working-group') }));
   }
 
@@ -258,9 +258,12 @@ export class ReportsService {
     return traffic.map((t) => serviceLevelRow(t, LATENCY_BOUNDS_MS));
   }
 
-  /** Agreements of the consumers, or on the services, the scope covers, read from the governance store: suspended and revoked ones too. */
+  /**
+   * Agreements of the consumers, or on the services, the scope covers, read from the governance store: suspended and
+   * revoked ones too. The probe agency's system agreements are NIX's own, not an agency's: left out, as its traffic is.
+   */
   private async agreementsIn(scope: ReportScope): Promise<ReportedAgreement[]> {
-    return (await this.governance.agreements()).filter((a) => covers(scope, { consumer: a.consumer, provider: this.catalog.get(a.registry, a.service)?.custodian ?? '' }));
+    return (await this.governance.agreements()).filter((a) => a.consumer !== PROBE_AGENCY.id && covers(scope, { consumer: a.consumer, provider: this.catalog.get(a.registry, a.service)?.custodian ?? '' }));
   }
 
   private selection(scope: ReportScope, query: TrafficQuery): RollupSelection {

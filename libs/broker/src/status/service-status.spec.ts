@@ -39,8 +39,8 @@ describe('statusDocument', () => {
     expect(document).toEqual({
       generatedAt: '2026-11-30T10:00:00.000Z',
       services: [
-        { ...PERSON, hours: '24x7', state: 'operational', upcomingMaintenance: [], recentIncidents: [] },
-        { ...COMPANY, hours: '24x7', state: 'operational', upcomingMaintenance: [], recentIncidents: [] },
+        { ...PERSON, hours: '24x7', state: 'operational', upcomingMaintenance: [], recentIncidents: [], probe: null },
+        { ...COMPANY, hours: '24x7', state: 'operational', upcomingMaintenance: [], recentIncidents: [], probe: null },
       ],
     });
   });

@@ -1,4 +1,5 @@
 import type { BreakerIncident, BreakerState } from '@nix/resilience';
+import type { ProbeResult } from '../probes/probe-results';
 
 /** A language pair, as every public text of NIX is given. */
 export interface Bilingual {
@@ -89,6 +90,8 @@ export interface ServiceStatus {
   state: ServiceState;
   upcomingMaintenance: MaintenanceWindow[];
   recentIncidents: IncidentView[];
+  /** The last synthetic probe of the service by this broker (R17), or null when it has not been probed. */
+  probe: ProbeResult | null;
 }
 
 export interface StatusDocument {
@@ -101,6 +104,8 @@ export interface StatusSources {
   notices: ServiceNotices;
   conditions(registries: string[]): Promise<Record<string, RegistryCondition>>;
   incidents(registry: string): BreakerIncident[];
+  /** The last synthetic probe of a service, if any. */
+  probe?(registry: string, service: string): ProbeResult | null;
   now(): number;
 }
 
@@ -130,6 +135,7 @@ export async function statusDocument(sources: StatusSources): Promise<StatusDocu
           openedAt: new Date(i.openedAt).toISOString(),
           closedAt: i.closedAt === null ? null : new Date(i.closedAt).toISOString(),
         })),
+        probe: sources.probe?.(s.registry, s.service) ?? null,
       };
     }),
   );

@@ -12,9 +12,10 @@ const clock = { now: () => NOW };
 const incidents = new BreakerIncidents(() => NOW - 1000);
 incidents.changed('address', 'open');
 const breakers = { incidents };
+const probes = { get: (registry: string) => (registry === 'address' ? { checkedAt: '2026-11-30T09:59:30.000Z', ok: false, outcome: 'unavailable' as const, durationMs: 3 } : null) };
 
 function serviceWith(notices: ServiceNotices, readiness = new ReadinessChecks()): StatusService {
-  return new StatusService(listing, notices, readiness, breakers, clock);
+  return new StatusService(listing, notices, readiness, breakers, clock, probes);
 }
 
 describe('StatusService', () => {
@@ -25,6 +26,8 @@ describe('StatusService', () => {
     readiness.addBreakers('broker', { states: () => ({ address: 'open' }) });
     const document = await serviceWith(ALWAYS_OPEN_NOTICES, readiness).status();
     expect(document.services[0]).toMatchObject({ state: 'down', recentIncidents: [{ registry: 'address', openedAt: '2026-11-30T09:59:59.000Z', closedAt: null }] });
+    // The last synthetic probe of the service, as the probe role left it.
+    expect(document.services[0].probe).toEqual({ checkedAt: '2026-11-30T09:59:30.000Z', ok: false, outcome: 'unavailable', durationMs: 3 });
   });
 
   it('does not wait for a readiness probe that hangs: the adapters are then unknown, and the service degraded', async () => {

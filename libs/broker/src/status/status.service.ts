@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ProblemError, type Clock } from '@nix/domain';
 import { CLOCK, READINESS_CHECKS, type ReadinessChecks, type ReadinessReport } from '@nix/platform';
 import { RegistryBreakers } from '../inquiry/registry-breakers';
+import { ProbeResults } from '../probes/probe-results';
 import { registryConditionsOf, type ConditionReports } from './registry-conditions';
 import { statusDocument, type ListedService, type RegistryCondition, type ServiceNotices, type StatusDocument } from './service-status';
 
@@ -30,6 +31,7 @@ export class StatusService {
     @Inject(READINESS_CHECKS) private readonly readiness: ReadinessChecks,
     @Inject(RegistryBreakers) private readonly breakers: Pick<RegistryBreakers, 'incidents'>,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ProbeResults) private readonly probes: Pick<ProbeResults, 'get'>,
   ) {}
 
   async status(): Promise<StatusDocument> {
@@ -39,6 +41,7 @@ export class StatusService {
         notices: this.notices,
         conditions: (registries) => this.conditions(registries),
         incidents: (registry) => this.breakers.incidents.of(registry),
+        probe: (registry, service) => this.probes.get(registry, service),
         now: () => this.clock.now(),
       });
     } catch (error) {

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { SqlClient } from './sql-client';
 
 interface Pending {
-  resolve(rows: unknown[]): void;
+  resolve(rows: unknown[], archive?: ArrayBuffer): void;
   reject(error: Error): void;
 }
 
@@ -21,12 +21,12 @@ export class PgliteSqlClient implements SqlClient {
     this.worker = new Worker(join(__dirname, 'pglite-worker.js'), { workerData: { dataDir } });
     // The worker must not keep a process alive that has nothing else to do.
     this.worker.unref();
-    this.worker.on('message', (message: { id: number; rows?: unknown[]; error?: { message: string; code?: string } }) => {
+    this.worker.on('message', (message: { id: number; rows?: unknown[]; archive?: ArrayBuffer; error?: { message: string; code?: string } }) => {
       const pending = this.pending.get(message.id);
       if (!pending) return;
       this.pending.delete(message.id);
       if (message.error) pending.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
-      else pending.resolve(message.rows ?? []);
+      else pending.resolve(message.rows ?? [], message.archive);
     });
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', (code) => this.failAll(new Error(`the embedded store stopped (exit ${code})`)));
@@ -40,6 +40,17 @@ export class PgliteSqlClient implements SqlClient {
     await this.send({ op: 'exec', sql });
   }
 
+  /**
+   * A gzipped tarball of the data directory, taken inside the running store: PGlite runs one statement at a time and
+   * copies its files holding that lock, so the archive holds exactly the transactions committed before it started.
+   */
+  async dumpDataDir(): Promise<Buffer> {
+    let archive: ArrayBuffer | undefined;
+    await this.send({ op: 'dump' }, (bytes) => (archive = bytes));
+    if (!archive) throw new Error('the embedded store returned no archive');
+    return Buffer.from(archive);
+  }
+
   async close(): Promise<void> {
     if (this.failure) return;
     await this.send({ op: 'close' }).catch(() => undefined);
@@ -47,11 +58,17 @@ export class PgliteSqlClient implements SqlClient {
     await this.worker.terminate();
   }
 
-  private send(request: Record<string, unknown>): Promise<unknown[]> {
+  private send(request: Record<string, unknown>, onArchive?: (archive: ArrayBuffer) => void): Promise<unknown[]> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, {
+        resolve: (rows, archive) => {
+          if (archive) onArchive?.(archive);
+          resolve(rows);
+        },
+        reject,
+      });
       this.worker.postMessage({ id, ...request });
     });
   }

@@ -14,6 +14,13 @@ parentPort.on('message', async (request) => {
     } else if (request.op === 'exec') {
       await db.exec(request.sql);
       parentPort.postMessage({ id: request.id, rows: [] });
+    } else if (request.op === 'dump') {
+      // A checkpoint first, so that a restore replays little WAL. dumpDataDir holds PGlite's query lock while it
+      // copies the files: no statement runs during the copy, so it is the state after the last committed one.
+      await db.exec('CHECKPOINT');
+      const archive = Buffer.from(await (await db.dumpDataDir('gzip')).arrayBuffer());
+      const bytes = archive.buffer.slice(archive.byteOffset, archive.byteOffset + archive.byteLength);
+      parentPort.postMessage({ id: request.id, rows: [], archive: bytes }, [bytes]);
     } else if (request.op === 'close') {
       await db.close();
       parentPort.postMessage({ id: request.id, rows: [] });

@@ -1,3 +1,4 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
@@ -8,6 +9,16 @@ import type { Logger } from 'pino';
 import { LOGGER, METRICS, NIX_CONFIG } from '../core/tokens';
 
 /**
+ * An operations call served on the metrics listener (never the API port), e.g. POST /ops/backup: answered only to a
+ * caller on this machine, or to one with the operations token when NIX_OPS_TOKEN is set.
+ */
+export interface OpsRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+}
+
+/**
  * Prometheus scrapes GET /metrics here: a listener of its own (NIX_METRICS_HOST,
  * NIX_METRICS_PORT), never the public API port, because the series name every
  * agency and its call counts. It closes when the application shuts down.
@@ -16,6 +27,7 @@ import { LOGGER, METRICS, NIX_CONFIG } from '../core/tokens';
 export class MetricsListener implements OnApplicationShutdown {
   private server: Server | null = null;
   private boundUrl: string | null = null;
+  private readonly routes = new Map<string, OpsRoute>();
 
   constructor(
     @Inject(METRICS) private readonly metrics: NixMetrics,
@@ -26,6 +38,11 @@ export class MetricsListener implements OnApplicationShutdown {
   /** Where Prometheus reaches this listener (http://host:port), once it listens. */
   get url(): string | null {
     return this.boundUrl;
+  }
+
+  /** Serves an operations call (see OpsRoute) beside /metrics. */
+  addRoute(route: OpsRoute): void {
+    this.routes.set(route.path, route);
   }
 
   /** Starts listening; NIX_METRICS_PORT=0 takes a free port. Answers the bound URL. */
@@ -56,6 +73,8 @@ export class MetricsListener implements OnApplicationShutdown {
 
   private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
+    const route = this.routes.get(path);
+    if (route) return this.answerOps(route, request, response);
     if (path !== '/metrics') return problem(response, new ProblemError('not-found', 'Only GET /metrics is served here.'));
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('allow', 'GET, HEAD');
@@ -70,6 +89,38 @@ export class MetricsListener implements OnApplicationShutdown {
       problem(response, new ProblemError('internal-error', 'The metrics could not be collected; the failure is logged.'));
     }
   }
+
+  private async answerOps(route: OpsRoute, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== route.method) {
+      response.setHeader('allow', route.method);
+      return problem(response, new ProblemError('method-not-allowed', `${route.path} answers ${route.method} only.`));
+    }
+    if (!opsCallerAllowed(request, this.config.ops.token)) {
+      return problem(response, new ProblemError('ops-forbidden', this.config.ops.token ? 'The operations token (Authorization: Bearer) is missing or wrong.' : 'Operations calls are answered on loopback only; set NIX_OPS_TOKEN to call from elsewhere.'));
+    }
+    try {
+      await route.handle(request, response);
+    } catch (error) {
+      if (response.headersSent) {
+        response.destroy(error as Error);
+        return;
+      }
+      if (error instanceof ProblemError) return problem(response, error);
+      this.logger.error({ err: error, path: route.path }, 'an operations call failed');
+      problem(response, new ProblemError('internal-error', 'The operations call failed; the failure is logged.'));
+    }
+  }
+}
+
+/** Whether the caller may make operations calls: the token when one is configured, else a loopback address. */
+export function opsCallerAllowed(request: IncomingMessage, token: string | null): boolean {
+  if (token !== null) {
+    const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    const digest = (text: string) => createHash('sha256').update(text).digest();
+    return timingSafeEqual(digest(given), digest(token));
+  }
+  const address = request.socket.remoteAddress ?? '';
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 function problem(response: ServerResponse, error: ProblemError): void {

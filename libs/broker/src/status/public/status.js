@@ -56,6 +56,10 @@
     const maintenance = list(s.upcomingMaintenance, w.noMaintenance, 'maintenance', (m) =>
       el('li', { 'data-testid': 'maintenance-window' }, [`${w.from} `, time(m.from), ` ${w.until} `, time(m.until), ': ', el('bdi', { text: m.note[state.lang] })]),
     );
+    // The last synthetic probe (R17): whether the service answered NIX's own check, and when.
+    const probe = s.probe
+      ? el('span', { 'data-testid': 'probe', 'data-ok': String(s.probe.ok) }, [`${s.probe.ok ? w.probeOk : w.probeFailed} `, time(s.probe.checkedAt)])
+      : el('span', { className: 'none', 'data-testid': 'probe', text: w.noProbe });
     return el('article', { className: 'service', 'data-testid': 'service', 'data-registry': s.registry, 'data-service': s.service, 'data-state': s.state }, [
       el('h3', { text: s.title[state.lang] }),
       el('span', { className: 'badge', 'data-state': s.state, 'data-testid': 'state', text: w.state[s.state] ?? s.state }),
@@ -64,6 +68,7 @@
         el('div', {}, [el('h4', { text: w.hours }), el('span', { 'data-testid': 'hours', text: hoursText(s.hours) })]),
         el('div', {}, [el('h4', { text: w.maintenance }), maintenance]),
         el('div', {}, [el('h4', { text: w.incidents }), incidents]),
+        el('div', {}, [el('h4', { text: w.probe }), probe]),
       ]),
     ]);
   }
