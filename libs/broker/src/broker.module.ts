@@ -6,6 +6,7 @@ import { AccessModule } from './access/access.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { ExchangesModule } from './exchanges/exchanges.module';
 import { GovernanceModule } from './governance/governance.module';
 import { InquiryModule } from './inquiry/inquiry.module';
 import { ProblemsModule } from './problems/problems.module';
@@ -33,6 +34,7 @@ export class BrokerModule {
         InquiryModule,
         ProblemsModule,
         ReportsModule,
+        ExchangesModule,
         DashboardModule,
         StatusModule,
       ],
