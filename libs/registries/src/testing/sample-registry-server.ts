@@ -42,7 +42,7 @@ export class SampleRegistryServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.requests++;
-    const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name]) : undefined);
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? req.headers[name] : undefined);
     this.exchanges.push({ collection: (req.url ?? '/').split(/[/?]/)[1] ?? '', exchangeId: header('x-nix-exchange-id'), trackingCode: header('x-nix-tracking-code') });
     const fault = this.fault;
     if (fault.kind === 'stall') await new Promise((resolve) => setTimeout(resolve, fault.ms));
