@@ -104,7 +104,7 @@ const CATALOGUE_READ_PATHS = {
     get: {
       summary: "A service's published versions",
       description:
-        'Every published version, oldest first: title, description, request and response schemas with their examples, timeoutMs, loa (R13), hours (R15), dataProtectionStatement (R14), publishedAt and deprecation ({deprecatedAt, sunset, successor} or null). No key needed; with the Bearer key of the registry\'s custodian each version also carries its binding. A key given must be valid (401 otherwise).',
+        'Every published version, oldest first: title, description, request and response schemas with their examples, timeoutMs, loa (R13), hours (R15), dataProtectionStatement (R14), publishedAt and deprecation ({deprecatedAt, sunset, successor} or null). No key needed; with the Bearer key of the registry\'s custodian each version also carries its binding. Every call an adapter makes to the registry\'s API (a binding, or an HTTP backend) carries X-NIX-Exchange-Id, and X-NIX-Tracking-Code when the consumer sent one (R9); a binding may not set them. A key given must be valid (401 otherwise).',
       security: [{}, { apiKey: [] }],
       parameters: [
         { name: 'registry', in: 'path', required: true, schema: { type: 'string' } },
