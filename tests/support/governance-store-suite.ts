@@ -23,7 +23,14 @@ export function comparable(set: ContractSet) {
   return { ...set, apiKeys: set.apiKeys.map((k) => ({ ...k, networks: k.networks ? cidrsOf(k.networks) : null })) };
 }
 
-/** contracts/ plus a consumer with a network-bound, expiring key, so that every field of a key makes the round trip. */
+/** The test consumer's CA, made once, so that every copy of the contracts holds the same. */
+let testConsumerCa: string | undefined;
+const caOfTestConsumer = () => (testConsumerCa ??= new TestPki().ca('test-consumer-ca', '/O=Test Consumer/CN=Test Consumer CA').pem('test-consumer-ca'));
+
+/**
+ * contracts/ plus a consumer with a network-bound, expiring key, keys bound to a certificate and to any of the
+ * agency's, and registered certificates (a fingerprint and an issuer), so that every field makes the round trip.
+ */
 export function contractsWithBoundKey(): string {
   return contractsWith({
     'agencies/test-consumer.yaml': [
@@ -33,6 +40,12 @@ export function contractsWithBoundKey(): string {
       'apiKeys:',
       `  - {id: office, sha256: ${sha256('test-consumer-office-key')}, networks: [10.20.0.0/16, 192.0.2.7, "2001:db8::/32"], expires: 2027-01-31}`,
       `  - {id: spare, sha256: ${sha256('test-consumer-spare-key')}}`,
+      `  - {id: gateway, sha256: ${sha256('test-consumer-gateway-key')}, certificate: agency}`,
+      `  - {id: pinned, sha256: ${sha256('test-consumer-pinned-key')}, certificate: ${'ef'.repeat(32)}}`,
+      'certificates:',
+      `  fingerprints: [${'ef'.repeat(32)}]`,
+      '  issuers:',
+      `    - {subject: "CN=test-gateway,O=Test Consumer", ca: ${JSON.stringify(caOfTestConsumer())}}`,
       '',
     ].join('\n'),
     'agreements/test-consumer.yaml': [
@@ -130,9 +143,12 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
       expect(byId(reloaded.agencies)).toEqual(byId(original.agencies));
       expect(byId(reloaded.agreements)).toEqual(byId(original.agreements));
       expect(byKey(reloaded)).toEqual(byKey(original));
+      expect(original.agencyCertificates?.['test-consumer']).toEqual({ fingerprints: ['ef'.repeat(32)], issuers: [{ subject: 'CN=test-gateway,O=Test Consumer', ca: caOfTestConsumer() }] });
+      expect(reloaded.agencyCertificates).toEqual(original.agencyCertificates);
+      expect((await repository.state()).agencyIssuers).toEqual({ 'test-consumer': original.agencyCertificates?.['test-consumer'].issuers });
 
       const log = await repository.auditLog();
-      const imported = original.agencies.length + original.apiKeys.length + original.agreements.length;
+      const imported = original.agencies.length + original.apiKeys.length + original.agreements.length + Object.keys(original.agencyCertificates ?? {}).length;
       expect(log).toHaveLength(imported);
       expect(log.every((e) => e.actor === 'contracts-import' && e.before === null)).toBe(true);
       expect(log.find((e) => e.subject === 'agreement:tax-identity-person-1405')?.after).toMatchObject({ resolution: 'IWG-1404-42' });
