@@ -289,8 +289,8 @@ export class GovernanceRepository implements GovernanceSource {
     // An agency's certificates as its file lists them; a file that lists none leaves the agency's as they are.
     const registered = await this.agencyCertificates();
     for (const [agencyId, after] of Object.entries(set.agencyCertificates ?? {})) {
-      const before = registered[agencyId] ?? { fingerprints: [], issuers: [] };
-      if (same(before, after)) continue;
+      const before = registered[agencyId] ?? null;
+      if (same(before ?? { fingerprints: [], issuers: [] }, after)) continue;
       await this.sql.query('UPDATE governance_agency SET client_certificates = $2::text[], certificate_issuers = $3::jsonb WHERE id = $1', [
         agencyId,
         after.fingerprints,
