@@ -189,6 +189,22 @@ describe('agency identity by client certificate', () => {
       expect({ status: other.status, type: other.json.type }).toEqual({ status: 401, type: '/problems/certificate-mismatch' });
     });
 
+    it("matches the proxy's certificate against the agency's registered CA and subject too", async () => {
+      const pki = new TestPki().ca('agency-ca', '/O=Demo/CN=Demo CA').issue('gateway', '/O=Demo/CN=demo-gateway', 'agency-ca').issue('clerk', '/O=Demo/CN=clerk', 'agency-ca');
+      const registered = await call(nix.url, undefined, 'PUT', '/v1/agencies/demo-agency/certificates', WG, { issuers: [{ ca: pki.pem('agency-ca'), subject: 'O=Demo,CN=demo-gateway' }] });
+      expect(registered.status).toBe(200);
+      try {
+        const bound = await call(nix.url, undefined, 'POST', '/v1/agencies/demo-agency/keys', WG, { certificate: 'agency' });
+        const ask = (pem: string) =>
+          call(nix.url, undefined, 'POST', '/v1/inquiries/identity/person', { authorization: `Bearer ${bound.json.key}`, 'x-purpose': 'demo', 'x-client-cert': encodeURIComponent(pem) }, PERSON);
+        await expectEventually(async () => expect((await ask(pki.pem('gateway'))).status).toBe(200));
+        const clerk = await ask(pki.pem('clerk'));
+        expect({ status: clerk.status, type: clerk.json.type }).toEqual({ status: 401, type: '/problems/certificate-mismatch' });
+      } finally {
+        await call(nix.url, undefined, 'PUT', '/v1/agencies/demo-agency/certificates', WG, { certificates: [], issuers: [] });
+      }
+    });
+
     it('names the header when it is not a certificate', async () => {
       const response = await inquireWith('not a certificate');
       expect(response.status).toBe(400);
