@@ -70,7 +70,10 @@ describeWithBrowser('following an exchange on the dashboard, in headless Chromiu
     it('shows no exchange for an unknown code, and the problem for an empty one', async () => {
       await page.fill('[data-testid="tracking-code"]', `NO-SUCH-${lang}`);
       await page.click('[data-testid="track-submit"]');
-      await page.waitForFunction((noData) => document.querySelector('[data-testid="tracked-exchanges"] tbody')?.textContent?.trim() === noData, seen.noData);
+      await page.waitForFunction(
+        (noData) => (globalThis as any).document.querySelector('[data-testid="tracked-exchanges"] tbody')?.textContent?.trim() === noData,
+        seen.noData,
+      );
       await page.fill('[data-testid="tracking-code"]', '');
       await page.click('[data-testid="track-submit"]');
       await page.waitForSelector('[data-testid="problem"]:not([hidden])');
