@@ -21,7 +21,7 @@ describe('the contracts import and export scripts', () => {
 
   it('imports contracts/ into the embedded store, then exports the same contracts back', () => {
     const original = loadContracts(contractsDir, ServiceCatalog.load(join(REPO_ROOT, 'schemas')), { production: false });
-    const changed = original.agencies.length + original.apiKeys.length + original.agreements.length;
+    const changed = original.agencies.length + original.apiKeys.length + original.agreements.length + Object.keys(original.agencyCertificates ?? {}).length;
     expect(run('contracts-import.js')).toMatch(new RegExp(`imported ${original.agencies.length} agencies, ${original.apiKeys.length} API keys and ${original.agreements.length} agreements .*: ${changed} changed`));
     expect(run('contracts-import.js')).toMatch(/: 0 changed\n$/);
 
@@ -33,6 +33,9 @@ describe('the contracts import and export scripts', () => {
     expect(sorted(reloaded.agreements, (a) => a.id)).toEqual(sorted(original.agreements, (a) => a.id));
     const keys = (set: typeof original) => sorted(comparable(set).apiKeys, (k) => `${k.agencyId}/${k.keyId}`);
     expect(keys(reloaded)).toEqual(keys(original));
+    expect(keys(original).filter((k) => k.certificate)).toHaveLength(2);
+    expect(reloaded.agencyCertificates).toEqual(original.agencyCertificates);
+    expect(Object.keys(original.agencyCertificates ?? {})).toEqual(['test-consumer']);
   });
 
   it('refuses an export without --out', () => {

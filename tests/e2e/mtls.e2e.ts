@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { TestPki } from '../support/test-pki';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /** A CA, a server certificate for 127.0.0.1 and two agencies' client certificates, made with openssl at run time. */
@@ -104,6 +105,60 @@ describe('agency identity by client certificate', () => {
       await expectEventually(async () => expect((await demo(anonymous)).status).toBe(200));
     });
 
+    describe("by the agency's own CA and subject", () => {
+      // The agency's PKI, not under NIX_TLS_CLIENT_CA: its CA, its gateway's certificate, another subject it issued, and
+      // an impostor CA of the same name that issues the same subject.
+      const agencyPki = new TestPki()
+        .ca('tax-ca', '/O=Tax Organization/CN=Tax CA')
+        .ca('impostor-ca', '/O=Tax Organization/CN=Tax CA')
+        .issue('gateway', '/O=Tax Organization/CN=tax-gateway', 'tax-ca')
+        .issue('clerk', '/O=Tax Organization/CN=clerk-laptop', 'tax-ca')
+        .issue('forged', '/O=Tax Organization/CN=tax-gateway', 'impostor-ca');
+      const agentOf = (name: string) =>
+        new Agent({ connect: { ca: readFileSync(certs.file('ca.pem')), cert: agencyPki.pem(name), key: readFileSync(agencyPki.file(`${name}.key`)) } });
+      const gateway = agentOf('gateway');
+      const clerk = agentOf('clerk');
+      const forged = agentOf('forged');
+      afterAll(async () => {
+        // The next tests expect the demo agency to have registered nothing.
+        await call(base, anonymous, 'PUT', '/v1/agencies/demo-agency/certificates', WG, { certificates: [], issuers: [] });
+        await Promise.all([gateway.close(), clerk.close(), forged.close()]);
+      });
+
+      it("accepts a key bound to 'any certificate of the agency' with a certificate its registered CA issued to the registered subject, and refuses others with 401", async () => {
+        const registered = await call(base, anonymous, 'PUT', '/v1/agencies/demo-agency/certificates', WG, {
+          issuers: [{ ca: agencyPki.pem('tax-ca'), subject: 'CN=tax-gateway, O=Tax Organization' }],
+        });
+        expect(registered.status).toBe(200);
+        expect(registered.json).toEqual({ agencyId: 'demo-agency', certificates: [], issuers: [{ ca: expect.stringContaining('BEGIN CERTIFICATE'), subject: 'CN=tax-gateway,O=Tax Organization' }] });
+        expect((await call(base, anonymous, 'GET', '/v1/agencies/demo-agency/certificates', WG)).json.issuers).toEqual(registered.json.issuers);
+        const issued = await call(base, anonymous, 'POST', '/v1/agencies/demo-agency/keys', WG, { certificate: 'agency' });
+        expect(issued.json.certificate).toBe('agency');
+        const ask = (agent: Agent, bearer = issued.json.key as string) =>
+          call(base, agent, 'POST', '/v1/inquiries/identity/person', { authorization: `Bearer ${bearer}`, 'x-purpose': 'demo' }, PERSON);
+        await expectEventually(async () => expect((await ask(gateway)).status).toBe(200));
+        for (const agent of [clerk, forged, anonymous, tax]) {
+          const refused = await ask(agent);
+          expect({ status: refused.status, type: refused.json.type }).toEqual({ status: 401, type: '/problems/certificate-mismatch' });
+        }
+        // Every other key of the agency is held to its certificates too, on the governance API as well.
+        expect((await ask(gateway, 'demo-key')).status).toBe(200);
+        expect((await call(base, gateway, 'GET', '/v1/agencies/demo-agency/certificates', { authorization: 'Bearer demo-key' })).json.issuers).toEqual(registered.json.issuers);
+        expect((await ask(anonymous, 'demo-key')).json.type).toBe('/problems/certificate-mismatch');
+        expect((await call(base, anonymous, 'PUT', '/v1/agencies/demo-agency/certificates', WG, { certificates: [], issuers: [] })).status).toBe(200);
+        await expectEventually(async () => expect((await ask(anonymous, 'demo-key')).status).toBe(200));
+      });
+
+      it("names the field of an issuer whose CA is no CA certificate, or whose subject cannot be read", async () => {
+        const notCa = await call(base, anonymous, 'PUT', '/v1/agencies/demo-agency/certificates', WG, { issuers: [{ ca: agencyPki.pem('gateway'), subject: 'CN=tax-gateway' }] });
+        expect(notCa.status).toBe(400);
+        expect(notCa.json.errors).toEqual([{ pointer: '/issuers/0/ca', detail: 'is not a CA certificate (basicConstraints CA:TRUE)' }]);
+        const subject = await call(base, anonymous, 'PUT', '/v1/agencies/demo-agency/certificates', WG, { issuers: [{ ca: agencyPki.pem('tax-ca'), subject: 'tax-gateway' }] });
+        expect(subject.status).toBe(400);
+        expect(subject.json.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/issuers/0/subject']);
+      });
+    });
+
     it('names the field of a certificate that is no fingerprint, and lets only the working group register', async () => {
       const bad = await call(base, anonymous, 'PUT', '/v1/agencies/demo-agency/certificates', WG, { certificates: ['not-a-fingerprint'] });
       expect(bad.status).toBe(400);
@@ -132,6 +187,22 @@ describe('agency identity by client certificate', () => {
       await expectEventually(async () => expect((await inquireWith(readFileSync(certs.file('tax.pem'), 'utf8'))).status).toBe(200));
       const other = await inquireWith(readFileSync(certs.file('police.pem'), 'utf8'));
       expect({ status: other.status, type: other.json.type }).toEqual({ status: 401, type: '/problems/certificate-mismatch' });
+    });
+
+    it("matches the proxy's certificate against the agency's registered CA and subject too", async () => {
+      const pki = new TestPki().ca('agency-ca', '/O=Demo/CN=Demo CA').issue('gateway', '/O=Demo/CN=demo-gateway', 'agency-ca').issue('clerk', '/O=Demo/CN=clerk', 'agency-ca');
+      const registered = await call(nix.url, undefined, 'PUT', '/v1/agencies/demo-agency/certificates', WG, { issuers: [{ ca: pki.pem('agency-ca'), subject: 'O=Demo,CN=demo-gateway' }] });
+      expect(registered.status).toBe(200);
+      try {
+        const bound = await call(nix.url, undefined, 'POST', '/v1/agencies/demo-agency/keys', WG, { certificate: 'agency' });
+        const ask = (pem: string) =>
+          call(nix.url, undefined, 'POST', '/v1/inquiries/identity/person', { authorization: `Bearer ${bound.json.key}`, 'x-purpose': 'demo', 'x-client-cert': encodeURIComponent(pem) }, PERSON);
+        await expectEventually(async () => expect((await ask(pki.pem('gateway'))).status).toBe(200));
+        const clerk = await ask(pki.pem('clerk'));
+        expect({ status: clerk.status, type: clerk.json.type }).toEqual({ status: 401, type: '/problems/certificate-mismatch' });
+      } finally {
+        await call(nix.url, undefined, 'PUT', '/v1/agencies/demo-agency/certificates', WG, { certificates: [], issuers: [] });
+      }
     });
 
     it('names the header when it is not a certificate', async () => {

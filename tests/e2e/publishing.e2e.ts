@@ -82,10 +82,13 @@ describe("issue 12's done-when: a registry published over HTTP, versioned, depre
       body: { consumer: 'land-tax-office', registry: 'cadastre', service: 'parcel', dataItems: ['parcelId', 'areaSquareMetres'], purposes: ['property-tax'], dailyQuota: 100, validFrom: '2026-01-01', validUntil: '2030-12-31', resolution: 'WG-1405-100' },
     });
     expectStatus(agreement, 201);
-    const answered = await inquire();
+    const asked = registry.received.length;
+    const answered = await inquire({ 'x-tracking-code': 'LAND-TAX-1405-7' });
     expectStatus(answered, 200);
     expect(answered.json).toEqual({ parcelId: 'P-17', areaSquareMetres: 250.5 });
     expect(answered.headers['x-service-version']).toBe('1.0.0');
+    // R9: the registry's API receives the exchange and the consumer's tracking code through the binding.
+    expect(registry.received.slice(asked).map((r) => [r.headers['x-nix-exchange-id'], r.headers['x-nix-tracking-code']])).toEqual([[answered.headers['x-exchange-id'], 'LAND-TAX-1405-7']]);
     expect(answered.headers.deprecation).toBeUndefined();
     expect((await inquire({}, 'P-99')).json.type).toBe('/problems/record-not-found');
     // R13: an identity answer states its level of assurance; the parcel service answers no identity check.

@@ -4,17 +4,24 @@ import { createLogger } from '@nix/observability';
 import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
 import { freshDatabase } from '../support/postgres';
 import { eventually, settled } from '../support/polling';
+import { startFakeRegistries } from '../support/sample-registry';
 import { DEMO_HEADERS, startTestApp, type TestApp } from '../support/test-app';
 import { SystemClock } from '@nix/platform';
 
 describeWithKafka('NIX over Kafka, in one process', () => {
   let nix: TestApp;
+  let registries: Awaited<ReturnType<typeof startFakeRegistries>>;
   const prefix = uniquePrefix('nixtest-transport');
 
   beforeAll(async () => {
-    nix = await startTestApp({ ...kafkaEnv(prefix, `${prefix}-all`), DATABASE_URL: await freshDatabase() });
+    // The registries behind their own REST API (the same sample data), so that what reaches it over Kafka can be seen.
+    registries = await startFakeRegistries();
+    nix = await startTestApp({ ...kafkaEnv(prefix, `${prefix}-all`), ...registries.env, DATABASE_URL: await freshDatabase() });
   });
-  afterAll(() => nix?.close());
+  afterAll(async () => {
+    await nix?.close();
+    await registries?.close();
+  });
 
   it('answers every catalogued example with 200 over Kafka', async () => {
     const catalog = await nix.call('GET', '/v1/services');
@@ -66,9 +73,11 @@ describeWithKafka('NIX over Kafka, in one process', () => {
     }
   });
 
-  it('passes the tracking code to the adapter and echoes it', async () => {
+  it("passes the tracking code to the adapter, which sends it and the exchange ID to the registry's API as headers, and echoes it", async () => {
+    registries.server.exchanges.length = 0;
     const response = await nix.inquire('goods', 'goods', { gtin: '6260100001237' }, { ...DEMO_HEADERS, 'x-tracking-code': 'KAFKA-42' });
     expect(response.status).toBe(200);
     expect(response.headers['x-tracking-code']).toBe('KAFKA-42');
+    expect(registries.server.exchanges).toEqual([{ collection: 'items', exchangeId: response.headers['x-exchange-id'], trackingCode: 'KAFKA-42' }]);
   });
 });

@@ -15,6 +15,7 @@ import {
   type GovernanceActor,
 } from '@nix/governance';
 import { migrate, type SqlClient } from '@nix/ledger';
+import { TestPki } from './test-pki';
 import { contractsWith, REPO_ROOT, sha256 } from './fixtures';
 
 /** A ContractSet with its networks as CIDR strings, so that two sets compare with toEqual. */
@@ -22,7 +23,14 @@ export function comparable(set: ContractSet) {
   return { ...set, apiKeys: set.apiKeys.map((k) => ({ ...k, networks: k.networks ? cidrsOf(k.networks) : null })) };
 }
 
-/** contracts/ plus a consumer with a network-bound, expiring key, so that every field of a key makes the round trip. */
+/** The test consumer's CA, made once, so that every copy of the contracts holds the same. */
+let testConsumerCa: string | undefined;
+const caOfTestConsumer = () => (testConsumerCa ??= new TestPki().ca('test-consumer-ca', '/O=Test Consumer/CN=Test Consumer CA').pem('test-consumer-ca'));
+
+/**
+ * contracts/ plus a consumer with a network-bound, expiring key, keys bound to a certificate and to any of the
+ * agency's, and registered certificates (a fingerprint and an issuer), so that every field makes the round trip.
+ */
 export function contractsWithBoundKey(): string {
   return contractsWith({
     'agencies/test-consumer.yaml': [
@@ -32,6 +40,12 @@ export function contractsWithBoundKey(): string {
       'apiKeys:',
       `  - {id: office, sha256: ${sha256('test-consumer-office-key')}, networks: [10.20.0.0/16, 192.0.2.7, "2001:db8::/32"], expires: 2027-01-31}`,
       `  - {id: spare, sha256: ${sha256('test-consumer-spare-key')}}`,
+      `  - {id: gateway, sha256: ${sha256('test-consumer-gateway-key')}, certificate: agency}`,
+      `  - {id: pinned, sha256: ${sha256('test-consumer-pinned-key')}, certificate: ${'ef'.repeat(32)}}`,
+      'certificates:',
+      `  fingerprints: [${'ef'.repeat(32)}]`,
+      '  issuers:',
+      `    - {subject: "CN=test-gateway,O=Test Consumer", ca: ${JSON.stringify(caOfTestConsumer())}}`,
       '',
     ].join('\n'),
     'agreements/test-consumer.yaml': [
@@ -129,9 +143,12 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
       expect(byId(reloaded.agencies)).toEqual(byId(original.agencies));
       expect(byId(reloaded.agreements)).toEqual(byId(original.agreements));
       expect(byKey(reloaded)).toEqual(byKey(original));
+      expect(original.agencyCertificates?.['test-consumer']).toEqual({ fingerprints: ['ef'.repeat(32)], issuers: [{ subject: 'CN=test-gateway,O=Test Consumer', ca: caOfTestConsumer() }] });
+      expect(reloaded.agencyCertificates).toEqual(original.agencyCertificates);
+      expect((await repository.state()).agencyIssuers).toEqual({ 'test-consumer': original.agencyCertificates?.['test-consumer'].issuers });
 
       const log = await repository.auditLog();
-      const imported = original.agencies.length + original.apiKeys.length + original.agreements.length;
+      const imported = original.agencies.length + original.apiKeys.length + original.agreements.length + Object.keys(original.agencyCertificates ?? {}).length;
       expect(log).toHaveLength(imported);
       expect(log.every((e) => e.actor === 'contracts-import' && e.before === null)).toBe(true);
       expect(log.find((e) => e.subject === 'agreement:tax-identity-person-1405')?.after).toMatchObject({ resolution: 'IWG-1404-42' });
@@ -425,15 +442,37 @@ export function governanceStoreSuite(describeFn: jest.Describe, name: string, op
         expect((await repository.state()).apiKeys.find((k) => k.keyId === bound.keyId)?.certificate).toBe('ab'.repeat(32));
         expect(await rejection(repository.issueApiKey(WELFARE, 'test-welfare', { certificate: 'not-hex' }))).toBeInstanceOf(GovernanceInputError);
 
-        expect(await repository.registerCertificates(WORKING_GROUP, 'test-welfare', ['CD'.repeat(32)])).toEqual(['cd'.repeat(32)]);
-        expect((await repository.state()).agencyCertificates).toEqual({ 'test-welfare': ['cd'.repeat(32)] });
-        expect(await repository.certificatesOf(WELFARE, 'test-welfare')).toEqual(['cd'.repeat(32)]);
-        expect((await repository.auditLog()).filter((e) => e.subject === 'agency:test-welfare').at(-1)).toMatchObject({ action: 'agency.certificates', before: { certificates: [] }, after: { certificates: ['cd'.repeat(32)] } });
-        expect(await rejection(repository.registerCertificates(WELFARE, 'test-welfare', []))).toBeInstanceOf(NotPermittedError);
+        expect(await repository.registerCertificates(WORKING_GROUP, 'test-welfare', { fingerprints: ['CD'.repeat(32)] })).toEqual({ fingerprints: ['cd'.repeat(32)], issuers: [] });
+        expect((await repository.state()).agencyCertificates?.['test-welfare']).toEqual(['cd'.repeat(32)]);
+        expect(await repository.certificatesOf(WELFARE, 'test-welfare')).toEqual({ fingerprints: ['cd'.repeat(32)], issuers: [] });
+        expect((await repository.auditLog()).filter((e) => e.subject === 'agency:test-welfare').at(-1)).toMatchObject({
+          action: 'agency.certificates',
+          before: { fingerprints: [], issuers: [] },
+          after: { fingerprints: ['cd'.repeat(32)], issuers: [] },
+        });
+        expect(await rejection(repository.registerCertificates(WELFARE, 'test-welfare', { fingerprints: [] }))).toBeInstanceOf(NotPermittedError);
         expect(await rejection(repository.certificatesOf(OTHER_CONSUMER, 'test-welfare'))).toBeInstanceOf(NotPermittedError);
-        expect(await rejection(repository.registerCertificates(WORKING_GROUP, 'nobody', []))).toBeInstanceOf(GovernanceNotFoundError);
-        await repository.registerCertificates(WORKING_GROUP, 'test-welfare', []);
-        expect((await repository.state()).agencyCertificates).toEqual({});
+        expect(await rejection(repository.registerCertificates(WORKING_GROUP, 'nobody', { fingerprints: [] }))).toBeInstanceOf(GovernanceNotFoundError);
+        await repository.registerCertificates(WORKING_GROUP, 'test-welfare', { fingerprints: [] });
+        expect((await repository.state()).agencyCertificates?.['test-welfare']).toBeUndefined();
+      });
+
+      it("keeps an agency's issuers (CA and subject) in the state, binds a key to any of its certificates, and names a bad issuer's field", async () => {
+        const pki = new TestPki().ca('welfare-ca', '/O=Welfare/CN=Welfare CA').issue('gateway', '/O=Welfare/CN=gateway', 'welfare-ca');
+        const registered = await repository.registerCertificates(WORKING_GROUP, 'test-welfare', { fingerprints: [], issuers: [{ ca: pki.pem('welfare-ca'), subject: 'CN=gateway, O=Welfare' }] });
+        expect(registered.issuers).toEqual([{ ca: expect.stringContaining('-----BEGIN CERTIFICATE-----'), subject: 'CN=gateway,O=Welfare' }]);
+        expect((await repository.state()).agencyIssuers?.['test-welfare']).toEqual(registered.issuers);
+        expect(await repository.certificatesOf(WELFARE, 'test-welfare')).toEqual(registered);
+        const anyOfItsOwn = await repository.issueApiKey(WELFARE, 'test-welfare', { certificate: 'agency' });
+        expect(anyOfItsOwn.certificate).toBe('agency');
+        expect((await repository.state()).apiKeys.find((k) => k.keyId === anyOfItsOwn.keyId)?.certificate).toBe('agency');
+        const field = async (issuers: { ca: string; subject: string }[]) =>
+          ((await rejection(repository.registerCertificates(WORKING_GROUP, 'test-welfare', { fingerprints: [], issuers }))) as GovernanceInputError).field;
+        expect(await field([{ ca: 'not a certificate', subject: 'CN=gateway' }])).toBe('issuers/0/ca');
+        expect(await field([{ ca: pki.pem('gateway'), subject: 'CN=gateway' }])).toBe('issuers/0/ca');
+        expect(await field([{ ca: pki.pem('welfare-ca'), subject: 'gateway' }])).toBe('issuers/0/subject');
+        await repository.registerCertificates(WORKING_GROUP, 'test-welfare', { fingerprints: [] });
+        expect((await repository.state()).agencyIssuers?.['test-welfare']).toBeUndefined();
       });
 
       it('pages the audit log by seq, filtered by subject or actor', async () => {

@@ -2,7 +2,9 @@ import type { Inquiry, Outcome } from './contract';
 
 /**
  * The custodian's side: here, a tiny in-memory Iran Code registry. A real
- * adapter calls its registry's own API or database instead. Its answers follow
+ * adapter calls its registry's own API or database instead, sending the
+ * exchange ID and the tracking code as X-NIX-Exchange-Id and X-NIX-Tracking-Code
+ * as NIX's own adapters do, so that every step can be followed (R9). Its answers follow
  * NIX's published response schema for goods/goods (GET /v1/services/goods/goods).
  */
 const GOODS = [

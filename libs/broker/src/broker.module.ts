@@ -7,6 +7,7 @@ import { BackupModule } from './backup/backup.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { ExchangesModule } from './exchanges/exchanges.module';
 import { GovernanceModule } from './governance/governance.module';
 import { InquiryModule } from './inquiry/inquiry.module';
 import { ProblemsModule } from './problems/problems.module';
@@ -35,6 +36,7 @@ export class BrokerModule {
         InquiryModule,
         ProblemsModule,
         ReportsModule,
+        ExchangesModule,
         DashboardModule,
         StatusModule,
         BackupModule,

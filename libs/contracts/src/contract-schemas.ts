@@ -28,6 +28,32 @@ export const AGENCY_FILE_SCHEMA = {
           sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
           networks: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
           expires: day,
+          certificate: {
+            type: 'string',
+            pattern: '^([0-9a-f]{64}|agency)$',
+            description: 'The client certificate the key is bound to: its SHA-256 fingerprint (lowercase hex), or "agency" for any the agency registers.',
+          },
+        },
+      },
+    },
+    certificates: {
+      type: 'object',
+      additionalProperties: false,
+      description: "The client certificates the agency calls with; once it lists any, each of its keys needs one of them (issue 13).",
+      properties: {
+        fingerprints: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+        issuers: {
+          type: 'array',
+          maxItems: 10,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['ca', 'subject'],
+            properties: {
+              ca: { type: 'string', minLength: 1, maxLength: 20000, description: 'The CA certificate (PEM) that issues the agency\'s client certificates.' },
+              subject: { type: 'string', minLength: 1, maxLength: 1000, description: 'The subject they must carry, e.g. "CN=tax-gateway,O=Tax Organization".' },
+            },
+          },
         },
       },
     },

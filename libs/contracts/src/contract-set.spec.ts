@@ -139,6 +139,17 @@ describe('loadContracts over broken contracts', () => {
     expect(error.message).toMatch(/contracts\/agencies\/customs\.yaml at \/ \(line 1\): has an unknown field "website"$/);
   });
 
+  it("reads an agency's certificates and a key's binding, and names an issuer whose CA is no certificate, with its line", () => {
+    const agency = ['id: customs', 'name: {fa: گمرک, en: Customs}', 'roles: [consumer]', 'apiKeys:', `  - {id: gate, sha256: ${'c1'.repeat(32)}, certificate: agency}`];
+    const loaded = loadContracts(contractsWith({ 'agencies/customs.yaml': [...agency, 'certificates:', `  fingerprints: [${'ab'.repeat(32)}]`] }), catalog, { production: false });
+    expect(loaded.agencyCertificates?.customs).toEqual({ fingerprints: ['ab'.repeat(32)], issuers: [] });
+    expect(loaded.apiKeys.find((k) => k.keyId === 'gate')?.certificate).toBe('agency');
+    const error = loadError(contractsWith({ 'agencies/customs.yaml': [...agency, 'certificates:', '  issuers:', '    - {subject: "CN=gate", ca: not a certificate}'] }));
+    expect(error.message).toMatch(/contracts\/agencies\/customs\.yaml at \/certificates\/issuers\/0\/ca \(line 8\): is not a PEM certificate$/);
+    const binding = loadError(contractsWith({ 'agencies/customs.yaml': ['id: customs', 'name: {fa: گمرک, en: Customs}', 'roles: [consumer]', 'apiKeys:', `  - {id: gate, sha256: ${'c1'.repeat(32)}, certificate: any}`] }));
+    expect(binding.location).toMatch(/^\/apiKeys\/0\/certificate/);
+  });
+
   it('names a missing required field', () => {
     const lines = taxAgreement();
     lines.splice(9, 1); // drop dailyQuota

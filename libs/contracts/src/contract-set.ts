@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { ConfigurationError } from '@nix/config';
-import type { Agency, Agreement } from '@nix/domain';
+import { parseIssuer, type Agency, type AgencyCertificates, type Agreement } from '@nix/domain';
 import type { ServiceCatalog } from '@nix/catalog';
 import { AGENCY_FILE_SCHEMA, AGREEMENT_FILE_SCHEMA } from './contract-schemas';
 import { readContractDir, type ContractFile } from './contract-files';
@@ -16,7 +16,7 @@ export interface ApiKeyEntry {
   networks: BlockList | null;
   /** Last day the key is valid, YYYY-MM-DD, or null. */
   expires: string | null;
-  /** SHA-256 fingerprint (lowercase hex) of the client certificate the key is bound to; absent or null: a bearer key. */
+  /** SHA-256 fingerprint (lowercase hex) of the client certificate the key is bound to, or "agency" for any of the agency's; absent or null: a bearer key. */
   certificate?: string | null;
 }
 
@@ -46,6 +46,8 @@ export interface ContractSet {
   agencies: Agency[];
   agreements: Agreement[];
   apiKeys: ApiKeyEntry[];
+  /** The client certificates of the agencies whose files list any (`certificates:`); absent from a set built in code. */
+  agencyCertificates?: Record<string, AgencyCertificates>;
   /** Demo agencies that were in the files but are refused in production. */
   refusedDemoAgencies: string[];
 }
@@ -79,6 +81,7 @@ export function loadContracts(dir: string, catalog: ServiceCatalog, options: Con
 
   const agencies = new Map<string, Agency>();
   const apiKeys: ApiKeyEntry[] = [];
+  const agencyCertificates: Record<string, AgencyCertificates> = {};
   const keyHashes = new Set<string>();
   const refusedDemoAgencies: string[] = [];
   for (const file of agencyFiles) {
@@ -102,8 +105,19 @@ export function loadContracts(dir: string, catalog: ServiceCatalog, options: Con
         sha256: key.sha256,
         networks: key.networks ? blockListOf(file, `/apiKeys/${i}/networks`, key.networks) : null,
         expires: key.expires ?? null,
+        ...(key.certificate ? { certificate: key.certificate } : {}),
       });
     });
+    if (raw.certificates) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- YAML checked by its JSON Schema (check above)
+      const issuers = (raw.certificates.issuers ?? []).map((issuer: any, i: number) => {
+        // A CA that has expired is not refused here, so that a file stays loadable: its certificates just stop matching.
+        const parsed = parseIssuer(issuer.ca, issuer.subject, Number.NEGATIVE_INFINITY);
+        if ('field' in parsed) throw file.error(`/certificates/issuers/${i}/${parsed.field}`, parsed.detail);
+        return parsed.issuer;
+      });
+      agencyCertificates[agency.id] = { fingerprints: raw.certificates.fingerprints ?? [], issuers };
+    }
   }
 
   for (const service of catalog.services()) {
@@ -156,7 +170,7 @@ export function loadContracts(dir: string, catalog: ServiceCatalog, options: Con
       agreements.push(agreement);
     });
   }
-  return { agencies: [...agencies.values()], agreements, apiKeys, refusedDemoAgencies };
+  return { agencies: [...agencies.values()], agreements, apiKeys, agencyCertificates, refusedDemoAgencies };
 }
 
 function blockListOf(file: ContractFile, at: string, networks: string[]): BlockList {

@@ -1,5 +1,6 @@
 export * from './agreement';
 export * from './calendar';
+export * from './client-certificates';
 export * from './identifiers';
 export * from './inquiry';
 export * from './outcome';

@@ -46,6 +46,8 @@ export const PROBLEM_TYPES = {
   'invalid-period': { status: 400, outcome: 'invalid', title: 'The report period is not valid' },
   'report-out-of-scope': { status: 403, outcome: 'denied', title: 'The report asks for traffic the agency may not see' },
   'ledger-unavailable': { status: 503, outcome: 'unavailable', title: 'The traffic ledger cannot be read now' },
+  // Tracking (R9): the same 404 whether the exchange is unknown or another agency's, so that its existence does not leak.
+  'exchange-not-found': { status: 404, outcome: 'invalid', title: 'No recorded exchange with this ID that the agency is a party to' },
   'pdf-unavailable': { status: 503, outcome: 'unavailable', title: 'No browser is installed to print the report as PDF' },
   'status-unavailable': { status: 503, outcome: 'unavailable', title: "The services' status cannot be read now" },
   // Operations calls on the metrics listener (POST /ops/backup), never on the API port.

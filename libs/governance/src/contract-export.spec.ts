@@ -50,6 +50,18 @@ describe('the export of the governance state as contracts/ YAML', () => {
     expect(file('agencies/tax-organization.yaml').apiKeys).toEqual([{ id: 'live', sha256: 'a'.repeat(64), networks: ['10.0.0.0/8'], expires: '2027-01-01' }]);
   });
 
+  it("writes an agency's registered certificates and each key's binding, and nothing for an agency that registered none", () => {
+    const issuer = { subject: 'CN=tax-gateway,O=Tax', ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' };
+    const written = renderContractFiles([TAX, DEMO], [key('gate', { certificate: 'agency' }), key('pinned', { certificate: 'cd'.repeat(32) })], [], {
+      [TAX.id]: { fingerprints: ['ab'.repeat(32)], issuers: [issuer] },
+      [DEMO.id]: { fingerprints: [], issuers: [] },
+    });
+    const tax = parse(written.find((f) => f.path === 'agencies/tax-organization.yaml')!.content);
+    expect(tax.certificates).toEqual({ fingerprints: ['ab'.repeat(32)], issuers: [issuer] });
+    expect(tax.apiKeys.map((k: { certificate?: string }) => k.certificate)).toEqual(['agency', 'cd'.repeat(32)]);
+    expect(parse(written.find((f) => f.path === 'demo/agencies/demo-agency.yaml')!.content).certificates).toBeUndefined();
+  });
+
   it('writes the major an agreement covers where it is not 1, and only there', () => {
     const majors = renderContractFiles([TAX], [], [agreement('first', { major: 1 }), agreement('second', { major: 2 })]);
     const entries = parse(majors.find((f) => f.path === 'agreements/tax-organization.yaml')!.content).agreements;

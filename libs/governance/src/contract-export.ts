@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { agreementFileEntry } from '@nix/contracts';
-import type { Agency } from '@nix/domain';
+import type { Agency, AgencyCertificates } from '@nix/domain';
 import type { GovernedAgreement } from './agreement-lifecycle';
 import { cidrsOf } from './network-list';
 import type { StoredApiKey } from './stored-api-key';
@@ -19,20 +19,35 @@ const HEADER = '# Exported from the governance store (npm run contracts:export).
  * demo/ for demo agencies. Revoked keys are left out; so are suspended and revoked agreements, which the YAML
  * cannot mark (it has no status field): an export carries the agreements in force.
  */
-export function renderContractFiles(agencies: Agency[], apiKeys: StoredApiKey[], agreements: GovernedAgreement[]): ContractExportFile[] {
+export function renderContractFiles(
+  agencies: Agency[],
+  apiKeys: StoredApiKey[],
+  agreements: GovernedAgreement[],
+  certificates: Readonly<Record<string, AgencyCertificates>> = {},
+): ContractExportFile[] {
   const demo = new Set(agencies.filter((a) => a.demo).map((a) => a.id));
   const under = (agencyId: string, kind: string) => (demo.has(agencyId) ? join('demo', kind) : kind);
   const files: ContractExportFile[] = [];
   for (const agency of agencies) {
     const keys = apiKeys
       .filter((k) => k.agencyId === agency.id && !k.revokedAt)
-      .map((k) => ({ id: k.keyId, sha256: k.sha256, ...(k.networks ? { networks: cidrsOf(k.networks) } : {}), ...(k.expires ? { expires: k.expires } : {}) }));
+      .map((k) => ({
+        id: k.keyId,
+        sha256: k.sha256,
+        ...(k.networks ? { networks: cidrsOf(k.networks) } : {}),
+        ...(k.expires ? { expires: k.expires } : {}),
+        ...(k.certificate ? { certificate: k.certificate } : {}),
+      }));
+    const registered = certificates[agency.id];
     const body = {
       id: agency.id,
       name: { fa: agency.name.fa, en: agency.name.en },
       roles: agency.roles,
       ...(agency.demo ? { demo: true } : {}),
       ...(keys.length > 0 ? { apiKeys: keys } : {}),
+      ...(registered && (registered.fingerprints.length > 0 || registered.issuers.length > 0)
+        ? { certificates: { fingerprints: registered.fingerprints, issuers: registered.issuers.map((i) => ({ subject: i.subject, ca: i.ca })) } }
+        : {}),
     };
     files.push({ path: join(under(agency.id, 'agencies'), `${agency.id}.yaml`), content: HEADER + stringify(body) });
   }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { PROBE_AGENCY, type Agency, type AgencyRole } from '@nix/domain';
+import { ANY_AGENCY_CERTIFICATE, PROBE_AGENCY, type Agency, type AgencyCertificates, type AgencyRole, type CertificateIssuer } from '@nix/domain';
 import type { ApiKeyEntry, ContractSet } from '@nix/contracts';
 import { auditedChange, auditParams, auditValues, type SqlClient } from '@nix/ledger';
 import {
@@ -38,7 +38,7 @@ import { renderContractFiles, type ContractExportFile } from './contract-export'
 import type { GovernanceSource } from './live-governance';
 import type { GovernanceState } from './governance-snapshot';
 import { blockListOf, cidrsOf } from './network-list';
-import { certificateFingerprintOf, checkKeyLimits, checkResolution } from './validation';
+import { agencyCertificatesOf, certificateFingerprintOf, checkKeyLimits, checkResolution } from './validation';
 import { requireKeyManager, type StoredApiKey } from './stored-api-key';
 
 /** An audit entry with its place in the log. */
@@ -223,7 +223,14 @@ const agreementParams = (a: GovernedAgreement) => [a.id, a.consumer, a.registry,
 const UNIQUE_VIOLATION = '23505';
 
 /** What the audit log keeps of a key: its id, hash, limits, never a key. */
-const keyForAudit = (k: ApiKeyEntry) => ({ agencyId: k.agencyId, keyId: k.keyId, sha256: k.sha256, expires: k.expires, networks: k.networks ? cidrsOf(k.networks) : null });
+const keyForAudit = (k: ApiKeyEntry) => ({
+  agencyId: k.agencyId,
+  keyId: k.keyId,
+  sha256: k.sha256,
+  expires: k.expires,
+  networks: k.networks ? cidrsOf(k.networks) : null,
+  ...(k.certificate ? { certificate: k.certificate } : {}),
+});
 /** Compares two values as JSON whatever the order of their keys (YAML files may list `en` before `fa`). */
 const canonical = (value: unknown) =>
   JSON.stringify(value, (_key, v: unknown) =>
@@ -279,6 +286,19 @@ export class GovernanceRepository implements GovernanceSource {
       await this.audit({ actor, at: this.now(), action: 'agency.import', subject: `agency:${agency.id}`, before, after: agency });
       changed++;
     }
+    // An agency's certificates as its file lists them; a file that lists none leaves the agency's as they are.
+    const registered = await this.agencyCertificates();
+    for (const [agencyId, after] of Object.entries(set.agencyCertificates ?? {})) {
+      const before = registered[agencyId] ?? null;
+      if (same(before ?? { fingerprints: [], issuers: [] }, after)) continue;
+      await this.sql.query('UPDATE governance_agency SET client_certificates = $2::text[], certificate_issuers = $3::jsonb WHERE id = $1', [
+        agencyId,
+        after.fingerprints,
+        JSON.stringify(after.issuers),
+      ]);
+      await this.audit({ actor, at: this.now(), action: 'agency.certificates.import', subject: `agency:${agencyId}`, before, after });
+      changed++;
+    }
     const keys = new Map((await this.apiKeys({ includeRevoked: true })).map((k) => [`${k.agencyId}/${k.keyId}`, k]));
     for (const key of set.apiKeys) {
       const stored = keys.get(`${key.agencyId}/${key.keyId}`);
@@ -286,9 +306,9 @@ export class GovernanceRepository implements GovernanceSource {
       const after = keyForAudit(key);
       if (same(before, after) && !stored?.revokedAt) continue;
       await this.sql.query(
-        `INSERT INTO governance_api_key (agency_id, key_id, sha256, expires, networks) VALUES ($1, $2, $3, $4::date, $5)
-         ON CONFLICT (agency_id, key_id) DO UPDATE SET sha256 = $3, expires = $4::date, networks = $5, revoked_at = NULL`,
-        [key.agencyId, key.keyId, key.sha256, key.expires, after.networks],
+        `INSERT INTO governance_api_key (agency_id, key_id, sha256, expires, networks, certificate) VALUES ($1, $2, $3, $4::date, $5, $6)
+         ON CONFLICT (agency_id, key_id) DO UPDATE SET sha256 = $3, expires = $4::date, networks = $5, certificate = $6, revoked_at = NULL`,
+        [key.agencyId, key.keyId, key.sha256, key.expires, after.networks, key.certificate ?? null],
       );
       await this.audit({ actor, at: this.now(), action: 'api-key.import', subject: `api-key:${key.agencyId}/${key.keyId}`, before, after });
       changed++;
@@ -322,6 +342,7 @@ export class GovernanceRepository implements GovernanceSource {
       (await this.agencies()).filter((a) => notProbe(a.id)),
       (await this.apiKeys()).filter((k) => notProbe(k.agencyId)),
       (await this.agreements()).filter((a) => notProbe(a.consumer)),
+      await this.agencyCertificates(),
     );
   }
 
@@ -332,12 +353,20 @@ export class GovernanceRepository implements GovernanceSource {
 
   /** The state brokers authorise with, in one statement, so that it is one consistent view at one version. */
   async state(): Promise<GovernanceState> {
-    const rows = await this.sql.query<{ version: string | number; agencies: AgencyRow[]; keys: KeyRow[]; agreements: AgreementRow[]; certificates: Record<string, string[]> | null }>(
+    const rows = await this.sql.query<{
+      version: string | number;
+      agencies: AgencyRow[];
+      keys: KeyRow[];
+      agreements: AgreementRow[];
+      certificates: Record<string, string[]> | null;
+      issuers: Record<string, CertificateIssuer[]> | null;
+    }>(
       `SELECT (SELECT version FROM governance_version) AS version,
          (SELECT coalesce(json_agg(a ORDER BY a.id), '[]'::json) FROM (SELECT ${AGENCY_COLUMNS} FROM governance_agency) a) AS agencies,
          (SELECT coalesce(json_agg(k ORDER BY k.agency_id, k.key_id), '[]'::json) FROM (SELECT ${KEY_COLUMNS} FROM governance_api_key WHERE revoked_at IS NULL) k) AS keys,
          (SELECT coalesce(json_agg(g ORDER BY g.id), '[]'::json) FROM (SELECT ${AGREEMENT_COLUMNS} FROM governance_agreement) g) AS agreements,
-         (SELECT json_object_agg(id, client_certificates) FROM governance_agency WHERE cardinality(client_certificates) > 0) AS certificates`,
+         (SELECT json_object_agg(id, client_certificates) FROM governance_agency WHERE cardinality(client_certificates) > 0) AS certificates,
+         (SELECT json_object_agg(id, certificate_issuers) FROM governance_agency WHERE certificate_issuers <> '[]'::jsonb) AS issuers`,
     );
     const row = rows[0];
     return {
@@ -346,6 +375,7 @@ export class GovernanceRepository implements GovernanceSource {
       apiKeys: row.keys.map(keyOf),
       agreements: row.agreements.map(agreementOf),
       agencyCertificates: row.certificates ?? {},
+      agencyIssuers: row.issuers ?? {},
     };
   }
 
@@ -458,29 +488,44 @@ export class GovernanceRepository implements GovernanceSource {
   }
 
   /**
-   * Registers the client certificates (SHA-256 fingerprints) an agency calls with, replacing those it had (the working
-   * group only: this is who the agency is). Once it has any, each of its keys needs one of them; none lifts that.
+   * Registers the client certificates an agency calls with, replacing those it had (the working group only: this is
+   * who the agency is): SHA-256 fingerprints, and issuers (a CA and the subject its certificates must carry). Once it
+   * has any, each of its keys needs one of them; none lifts that.
    */
-  async registerCertificates(actor: GovernanceActor, agencyId: string, fingerprints: readonly string[]): Promise<string[]> {
+  async registerCertificates(
+    actor: GovernanceActor,
+    agencyId: string,
+    registration: { fingerprints: readonly string[]; issuers?: readonly { ca: string; subject: string }[] },
+  ): Promise<AgencyCertificates> {
     if (!isWorkingGroup(actor)) throw new NotPermittedError(actor.agencyId, `register certificates of ${agencyId}`);
-    const certificates = fingerprints.map((f, i) => certificateFingerprintOf(f, `certificates/${i}`));
-    if (new Set(certificates).size !== certificates.length) throw new GovernanceInputError('certificates', 'names a certificate twice');
+    const after = agencyCertificatesOf(registration, this.now().getTime());
     const before = await this.certificatesOf(actor, agencyId);
     const applied = await this.applyAudited(
-      'UPDATE governance_agency SET client_certificates = $2::text[] WHERE id = $1 RETURNING id',
-      [agencyId, certificates],
-      this.entry(actor, 'agency.certificates', `agency:${agencyId}`, { certificates: before }, { certificates }),
+      'UPDATE governance_agency SET client_certificates = $2::text[], certificate_issuers = $3::jsonb WHERE id = $1 RETURNING id',
+      [agencyId, after.fingerprints, JSON.stringify(after.issuers)],
+      this.entry(actor, 'agency.certificates', `agency:${agencyId}`, before, after),
     );
     if (!applied) throw new GovernanceNotFoundError(`agency ${agencyId}`);
-    return certificates;
+    return after;
   }
 
-  /** An agency's registered client certificates (SHA-256 fingerprints), as the working group or the agency itself may list them. */
-  async certificatesOf(actor: GovernanceActor, agencyId: string): Promise<string[]> {
+  /** An agency's registered client certificates (fingerprints and issuers), as the working group or the agency itself may list them. */
+  async certificatesOf(actor: GovernanceActor, agencyId: string): Promise<AgencyCertificates> {
     requireKeyManager(actor, agencyId, 'list certificates of');
-    const rows = await this.sql.query<{ client_certificates: string[] }>('SELECT client_certificates FROM governance_agency WHERE id = $1', [agencyId]);
+    const rows = await this.sql.query<{ client_certificates: string[]; certificate_issuers: CertificateIssuer[] }>(
+      'SELECT client_certificates, certificate_issuers FROM governance_agency WHERE id = $1',
+      [agencyId],
+    );
     if (rows.length === 0) throw new GovernanceNotFoundError(`agency ${agencyId}`);
-    return rows[0].client_certificates;
+    return { fingerprints: rows[0].client_certificates, issuers: rows[0].certificate_issuers };
+  }
+
+  /** Every agency's registered client certificates, for those that registered any (the export writes them). */
+  async agencyCertificates(): Promise<Record<string, AgencyCertificates>> {
+    const rows = await this.sql.query<{ id: string; client_certificates: string[]; certificate_issuers: CertificateIssuer[] }>(
+      "SELECT id, client_certificates, certificate_issuers FROM governance_agency WHERE cardinality(client_certificates) > 0 OR certificate_issuers <> '[]'::jsonb ORDER BY id",
+    );
+    return Object.fromEntries(rows.map((r) => [r.id, { fingerprints: r.client_certificates, issuers: r.certificate_issuers }]));
   }
 
   /**
@@ -496,7 +541,7 @@ export class GovernanceRepository implements GovernanceSource {
     const expires = limits.expires ?? null;
     const networks = limits.networks ?? null;
     checkKeyLimits(expires, networks);
-    const certificate = limits.certificate ? certificateFingerprintOf(limits.certificate) : null;
+    const certificate = limits.certificate ? (limits.certificate === ANY_AGENCY_CERTIFICATE ? ANY_AGENCY_CERTIFICATE : certificateFingerprintOf(limits.certificate)) : null;
     if (!(await this.agencies()).some((a) => a.id === agencyId)) throw new GovernanceNotFoundError(`agency ${agencyId}`);
     const key = `nix_${randomBytes(32).toString('base64url')}`;
     const stored = { agencyId, keyId: `k-${randomUUID()}`, sha256: createHash('sha256').update(key).digest('hex'), expires, networks, certificate };

@@ -1,4 +1,4 @@
-import { AccessPolicy, type Agency } from '@nix/domain';
+import { AccessPolicy, prepareIssuer, type Agency, type CertificateIssuer, type PreparedIssuer } from '@nix/domain';
 import type { ApiKeyEntry, ContractSet } from '@nix/contracts';
 import type { GovernedAgreement } from './agreement-lifecycle';
 
@@ -11,6 +11,8 @@ export interface GovernanceState {
   agreements: GovernedAgreement[];
   /** The client certificates (SHA-256 fingerprints) of the agencies that registered any (migration 0009). */
   agencyCertificates?: Record<string, string[]>;
+  /** The CAs and subjects the agencies that registered any call with (migration 0010). */
+  agencyIssuers?: Record<string, CertificateIssuer[]>;
 }
 
 /**
@@ -25,6 +27,7 @@ export class GovernanceSnapshot {
   private readonly agencyById: ReadonlyMap<string, Agency>;
   private readonly keyByHash: ReadonlyMap<string, ApiKeyEntry>;
   private readonly agencyCertificates: ReadonlyMap<string, readonly string[]>;
+  private readonly agencyIssuers: ReadonlyMap<string, readonly PreparedIssuer[]>;
 
   constructor(state: GovernanceState, options: { production: boolean }) {
     const agencies = options.production ? state.agencies.filter((a) => !a.demo) : state.agencies;
@@ -35,6 +38,12 @@ export class GovernanceSnapshot {
     this.keyByHash = new Map(state.apiKeys.filter((k) => this.agencyById.has(k.agencyId)).map((k) => [k.sha256, k]));
     this.policy = new AccessPolicy(this.agreements);
     this.agencyCertificates = new Map(Object.entries(state.agencyCertificates ?? {}).filter(([id, list]) => this.agencyById.has(id) && list.length > 0));
+    // Each CA parsed once per state, not once per inquiry.
+    this.agencyIssuers = new Map(
+      Object.entries(state.agencyIssuers ?? {})
+        .filter(([id, list]) => this.agencyById.has(id) && list.length > 0)
+        .map(([id, list]) => [id, list.map(prepareIssuer)]),
+    );
   }
 
   /** A snapshot of contract files as they are (tests, benchmarks): every agreement active, with its resolution. */
@@ -50,6 +59,11 @@ export class GovernanceSnapshot {
   /** The client certificates an agency registered (SHA-256 fingerprints); empty when it registered none. */
   certificatesOf(agencyId: string): readonly string[] {
     return this.agencyCertificates.get(agencyId) ?? [];
+  }
+
+  /** The issuers (CA and subject) an agency registered, ready to check certificates against; empty when none. */
+  issuersOf(agencyId: string): readonly PreparedIssuer[] {
+    return this.agencyIssuers.get(agencyId) ?? [];
   }
 
   /** The key whose SHA-256 this is, if it is neither revoked nor unknown. */

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { GovernanceInputError } from './governance-error';
+import { parseIssuer, type AgencyCertificates, type CertificateIssuer } from '@nix/domain';
 
 /** The same pattern contracts/ agreements use for purposes (AGREEMENT_FILE_SCHEMA). */
 export const PURPOSE_CODE = /^[a-z][a-z0-9-]{1,62}$/;
@@ -55,4 +56,28 @@ export function certificateFingerprintOf(text: string, field = 'certificate'): s
   const hex = text.replace(/:/g, '').toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new GovernanceInputError(field, 'must be a SHA-256 certificate fingerprint: 64 hex digits, colons allowed');
   return hex;
+}
+
+/** At most this many fingerprints and issuers per agency, and this long a CA's PEM. */
+export const CERTIFICATE_LIMITS = { fingerprints: 20, issuers: 10, pemLength: 20_000 } as const;
+
+/**
+ * What an agency registers to be known by, checked and in stored form: fingerprints as lowercase hex, each issuer's CA
+ * as a PEM CA certificate valid now, its subject canonical (canonicalSubject). Errors name the field
+ * (`certificates/0`, `issuers/1/ca`), never echo a PEM.
+ */
+export function agencyCertificatesOf(registration: { fingerprints: readonly string[]; issuers?: readonly { ca: string; subject: string }[] }, now: number): AgencyCertificates {
+  if (registration.fingerprints.length > CERTIFICATE_LIMITS.fingerprints) throw new GovernanceInputError('certificates', `lists more than ${CERTIFICATE_LIMITS.fingerprints} certificates`);
+  const fingerprints = registration.fingerprints.map((f, i) => certificateFingerprintOf(f, `certificates/${i}`));
+  if (new Set(fingerprints).size !== fingerprints.length) throw new GovernanceInputError('certificates', 'names a certificate twice');
+  const given = registration.issuers ?? [];
+  if (given.length > CERTIFICATE_LIMITS.issuers) throw new GovernanceInputError('issuers', `lists more than ${CERTIFICATE_LIMITS.issuers} issuers`);
+  const issuers: CertificateIssuer[] = given.map(({ ca, subject }, i) => {
+    if (ca.length > CERTIFICATE_LIMITS.pemLength) throw new GovernanceInputError(`issuers/${i}/ca`, `is longer than ${CERTIFICATE_LIMITS.pemLength} characters`);
+    const parsed = parseIssuer(ca, subject, now);
+    if ('field' in parsed) throw new GovernanceInputError(`issuers/${i}/${parsed.field}`, parsed.detail);
+    return parsed.issuer;
+  });
+  if (new Set(issuers.map((i) => `${i.ca}\u0000${i.subject}`)).size !== issuers.length) throw new GovernanceInputError('issuers', 'names an issuer and subject twice');
+  return { fingerprints, issuers };
 }

@@ -1,5 +1,5 @@
 import { BlockList } from 'node:net';
-import { ProblemError, type Agency, type Agreement, type CalendarDay, type ProblemType } from '@nix/domain';
+import { ProblemError, type Agency, type PresentedCertificate, type Agreement, type CalendarDay, type ProblemType } from '@nix/domain';
 import type { ApiKeyEntry, ContractSet } from '@nix/contracts';
 import { GovernanceSnapshot, LiveGovernance, QuotaLeases, type GovernanceState } from '@nix/governance';
 import { MemoryQuotaCounter } from '@nix/governance/testing';
@@ -39,6 +39,14 @@ function networks(...ranges: [string, number, 'ipv4' | 'ipv6'][]): BlockList {
 
 const TAX_CERT = 'a'.repeat(64);
 const POLICE_CERT = 'b'.repeat(64);
+/** A certificate presented over mTLS whose chain Node verified (by default), known here by its fingerprint only. */
+const presented = (fingerprint: string, chainVerified = true): PresentedCertificate => ({
+  fingerprint,
+  chainVerified,
+  certificate: () => {
+    throw new Error('no issuer is registered in these tests: the certificate itself is never read');
+  },
+});
 
 const AGREEMENT: Agreement = {
   id: 'tax-identity-2026',
@@ -122,25 +130,43 @@ describe('AccessService', () => {
     });
 
     it('accepts a certificate-bound key with its certificate only, and answers 401 certificate-mismatch otherwise', () => {
-      expect(access.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, TAX_CERT)).toBe(TAX);
-      expectProblem(() => access.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, POLICE_CERT), 'certificate-mismatch', 401, /bound to another client certificate/);
+      expect(access.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, presented(TAX_CERT))).toBe(TAX);
+      expectProblem(() => access.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, presented(POLICE_CERT)), 'certificate-mismatch', 401, /bound to another client certificate/);
       expectProblem(() => access.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date), 'certificate-mismatch', 401, /present it \(mTLS\)/);
     });
 
     it("holds every key of an agency that registered certificates to one of them", () => {
       const state: GovernanceState = { version: 1, agencies: [TAX], apiKeys: [key('tax-1', TAX.id), key('tax-mtls', TAX.id, { certificate: TAX_CERT })], agreements: [], agencyCertificates: { [TAX.id]: [POLICE_CERT, TAX_CERT] } };
       const held = new AccessService(LiveGovernance.fixed(new GovernanceSnapshot(state, { production: false })), hasher, new QuotaLeases(new MemoryQuotaCounter()), new MemoryKeyUseLog(), false);
-      expect(held.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, undefined, POLICE_CERT)).toBe(TAX);
+      expect(held.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, undefined, presented(POLICE_CERT))).toBe(TAX);
       expectProblem(() => held.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date), 'certificate-mismatch', 401);
-      expectProblem(() => held.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, undefined, 'c'.repeat(64)), 'certificate-mismatch', 401, /registered client certificates/);
+      expectProblem(() => held.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, undefined, presented('c'.repeat(64))), 'certificate-mismatch', 401, /registered client certificates/);
       // The bound key needs its own, even though the agency registered another.
-      expectProblem(() => held.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, POLICE_CERT), 'certificate-mismatch', 401);
+      expectProblem(() => held.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, presented(POLICE_CERT)), 'certificate-mismatch', 401);
+    });
+
+    it("accepts a registered fingerprint only of a certificate whose chain was verified, and a key bound to 'agency' only with one of the agency's", () => {
+      const state: GovernanceState = {
+        version: 1,
+        agencies: [TAX],
+        apiKeys: [key('tax-1', TAX.id), key('tax-any', TAX.id, { certificate: 'agency' })],
+        agreements: [],
+        agencyCertificates: { [TAX.id]: [TAX_CERT] },
+      };
+      const held = new AccessService(LiveGovernance.fixed(new GovernanceSnapshot(state, { production: false })), hasher, new QuotaLeases(new MemoryQuotaCounter()), new MemoryKeyUseLog(), false, false);
+      expect(held.authenticate('Bearer tax-any-secret', '203.0.113.7', TODAY.date, undefined, presented(TAX_CERT))).toBe(TAX);
+      expectProblem(() => held.authenticate('Bearer tax-any-secret', '203.0.113.7', TODAY.date, undefined, presented(TAX_CERT, false)), 'certificate-mismatch', 401);
+      expectProblem(() => held.authenticate('Bearer tax-any-secret', '203.0.113.7', TODAY.date, undefined, presented(POLICE_CERT)), 'certificate-mismatch', 401);
+      // An agency that registered nothing: a key bound to "any of its certificates" matches none.
+      const none: GovernanceState = { ...state, agencyCertificates: {} };
+      const bare = new AccessService(LiveGovernance.fixed(new GovernanceSnapshot(none, { production: false })), hasher, new QuotaLeases(new MemoryQuotaCounter()), new MemoryKeyUseLog(), false, false);
+      expectProblem(() => bare.authenticate('Bearer tax-any-secret', '203.0.113.7', TODAY.date, undefined, presented(TAX_CERT)), 'certificate-mismatch', 401);
     });
 
     it('refuses a key bound to no certificate when bearer keys alone are not allowed (production), and still accepts a bound one', () => {
       const strict = new AccessService(LiveGovernance.fixed(GovernanceSnapshot.ofContracts(CONTRACTS)), hasher, new QuotaLeases(new MemoryQuotaCounter()), new MemoryKeyUseLog(), false, false);
-      expectProblem(() => strict.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, undefined, TAX_CERT), 'certificate-required', 401, /NIX_ALLOW_BEARER_ONLY/);
-      expect(strict.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, TAX_CERT)).toBe(TAX);
+      expectProblem(() => strict.authenticate('Bearer tax-1-secret', '203.0.113.7', TODAY.date, undefined, presented(TAX_CERT)), 'certificate-required', 401, /NIX_ALLOW_BEARER_ONLY/);
+      expect(strict.authenticate('Bearer tax-mtls-secret', '203.0.113.7', TODAY.date, undefined, presented(TAX_CERT))).toBe(TAX);
     });
 
     it("accepts a network-bound key from the agency's networks only, IPv4 and IPv6", () => {

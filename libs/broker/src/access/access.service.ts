@@ -1,6 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AccessPolicy, ProblemError, type Agency, type Agreement, type Authorization, type CalendarDay } from '@nix/domain';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import {
+  AccessPolicy,
+  ANY_AGENCY_CERTIFICATE,
+  isAgencyCertificate,
+  ProblemError,
+  type Agency,
+  type Agreement,
+  type Authorization,
+  type CalendarDay,
+  type Clock,
+  type PresentedCertificate,
+} from '@nix/domain';
 import { LiveGovernance, QuotaLeases, type GovernanceSnapshot } from '@nix/governance';
+import { CLOCK } from '@nix/platform';
 import { KEY_HASHER, type KeyHasher } from './key-hasher';
 
 /** Headers by which one agency would pass another's inquiry through its own key (R8). */
@@ -58,6 +70,8 @@ export class AccessService {
     @Inject(KEY_USE_LOG) private readonly keyUse: KeyUseLog,
     @Inject(DEMO_COVERAGE) private readonly demoCoverage: boolean,
     @Inject(BEARER_ONLY_ALLOWED) private readonly bearerOnlyAllowed: boolean = true,
+    /** Certificates are checked for validity at this clock's time. */
+    @Optional() @Inject(CLOCK) private readonly clock: Clock = { now: () => Date.now() },
   ) {}
 
   /** The governance state now, or a 503 when it has not been read from the store yet. */
@@ -77,10 +91,11 @@ export class AccessService {
   }
 
   /**
-   * The agency a Bearer API key belongs to, or a 401/403 problem. `certificate` is the SHA-256 fingerprint of the
-   * caller's client certificate (mTLS, or a trusted proxy's header): a key bound to a certificate needs that one.
+   * The agency a Bearer API key belongs to, or a 401/403 problem. `certificate` is the caller's client certificate
+   * (mTLS, or a trusted proxy's header): a key bound to a certificate needs that one, a key bound to the agency
+   * ("agency") any the agency registered, and any other key of an agency that registered certificates or issuers, too.
    */
-  authenticate(authorization: string | undefined, clientIp: string, today: string, snapshot = this.snapshot(), certificate?: string): Agency {
+  authenticate(authorization: string | undefined, clientIp: string, today: string, snapshot = this.snapshot(), certificate?: PresentedCertificate): Agency {
     const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
     if (!match) throw new ProblemError('unauthenticated', 'Send the agency API key as "Authorization: Bearer <key>".');
     const key = snapshot.key(this.hasher.apiKeyHash(match[1]));
@@ -90,19 +105,24 @@ export class AccessService {
     if (key.networks && !key.networks.check(clientIp, clientIp.includes(':') ? 'ipv6' : 'ipv4')) {
       throw new ProblemError('network-not-allowed', `Key ${key.keyId} of agency ${key.agencyId} is accepted only from the agency's registered networks.`);
     }
-    // A key bound to a certificate needs that one; any other key of an agency that registered certificates, one of them.
+    // A key bound to one certificate needs that one; any other key of an agency that registered certificates or
+    // issuers (or one bound to the agency), one of them.
     const registered = snapshot.certificatesOf(key.agencyId);
-    if (key.certificate || registered.length > 0) {
-      const accepted = key.certificate ? certificate === key.certificate : certificate !== undefined && registered.includes(certificate);
+    const issuers = snapshot.issuersOf(key.agencyId);
+    const pinned = key.certificate && key.certificate !== ANY_AGENCY_CERTIFICATE ? key.certificate : null;
+    if (key.certificate || registered.length > 0 || issuers.length > 0) {
+      const accepted = pinned
+        ? certificate !== undefined && certificate.chainVerified && certificate.fingerprint === pinned
+        : certificate !== undefined && isAgencyCertificate(certificate, registered, issuers, this.clock.now());
       if (!accepted) {
         const who = `Key ${key.keyId} of agency ${key.agencyId}`;
         throw new ProblemError(
           'certificate-mismatch',
           !certificate
             ? `${who} needs the agency's client certificate; present it (mTLS).`
-            : key.certificate
+            : pinned
               ? `${who} is bound to another client certificate than the one presented.`
-              : `${who} is accepted only with one of the agency's registered client certificates, and the one presented is not.`,
+              : `${who} is accepted only with one of the agency's registered client certificates (by fingerprint, or issued by a registered CA to the registered subject), and the one presented is not.`,
         );
       }
     } else if (!this.bearerOnlyAllowed) {

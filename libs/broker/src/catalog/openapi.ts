@@ -20,7 +20,14 @@ export function openApiDocument(entries: CatalogEntry[], version: string): Recor
         security: [{ apiKey: [] }],
         parameters: [
           { name: 'X-Purpose', in: 'header', required: true, description: "A purpose code (legal basis) of the caller's agreement.", schema: { type: 'string' } },
-          { name: 'X-Tracking-Code', in: 'header', required: false, description: "The caller's own tracking code (R9), passed to the registry and echoed back.", schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,64}$' } },
+          {
+            name: 'X-Tracking-Code',
+            in: 'header',
+            required: false,
+            description:
+              "The caller's own tracking code (R9), echoed back, and passed to the registry's API as X-NIX-Tracking-Code (with the exchange ID as X-NIX-Exchange-Id). GET /v1/exchanges?trackingCode= finds the exchange by it; only a keyed digest of it is stored.",
+            schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,64}$' },
+          },
         ],
         requestBody: { required: true, content: { 'application/json': { schema: stripMeta(e.requestSchema), examples } } },
         responses: {
@@ -49,6 +56,7 @@ export function openApiDocument(entries: CatalogEntry[], version: string): Recor
       ...CATALOGUE_READ_PATHS,
       '/v1/status': STATUS_PATH,
       ...REPORT_PATHS,
+      ...EXCHANGE_PATHS,
       ...GOVERNANCE_PATHS,
     },
     components: {
@@ -96,7 +104,7 @@ const CATALOGUE_READ_PATHS = {
     get: {
       summary: "A service's published versions",
       description:
-        'Every published version, oldest first: title, description, request and response schemas with their examples, timeoutMs, loa (R13), hours (R15), dataProtectionStatement (R14), publishedAt and deprecation ({deprecatedAt, sunset, successor} or null). No key needed; with the Bearer key of the registry\'s custodian each version also carries its binding. A key given must be valid (401 otherwise).',
+        'Every published version, oldest first: title, description, request and response schemas with their examples, timeoutMs, loa (R13), hours (R15), dataProtectionStatement (R14), publishedAt and deprecation ({deprecatedAt, sunset, successor} or null). No key needed; with the Bearer key of the registry\'s custodian each version also carries its binding. Every call an adapter makes to the registry\'s API (a binding, or an HTTP backend) carries X-NIX-Exchange-Id, and X-NIX-Tracking-Code when the consumer sent one (R9); a binding may not set them. A key given must be valid (401 otherwise).',
       security: [{}, { apiKey: [] }],
       parameters: [
         { name: 'registry', in: 'path', required: true, schema: { type: 'string' } },
@@ -228,6 +236,77 @@ const REPORT_PATHS: Record<string, unknown> = {
   '/v1/reports/agencies/{agencyId}/printable': report('Printable agency report', 'HTML with print CSS, or format=pdf through headless Chromium; lang=fa (default) or en. Lists each agreement with its status and resolution.', [
     { name: 'agencyId', in: 'path', required: true, schema: { type: 'string' } },
   ]),
+};
+
+const nullableText = { type: ['string', 'null'] };
+const nullableMs = { type: ['number', 'null'] };
+/** One exchange as GET /v1/exchanges shows it: traffic metadata from the ledger, never content (R3). */
+const EXCHANGE_VIEW = {
+  type: 'object',
+  required: ['exchangeId', 'consumer', 'custodian', 'registry', 'service', 'serviceVersion', 'purpose', 'agreement', 'outcome', 'status', 'problemType', 'receiptDigest', 'steps', 'durations'],
+  properties: {
+    exchangeId: { type: 'string', format: 'uuid' },
+    consumer: { ...nullableText, description: 'The agency that asked (null: it was not identified).' },
+    custodian: { ...nullableText, description: "The custodian of the registry asked." },
+    registry: nullableText,
+    service: nullableText,
+    serviceVersion: nullableText,
+    purpose: { ...nullableText, description: 'The purpose, once an agreement accepted it.' },
+    agreement: { ...nullableText, description: 'The agreement the exchange was made under.' },
+    outcome: { type: 'string', description: 'ok, not-found, invalid, unauthenticated, denied, over-quota, timeout, provider-error, unavailable or broker-error.' },
+    status: { type: 'integer', description: 'The HTTP status of the answer.' },
+    problemType: { ...nullableText, description: 'The problem type of a refused or failed exchange.' },
+    receiptDigest: { ...nullableText, description: 'SHA-256 (base64url) of the NIX-Receipt the answer carried; the receipt the consumer kept hashes to it.' },
+    steps: {
+      type: 'array',
+      description: "The steps that happened, in order; adapter-received and adapter-replied are by the adapter host's clock.",
+      items: {
+        type: 'object',
+        required: ['step', 'at'],
+        properties: { step: { enum: ['received', 'dispatched', 'adapter-received', 'adapter-replied', 'responded'] }, at: { type: 'string', format: 'date-time' } },
+      },
+    },
+    durations: {
+      type: 'object',
+      required: ['totalMs', 'brokerMs', 'transportMs', 'adapterMs', 'registryMs'],
+      properties: { totalMs: { type: 'number' }, brokerMs: { type: 'number' }, transportMs: nullableMs, adapterMs: nullableMs, registryMs: nullableMs },
+    },
+  },
+};
+const EXCHANGE_ACCESS =
+  "For the parties of the exchange (the consumer agency, the registry's custodian) and the working group. An exchange appears once the ledger has stored its record (within a second or so of the answer; through Kafka, after the recorder's batch). Another agency's exchange is answered 404, as an unknown one, so that its existence does not leak.";
+
+/** Tracking end to end (R9): an exchange's steps, by its ID or by the consumer's tracking code. */
+const EXCHANGE_PATHS: Record<string, unknown> = {
+  '/v1/exchanges/{exchangeId}': {
+    get: {
+      tags: ['exchanges'],
+      summary: 'One exchange, with its steps and receipt digest',
+      description: `${EXCHANGE_ACCESS} A 404 for an exchange that began in the last minute says its record may not be stored yet, with Retry-After.`,
+      security: [{ apiKey: [] }],
+      parameters: [{ name: 'exchangeId', in: 'path', required: true, description: 'The X-Exchange-Id of the answer.', schema: { type: 'string', format: 'uuid' } }],
+      responses: {
+        200: { description: 'The exchange.', content: { 'application/json': { schema: EXCHANGE_VIEW } } },
+        ...Object.fromEntries([400, 401, 403, 404, 503].map((status) => [status, { $ref: '#/components/responses/Problem' }])),
+      },
+    },
+  },
+  '/v1/exchanges': {
+    get: {
+      tags: ['exchanges'],
+      summary: "The exchanges of a consumer's tracking code",
+      description: `${EXCHANGE_ACCESS} The ledger holds only a keyed digest of the code (per consumer), which this computes again; newest first, at most 100.`,
+      security: [{ apiKey: [] }],
+      parameters: [{ name: 'trackingCode', in: 'query', required: true, description: 'The X-Tracking-Code the consumer sent.', schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,64}$' } }],
+      responses: {
+        200: {
+          description: 'The exchanges of the tracking code that the caller may see (none: an empty list).',
+          content: { 'application/json': { schema: { type: 'object', required: ['trackingCode', 'exchanges'], properties: { trackingCode: { type: 'string' }, exchanges: { type: 'array', items: EXCHANGE_VIEW } } } } },
+        },
+        ...Object.fromEntries([400, 401, 403, 503].map((status) => [status, { $ref: '#/components/responses/Problem' }])),
+      },
+    },
+  },
 };
 
 function stripMeta(schema: Record<string, unknown>): Record<string, unknown> {

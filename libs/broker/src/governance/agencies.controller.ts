@@ -23,22 +23,22 @@ export class AgenciesController {
     return { id: agency.id, name: agency.name, roles: agency.roles };
   }
 
-  /** The client certificates the agency calls with (the working group): its keys then need one of them. */
+  /** The client certificates the agency calls with, by fingerprint or by CA and subject (the working group): its keys then need one of them. */
   @Put(':id/certificates')
   async registerCertificates(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) agencyId: string, @Body() body: unknown) {
     const actor = await this.caller.actorOf(request);
-    const { certificates } = governanceBody('certificates', body);
-    const registered = await this.repository.registerCertificates(actor, agencyId, certificates);
+    const { certificates, issuers } = governanceBody('certificates', body);
+    const registered = await this.repository.registerCertificates(actor, agencyId, { fingerprints: certificates ?? [], issuers: issuers ?? [] });
     noStore(reply);
-    return { agencyId, certificates: registered };
+    return { agencyId, certificates: registered.fingerprints, issuers: registered.issuers };
   }
 
   @Get(':id/certificates')
   async certificates(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', RecordIdPipe) agencyId: string) {
     const actor = await this.caller.actorOf(request);
-    const certificates = await this.repository.certificatesOf(actor, agencyId);
+    const registered = await this.repository.certificatesOf(actor, agencyId);
     noStore(reply);
-    return { agencyId, certificates };
+    return { agencyId, certificates: registered.fingerprints, issuers: registered.issuers };
   }
 
   /** The key is in this answer only: the store keeps its SHA-256. */

@@ -41,7 +41,11 @@ export const GOVERNANCE_BODY_SCHEMAS = {
     {
       expires: { ...day, description: 'The last day the key works (YYYY-MM-DD).' },
       networks: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', maxLength: 64 }, description: 'Networks (CIDR) the key works from.' },
-      certificate: { type: 'string', maxLength: 100, description: "SHA-256 fingerprint of the agency's client certificate the key is bound to (hex, colons allowed)." },
+      certificate: {
+        type: 'string',
+        maxLength: 100,
+        description: "SHA-256 fingerprint of the agency's client certificate the key is bound to (hex, colons allowed), or \"agency\": any certificate the agency registers.",
+      },
     },
     [],
   ),
@@ -51,10 +55,23 @@ export const GOVERNANCE_BODY_SCHEMAS = {
         type: 'array',
         maxItems: 20,
         items: { type: 'string', maxLength: 100 },
-        description: "SHA-256 fingerprints of the agency's client certificates (hex, colons allowed); [] lifts the requirement.",
+        description: "SHA-256 fingerprints of the agency's client certificates (hex, colons allowed); [] (or absent) registers none.",
+      },
+      issuers: {
+        type: 'array',
+        maxItems: 10,
+        items: object(
+          {
+            ca: { type: 'string', minLength: 1, maxLength: 20_000, description: "The CA certificate (PEM) that issues the agency's client certificates." },
+            subject: { type: 'string', minLength: 1, maxLength: 1000, description: 'The subject they must carry: "CN=tax-gateway,O=Tax Organization" (any order).' },
+          },
+          ['ca', 'subject'],
+        ),
+        description: "The CAs the agency's client certificates are issued by, each with the subject they must carry; [] (or absent) registers none.",
       },
     },
-    ['certificates'],
+    [],
+    { minProperties: 1 },
   ),
   accessRequest: object(
     { registry: slug, service: slug, major, dataItems: items, purposes, dailyQuota: quota, validFrom: day, validUntil: day, justification: text(4000) },
@@ -87,7 +104,8 @@ export interface ApiKeyBody {
   certificate?: string;
 }
 export interface CertificatesBody {
-  certificates: string[];
+  certificates?: string[];
+  issuers?: { ca: string; subject: string }[];
 }
 export interface AccessRequestBody {
   registry: string;

@@ -23,7 +23,7 @@ export class GovernanceCaller {
 
   /** The one place the governance API identifies its caller (a 401/403 problem when it cannot). */
   async actorOf(request: FastifyRequest): Promise<GovernanceActor> {
-    const agency = this.access.authenticate(request.headers.authorization, request.ip, this.today(), undefined, this.certificates.fingerprintOf(request));
+    const agency = this.access.authenticate(request.headers.authorization, request.ip, this.today(), undefined, this.certificates.presentedBy(request));
     return { agencyId: agency.id, roles: agency.roles };
   }
 

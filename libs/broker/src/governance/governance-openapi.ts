@@ -69,7 +69,7 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
     put: operation('governance', {
       summary: "Register an agency's client certificates (working group)",
       description:
-        '{"agencyId", "certificates"}: SHA-256 fingerprints, replacing those registered. Once an agency has any, each of its keys is accepted only with one of them (a key bound to one, with that one): otherwise 401 certificate-mismatch. [] lifts the requirement.',
+        '{"agencyId", "certificates", "issuers"}: SHA-256 fingerprints, and issuers ({"ca": CA certificate PEM, "subject": "CN=…,O=…"}: a certificate that CA issued directly, valid now, for client authentication, with exactly that subject), replacing those registered. Once an agency has any, each of its keys is accepted only with one of them (a key bound to one fingerprint, with that one): otherwise 401 certificate-mismatch. An issuer\'s certificates are accepted over mTLS even when their CA is not in NIX_TLS_CLIENT_CA. Empty lists lift the requirement.',
       body: 'certificates',
       ok: [200, 'The certificates registered.'],
       problems: [400, 403, 404],
@@ -77,7 +77,7 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
     }),
     get: operation('governance', {
       summary: "An agency's registered client certificates",
-      description: '{"agencyId", "certificates"}: SHA-256 fingerprints (the working group, or the agency itself).',
+      description: '{"agencyId", "certificates", "issuers"}: SHA-256 fingerprints and issuers (the working group, or the agency itself).',
       ok: [200, 'The certificates.'],
       problems: [403, 404],
       parameters: [agencyId],
@@ -87,7 +87,7 @@ export const GOVERNANCE_PATHS: Record<string, unknown> = {
     post: operation('governance', {
       summary: 'Issue an API key (working group, or the agency for itself)',
       description:
-        '{"keyId", "key", "certificate"}: the key is shown only this once; the store keeps its SHA-256. With `certificate` (the SHA-256 fingerprint of the agency\'s client certificate) the key is bound to it: an inquiry with that key and another certificate, or none, gets 401 certificate-mismatch.',
+        '{"keyId", "key", "certificate"}: the key is shown only this once; the store keeps its SHA-256. With `certificate` (the SHA-256 fingerprint of the agency\'s client certificate) the key is bound to it: an inquiry with that key and another certificate, or none, gets 401 certificate-mismatch. `certificate: "agency"` binds it to any certificate the agency registers (by fingerprint or issuer).',
       body: 'apiKey',
       ok: [201, 'The key ID and the key.'],
       problems: [400, 403, 404],

@@ -34,7 +34,7 @@ export class InquiryController {
         purpose: headers['x-purpose'] as string | undefined,
         trackingCode: headers['x-tracking-code'] as string | undefined,
         clientIp: request.ip,
-        clientCertificate: this.certificates.fingerprintOf(request),
+        clientCertificate: this.certificates.presentedBy(request),
         headers,
         body,
       });

@@ -9,6 +9,7 @@ import {
   type ExchangeFacts,
   type InquiryMessage,
   type InquiryReply,
+  type PresentedCertificate,
 } from '@nix/domain';
 import { checkNotInMaintenance, checkNotRetired, deprecationHeaders, selectVersion, type LiveCatalog, type ServiceDefinition } from '@nix/catalog';
 import { DeadlineExceededError, INQUIRY_DISPATCHER, NoAdapterError, TransportUnavailableError, type InquiryDispatcher } from '@nix/messaging';
@@ -26,8 +27,8 @@ export interface InquiryCall {
   purpose: string | undefined;
   trackingCode: string | undefined;
   clientIp: string;
-  /** SHA-256 fingerprint of the client certificate (mTLS or a trusted proxy's header), if any. */
-  clientCertificate?: string;
+  /** The client certificate (mTLS or a trusted proxy's header), if any. */
+  clientCertificate?: PresentedCertificate;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
 }

@@ -35,7 +35,7 @@ export class ReportsController {
 
   @Get('usage')
   async usage(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() raw: RawQuery) {
-    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.fingerprintOf(request));
+    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.presentedBy(request));
     const query = parseUsageQuery(raw, caller.now);
     const format = formatOf(raw, request.headers.accept, ['json', 'csv'], CSV);
     const report = await this.reports.usage(caller, query);
@@ -45,7 +45,7 @@ export class ReportsController {
 
   @Get('service-levels')
   async serviceLevels(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() raw: RawQuery) {
-    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.fingerprintOf(request));
+    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.presentedBy(request));
     const query = parseServiceLevelQuery(raw, caller.now);
     const format = formatOf(raw, request.headers.accept, ['json', 'csv'], CSV);
     const report = await this.reports.serviceLevels(caller, query);
@@ -55,7 +55,7 @@ export class ReportsController {
 
   @Get('compliance')
   async compliance(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() raw: RawQuery) {
-    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.fingerprintOf(request));
+    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.presentedBy(request));
     const query = parseComplianceQuery(raw, caller.now);
     const format = formatOf(raw, request.headers.accept, ['json', 'csv'], CSV);
     const report = await this.reports.compliance(caller, query);
@@ -65,14 +65,14 @@ export class ReportsController {
 
   @Get('agencies')
   async agencies(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.fingerprintOf(request));
+    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.presentedBy(request));
     const { id, name, roles } = caller.agency;
     return json(reply, { caller: { id, name, roles }, agencies: await this.reports.agencies(caller) });
   }
 
   @Get('agencies/:agencyId')
   async agency(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('agencyId') agencyId: string, @Query() raw: RawQuery) {
-    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.fingerprintOf(request));
+    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.presentedBy(request));
     const query = parseAgencyReportQuery(raw, caller.now);
     return json(reply, await this.reports.agencyReport(caller, checkedAgencyId(agencyId), query));
   }
@@ -80,7 +80,7 @@ export class ReportsController {
   /** The agency's report for printing: HTML with print CSS, or ?format=pdf. */
   @Get('agencies/:agencyId/printable')
   async printable(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('agencyId') agencyId: string, @Query() raw: RawQuery) {
-    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.fingerprintOf(request));
+    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.presentedBy(request));
     const query = parseAgencyReportQuery(raw, caller.now);
     const format = formatOf(raw, request.headers.accept, ['html', 'pdf'], { pdf: /^application\/pdf\b/i });
     const report = await this.reports.agencyReport(caller, checkedAgencyId(agencyId), query);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DayTracker, PROBE_AGENCY, ProblemError, type Agency, type Clock } from '@nix/domain';
+import { DayTracker, PROBE_AGENCY, ProblemError, type Agency, type Clock, type PresentedCertificate } from '@nix/domain';
 import { GovernanceRepository } from '@nix/governance';
 import type { CatalogView } from '@nix/catalog';
 import { LATENCY_BOUNDS_MS } from '@nix/ledger';
@@ -114,7 +114,7 @@ export class ReportsService {
   }
 
   /** The calling agency from its API key, or a 401/403 problem. */
-  caller(authorization: string | undefined, clientIp: string, certificate?: string): ReportCaller {
+  caller(authorization: string | undefined, clientIp: string, certificate?: PresentedCertificate): ReportCaller {
     const now = this.clock.now();
     const today = this.days.at(now).date;
     const agency = this.access.authenticate(authorization, clientIp, today, undefined, certificate);

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,21 +22,32 @@ describe('ClientCertificates', () => {
   const header = { 'x-client-cert': encodeURIComponent(cert.pem) };
 
   it("takes the fingerprint of the X-Client-Cert header from a trusted proxy's address", () => {
-    expect(new ClientCertificates(['10.0.0.5']).fingerprintOf(fromAddress('10.0.0.5', header))).toBe(cert.fingerprint);
-    expect(new ClientCertificates(['loopback']).fingerprintOf(fromAddress('127.0.0.1', header))).toBe(cert.fingerprint);
+    expect(new ClientCertificates(['10.0.0.5']).presentedBy(fromAddress('10.0.0.5', header))?.fingerprint).toBe(cert.fingerprint);
+    expect(new ClientCertificates(['loopback']).presentedBy(fromAddress('127.0.0.1', header))?.fingerprint).toBe(cert.fingerprint);
   });
 
   it('ignores the header from any other address, and when no proxy is trusted', () => {
-    expect(new ClientCertificates(['10.0.0.5']).fingerprintOf(fromAddress('10.0.0.6', header))).toBeUndefined();
-    expect(new ClientCertificates(false).fingerprintOf(fromAddress('10.0.0.5', header))).toBeUndefined();
+    expect(new ClientCertificates(['10.0.0.5']).presentedBy(fromAddress('10.0.0.6', header))).toBeUndefined();
+    expect(new ClientCertificates(false).presentedBy(fromAddress('10.0.0.5', header))).toBeUndefined();
+  });
+
+  it("takes the TLS connection's certificate, saying whether Node verified its chain against NIX_TLS_CLIENT_CA", () => {
+    const der = new X509Certificate(cert.pem).raw;
+    const overTls = (authorized: boolean) =>
+      ({ headers: {}, raw: { socket: { remoteAddress: '10.0.0.9', encrypted: true, authorized, getPeerCertificate: () => ({ fingerprint256: cert.fingerprint.toUpperCase().replace(/(..)(?!$)/g, '$1:'), raw: der }) } } }) as unknown as FastifyRequest;
+    for (const authorized of [true, false]) {
+      const presented = new ClientCertificates(false).presentedBy(overTls(authorized));
+      expect(presented).toMatchObject({ fingerprint: cert.fingerprint, chainVerified: authorized });
+      expect(presented?.certificate().subject).toBe('CN=tax-organization');
+    }
   });
 
   it('has no certificate without the header or a TLS client certificate', () => {
-    expect(new ClientCertificates(['10.0.0.5']).fingerprintOf(fromAddress('10.0.0.5'))).toBeUndefined();
+    expect(new ClientCertificates(['10.0.0.5']).presentedBy(fromAddress('10.0.0.5'))).toBeUndefined();
   });
 
   it('answers 400 naming the header when a trusted proxy sends something else than a PEM certificate', () => {
-    const act = () => new ClientCertificates(['10.0.0.5']).fingerprintOf(fromAddress('10.0.0.5', { 'x-client-cert': 'garbage' }));
+    const act = () => new ClientCertificates(['10.0.0.5']).presentedBy(fromAddress('10.0.0.5', { 'x-client-cert': 'garbage' }));
     expect(act).toThrow(ProblemError);
     try {
       act();

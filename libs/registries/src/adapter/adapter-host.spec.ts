@@ -1,7 +1,7 @@
 import type { Clock, InquiryMessage, InquiryReply } from '@nix/domain';
 import { RegistryAnswerError, RegistryHttpError } from '../http/registry-http-client';
 import { AdapterHost, type BackendGuard } from './adapter-host';
-import { InquiryRejectedError, RecordNotFoundError, type RegistryAdapter, type RegistryCall } from './registry-adapter';
+import { exchangeHeaders, InquiryRejectedError, RecordNotFoundError, type BackendRequest, type RegistryAdapter, type RegistryCall } from './registry-adapter';
 
 const T0 = Date.UTC(2026, 0, 15, 9);
 
@@ -20,14 +20,16 @@ class ScriptedAdapter implements RegistryAdapter {
   backend: (signal: AbortSignal) => Promise<unknown> = async () => ({ firstName: 'Zahra' });
   after: (record: unknown) => Record<string, unknown> = (record) => record as Record<string, unknown>;
   calls = 0;
+  readonly requests: BackendRequest[] = [];
 
   constructor(private readonly clock?: FakeClock) {}
 
   async answer(_service: string, _body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
-    const record = await call(async (signal) => {
+    const record = await call(async (request) => {
       this.calls++;
+      this.requests.push(request);
       if (this.clock) this.clock.at += 7;
-      return this.backend(signal);
+      return this.backend(request.signal);
     });
     return this.after(record);
   }
@@ -76,6 +78,17 @@ describe('AdapterHost', () => {
     });
     expect(reply.detail).toBeUndefined();
     expect(reply.registryMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("gives every backend call the exchange's ID and the consumer's tracking code, for the registry's headers (R9)", async () => {
+    await replied(host, inquiry({ trackingCode: 'TRK-1402-77' }));
+    await replied(host, inquiry({ exchangeId: '0190f1d2-0000-7000-8000-000000000002' }));
+    expect(adapter.requests.map(({ exchangeId, trackingCode }) => ({ exchangeId, trackingCode }))).toEqual([
+      { exchangeId: '0190f1d2-0000-7000-8000-000000000001', trackingCode: 'TRK-1402-77' },
+      { exchangeId: '0190f1d2-0000-7000-8000-000000000002', trackingCode: undefined },
+    ]);
+    expect(exchangeHeaders(adapter.requests[0])).toEqual({ 'x-nix-exchange-id': '0190f1d2-0000-7000-8000-000000000001', 'x-nix-tracking-code': 'TRK-1402-77' });
+    expect(exchangeHeaders(adapter.requests[1])).toEqual({ 'x-nix-exchange-id': '0190f1d2-0000-7000-8000-000000000002' });
   });
 
   it('maps RecordNotFoundError to not-found, with no answer', async () => {

@@ -64,7 +64,7 @@ export class AdapterHost {
       const signal = AbortSignal.timeout(Math.ceil(remaining));
       const started = performance.now();
       try {
-        return await guard(() => operation(signal));
+        return await guard(() => operation({ signal, exchangeId: message.exchangeId, ...(message.trackingCode ? { trackingCode: message.trackingCode } : {}) }));
       } catch (error) {
         throw signal.aborted ? new DeadlinePassedError() : error;
       } finally {

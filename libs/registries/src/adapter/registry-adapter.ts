@@ -21,7 +21,28 @@ export interface RegistryAdapter {
  * How an adapter reaches its registry backend: the host times each call,
  * bounds it by the inquiry's deadline and guards it with a circuit breaker.
  */
-export type RegistryCall = <T>(operation: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+export type RegistryCall = <T>(operation: (request: BackendRequest) => Promise<T>) => Promise<T>;
+
+/**
+ * What each call to a registry backend carries besides the inquiry's own fields: the signal that ends it at the
+ * deadline, and the exchange it belongs to, which the registry's API receives as headers so that every step of an
+ * exchange can be followed (R9).
+ */
+export interface BackendRequest {
+  signal: AbortSignal;
+  exchangeId: string;
+  /** The consumer's tracking code, when it sent one. */
+  trackingCode?: string;
+}
+
+/** The headers that carry the exchange to the registry's API. */
+export const EXCHANGE_ID_HEADER = 'x-nix-exchange-id';
+export const TRACKING_CODE_HEADER = 'x-nix-tracking-code';
+
+/** The exchange headers of one backend request (the tracking code only when the consumer sent one). */
+export function exchangeHeaders(request: BackendRequest): Record<string, string> {
+  return request.trackingCode ? { [EXCHANGE_ID_HEADER]: request.exchangeId, [TRACKING_CODE_HEADER]: request.trackingCode } : { [EXCHANGE_ID_HEADER]: request.exchangeId };
+}
 
 /** The registry holds no record that matches the inquiry (reply status not-found). */
 export class RecordNotFoundError extends Error {

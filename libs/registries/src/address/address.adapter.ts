@@ -8,7 +8,7 @@ export class AddressAdapter implements RegistryAdapter {
   constructor(private readonly backend: AddressRegistry) {}
 
   async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
-    const address = await call((signal) => this.backend.findAddress(body.postalCode as string, signal));
+    const address = await call((request) => this.backend.findAddress(body.postalCode as string, request));
     if (!address) throw new RecordNotFoundError();
     const { latitude, longitude, postalCode: _key, ...fields } = address;
     return { ...fields, coordinates: { latitude, longitude } };

@@ -1,3 +1,4 @@
+import type { BackendRequest } from '../adapter/registry-adapter';
 import { asObject, optionalText, text, unreadable, type RegistryHttpClient } from '../http/registry-http-client';
 import type { AddressRecord, AddressRegistry } from './address.port';
 
@@ -8,8 +9,8 @@ import type { AddressRecord, AddressRegistry } from './address.port';
 export class AddressHttpRegistry implements AddressRegistry {
   constructor(private readonly http: RegistryHttpClient) {}
 
-  async findAddress(postalCode: string, signal: AbortSignal): Promise<AddressRecord | null> {
-    const { status, body } = await this.http.getJson(`/addresses/${postalCode}`, signal);
+  async findAddress(postalCode: string, request: BackendRequest): Promise<AddressRecord | null> {
+    const { status, body } = await this.http.getJson(`/addresses/${postalCode}`, request);
     return status === 404 ? null : addressFromApi(asObject('address', body));
   }
 }

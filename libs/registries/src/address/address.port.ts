@@ -1,3 +1,5 @@
+import type { BackendRequest } from '../adapter/registry-adapter';
+
 export interface AddressRecord {
   postalCode: string;
   province: string;
@@ -12,5 +14,5 @@ export interface AddressRecord {
 }
 
 export interface AddressRegistry {
-  findAddress(postalCode: string, signal: AbortSignal): Promise<AddressRecord | null>;
+  findAddress(postalCode: string, request: BackendRequest): Promise<AddressRecord | null>;
 }

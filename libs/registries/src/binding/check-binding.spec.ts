@@ -108,9 +108,10 @@ describe('checkBinding', () => {
   });
 
   it('names a credential that is not configured, and headers the client owns', () => {
-    expect(check({ ...PARCEL, headers: { Authorization: { credential: 'DEEDS_TOKEN' }, Host: 'evil.example' } })).toEqual([
+    expect(check({ ...PARCEL, headers: { Authorization: { credential: 'DEEDS_TOKEN' }, Host: 'evil.example', 'X-NIX-Exchange-Id': 'fixed' } })).toEqual([
       { pointer: '/headers/Authorization/credential', detail: 'names no configured credential (set NIX_CREDENTIAL_DEEDS_TOKEN where the adapters run)' },
-      { pointer: '/headers/Host', detail: 'is set by the HTTP client, not by a binding' },
+      { pointer: '/headers/Host', detail: 'is set by NIX (the HTTP client, or the exchange it carries), not by a binding' },
+      { pointer: '/headers/X-NIX-Exchange-Id', detail: 'is set by NIX (the HTTP client, or the exchange it carries), not by a binding' },
     ]);
   });
 

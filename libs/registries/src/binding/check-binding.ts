@@ -43,7 +43,7 @@ export function checkBinding(binding: unknown, requestSchema: SchemaShape, respo
     if (!HEADER_NAME.test(name)) {
       errors.push({ pointer: `/headers/${escapeToken(name)}`, detail: 'is not an HTTP header name' });
     } else if (RESERVED_HEADERS.includes(name.toLowerCase())) {
-      errors.push({ pointer: `/headers/${escapeToken(name)}`, detail: 'is set by the HTTP client, not by a binding' });
+      errors.push({ pointer: `/headers/${escapeToken(name)}`, detail: 'is set by NIX (the HTTP client, or the exchange it carries), not by a binding' });
     } else if (typeof value === 'object' && !credentials.has(value.credential)) {
       errors.push({
         pointer: `/headers/${escapeToken(name)}/credential`,

@@ -10,7 +10,7 @@ import type { HttpBinding } from './http-binding';
 const server = new ParcelRegistryServer();
 let origin: string;
 const adapters: HttpBindingAdapter[] = [];
-const call: RegistryCall = (operation) => operation(AbortSignal.timeout(5000));
+const call: RegistryCall = (operation) => operation({ signal: AbortSignal.timeout(5000), exchangeId: 'exchange-direct' });
 const CREDENTIALS = { CADASTRE_TOKEN: 'Bearer cadastre-s3cret' };
 
 beforeAll(async () => {
@@ -77,6 +77,18 @@ describe('HttpBindingAdapter over a real HTTP registry', () => {
     const adapter = adapterOf(parcelBinding({ url: `${origin}/parcels/{parcelId}{?year,county}` }));
     await adapter.answer('parcel', { parcelId: 'P-17', year: 1402 }, call);
     expect(server.received.map((r) => r.target)).toEqual(['/parcels/P-17?year=1402']);
+  });
+
+  it("sends the exchange's ID and the consumer's tracking code as X-NIX-Exchange-Id and X-NIX-Tracking-Code (R9)", async () => {
+    const adapter = adapterOf(parcelBinding({ method: 'POST', url: `${origin}/parcels/search`, body: { parcel_no: '/parcelId' } }));
+    const host = new AdapterHost([{ adapter }], 'adapter-test', { now: () => Date.now() });
+    await host.handle({ ...inquiry({ parcelId: 'P-17' }), trackingCode: 'TRK-1402-9' });
+    const tracked = `exchange-${exchanges}`;
+    await host.handle(inquiry({ parcelId: 'P-18' }));
+    expect(server.received.map((r) => [r.headers['x-nix-exchange-id'], r.headers['x-nix-tracking-code']])).toEqual([
+      [tracked, 'TRK-1402-9'],
+      [`exchange-${exchanges}`, undefined],
+    ]);
   });
 
   it('turns 404 into RecordNotFoundError, which the host replies as not-found', async () => {
@@ -171,7 +183,7 @@ describe('HttpBindingAdapter over a real HTTP registry', () => {
 
   it('gives up when the call is aborted, as the host does at the deadline', async () => {
     const adapter = adapterOf(parcelBinding());
-    const aborted: RegistryCall = (operation) => operation(AbortSignal.abort());
+    const aborted: RegistryCall = (operation) => operation({ signal: AbortSignal.abort(), exchangeId: 'exchange-aborted' });
     await expect(adapter.answer('parcel', { parcelId: 'P-17' }, aborted)).rejects.toThrow();
     expect(server.received).toEqual([]);
   });

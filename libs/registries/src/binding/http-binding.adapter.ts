@@ -1,7 +1,7 @@
 import jsonata from 'jsonata';
 import { Pool } from 'undici';
 import { parse as parseUriTemplate } from 'uri-template';
-import { RecordNotFoundError, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
+import { exchangeHeaders, RecordNotFoundError, type RegistryAdapter, type RegistryCall } from '../adapter/registry-adapter';
 import { RegistryAnswerError, RegistryHttpError } from '../http/registry-http-client';
 import { applyFieldMap } from './field-map';
 import { RESERVED_HEADERS, type HttpBinding } from './http-binding';
@@ -71,8 +71,14 @@ export class HttpBindingAdapter implements RegistryAdapter {
     const requestBody = prepared.method === 'POST' ? JSON.stringify(prepared.binding.body ? applyFieldMap(prepared.binding.body, body) : body) : undefined;
     const headers = requestBody === undefined ? prepared.headers : { ...prepared.headers, 'content-type': 'application/json' };
 
-    const answer = await call(async (signal) => {
-      const response = await pool.request({ method: prepared.method, path: url.pathname + url.search, headers, body: requestBody, signal });
+    const answer = await call(async (request) => {
+      const response = await pool.request({
+        method: prepared.method,
+        path: url.pathname + url.search,
+        headers: { ...headers, ...exchangeHeaders(request) },
+        body: requestBody,
+        signal: request.signal,
+      });
       if (response.statusCode === 404) {
         await response.body.dump();
         return NOT_FOUND;

@@ -49,7 +49,8 @@ export interface FieldMap {
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
 
 /** Header names a binding may not set: the HTTP client owns them. */
-export const RESERVED_HEADERS = ['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer'];
+/** Headers a binding may not set: the HTTP client's own, and the exchange's (X-NIX-Exchange-Id, X-NIX-Tracking-Code), which NIX sends on every call. */
+export const RESERVED_HEADERS = ['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'x-nix-exchange-id', 'x-nix-tracking-code'];
 
 /** The binding's shape (JSON Schema 2020-12); the rules it cannot say (template, pointers, credentials) are in checkBinding(). */
 export const HTTP_BINDING_SCHEMA = {

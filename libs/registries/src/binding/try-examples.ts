@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createSchemaCompiler, fieldErrorsOf } from '@nix/catalog';
 import { RecordNotFoundError, type RegistryCall } from '../adapter/registry-adapter';
 import { RegistryAnswerError, RegistryHttpError } from '../http/registry-http-client';
@@ -32,7 +33,7 @@ export interface ExampleFailure {
 export async function tryExamples(options: TryExamplesOptions): Promise<ExampleFailure[]> {
   const validateAnswer = createSchemaCompiler().compile(options.responseSchema);
   const adapter = new HttpBindingAdapter({ registry: 'publishing', bindings: { example: options.binding }, credentials: options.credentials, connections: 1 });
-  const call: RegistryCall = (operation) => operation(AbortSignal.timeout(options.timeoutMs));
+  const call: RegistryCall = (operation) => operation({ signal: AbortSignal.timeout(options.timeoutMs), exchangeId: randomUUID() });
   const examples = Array.isArray(options.requestSchema.examples) ? (options.requestSchema.examples as unknown[]) : [];
   const failures: ExampleFailure[] = [];
   try {

@@ -9,7 +9,7 @@ export class GoodsAdapter implements RegistryAdapter {
 
   async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
     const key: GoodsKey = typeof body.iranCode === 'string' ? { iranCode: body.iranCode } : { gtin: body.gtin as string };
-    const goods = await call((signal) => this.backend.findGoods(key, signal));
+    const goods = await call((request) => this.backend.findGoods(key, request));
     if (!goods) throw new RecordNotFoundError();
     return {
       iranCode: goods.iranCode,

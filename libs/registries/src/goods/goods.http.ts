@@ -1,3 +1,4 @@
+import type { BackendRequest } from '../adapter/registry-adapter';
 import { asObject, optionalText, text, type RegistryHttpClient } from '../http/registry-http-client';
 import type { GoodsKey, GoodsRecord, GoodsRegistry } from './goods.port';
 
@@ -8,9 +9,9 @@ import type { GoodsKey, GoodsRecord, GoodsRegistry } from './goods.port';
 export class GoodsHttpRegistry implements GoodsRegistry {
   constructor(private readonly http: RegistryHttpClient) {}
 
-  async findGoods(key: GoodsKey, signal: AbortSignal): Promise<GoodsRecord | null> {
+  async findGoods(key: GoodsKey, request: BackendRequest): Promise<GoodsRecord | null> {
     const path = 'iranCode' in key ? `/items/${key.iranCode}` : `/items?gtin=${key.gtin}`;
-    const { status, body } = await this.http.getJson(path, signal);
+    const { status, body } = await this.http.getJson(path, request);
     return status === 404 ? null : goodsFromApi(asObject('goods', body));
   }
 }

@@ -1,3 +1,5 @@
+import type { BackendRequest } from '../adapter/registry-adapter';
+
 export interface GoodsRecord {
   iranCode: string;
   gtin: string | null;
@@ -12,5 +14,5 @@ export interface GoodsRecord {
 export type GoodsKey = { iranCode: string } | { gtin: string };
 
 export interface GoodsRegistry {
-  findGoods(key: GoodsKey, signal: AbortSignal): Promise<GoodsRecord | null>;
+  findGoods(key: GoodsKey, request: BackendRequest): Promise<GoodsRecord | null>;
 }

@@ -256,6 +256,31 @@ describe('registry failures', () => {
   });
 });
 
+describe('tracking end to end (R9)', () => {
+  it("sends every registry's API the exchange's ID and the consumer's tracking code as headers", async () => {
+    const asked: [string, string, Record<string, unknown>][] = [
+      ['identity', 'person', { nationalId: persons[0].nationalId, birthDate: persons[0].birthDate }],
+      ['legal-entity', 'company', { nationalId: companies[0].nationalId }],
+      ['address', 'postal-code', { postalCode: addresses[0].postalCode }],
+      ['vehicle', 'vehicle', { plate: vehicles[0].plate }],
+      ['goods', 'goods', { iranCode: goods[0].iranCode }],
+    ];
+    for (const [registryName, service, body] of asked) {
+      const inquiry = { ...message(registryName, service, body), trackingCode: `TRK-${registryName}` };
+      server.exchanges.length = 0;
+      expect((await answered(httpHost, inquiry)).status).toBe('ok');
+      expect(server.exchanges.map(({ exchangeId, trackingCode }) => ({ exchangeId, trackingCode }))).toEqual([{ exchangeId: inquiry.exchangeId, trackingCode: `TRK-${registryName}` }]);
+    }
+  });
+
+  it('sends no tracking code header when the consumer sent none', async () => {
+    const inquiry = message('identity', 'person', { nationalId: persons[0].nationalId, birthDate: persons[0].birthDate });
+    server.exchanges.length = 0;
+    await answered(httpHost, inquiry);
+    expect(server.exchanges).toEqual([{ collection: 'persons', exchangeId: inquiry.exchangeId, trackingCode: undefined }]);
+  });
+});
+
 describe('the adapter host', () => {
   it('echoes the exchange and times the reply', async () => {
     const sent = message('identity', 'person', { nationalId: '0067749828', birthDate: '1988-03-21' });

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { exchangeHeaders, type BackendRequest } from '../adapter/registry-adapter';
 
 /** A registry's own REST API answered this status; the adapter reports a provider error. */
 export class RegistryHttpError extends Error {
@@ -18,7 +19,8 @@ export interface RegistryHttpResponse {
 
 /** The port through which HTTP backends reach a registry's REST API. */
 export interface RegistryHttpClient {
-  getJson(path: string, signal: AbortSignal): Promise<RegistryHttpResponse>;
+  /** GET with the exchange's headers (X-NIX-Exchange-Id, X-NIX-Tracking-Code), ended by the request's signal. */
+  getJson(path: string, request: BackendRequest): Promise<RegistryHttpResponse>;
   close(): Promise<void>;
 }
 
@@ -42,8 +44,9 @@ export class UndiciRegistryHttpClient implements RegistryHttpClient {
     this.headers = { accept: 'application/json', ...(options.authorization ? { authorization: options.authorization } : {}) };
   }
 
-  async getJson(path: string, signal: AbortSignal): Promise<RegistryHttpResponse> {
-    const response = await this.pool.request({ method: 'GET', path: this.basePath + path, headers: this.headers, signal });
+  async getJson(path: string, request: BackendRequest): Promise<RegistryHttpResponse> {
+    const headers = { ...this.headers, ...exchangeHeaders(request) };
+    const response = await this.pool.request({ method: 'GET', path: this.basePath + path, headers, signal: request.signal });
     if (response.statusCode === 404) {
       await response.body.dump();
       return { status: 404, body: null };

@@ -11,7 +11,7 @@ export class IdentityAdapter implements RegistryAdapter {
 
   async answer(service: string, body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
     const nationalId = body.nationalId as string;
-    const person = await call((signal) => this.backend.findPerson(nationalId, signal));
+    const person = await call((request) => this.backend.findPerson(nationalId, request));
     if (service === 'person') {
       // Both keys must match: a wrong birth date reads as no such person, so
       // the answer does not confirm that the national ID exists.

@@ -1,3 +1,4 @@
+import type { BackendRequest } from '../adapter/registry-adapter';
 import { asObject, optionalText, text, unreadable, type RegistryHttpClient } from '../http/registry-http-client';
 import type { IdentityRegistry, PersonRecord } from './identity.port';
 
@@ -8,8 +9,8 @@ import type { IdentityRegistry, PersonRecord } from './identity.port';
 export class IdentityHttpRegistry implements IdentityRegistry {
   constructor(private readonly http: RegistryHttpClient) {}
 
-  async findPerson(nationalId: string, signal: AbortSignal): Promise<PersonRecord | null> {
-    const { status, body } = await this.http.getJson(`/persons/${nationalId}`, signal);
+  async findPerson(nationalId: string, request: BackendRequest): Promise<PersonRecord | null> {
+    const { status, body } = await this.http.getJson(`/persons/${nationalId}`, request);
     return status === 404 ? null : personFromApi(asObject('identity', body));
   }
 }

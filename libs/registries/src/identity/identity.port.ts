@@ -1,3 +1,5 @@
+import type { BackendRequest } from '../adapter/registry-adapter';
+
 export interface PersonRecord {
   nationalId: string;
   firstName: string;
@@ -10,5 +12,5 @@ export interface PersonRecord {
 
 /** The civil-registration backend, as the identity adapter needs it. */
 export interface IdentityRegistry {
-  findPerson(nationalId: string, signal: AbortSignal): Promise<PersonRecord | null>;
+  findPerson(nationalId: string, request: BackendRequest): Promise<PersonRecord | null>;
 }

@@ -9,7 +9,7 @@ export class LegalEntityAdapter implements RegistryAdapter {
   constructor(private readonly backend: LegalEntityRegistry) {}
 
   async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
-    const company = await call((signal) => this.backend.findCompany(body.nationalId as string, signal));
+    const company = await call((request) => this.backend.findCompany(body.nationalId as string, request));
     if (!company) throw new RecordNotFoundError();
     return {
       name: company.name,

@@ -1,3 +1,4 @@
+import type { BackendRequest } from '../adapter/registry-adapter';
 import { asObject, text, unreadable, type RegistryHttpClient } from '../http/registry-http-client';
 import type { CompanyRecord, LegalEntityRegistry, LegalForm } from './legal-entity.port';
 
@@ -26,8 +27,8 @@ export const API_COMPANY_STATES: Record<string, CompanyRecord['status']> = {
 export class LegalEntityHttpRegistry implements LegalEntityRegistry {
   constructor(private readonly http: RegistryHttpClient) {}
 
-  async findCompany(nationalId: string, signal: AbortSignal): Promise<CompanyRecord | null> {
-    const { status, body } = await this.http.getJson(`/legal-entities/${nationalId}`, signal);
+  async findCompany(nationalId: string, request: BackendRequest): Promise<CompanyRecord | null> {
+    const { status, body } = await this.http.getJson(`/legal-entities/${nationalId}`, request);
     return status === 404 ? null : companyFromApi(asObject('legal-entity', body));
   }
 }

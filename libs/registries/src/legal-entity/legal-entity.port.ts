@@ -1,3 +1,5 @@
+import type { BackendRequest } from '../adapter/registry-adapter';
+
 export type LegalForm =
   | 'private-joint-stock'
   | 'public-joint-stock'
@@ -18,5 +20,5 @@ export interface CompanyRecord {
 }
 
 export interface LegalEntityRegistry {
-  findCompany(nationalId: string, signal: AbortSignal): Promise<CompanyRecord | null>;
+  findCompany(nationalId: string, request: BackendRequest): Promise<CompanyRecord | null>;
 }

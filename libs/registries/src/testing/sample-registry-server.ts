@@ -6,6 +6,13 @@ import type { SampleRegistry } from '../sample/sample-registry';
 /** How the fake registry misbehaves, for fault tests and demos. */
 export type RegistryFault = { kind: 'none' } | { kind: 'stall'; ms: number } | { kind: 'error'; status: number };
 
+/** The exchange headers of one request the fake registry received (X-NIX-Exchange-Id, X-NIX-Tracking-Code), with its collection. */
+export interface ReceivedExchange {
+  collection: string;
+  exchangeId: string | undefined;
+  trackingCode: string | undefined;
+}
+
 /**
  * The sample registries behind their own REST APIs, in the shapes the HTTP
  * backends map: a stand-in for the real registries in tests.
@@ -13,6 +20,8 @@ export type RegistryFault = { kind: 'none' } | { kind: 'stall'; ms: number } | {
 export class SampleRegistryServer {
   fault: RegistryFault = { kind: 'none' };
   requests = 0;
+  /** The exchange headers of every request, in arrival order, for tests of tracking end to end (R9). */
+  readonly exchanges: ReceivedExchange[] = [];
   private server: Server | undefined;
 
   constructor(private readonly registry: SampleRegistry) {}
@@ -33,6 +42,8 @@ export class SampleRegistryServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.requests++;
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? req.headers[name] : undefined);
+    this.exchanges.push({ collection: (req.url ?? '/').split(/[/?]/)[1] ?? '', exchangeId: header('x-nix-exchange-id'), trackingCode: header('x-nix-tracking-code') });
     const fault = this.fault;
     if (fault.kind === 'stall') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (fault.kind === 'error') return send(res, fault.status, { error: 'injected fault' });

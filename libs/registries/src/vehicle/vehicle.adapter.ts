@@ -9,7 +9,7 @@ export class VehicleAdapter implements RegistryAdapter {
 
   async answer(_service: string, body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
     const key: VehicleKey = typeof body.plate === 'string' ? { plate: body.plate } : { vin: body.vin as string };
-    const vehicle = await call((signal) => this.backend.findVehicle(key, signal));
+    const vehicle = await call((request) => this.backend.findVehicle(key, request));
     if (!vehicle) throw new RecordNotFoundError();
     const { ownerNationalId, ...fields } = vehicle;
     // The owner is never revealed; a named person is only confirmed or not.

@@ -1,3 +1,4 @@
+import type { BackendRequest } from '../adapter/registry-adapter';
 import { asObject, text, unreadable, type RegistryHttpClient } from '../http/registry-http-client';
 import type { VehicleKey, VehicleRecord, VehicleRegistry } from './vehicle.port';
 
@@ -10,9 +11,9 @@ const STATES: Record<string, VehicleRecord['status']> = { ACTIVE: 'active', STOL
 export class VehicleHttpRegistry implements VehicleRegistry {
   constructor(private readonly http: RegistryHttpClient) {}
 
-  async findVehicle(key: VehicleKey, signal: AbortSignal): Promise<VehicleRecord | null> {
+  async findVehicle(key: VehicleKey, request: BackendRequest): Promise<VehicleRecord | null> {
     const query = 'plate' in key ? `plate=${encodeURIComponent(key.plate)}` : `vin=${key.vin}`;
-    const { status, body } = await this.http.getJson(`/vehicles?${query}`, signal);
+    const { status, body } = await this.http.getJson(`/vehicles?${query}`, request);
     return status === 404 ? null : vehicleFromApi(asObject('vehicle', body));
   }
 }

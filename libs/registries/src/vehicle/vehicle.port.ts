@@ -1,3 +1,5 @@
+import type { BackendRequest } from '../adapter/registry-adapter';
+
 export interface VehicleRecord {
   plate: string;
   vin: string;
@@ -12,5 +14,5 @@ export interface VehicleRecord {
 export type VehicleKey = { plate: string } | { vin: string };
 
 export interface VehicleRegistry {
-  findVehicle(key: VehicleKey, signal: AbortSignal): Promise<VehicleRecord | null>;
+  findVehicle(key: VehicleKey, request: BackendRequest): Promise<VehicleRecord | null>;
 }

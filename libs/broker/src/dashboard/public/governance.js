@@ -499,6 +499,22 @@
       return views;
     }
 
+    /** The caller's exchanges of a tracking code (R9), as GET /v1/exchanges shows them. */
+    async function trackExchanges() {
+      const found = await api('/v1/exchanges', { trackingCode: $('tracking-code').value.trim() });
+      const clock = (iso) =>
+        new Intl.DateTimeFormat(document.documentElement.lang === 'fa' ? 'fa-IR' : 'en-GB', { timeZone: 'Asia/Tehran', timeStyle: 'medium' }).format(new Date(iso));
+      fillTable('tracked-exchanges', found.exchanges, (tr, e) => {
+        tr.dataset.key = e.exchangeId;
+        cell(tr, moment(e.steps[0].at), undefined, 'receivedAt');
+        cell(tr, e.service ? serviceName(e.registry, e.service) : words().unknown, undefined, 'service');
+        cell(tr, `${words().outcome[e.outcome] || e.outcome} (${e.status})`, undefined, 'result').dataset.value = e.outcome;
+        cell(tr, e.steps.map((s) => `${words().step[s.step] || s.step} ${clock(s.at)}`).join(document.documentElement.lang === 'fa' ? ' ← ' : ' → '), undefined, 'steps');
+        text(tr, e.exchangeId, 'exchangeId');
+      });
+    }
+
+    onSubmit($('track-form'), trackExchanges);
     onSubmit($('access-request-form'), fileRequest);
     onSubmit($('service-request-form'), submitServiceRequest);
     onSubmit($('dispute-form'), raiseDispute);
