@@ -8,6 +8,7 @@ import { CatalogueModule } from './catalogue/catalogue.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { GovernanceModule } from './governance/governance.module';
 import { InquiryModule } from './inquiry/inquiry.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { ProblemsModule } from './problems/problems.module';
 import { ReportsModule } from './reports/reports.module';
 import { StatusModule } from './status/status.module';
@@ -31,6 +32,7 @@ export class BrokerModule {
         CatalogueModule,
         CatalogModule,
         InquiryModule,
+        NotificationsModule,
         ProblemsModule,
         ReportsModule,
         DashboardModule,

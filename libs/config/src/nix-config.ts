@@ -82,6 +82,12 @@ export interface NixConfig {
   receipts: { keys: ReceiptKey[] };
   /** How often a broker asks the store whether governance changed (changes made through this broker apply at once). */
   governance: { pollMs: number };
+  /**
+   * Identity-change notifications (issue 14): the HMAC key of subscribed persons' pseudonyms, the AES-256-GCM keys of
+   * pending notifications (the first seals, all open), how long an unacknowledged one is kept, and whether webhooks
+   * may point to private or loopback addresses. No keys (production without them): the notification endpoints answer 503.
+   */
+  notifications: { subscriptionKey: string | null; keys: { id: string; key: Buffer }[]; retentionDays: number; webhookAllowPrivate: boolean };
   /** Settings that look like NIX's but are not: logged at start. */
   warnings: string[];
 }
@@ -122,6 +128,10 @@ export const DEMO_PAYLOAD_KEYS = 'demo-not-for-production:bml4LWRlbW8tcGF5bG9hZC
  * The demo key that signs ledger checkpoints (Ed25519, PKCS#8 DER in base64): for the embedded default only,
  * refused in production. Anyone can read it here, so checkpoints signed with it prove nothing.
  */
+/** The demo key of subscription pseudonyms (NIX_SUBSCRIPTION_KEY): published here, for development only, refused in production. */
+export const DEMO_SUBSCRIPTION_KEY = 'demo-subscription-key-not-for-production';
+/** The demo key of pending notifications (NIX_NOTIFICATION_KEYS format): for development only, refused in production. */
+export const DEMO_NOTIFICATION_KEYS = 'demo-notifications-not-for-production:bml4LWRlbW8tbm90aWZpY2F0aW9uLWtleS1ub3QtZm8=';
 export const DEMO_LEDGER_SIGNING_KEY = 'MC4CAQAwBQYDK2VwBCIEIOL/nBD0BRGfrK4qqrPlT3zHSFnwD9W/e5bFckARg333';
 
 /** Every environment variable NIX reads, with its type and default. The README's table follows this. */
@@ -173,6 +183,10 @@ export const ENV_SCHEMA = {
     NIX_LOG_EXCHANGES: { type: 'boolean', default: false },
     NIX_SHUTDOWN_DRAIN_MS: { type: 'integer', minimum: 0, maximum: 120000, default: 10000 },
     NIX_GOVERNANCE_POLL_MS: { type: 'integer', minimum: 50, maximum: 2000, default: 500 },
+    NIX_SUBSCRIPTION_KEY: { type: 'string', minLength: 16 },
+    NIX_NOTIFICATION_KEYS: { type: 'string', minLength: 1 },
+    NIX_NOTIFICATION_RETENTION_DAYS: { type: 'integer', minimum: 1, maximum: 90, default: 7 },
+    NIX_WEBHOOK_ALLOW_PRIVATE: { enum: ['true', 'false'], default: 'false' },
   },
   patternProperties: {
     '^NIX_REGISTRY_[A-Z0-9_]+_BACKEND$': { enum: ['sample', 'http'] },
@@ -248,6 +262,19 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
     fail('NIX_PAYLOAD_KEYS', 'holds the demo key, which is refused in production');
   }
 
+  // In production, notifications are served only once both keys are set (their endpoints answer 503 until then).
+  const subscriptionKey: string | null = v.NIX_SUBSCRIPTION_KEY ?? (production ? null : DEMO_SUBSCRIPTION_KEY);
+  if (production && subscriptionKey === DEMO_SUBSCRIPTION_KEY) fail('NIX_SUBSCRIPTION_KEY', 'is the demo key, which is refused in production');
+  const notificationKeysText: string | undefined = v.NIX_NOTIFICATION_KEYS ?? (production ? undefined : DEMO_NOTIFICATION_KEYS);
+  const notificationKeys = notificationKeysText === undefined ? [] : keyListOf('NIX_NOTIFICATION_KEYS', notificationKeysText, fail);
+  if (Boolean(subscriptionKey) !== notificationKeys.length > 0) {
+    fail(subscriptionKey ? 'NIX_NOTIFICATION_KEYS' : 'NIX_SUBSCRIPTION_KEY', 'is required with the other: notifications need both keys');
+  }
+  const demoNotificationKey = keyListOf('NIX_NOTIFICATION_KEYS', DEMO_NOTIFICATION_KEYS, fail)[0];
+  if (production && notificationKeys.some((k) => k.id === demoNotificationKey.id || k.key.equals(demoNotificationKey.key))) {
+    fail('NIX_NOTIFICATION_KEYS', 'holds the demo key, which is refused in production');
+  }
+
   const registries: Record<string, RegistryBackendConfig> = {};
   for (const key of Object.keys(v)) {
     const match = /^NIX_REGISTRY_([A-Z0-9_]+)_BACKEND$/.exec(key);
@@ -318,6 +345,12 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
     log: { level: v.NIX_LOG_LEVEL, exchanges: v.NIX_LOG_EXCHANGES },
     shutdown: { drainMs: v.NIX_SHUTDOWN_DRAIN_MS },
     governance: { pollMs: v.NIX_GOVERNANCE_POLL_MS },
+    notifications: {
+      subscriptionKey,
+      keys: notificationKeys,
+      retentionDays: v.NIX_NOTIFICATION_RETENTION_DAYS,
+      webhookAllowPrivate: v.NIX_WEBHOOK_ALLOW_PRIVATE === 'true',
+    },
     receipts: { keys: receiptKeys },
     warnings,
   };
@@ -358,16 +391,21 @@ function receiptKeysOf(text: string, fail: (reason: string) => never): ReceiptKe
 
 /** Reads NIX_PAYLOAD_KEYS: `id:base64key` pairs separated by commas, each key 32 bytes (AES-256), IDs distinct. */
 function payloadKeysOf(text: string, fail: (key: string, reason: string) => never): { id: string; key: Buffer }[] {
+  return keyListOf('NIX_PAYLOAD_KEYS', text, fail);
+}
+
+/** Reads an AES-256 key list (NIX_PAYLOAD_KEYS, NIX_NOTIFICATION_KEYS): `id:base64key` pairs, each key 32 bytes, IDs distinct. */
+function keyListOf(variable: string, text: string, fail: (key: string, reason: string) => never): { id: string; key: Buffer }[] {
   const keys = text.split(',').map((entry, index) => {
     const match = /^([A-Za-z0-9._-]{1,64}):([A-Za-z0-9+/]+={0,2})$/.exec(entry.trim());
-    if (!match) fail('NIX_PAYLOAD_KEYS', `has an entry (number ${index + 1}) that is not id:base64key (id of letters, digits, . _ -)`);
+    if (!match) fail(variable, `has an entry (number ${index + 1}) that is not id:base64key (id of letters, digits, . _ -)`);
     const key = Buffer.from(match[2], 'base64');
-    if (key.length !== 32) fail('NIX_PAYLOAD_KEYS', `has key ${match[1]} of ${key.length} bytes; AES-256 needs 32 (openssl rand -base64 32)`);
+    if (key.length !== 32) fail(variable, `has key ${match[1]} of ${key.length} bytes; AES-256 needs 32 (openssl rand -base64 32)`);
     return { id: match[1], key };
   });
   const ids = keys.map((k) => k.id);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (twice) fail('NIX_PAYLOAD_KEYS', `names key ${twice} twice; each key needs its own ID`);
+  if (twice) fail(variable, `names key ${twice} twice; each key needs its own ID`);
   return keys;
 }
 

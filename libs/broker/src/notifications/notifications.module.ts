@@ -1,0 +1,46 @@
+import { lookup } from 'node:dns/promises';
+import { Module } from '@nestjs/common';
+import { request } from 'undici';
+import { EventTypeCatalog } from '@nix/catalog';
+import type { NixConfig } from '@nix/config';
+import type { Clock, ExchangeIdGenerator } from '@nix/domain';
+import type { SqlClient } from '@nix/ledger';
+import { NotificationCenter, NotificationSealer, NotificationStore, SubscriptionPseudonyms, type WebhookPost } from '@nix/notifications';
+import { CLOCK, EXCHANGE_IDS, LEDGER_STORE, NIX_CONFIG } from '@nix/platform';
+import { NotificationDelivery } from './notification-delivery';
+import { NotificationsController } from './notifications.controller';
+import { EVENT_TYPES, NOTIFICATION_CENTER, NotificationsService } from './notifications.service';
+
+/** A webhook call may take this long before it counts as failed (and is tried again later). */
+const WEBHOOK_TIMEOUT_MS = 10_000;
+
+const postWebhook: WebhookPost = async (url, headers, body) => {
+  const response = await request(url, { method: 'POST', headers, body, headersTimeout: WEBHOOK_TIMEOUT_MS, bodyTimeout: WEBHOOK_TIMEOUT_MS });
+  await response.body.dump();
+  return response.statusCode;
+};
+
+/** Identity-change notifications (issue 14): event types, events, subscriptions, pull and webhook delivery. */
+@Module({
+  controllers: [NotificationsController],
+  providers: [
+    { provide: EVENT_TYPES, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => EventTypeCatalog.load(config.paths.schemas) },
+    {
+      provide: NOTIFICATION_CENTER,
+      inject: [NIX_CONFIG, LEDGER_STORE, CLOCK, EXCHANGE_IDS],
+      useFactory: (config: NixConfig, store: SqlClient, clock: Clock, ids: ExchangeIdGenerator) => {
+        const { subscriptionKey, keys, webhookAllowPrivate } = config.notifications;
+        if (!subscriptionKey || keys.length === 0) return null;
+        return new NotificationCenter(new NotificationStore(store), new SubscriptionPseudonyms(subscriptionKey), new NotificationSealer(keys), clock, ids, {
+          rules: { httpsOnly: config.production, allowPrivate: webhookAllowPrivate },
+          resolve: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+          post: postWebhook,
+        });
+      },
+    },
+    NotificationsService,
+    NotificationDelivery,
+  ],
+  exports: [NOTIFICATION_CENTER, EVENT_TYPES],
+})
+export class NotificationsModule {}
