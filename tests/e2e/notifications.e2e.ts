@@ -93,6 +93,10 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
     const type = listed.json.eventTypes.find((t: { eventType: string }) => t.eventType === 'identity/person-changed');
     expect(type).toMatchObject({ registry: 'identity', name: 'person-changed', custodian: 'civil-registration', href: '/v1/events/identity/person-changed' });
     expect(Object.keys(type.schema.properties).sort()).toEqual(['changedOn', 'nationalId']);
+    const document = await nix.call('GET', '/docs/openapi.json');
+    expect(Object.keys(document.json.paths)).toEqual(
+      expect.arrayContaining(['/v1/event-types', '/v1/events/{registry}/{eventType}', '/v1/subscriptions/{registry}/{eventType}', '/v1/notifications', '/v1/notifications/ack', '/v1/agencies/me/webhook', '/v1/reports/notifications']),
+    );
   });
 
   it('refuses bad input with a problem naming what is wrong, and stores nothing', async () => {

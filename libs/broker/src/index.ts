@@ -12,3 +12,4 @@ export * from './reports/reports.service';
 export * from './receipts/receipt';
 export * from './receipts/receipt-keys';
 export * from './receipts/receipts.module';
+export * from './notifications/notification-events';

@@ -10,3 +10,4 @@ export * from './kafka/kafka-topics';
 export * from './transport-errors';
 export * from './kafka/kept-consumer';
 export * from './kafka/payload-sealer';
+export * from './kafka/kafka-events';

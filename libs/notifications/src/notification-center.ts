@@ -42,15 +42,18 @@ export class NotificationCenter {
     private readonly webhooks: WebhookSettings,
   ) {}
 
-  /** Publishes checked events: each gets an ID, and each agency subscribed to its person a sealed notification. */
-  async publish(custodian: string, registry: string, eventType: string, events: readonly NotificationContent[]): Promise<{ eventIds: string[]; matched: number }> {
+  /**
+   * Publishes checked events: each gets an ID (or keeps the one it came with, from Kafka: publishing it again adds
+   * nothing), and each agency subscribed to its person a sealed notification.
+   */
+  async publish(custodian: string, registry: string, eventType: string, events: readonly (NotificationContent & { eventId?: string })[]): Promise<{ eventIds: string[]; matched: number }> {
     const pseudonyms = events.map((e) => this.pseudonyms.of(registry, e.nationalId));
     const matches = await this.store.match(registry, eventType, pseudonyms);
     const agenciesOf = new Map<string, string[]>();
     for (const m of matches) agenciesOf.set(m.pseudonym, [...(agenciesOf.get(m.pseudonym) ?? []), m.agency]);
     const publishedAt = this.clock.now();
     const published: PublishedEvent[] = events.map((content, i) => {
-      const eventId = this.ids.next();
+      const eventId = content.eventId ?? this.ids.next();
       const agencies = [...new Set(agenciesOf.get(pseudonyms[i].toString('hex')) ?? [])];
       return {
         eventId,

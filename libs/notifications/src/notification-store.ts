@@ -126,7 +126,10 @@ export class NotificationStore {
     );
   }
 
-  /** Queues the events' notifications and records each event, in one statement (a data-modifying WITH always runs). */
+  /**
+   * Queues the events' notifications and records each event, in one statement (a data-modifying WITH always runs).
+   * An event published again (Kafka's at-least-once) adds nothing.
+   */
   async publish(events: readonly PublishedEvent[]): Promise<void> {
     const queued = events.flatMap((e) => e.deliveries.map((d) => ({ e, d })));
     await this.sql.query(
@@ -135,11 +138,13 @@ export class NotificationStore {
          SELECT q.event_id, q.agency, q.registry, q.event_type, q.custodian, q.key_id, decode(q.sealed, 'hex'), q.at, q.at
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
            AS q (event_id, agency, registry, event_type, custodian, key_id, sealed, at)
+         ON CONFLICT (agency, event_id) DO NOTHING
          RETURNING 1)
        INSERT INTO notification_traffic (kind, at, event_id, registry, event_type, custodian, outcome, matched)
        SELECT 'event', e.at, e.event_id, e.registry, e.event_type, e.custodian, 'ok', e.matched
        FROM unnest($9::uuid[], $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::int[])
-         AS e (event_id, registry, event_type, custodian, at, matched)`,
+         AS e (event_id, registry, event_type, custodian, at, matched)
+       ON CONFLICT (event_id) WHERE kind = 'event' DO NOTHING`,
       [
         queued.map((q) => q.e.eventId),
         queued.map((q) => q.d.agency),

@@ -11,7 +11,8 @@ export const SUBSCRIPTION_BODY_LIMIT = 512 * 1024;
 
 const ajv = createSchemaCompiler();
 
-const SCHEMAS = {
+/** The bodies the notification API validates with; the OpenAPI document shows the same. */
+export const NOTIFICATION_BODY_SCHEMAS = {
   subscription: {
     type: 'object',
     additionalProperties: false,
@@ -38,7 +39,7 @@ const SCHEMAS = {
   },
 } as const;
 
-const validators = Object.fromEntries(Object.entries(SCHEMAS).map(([name, schema]) => [name, ajv.compile(schema)]));
+const validators = Object.fromEntries(Object.entries(NOTIFICATION_BODY_SCHEMAS).map(([name, schema]) => [name, ajv.compile(schema)]));
 
 function invalid(what: string, errors: FieldError[]): ProblemError {
   // At most 20 fields named in the detail; `errors` lists them all. Never a value: they may be national IDs.
@@ -46,7 +47,7 @@ function invalid(what: string, errors: FieldError[]): ProblemError {
   return new ProblemError('invalid-request', `The body is not a valid ${what}: ${shown}${errors.length > 20 ? `; and ${errors.length - 20} more` : ''}.`, { errors });
 }
 
-function checked<T>(name: keyof typeof SCHEMAS, what: string, body: unknown): T {
+function checked<T>(name: keyof typeof NOTIFICATION_BODY_SCHEMAS, what: string, body: unknown): T {
   const value = body ?? {};
   const validate = validators[name];
   if (validate(value)) return value as T;

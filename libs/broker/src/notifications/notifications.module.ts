@@ -8,6 +8,7 @@ import type { SqlClient } from '@nix/ledger';
 import { NotificationCenter, NotificationSealer, NotificationStore, SubscriptionPseudonyms, type WebhookPost } from '@nix/notifications';
 import { CLOCK, EXCHANGE_IDS, LEDGER_STORE, NIX_CONFIG } from '@nix/platform';
 import { NotificationDelivery } from './notification-delivery';
+import { NotificationEvents } from './notification-events';
 import { NotificationsController } from './notifications.controller';
 import { EVENT_TYPES, NOTIFICATION_CENTER, NotificationsService } from './notifications.service';
 
@@ -40,7 +41,8 @@ const postWebhook: WebhookPost = async (url, headers, body) => {
     },
     NotificationsService,
     NotificationDelivery,
+    NotificationEvents,
   ],
-  exports: [NOTIFICATION_CENTER, EVENT_TYPES],
+  exports: [NOTIFICATION_CENTER, EVENT_TYPES, NotificationEvents],
 })
 export class NotificationsModule {}

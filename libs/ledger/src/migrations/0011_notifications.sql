@@ -58,6 +58,8 @@ CREATE TABLE notification_traffic (
   same_day boolean
 );
 CREATE INDEX notification_traffic_at ON notification_traffic (at);
+-- An event read twice off Kafka (at least once) is recorded once.
+CREATE UNIQUE INDEX notification_traffic_event ON notification_traffic (event_id) WHERE kind = 'event';
 
 -- Notifications dropped unacknowledged after NIX_NOTIFICATION_RETENTION_DAYS, per agency and Tehran day: the
 -- compliance report lists these agencies.
