@@ -192,6 +192,34 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
     );
   });
 
+  it('lets another agency subscribe once the working group makes an agreement naming the event type (R6)', async () => {
+    const agreement = await nix.call('POST', '/v1/agreements', {
+      headers: bearer('demo-wg-key'),
+      body: {
+        consumer: 'tax-organization',
+        registry: 'identity',
+        service: 'person-changed',
+        dataItems: ['nationalId', 'changedOn'],
+        purposes: ['tax-records'],
+        dailyQuota: 1000,
+        validFrom: '2024-01-01',
+        validUntil: '2099-12-31',
+        resolution: 'WG-1405-77',
+      },
+    });
+    expect(agreement.status).toBe(201);
+    const wrongItems = await nix.call('POST', '/v1/agreements', {
+      headers: bearer('demo-wg-key'),
+      body: { consumer: 'tax-organization', registry: 'identity', service: 'person-changed', dataItems: ['firstName'], purposes: ['tax-records'], dailyQuota: 1, validFrom: '2024-01-01', validUntil: '2099-12-31', resolution: 'x' },
+    });
+    expectProblem(wrongItems, 400, 'invalid-request');
+    const put = await nix.call('PUT', '/v1/subscriptions/identity/person-changed', { headers: bearer(otherKey), body: { nationalIds: [subscribed[0]] } });
+    expect(put.status).toBe(200);
+    expect(put.json).toMatchObject({ added: 1 });
+    const removed = await nix.call('DELETE', '/v1/subscriptions/identity/person-changed', { headers: bearer(otherKey), body: { nationalIds: [subscribed[0]] } });
+    expect(removed.json).toMatchObject({ removed: 1 });
+  });
+
   it('R3: after acknowledgement and a graceful stop, none of the 4 national IDs is in any table, file or log under NIX_DATA_DIR', async () => {
     await nix.flushLedger();
     expect(await findDatabaseLeaks(store.sql, needles)).toEqual([]);

@@ -7,7 +7,8 @@ import type { NotificationCenter } from '@nix/notifications';
 import { CLOCK, LOGGER, NIX_CONFIG, SERVICE_CATALOG } from '@nix/platform';
 import type { Logger } from 'pino';
 import { NotificationDelivery } from './notification-delivery';
-import { EVENT_TYPES, NOTIFICATION_CENTER } from './notifications.service';
+import { EVENT_TYPES } from './event-types.token';
+import { NOTIFICATION_CENTER } from './notifications.service';
 
 /**
  * Custodians' events over Kafka (NIX_TRANSPORT=kafka): each registry with event types has a topic its custodian's

@@ -1,7 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { Module } from '@nestjs/common';
 import { request } from 'undici';
-import { EventTypeCatalog } from '@nix/catalog';
 import type { NixConfig } from '@nix/config';
 import type { Clock, ExchangeIdGenerator } from '@nix/domain';
 import type { SqlClient } from '@nix/ledger';
@@ -10,7 +9,9 @@ import { CLOCK, EXCHANGE_IDS, LEDGER_STORE, NIX_CONFIG } from '@nix/platform';
 import { NotificationDelivery } from './notification-delivery';
 import { NotificationEvents } from './notification-events';
 import { NotificationsController } from './notifications.controller';
-import { EVENT_TYPES, NOTIFICATION_CENTER, NotificationsService } from './notifications.service';
+import { GovernanceModule } from '../governance/governance.module';
+import { EVENT_TYPES } from './event-types.token';
+import { NOTIFICATION_CENTER, NotificationsService } from './notifications.service';
 
 /** A webhook call may take this long before it counts as failed (and is tried again later). */
 const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -23,9 +24,9 @@ const postWebhook: WebhookPost = async (url, headers, body) => {
 
 /** Identity-change notifications (issue 14): event types, events, subscriptions, pull and webhook delivery. */
 @Module({
+  imports: [GovernanceModule],
   controllers: [NotificationsController],
   providers: [
-    { provide: EVENT_TYPES, inject: [NIX_CONFIG], useFactory: (config: NixConfig) => EventTypeCatalog.load(config.paths.schemas) },
     {
       provide: NOTIFICATION_CENTER,
       inject: [NIX_CONFIG, LEDGER_STORE, CLOCK, EXCHANGE_IDS],
@@ -43,6 +44,6 @@ const postWebhook: WebhookPost = async (url, headers, body) => {
     NotificationDelivery,
     NotificationEvents,
   ],
-  exports: [NOTIFICATION_CENTER, EVENT_TYPES, NotificationEvents],
+  exports: [NOTIFICATION_CENTER, NotificationEvents],
 })
 export class NotificationsModule {}

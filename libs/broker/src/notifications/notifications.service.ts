@@ -5,8 +5,8 @@ import { DayTracker, ProblemError, type Agency, type Clock } from '@nix/domain';
 import type { NotificationCenter } from '@nix/notifications';
 import { CLOCK, ClientCertificates, SERVICE_CATALOG } from '@nix/platform';
 import { AccessService } from '../access/access.service';
+import { EVENT_TYPES } from './event-types.token';
 
-export const EVENT_TYPES = Symbol('EVENT_TYPES');
 /** The notification center, or null where its keys are not configured (production without them): every call is a 503. */
 export const NOTIFICATION_CENTER = Symbol('NOTIFICATION_CENTER');
 
