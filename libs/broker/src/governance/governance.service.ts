@@ -129,7 +129,7 @@ export class GovernanceService {
     const type = this.eventTypes?.get(registry, eventType);
     if (!type) return undefined;
     if (major !== 1) throw new GovernanceInputError('major', `${registry}/${eventType} is an event type, which has major 1 only`);
-    const fields = Object.keys((type.schema.properties ?? {}) as Record<string, unknown>);
+    const fields = Object.keys((type.schema.properties ?? {}));
     return { registry, service: eventType, version: '1.0.0', custodian: type.custodian, dataItems: fields } as unknown as ServiceDefinition;
   }
 }

@@ -10,7 +10,6 @@ import { NotificationDelivery } from './notification-delivery';
 import { NotificationEvents } from './notification-events';
 import { NotificationsController } from './notifications.controller';
 import { GovernanceModule } from '../governance/governance.module';
-import { EVENT_TYPES } from './event-types.token';
 import { NOTIFICATION_CENTER, NotificationsService } from './notifications.service';
 
 /** A webhook call may take this long before it counts as failed (and is tried again later). */
