@@ -109,7 +109,7 @@ export class NotificationStore {
     const rows = await this.sql.query<{ n: number }>(
       `WITH removed AS (
          DELETE FROM notification_subscription
-         WHERE registry = $1 AND event_type = $2 AND agency = $3 AND pseudonym = ANY (SELECT decode(p, 'hex') FROM unnest($4::text[]) AS p)
+         WHERE registry = $1 AND event_type = $2 AND agency = $3 AND pseudonym = ANY (ARRAY(SELECT decode(p, 'hex') FROM unnest($4::text[]) AS p))
          RETURNING 1)
        SELECT count(*)::int AS n FROM removed`,
       [registry, eventType, agency, hex(pseudonyms)],
@@ -117,11 +117,14 @@ export class NotificationStore {
     return Number(rows[0].n);
   }
 
-  /** The agencies subscribed to each pseudonym (an index lookup on the primary key). */
+  /**
+   * The agencies subscribed to each pseudonym: an index scan of the primary key for the array (ARRAY(...) makes it one
+   * value, where `= ANY (SELECT ...)` let the planner join against the whole table).
+   */
   async match(registry: string, eventType: string, pseudonyms: readonly Buffer[]): Promise<{ pseudonym: string; agency: string }[]> {
     return this.sql.query<{ pseudonym: string; agency: string }>(
       `SELECT encode(pseudonym, 'hex') AS pseudonym, agency FROM notification_subscription
-       WHERE registry = $1 AND event_type = $2 AND pseudonym = ANY (SELECT decode(p, 'hex') FROM unnest($3::text[]) AS p)`,
+       WHERE registry = $1 AND event_type = $2 AND pseudonym = ANY (ARRAY(SELECT decode(p, 'hex') FROM unnest($3::text[]) AS p))`,
       [registry, eventType, hex(pseudonyms)],
     );
   }
