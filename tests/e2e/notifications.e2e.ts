@@ -7,9 +7,10 @@ import { nationalIdCheckDigit } from '@nix/domain';
 import { LEDGER_STORE } from '@nix/platform';
 import type { SqlClient } from '@nix/ledger';
 import { findDatabaseLeaks, findLeaks, type Haystack } from '@nix/ledger/testing';
-import { NotificationStore, verifyWebhook } from '@nix/notifications';
+import { NotificationStore, verifyWebhook, type NotificationCenter } from '@nix/notifications';
+import { NOTIFICATION_CENTER } from '@nix/broker';
 import { eventually } from '../support/polling';
-import { DEMO_HEADERS, startTestApp, type TestApp, type TestResponse } from '../support/test-app';
+import { DEMO_HEADERS, MovableClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app';
 
 /** A valid national ID no sample registry, schema or fixture holds. */
 function freshNationalId(): string {
@@ -58,6 +59,7 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
   const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
   let custodianKey: string;
   let otherKey: string;
+  const clock = new MovableClock();
 
   beforeAll(async () => {
     hook = createServer((request, response) => {
@@ -71,7 +73,7 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
     });
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
     hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/nix-hook`;
-    nix = await startTestApp({ NIX_WEBHOOK_ALLOW_PRIVATE: 'true', NIX_LOG_LEVEL: 'debug', NIX_LOG_EXCHANGES: 'true' });
+    nix = await startTestApp({ NIX_WEBHOOK_ALLOW_PRIVATE: 'true', NIX_LOG_LEVEL: 'debug', NIX_LOG_EXCHANGES: 'true' }, { clock });
     store = new NotificationStore(nix.app.get<SqlClient>(LEDGER_STORE, { strict: false }));
     const wg = bearer('demo-wg-key');
     custodianKey = (await nix.call('POST', '/v1/agencies/civil-registration/keys', { headers: wg, body: {} })).json.key;
@@ -218,6 +220,24 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
     expect(put.json).toMatchObject({ added: 1 });
     const removed = await nix.call('DELETE', '/v1/subscriptions/identity/person-changed', { headers: bearer(otherKey), body: { nationalIds: [subscribed[0]] } });
     expect(removed.json).toMatchObject({ removed: 1 });
+  });
+
+  it('drops a notification left unacknowledged past retention, and names its agency in the compliance report', async () => {
+    expect((await nix.call('DELETE', '/v1/agencies/me/webhook', { headers: DEMO_HEADERS })).status).toBe(204);
+    expectProblem(await nix.call('GET', '/v1/agencies/me/webhook', { headers: DEMO_HEADERS }), 404, 'not-found');
+    const published = await nix.call('POST', '/v1/events/identity/person-changed', { headers: bearer(custodianKey), body: { nationalId: subscribed[0], changedOn: '2026-11-30' } });
+    expect(published.status).toBe(202);
+    expect(await count('notification_pending')).toBe(1);
+    // Eight days on, with the default retention of seven: the sweep drops it and counts it against demo-agency.
+    clock.offsetMs = 8 * 86_400_000;
+    const center = nix.app.get<NotificationCenter>(NOTIFICATION_CENTER, { strict: false });
+    expect(await center.expire(nix.config.notifications.retentionDays)).toBe(1);
+    expect(await count('notification_pending')).toBe(0);
+    const day = new Date(clock.now()).toLocaleDateString('en-CA', { timeZone: 'Asia/Tehran' });
+    const compliance = await nix.call('GET', `/v1/reports/compliance?period=day:${day}`, { headers: bearer('demo-wg-key') });
+    expect(compliance.status).toBe(200);
+    expect(compliance.json.unacknowledgedNotifications).toEqual([{ agency: 'demo-agency', expired: 1 }]);
+    clock.offsetMs = 0;
   });
 
   it('R3: after acknowledgement and a graceful stop, none of the 4 national IDs is in any table, file or log under NIX_DATA_DIR', async () => {

@@ -13,3 +13,4 @@ export * from './receipts/receipt';
 export * from './receipts/receipt-keys';
 export * from './receipts/receipts.module';
 export * from './notifications/notification-events';
+export { NOTIFICATION_CENTER } from './notifications/notifications.service';

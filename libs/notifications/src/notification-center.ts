@@ -129,10 +129,14 @@ export class NotificationCenter {
     return delivered;
   }
 
-  /** Drops notifications past retention, counted per agency for the compliance report. */
-  expire(retentionDays: number): Promise<number> {
+  /**
+   * Drops notifications past retention, counted per agency for the compliance report; with `trafficMonths`, also the
+   * metadata of events and deliveries older than that (as the ledger drops its raw records).
+   */
+  expire(retentionDays: number, trafficMonths?: number): Promise<number> {
     const now = this.clock.now();
-    return this.store.expire(now - retentionDays * 86_400_000, dayOf(now).date);
+    const trafficCutoff = trafficMonths === undefined ? undefined : now - trafficMonths * 31 * 86_400_000;
+    return this.store.expire(now - retentionDays * 86_400_000, dayOf(now).date, trafficCutoff);
   }
 
   private async send(url: string, agency: string, sealedSecret: { keyId: string; value: Buffer }, notification: Notification): Promise<'ok' | string> {

@@ -269,7 +269,9 @@ export class NotificationStore {
    * Drops notifications published before the cutoff (retention), counting them per agency on `day` for the
    * compliance report; answers how many went.
    */
-  async expire(cutoff: number, day: string): Promise<number> {
+  async expire(cutoff: number, day: string, trafficCutoff?: number): Promise<number> {
+    // The metadata of events and deliveries is kept as long as the ledger's raw records (NIX_RETENTION_MONTHS).
+    if (trafficCutoff !== undefined) await this.sql.query('DELETE FROM notification_traffic WHERE at < $1', [iso(trafficCutoff)]);
     const rows = await this.sql.query<{ n: number }>(
       `WITH gone AS (DELETE FROM notification_pending WHERE published_at < $1 RETURNING agency),
        counted AS (

@@ -62,7 +62,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       while (!this.stopped && (await center.deliverDue(100)) === 100);
       if (Date.now() - this.lastExpiry > EXPIRY_EVERY_MS) {
         this.lastExpiry = Date.now();
-        const expired = await center.expire(this.config.notifications.retentionDays);
+        const expired = await center.expire(this.config.notifications.retentionDays, this.config.ledger.retentionMonths);
         if (expired > 0) this.logger.warn({ expired }, 'notifications dropped unacknowledged after retention');
       }
     } catch (error) {
