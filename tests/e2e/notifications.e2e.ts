@@ -184,6 +184,12 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
         { agency: 'demo-agency', events: 0, deliveries: 2, sameDay: 2 },
       ]),
     );
+    // On the metrics listener, with bounded labels: the webhook's first 503 and its accepted retry.
+    const metrics = await nix.scrapeMetrics();
+    expect(metrics).toMatch(/nix_notification_events_total\{[^}]*registry="identity"[^}]*event_type="person-changed"[^}]*\} 4\n/);
+    expect(metrics).toMatch(/nix_notification_deliveries_total\{[^}]*channel="pull",outcome="ok"[^}]*\} 1\n/);
+    expect(metrics).toMatch(/nix_notification_deliveries_total\{[^}]*channel="webhook",outcome="ok"[^}]*\} 1\n/);
+    expect(metrics).toMatch(/nix_notification_deliveries_total\{[^}]*channel="webhook",outcome="status-5xx"[^}]*\} 1\n/);
     const report = await nix.call('GET', '/v1/reports/notifications', { headers: bearer('demo-wg-key') });
     expect(report.status).toBe(200);
     expect(report.json.agencies).toEqual(

@@ -18,6 +18,14 @@ export interface Notification {
 /** Posts one webhook call; answers the status, or throws when nothing came back (refused, reset, timed out). */
 export type WebhookPost = (url: string, headers: Record<string, string>, body: string) => Promise<number>;
 
+/** Counts what happens, for metrics (labels bounded: registries, event types, channels, outcomes; never an identifier). */
+export interface NotificationObserver {
+  published(registry: string, eventType: string, events: number): void;
+  delivered(channel: 'pull' | 'webhook', outcome: string, count: number): void;
+}
+
+const UNOBSERVED: NotificationObserver = { published: () => undefined, delivered: () => undefined };
+
 export interface WebhookSettings {
   rules: WebhookUrlRules;
   resolve: ResolveHost;
@@ -40,6 +48,7 @@ export class NotificationCenter {
     private readonly clock: Clock,
     private readonly ids: ExchangeIdGenerator,
     private readonly webhooks: WebhookSettings,
+    private readonly observer: NotificationObserver = UNOBSERVED,
   ) {}
 
   /**
@@ -65,6 +74,7 @@ export class NotificationCenter {
       };
     });
     await this.store.publish(published);
+    this.observer.published(registry, eventType, published.length);
     return { eventIds: published.map((e) => e.eventId), matched: published.reduce((n, e) => n + e.deliveries.length, 0) };
   }
 
@@ -87,6 +97,7 @@ export class NotificationCenter {
     const gone = await this.store.acknowledge(agency, eventIds);
     const at = this.clock.now();
     await this.store.recordDeliveries(gone.map((p) => this.deliveryOf(p, 'pull', at)));
+    if (gone.length > 0) this.observer.delivered('pull', 'ok', gone.length);
     return gone.length;
   }
 
@@ -118,6 +129,8 @@ export class NotificationCenter {
     await Promise.all(
       due.map(async (d) => {
         const outcome = await this.send(d.url, d.agency, d.secret, this.notificationOf(d));
+        // A status's class, not the status: the label stays bounded.
+        this.observer.delivered('webhook', outcome.replace(/^status-(\d)\d\d$/, 'status-$1xx'), 1);
         if (outcome === 'ok') {
           await this.store.delivered(d.seq, this.deliveryOf(d, 'webhook', this.clock.now()));
           delivered++;

@@ -5,7 +5,8 @@ import type { NixConfig } from '@nix/config';
 import type { Clock, ExchangeIdGenerator } from '@nix/domain';
 import type { SqlClient } from '@nix/ledger';
 import { NotificationCenter, NotificationSealer, NotificationStore, SubscriptionPseudonyms, type WebhookPost } from '@nix/notifications';
-import { CLOCK, EXCHANGE_IDS, LEDGER_STORE, NIX_CONFIG } from '@nix/platform';
+import type { NixMetrics } from '@nix/observability';
+import { CLOCK, EXCHANGE_IDS, LEDGER_STORE, METRICS, NIX_CONFIG } from '@nix/platform';
 import { NotificationDelivery } from './notification-delivery';
 import { NotificationEvents } from './notification-events';
 import { NotificationsController } from './notifications.controller';
@@ -28,14 +29,17 @@ const postWebhook: WebhookPost = async (url, headers, body) => {
   providers: [
     {
       provide: NOTIFICATION_CENTER,
-      inject: [NIX_CONFIG, LEDGER_STORE, CLOCK, EXCHANGE_IDS],
-      useFactory: (config: NixConfig, store: SqlClient, clock: Clock, ids: ExchangeIdGenerator) => {
+      inject: [NIX_CONFIG, LEDGER_STORE, CLOCK, EXCHANGE_IDS, METRICS],
+      useFactory: (config: NixConfig, store: SqlClient, clock: Clock, ids: ExchangeIdGenerator, metrics: NixMetrics) => {
         const { subscriptionKey, keys, webhookAllowPrivate } = config.notifications;
         if (!subscriptionKey || keys.length === 0) return null;
         return new NotificationCenter(new NotificationStore(store), new SubscriptionPseudonyms(subscriptionKey), new NotificationSealer(keys), clock, ids, {
           rules: { httpsOnly: config.production, allowPrivate: webhookAllowPrivate },
           resolve: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
           post: postWebhook,
+        }, {
+          published: (registry, eventType, events) => metrics.notificationEvents.inc({ registry, event_type: eventType }, events),
+          delivered: (channel, outcome, count) => metrics.notificationDeliveries.inc({ channel, outcome }, count),
         });
       },
     },
