@@ -2,7 +2,7 @@ import { retryDelayMs } from './delivery-backoff';
 import { NotificationSealer } from './notification-sealer';
 import { SubscriptionPseudonyms } from './pseudonyms';
 import { newWebhookSecret, signWebhook, verifyWebhook } from './webhook-signature';
-import { webhookUrlProblem, type ResolveHost } from './webhook-url';
+import { guardedLookup, webhookUrlProblem, type ResolveHost } from './webhook-url';
 
 const KEY = { id: 'k1', key: Buffer.alloc(32, 7) };
 
@@ -88,6 +88,21 @@ describe('webhookUrlProblem (SSRF)', () => {
   it('allows plain http and private addresses where configured (development, NIX_WEBHOOK_ALLOW_PRIVATE)', async () => {
     expect(await webhookUrlProblem('http://127.0.0.1:8080/hook', { httpsOnly: false, allowPrivate: true }, resolve)).toBeNull();
     expect(await webhookUrlProblem('http://127.0.0.1:8080/hook', { httpsOnly: false, allowPrivate: false }, resolve)).not.toBeNull();
+  });
+});
+
+describe('guardedLookup (the connection\'s own lookup: no DNS rebinding between the check and the call)', () => {
+  const resolve = (allowPrivate: boolean, all: boolean) =>
+    new Promise<{ error: NodeJS.ErrnoException | null; address: unknown }>((done) => guardedLookup(allowPrivate)('localhost', { all }, (error, address) => done({ error, address })));
+
+  it('refuses a name that resolves to loopback, unless private addresses are allowed', async () => {
+    const refused = await resolve(false, false);
+    expect(refused.error?.code).toBe('EADDRNOTPUBLIC');
+    const allowed = await resolve(true, false);
+    expect(allowed.error).toBeNull();
+    expect(['127.0.0.1', '::1']).toContain(allowed.address);
+    const all = await resolve(true, true);
+    expect(all.address).toEqual(expect.arrayContaining([expect.objectContaining({ address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) })]));
   });
 });
 

@@ -1,3 +1,4 @@
+import { lookup as lookupHost, type LookupAddress, type LookupOptions } from 'node:dns';
 import ipaddr from 'ipaddr.js';
 import type { FieldError } from '@nix/domain';
 
@@ -44,8 +45,31 @@ export async function webhookUrlProblem(text: unknown, rules: WebhookUrlRules, r
   return refused ? at(`points to a private, loopback or reserved address (${refused}); such addresses are refused`) : null;
 }
 
+/** Whether an address is public unicast (an IPv4-mapped IPv6 address judged as its IPv4 address). */
+export function isPublicAddress(address: string): boolean {
+  return isPublic(address);
+}
+
 function isPublic(address: string): boolean {
   let parsed = ipaddr.parse(address);
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   return parsed.range() === 'unicast';
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * The connection's own DNS lookup refuses addresses that are not public (unless allowed): the address checked is the
+ * address connected to, so a name that resolves elsewhere between the check and the call (DNS rebinding) gets nowhere.
+ */
+export function guardedLookup(allowPrivate: boolean) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback) => {
+    lookupHost(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, []);
+      const refused = allowPrivate ? undefined : addresses.find((a) => !isPublic(a.address));
+      if (refused || addresses.length === 0) return callback(Object.assign(new Error('the webhook host resolves to an address that is not public'), { code: 'EADDRNOTPUBLIC' }), []);
+      if (options.all) return callback(null, addresses);
+      return callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
 }

@@ -1,10 +1,10 @@
 import { lookup } from 'node:dns/promises';
 import { Module } from '@nestjs/common';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import type { NixConfig } from '@nix/config';
 import type { Clock, ExchangeIdGenerator } from '@nix/domain';
 import type { SqlClient } from '@nix/ledger';
-import { NotificationCenter, NotificationSealer, NotificationStore, SubscriptionPseudonyms, type WebhookPost } from '@nix/notifications';
+import { guardedLookup, NotificationCenter, NotificationSealer, NotificationStore, SubscriptionPseudonyms, type WebhookPost } from '@nix/notifications';
 import type { NixMetrics } from '@nix/observability';
 import { CLOCK, EXCHANGE_IDS, LEDGER_STORE, METRICS, NIX_CONFIG } from '@nix/platform';
 import { NotificationDelivery } from './notification-delivery';
@@ -16,11 +16,14 @@ import { NOTIFICATION_CENTER, NotificationsService } from './notifications.servi
 /** A webhook call may take this long before it counts as failed (and is tried again later). */
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
-const postWebhook: WebhookPost = async (url, headers, body) => {
-  const response = await request(url, { method: 'POST', headers, body, headersTimeout: WEBHOOK_TIMEOUT_MS, bodyTimeout: WEBHOOK_TIMEOUT_MS });
-  await response.body.dump();
-  return response.statusCode;
-};
+function webhookPost(allowPrivate: boolean): WebhookPost {
+  const dispatcher = new Agent({ headersTimeout: WEBHOOK_TIMEOUT_MS, bodyTimeout: WEBHOOK_TIMEOUT_MS, connect: { lookup: guardedLookup(allowPrivate), timeout: WEBHOOK_TIMEOUT_MS } });
+  return async (url, headers, body) => {
+    const response = await request(url, { method: 'POST', headers, body, dispatcher });
+    await response.body.dump();
+    return response.statusCode;
+  };
+}
 
 /** Identity-change notifications (issue 14): event types, events, subscriptions, pull and webhook delivery. */
 @Module({
@@ -36,7 +39,7 @@ const postWebhook: WebhookPost = async (url, headers, body) => {
         return new NotificationCenter(new NotificationStore(store), new SubscriptionPseudonyms(subscriptionKey), new NotificationSealer(keys), clock, ids, {
           rules: { httpsOnly: config.production, allowPrivate: webhookAllowPrivate },
           resolve: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
-          post: postWebhook,
+          post: webhookPost(webhookAllowPrivate),
         }, {
           published: (registry, eventType, events) => metrics.notificationEvents.inc({ registry, event_type: eventType }, events),
           delivered: (channel, outcome, count) => metrics.notificationDeliveries.inc({ channel, outcome }, count),
