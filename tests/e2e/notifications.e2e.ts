@@ -226,6 +226,19 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
     expect(put.json).toMatchObject({ added: 1 });
     const removed = await nix.call('DELETE', '/v1/subscriptions/identity/person-changed', { headers: bearer(otherKey), body: { nationalIds: [subscribed[0]] } });
     expect(removed.json).toMatchObject({ removed: 1 });
+
+    // A full batch (10,000 IDs, about 130 KB: over the API's 64 KiB body limit, which this route raises) in one call.
+    const batch = Array.from({ length: 10_000 }, (_, i) => {
+      const nine = String(500_000_000 + i);
+      return nine + String(nationalIdCheckDigit(nine));
+    });
+    const big = await nix.call('PUT', '/v1/subscriptions/identity/person-changed', { headers: bearer(otherKey), body: { nationalIds: batch } });
+    expect({ status: big.status, json: big.json }).toEqual({ status: 200, json: { eventType: 'identity/person-changed', subscribed: 10_000, added: 10_000 } });
+    const tooMany = await nix.call('PUT', '/v1/subscriptions/identity/person-changed', { headers: bearer(otherKey), body: { nationalIds: [...batch, subscribed[0]] } });
+    expectProblem(tooMany, 400, 'invalid-request');
+    expect(tooMany.json.errors).toEqual([{ pointer: '/nationalIds', detail: expect.stringContaining('10000') }]);
+    expect((await nix.call('DELETE', '/v1/subscriptions/identity/person-changed', { headers: bearer(otherKey), body: { nationalIds: batch } })).json).toMatchObject({ removed: 10_000 });
+    expect(await count('notification_subscription')).toBe(3);
   });
 
   it('drops a notification left unacknowledged past retention, and names its agency in the compliance report', async () => {
