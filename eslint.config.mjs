@@ -9,7 +9,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Plain TypeScript libs: domain logic and adapters, no Nest modules. */
-export const PLAIN_LIBS = ['domain', 'config', 'catalog', 'contracts', 'messaging', 'registries', 'ledger', 'reports', 'resilience', 'observability', 'governance'];
+export const PLAIN_LIBS = ['domain', 'config', 'catalog', 'contracts', 'messaging', 'registries', 'ledger', 'reports', 'resilience', 'observability', 'governance', 'notifications'];
 /** Nest libs: the roles and what they share. */
 export const NEST_LIBS = ['platform', 'broker', 'adapter-host', 'recorder', 'runtime'];
 const dirsIn = (dir) => readdirSync(new URL(dir, import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);

@@ -44,12 +44,29 @@ describeWithBrowser('the reports dashboard in headless Chromium', () => {
     );
   const str = (v: number | null) => (v === null ? '' : String(v));
 
+  /** Issue 14: test-alpha, under an agreement naming the event type, is notified of one change and acknowledges it. */
+  async function sendNotificationTraffic(): Promise<void> {
+    const wg = { authorization: KEYS.workingGroup };
+    const agreement = await nix.call('POST', '/v1/agreements', {
+      headers: wg,
+      body: { consumer: 'test-alpha', registry: 'identity', service: 'person-changed', dataItems: ['nationalId', 'changedOn'], purposes: ['records'], dailyQuota: 10, validFrom: '2024-01-01', validUntil: '2099-12-31', resolution: 'WG-1405-14' },
+    });
+    expect(agreement.status).toBe(201);
+    const person = { nationalId: '0499370899' };
+    expect((await nix.call('PUT', '/v1/subscriptions/identity/person-changed', { headers: { authorization: KEYS.alpha }, body: { nationalIds: [person.nationalId] } })).status).toBe(200);
+    const published = await nix.call('POST', '/v1/events/identity/person-changed', { headers: { authorization: KEYS.civilRegistration }, body: { ...person, changedOn: '2026-11-30' } });
+    expect(published.status).toBe(202);
+    const ack = await nix.call('POST', '/v1/notifications/ack', { headers: { authorization: KEYS.alpha }, body: { eventIds: published.json.eventIds } });
+    expect(ack.json).toEqual({ acknowledged: 1 });
+  }
+
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     nix = await startTestApp(reportTrafficEnv());
     const governance = governanceOf(nix);
     sent = await sendReportTraffic(nix);
     await decideAgreements(governance);
+    await sendNotificationTraffic();
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, timezoneId: 'Asia/Tehran' });
     page = await context.newPage();
@@ -131,6 +148,19 @@ describeWithBrowser('the reports dashboard in headless Chromium', () => {
     expect(await text('[data-testid="top-consumers"] tr[data-key="test-alpha"] td[data-field="name"]')).toBe('Test agency test-alpha');
     expect((await chartData('chart-outcomes')).labels).toContain('unavailable');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-en.png'), fullPage: true });
+  });
+
+  it('shows events, deliveries and the same-day share per agency, as the notifications report gives them', async () => {
+    const report = await api('/v1/reports/notifications?period=day');
+    expect(report.agencies).toEqual([
+      { agency: 'civil-registration', events: 1, deliveries: 0, sameDay: 0, sameDayShare: null, lapsed: 0 },
+      { agency: 'test-alpha', events: 0, deliveries: 1, sameDay: 1, sameDayShare: 1, lapsed: 0 },
+    ]);
+    expect(await tableRows('notifications')).toEqual(
+      report.agencies.map((r: any) => ({ key: r.agency, values: { agency: r.agency, events: str(r.events), deliveries: str(r.deliveries), sameDayShare: str(r.sameDayShare), lapsed: str(r.lapsed) } })),
+    );
+    expect(await text('[data-testid="notifications"] tr[data-key="test-alpha"] td[data-field="sameDayShare"]')).toBe('100%');
+    expect(await text('[data-testid="notifications"] thead')).toContain('Delivered the same day');
   });
 
   it('filters by agency and by Solar Hijri season', async () => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ServiceCatalog } from '@nix/catalog';
+import { EventTypeCatalog, ServiceCatalog } from '@nix/catalog';
 import Ajv2020 from 'ajv/dist/2020';
 import { randomBytes } from 'node:crypto';
-import { HEADERS, inquiryFromKafka, inquiryToKafka, PayloadSealer, replyExchangeId, replyFromKafka, replyTopicOf, topicOf, trafficTopicOf, UnopenablePayloadError, type KafkaSettings } from '@nix/messaging';
+import { EVENT_HEADERS, eventFromKafka, eventToKafka, eventTopicOf, HEADERS, inquiryFromKafka, inquiryToKafka, PayloadSealer, replyExchangeId, replyFromKafka, replyTopicOf, topicOf, trafficTopicOf, UnopenablePayloadError, type KafkaSettings } from '@nix/messaging';
 import * as example from '../../examples/kafka-adapter/src/contract';
 import { trafficRecordOf } from '@nix/domain';
 
@@ -58,6 +58,26 @@ describe('contracts/topics/asyncapi.yaml describes the topics the code uses', ()
       exchangeId: 'e', receivedAt: 1, facts: {}, outcome: 'ok', problemType: null, requestBytes: 0, respondedAt: 2, httpStatus: 200, responseBytes: 0, brokerInstance: 'b', trackingDigest: null, receiptDigest: null,
     });
     expect(Object.keys(record).sort()).toEqual(Object.keys(doc.components.messages.trafficRecord.payload.properties).sort());
+  });
+});
+
+describe('the event channel (issue 14)', () => {
+  it("names every registry's event topic, the headers an event carries, and its sealed payload as the event type's schema", () => {
+    const eventTypes = EventTypeCatalog.load(join(ROOT, 'schemas'));
+    expect(eventTypes.eventTypes.length).toBeGreaterThanOrEqual(1);
+    for (const type of eventTypes.eventTypes) {
+      expect(doc.channels.event.address.replace('{registry}', type.registry)).toBe(eventTopicOf(settings, type.registry));
+      expect(doc.channels.event.description).toContain(`${type.registry}/${type.eventType}`);
+      expect(Object.keys(doc.components.messages.event.payload.properties).sort()).toEqual(Object.keys(type.schema.properties as object).sort());
+    }
+    const topic = eventTopicOf(settings, 'identity');
+    const message = eventToKafka({ eventId: 'ev-1', eventType: 'person-changed', body: { nationalId: '0067749828', changedOn: '2026-11-30' } }, topic, sealer);
+    expect(Object.keys(message.headers!).sort()).toEqual([...doc.components.messages.event.headers.required].sort());
+    expect(Object.values(EVENT_HEADERS).sort()).toEqual(Object.keys(doc.components.messages.event.headers.properties).sort());
+    expect(String(message.value)).not.toContain('0067749828');
+    const record = { key: Buffer.from('ev-1'), value: message.value as Buffer, headers: message.headers, offset: '0', timestamp: '0', attributes: 0 } as any;
+    expect(eventFromKafka(record, topic, sealer)).toEqual({ eventId: 'ev-1', eventType: 'person-changed', body: { nationalId: '0067749828', changedOn: '2026-11-30' } });
+    expect(() => eventFromKafka(record, eventTopicOf(settings, 'vehicle'), sealer)).toThrow(UnopenablePayloadError);
   });
 });
 

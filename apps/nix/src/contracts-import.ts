@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ServiceCatalog } from '@nix/catalog';
+import { EventTypeCatalog, ServiceCatalog } from '@nix/catalog';
 import { ConfigurationError, loadConfig, TOOL_DEFAULTS } from '@nix/config';
 import { loadContracts } from '@nix/contracts';
 import { GovernanceRepository } from '@nix/governance';
@@ -8,7 +8,10 @@ import { embeddedStoreDir, migrate, PgliteSqlClient, PgSqlClient, type SqlClient
 /** npm run contracts:import: reads contracts/ (NIX_CONTRACTS_DIR) into the governance store, upserting and auditing each change. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, TOOL_DEFAULTS);
-  const set = loadContracts(config.paths.contracts, ServiceCatalog.load(config.paths.schemas), { production: config.production });
+  const set = loadContracts(config.paths.contracts, ServiceCatalog.load(config.paths.schemas), {
+    production: config.production,
+    eventTypes: EventTypeCatalog.load(config.paths.schemas),
+  });
   const sql: SqlClient = config.database.url ? new PgSqlClient(config.database.url, 1) : new PgliteSqlClient(embeddedStoreDir(config.paths.data));
   try {
     await migrate(sql);

@@ -10,6 +10,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { ExchangesModule } from './exchanges/exchanges.module';
 import { GovernanceModule } from './governance/governance.module';
 import { InquiryModule } from './inquiry/inquiry.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { ProblemsModule } from './problems/problems.module';
 import { ProbeModule } from './probes/probe.module';
 import { ReportsModule } from './reports/reports.module';
@@ -34,6 +35,7 @@ export class BrokerModule {
         CatalogueModule,
         CatalogModule,
         InquiryModule,
+        NotificationsModule,
         ProblemsModule,
         ReportsModule,
         ExchangesModule,

@@ -3,6 +3,7 @@ import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { CatalogService } from './catalog/catalog.service';
 import { openApiDocument } from './catalog/openapi';
 import { ExchangeHooks } from './inquiry/exchange-hooks';
+import { SUBSCRIPTION_BODY_LIMIT } from './notifications/notification-bodies';
 import type { HttpEdge } from '@nix/platform';
 
 /**
@@ -15,6 +16,10 @@ export function configureHttp(app: NestFastifyApplication, version: string, edge
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify also parses text/plain by default; an inquiry is JSON or a 415.
   fastify.removeContentTypeParser(['text/plain']);
+  // A subscription call carries up to 10,000 national IDs: more than the API's body limit, on those routes only.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/v1/subscriptions/')) route.bodyLimit = SUBSCRIPTION_BODY_LIMIT;
+  });
   const hooks = app.get(ExchangeHooks);
   hooks.register(fastify);
   edge.trackExchanges((request, reply) => hooks.track(request, reply));

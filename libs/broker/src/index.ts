@@ -12,3 +12,5 @@ export * from './reports/reports.service';
 export * from './receipts/receipt';
 export * from './receipts/receipt-keys';
 export * from './receipts/receipts.module';
+export * from './notifications/notification-events';
+export { NOTIFICATION_CENTER } from './notifications/notifications.service';

@@ -7,3 +7,4 @@ export * from './version-lifecycle';
 export * from './catalogue-state';
 export * from './catalogue-repository';
 export * from './live-catalog';
+export * from './event-types';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigurationError, DEMO_LEDGER_SIGNING_KEY, DEMO_PAYLOAD_KEYS, DEMO_RECEIPT_KEY, DEMO_TRACKING_KEY, loadConfig } from '@nix/config';
+import { ConfigurationError, DEMO_LEDGER_SIGNING_KEY, DEMO_NOTIFICATION_KEYS, DEMO_PAYLOAD_KEYS, DEMO_RECEIPT_KEY, DEMO_SUBSCRIPTION_KEY, DEMO_TRACKING_KEY, loadConfig } from '@nix/config';
 
 const PRODUCTION_KEY = 'a-production-tracking-key-0123456789';
 /** An Ed25519 key (PKCS#8 DER, base64) made for these tests only. */
@@ -297,6 +297,38 @@ describe('loadConfig', () => {
         // In-process, no Kafka: nothing to secure.
         expect(loadConfig({ ...production, NIX_TRANSPORT: 'in-process' }).kafka.sasl).toBeNull();
       });
+    });
+  });
+
+  describe('notifications (issue 14)', () => {
+    const production = { NODE_ENV: 'production', NIX_TRACKING_KEY: PRODUCTION_KEY, NIX_LEDGER_SIGNING_KEY: PRODUCTION_SIGNING_KEY, NIX_RECEIPT_KEYS: RECEIPT_KEYS };
+    const KEYS = `n1:${Buffer.alloc(32, 3).toString('base64')}`;
+
+    it('uses the demo keys in development, a 7-day retention, and no private webhook addresses', () => {
+      const { notifications } = loadConfig({});
+      expect(notifications).toEqual({
+        subscriptionKey: DEMO_SUBSCRIPTION_KEY,
+        keys: [{ id: 'demo-notifications-not-for-production', key: Buffer.from(DEMO_NOTIFICATION_KEYS.split(':')[1], 'base64') }],
+        retentionDays: 7,
+        webhookAllowPrivate: false,
+      });
+    });
+
+    it('serves none in production without keys, and takes both when given', () => {
+      expect(loadConfig(production).notifications).toMatchObject({ subscriptionKey: null, keys: [] });
+      const config = loadConfig({ ...production, NIX_SUBSCRIPTION_KEY: 'a-production-subscription-key', NIX_NOTIFICATION_KEYS: KEYS, NIX_NOTIFICATION_RETENTION_DAYS: '3', NIX_WEBHOOK_ALLOW_PRIVATE: 'true' });
+      expect(config.notifications).toEqual({ subscriptionKey: 'a-production-subscription-key', keys: [{ id: 'n1', key: Buffer.alloc(32, 3) }], retentionDays: 3, webhookAllowPrivate: true });
+    });
+
+    it('refuses the demo keys in production, one key without the other, and a key that is not AES-256', () => {
+      expect(configError({ ...production, NIX_SUBSCRIPTION_KEY: DEMO_SUBSCRIPTION_KEY, NIX_NOTIFICATION_KEYS: KEYS }).message).toBe(
+        'environment at NIX_SUBSCRIPTION_KEY: is the demo key, which is refused in production',
+      );
+      expect(configError({ ...production, NIX_SUBSCRIPTION_KEY: 'a-production-subscription-key', NIX_NOTIFICATION_KEYS: DEMO_NOTIFICATION_KEYS }).message).toBe(
+        'environment at NIX_NOTIFICATION_KEYS: holds the demo key, which is refused in production',
+      );
+      expect(configError({ ...production, NIX_SUBSCRIPTION_KEY: 'a-production-subscription-key' }).message).toBe('environment at NIX_NOTIFICATION_KEYS: is required with the other: notifications need both keys');
+      expect(configError({ NIX_NOTIFICATION_KEYS: 'k:AAAA' }).message).toContain('NIX_NOTIFICATION_KEYS: has key k of 3 bytes');
     });
   });
 

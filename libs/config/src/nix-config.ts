@@ -125,6 +125,12 @@ export interface NixConfig {
   ops: { token: string | null };
   /** Synthetic probes (R17): each published service called every intervalSeconds under the probe agency. */
   probes: { enabled: boolean; intervalSeconds: number };
+  /**
+   * Identity-change notifications (issue 14): the HMAC key of subscribed persons' pseudonyms, the AES-256-GCM keys of
+   * pending notifications (the first seals, all open), how long an unacknowledged one is kept, and whether webhooks
+   * may point to private or loopback addresses. No keys (production without them): the notification endpoints answer 503.
+   */
+  notifications: { subscriptionKey: string | null; keys: { id: string; key: Buffer }[]; retentionDays: number; webhookAllowPrivate: boolean };
   /** Settings that look like NIX's but are not: logged at start. */
   warnings: string[];
 }
@@ -166,6 +172,11 @@ export const DEMO_PAYLOAD_KEYS = 'demo-not-for-production:bml4LWRlbW8tcGF5bG9hZC
  * refused in production. Anyone can read it here, so checkpoints signed with it prove nothing.
  */
 export const DEMO_LEDGER_SIGNING_KEY = 'MC4CAQAwBQYDK2VwBCIEIOL/nBD0BRGfrK4qqrPlT3zHSFnwD9W/e5bFckARg333';
+
+/** The demo key of subscription pseudonyms (NIX_SUBSCRIPTION_KEY): published here, for development only, refused in production. */
+export const DEMO_SUBSCRIPTION_KEY = 'demo-subscription-key-not-for-production';
+/** The demo key of pending notifications (NIX_NOTIFICATION_KEYS format): for development only, refused in production. */
+export const DEMO_NOTIFICATION_KEYS = 'demo-notifications-not-for-production:bml4LWRlbW8tbm90aWZpY2F0aW9uLWtleS1ub3QtZm8=';
 
 /** Every environment variable NIX reads, with its type and default. The README's table follows this. */
 export const ENV_SCHEMA = {
@@ -227,6 +238,10 @@ export const ENV_SCHEMA = {
     NIX_OPS_TOKEN: { type: 'string', minLength: 32 },
     NIX_PROBES: { type: 'boolean', default: true },
     NIX_PROBE_INTERVAL_S: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
+    NIX_SUBSCRIPTION_KEY: { type: 'string', minLength: 16 },
+    NIX_NOTIFICATION_KEYS: { type: 'string', minLength: 1 },
+    NIX_NOTIFICATION_RETENTION_DAYS: { type: 'integer', minimum: 1, maximum: 90, default: 7 },
+    NIX_WEBHOOK_ALLOW_PRIVATE: { enum: ['true', 'false'], default: 'false' },
   },
   patternProperties: {
     '^NIX_REGISTRY_[A-Z0-9_]+_BACKEND$': { enum: ['sample', 'http'] },
@@ -319,6 +334,19 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
     warnings.push(`NIX_KAFKA_ALLOW_INSECURE=true: Kafka is ${[!kafkaSsl && 'plaintext (no KAFKA_SSL)', !kafkaSasl && 'unauthenticated (no KAFKA_SASL_MECHANISM)'].filter(Boolean).join(' and ')} in production`);
   }
 
+  // In production, notifications are served only once both keys are set (their endpoints answer 503 until then).
+  const subscriptionKey: string | null = v.NIX_SUBSCRIPTION_KEY ?? (production ? null : DEMO_SUBSCRIPTION_KEY);
+  if (production && subscriptionKey === DEMO_SUBSCRIPTION_KEY) fail('NIX_SUBSCRIPTION_KEY', 'is the demo key, which is refused in production');
+  const notificationKeysText: string | undefined = v.NIX_NOTIFICATION_KEYS ?? (production ? undefined : DEMO_NOTIFICATION_KEYS);
+  const notificationKeys = notificationKeysText === undefined ? [] : keyListOf('NIX_NOTIFICATION_KEYS', notificationKeysText, fail);
+  if (Boolean(subscriptionKey) !== notificationKeys.length > 0) {
+    fail(subscriptionKey ? 'NIX_NOTIFICATION_KEYS' : 'NIX_SUBSCRIPTION_KEY', 'is required with the other: notifications need both keys');
+  }
+  const demoNotificationKey = keyListOf('NIX_NOTIFICATION_KEYS', DEMO_NOTIFICATION_KEYS, fail)[0];
+  if (production && notificationKeys.some((k) => k.id === demoNotificationKey.id || k.key.equals(demoNotificationKey.key))) {
+    fail('NIX_NOTIFICATION_KEYS', 'holds the demo key, which is refused in production');
+  }
+
   const registries: Record<string, RegistryBackendConfig> = {};
   for (const key of Object.keys(v)) {
     const match = /^NIX_REGISTRY_([A-Z0-9_]+)_BACKEND$/.exec(key);
@@ -394,6 +422,12 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
     governance: { pollMs: v.NIX_GOVERNANCE_POLL_MS },
     ops: { token: v.NIX_OPS_TOKEN ?? null },
     probes: { enabled: v.NIX_PROBES, intervalSeconds: v.NIX_PROBE_INTERVAL_S },
+    notifications: {
+      subscriptionKey,
+      keys: notificationKeys,
+      retentionDays: v.NIX_NOTIFICATION_RETENTION_DAYS,
+      webhookAllowPrivate: v.NIX_WEBHOOK_ALLOW_PRIVATE === 'true',
+    },
     receipts: { keys: receiptKeys },
     warnings,
   };
@@ -471,16 +505,21 @@ function receiptKeysOf(text: string, fail: (reason: string) => never): ReceiptKe
 
 /** Reads NIX_PAYLOAD_KEYS: `id:base64key` pairs separated by commas, each key 32 bytes (AES-256), IDs distinct. */
 function payloadKeysOf(text: string, fail: (key: string, reason: string) => never): { id: string; key: Buffer }[] {
+  return keyListOf('NIX_PAYLOAD_KEYS', text, fail);
+}
+
+/** Reads an AES-256 key list (NIX_PAYLOAD_KEYS, NIX_NOTIFICATION_KEYS): `id:base64key` pairs, each key 32 bytes, IDs distinct. */
+function keyListOf(variable: string, text: string, fail: (key: string, reason: string) => never): { id: string; key: Buffer }[] {
   const keys = text.split(',').map((entry, index) => {
     const match = /^([A-Za-z0-9._-]{1,64}):([A-Za-z0-9+/]+={0,2})$/.exec(entry.trim());
-    if (!match) fail('NIX_PAYLOAD_KEYS', `has an entry (number ${index + 1}) that is not id:base64key (id of letters, digits, . _ -)`);
+    if (!match) fail(variable, `has an entry (number ${index + 1}) that is not id:base64key (id of letters, digits, . _ -)`);
     const key = Buffer.from(match[2], 'base64');
-    if (key.length !== 32) fail('NIX_PAYLOAD_KEYS', `has key ${match[1]} of ${key.length} bytes; AES-256 needs 32 (openssl rand -base64 32)`);
+    if (key.length !== 32) fail(variable, `has key ${match[1]} of ${key.length} bytes; AES-256 needs 32 (openssl rand -base64 32)`);
     return { id: match[1], key };
   });
   const ids = keys.map((k) => k.id);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (twice) fail('NIX_PAYLOAD_KEYS', `names key ${twice} twice; each key needs its own ID`);
+  if (twice) fail(variable, `names key ${twice} twice; each key needs its own ID`);
   return keys;
 }
 

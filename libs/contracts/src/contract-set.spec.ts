@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServiceCatalog } from '@nix/catalog';
+import { EventTypeCatalog, ServiceCatalog } from '@nix/catalog';
 import { ConfigurationError } from '@nix/config';
 import { loadContracts } from '@nix/contracts';
 
@@ -174,6 +174,16 @@ describe('loadContracts over broken contracts', () => {
   it('names a service the registry does not have', () => {
     const error = loadError(contractsWith({ 'agreements/zz-tax-extra.yaml': taxAgreement({ service: 'persons' }) }));
     expect(error.message).toMatch(/zz-tax-extra\.yaml at \/agreements\/0\/service \(line 5\): registry "identity" has no service "persons"$/);
+  });
+
+  it('reads an agreement naming an event type (issue 14), whose data items are the event\'s fields', () => {
+    const dir = contractsWith({ 'agreements/zz-tax-extra.yaml': taxAgreement({ service: 'person-changed', dataItems: '[nationalId, changedOn]' }) });
+    const eventTypes = EventTypeCatalog.load('schemas');
+    expect(loadContracts(dir, catalog, { production: false, eventTypes }).agreements.find((a) => a.id === 'tax-extra')).toMatchObject({ registry: 'identity', service: 'person-changed' });
+    const wrong = contractsWith({ 'agreements/zz-tax-extra.yaml': taxAgreement({ service: 'person-changed', dataItems: '[firstName]' }) });
+    expect(() => loadContracts(wrong, catalog, { production: false, eventTypes })).toThrow('"firstName" is not a data item of identity/person-changed (it has: nationalId, changedOn)');
+    // Without the event types, as before: no such service.
+    expect(() => loadContracts(dir, catalog, { production: false })).toThrow('registry "identity" has no service "person-changed"');
   });
 
   it('names a consumer no agency file defines', () => {

@@ -4,7 +4,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { ConfigurationError } from '@nix/config';
 import { parseIssuer, type Agency, type AgencyCertificates, type Agreement } from '@nix/domain';
-import type { ServiceCatalog } from '@nix/catalog';
+import type { EventTypeCatalog, ServiceCatalog } from '@nix/catalog';
 import { AGENCY_FILE_SCHEMA, AGREEMENT_FILE_SCHEMA } from './contract-schemas';
 import { readContractDir, type ContractFile } from './contract-files';
 
@@ -55,6 +55,8 @@ export interface ContractSet {
 export interface ContractOptions {
   /** In production, demo agencies, their keys and their agreements are refused. */
   production: boolean;
+  /** The catalogue's event types (issue 14): an agreement may name one as its service; its data items are the event's fields. */
+  eventTypes?: Pick<EventTypeCatalog, 'get'>;
 }
 
 /**
@@ -146,7 +148,8 @@ export function loadContracts(dir: string, catalog: ServiceCatalog, options: Con
       const at = `/agreements/${i}`;
       if (agreementIds.has(a.id)) throw file.error(`${at}/id`, `agreement "${a.id}" is defined twice`);
       agreementIds.add(a.id);
-      const service = catalog.get(a.registry, a.service);
+      const eventType = options.eventTypes?.get(a.registry, a.service);
+      const service = catalog.get(a.registry, a.service) ?? (eventType && { dataItems: Object.keys((eventType.schema.properties ?? {})) });
       if (!catalog.registry(a.registry)) throw file.error(`${at}/registry`, `no registry "${a.registry}" is catalogued`);
       if (!service) throw file.error(`${at}/service`, `registry "${a.registry}" has no service "${a.service}"`);
       a.dataItems.forEach((item: string, j: number) => {

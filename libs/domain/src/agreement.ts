@@ -100,6 +100,33 @@ export class AccessPolicy {
    * agreed. Version selection comes after, over the majors the answer covers.
    */
   authorize(agency: Agency, registry: string, service: string, purpose: string | undefined, today: string): Authorization {
+    const inForce = this.inForce(agency, registry, service, today);
+    if (!purpose) {
+      throw new ProblemError('purpose-required', 'The X-Purpose header must give the purpose code (legal basis) of this inquiry.', {
+        errors: [{ pointer: 'header:X-Purpose', detail: 'is required' }],
+      });
+    }
+    const allowing = inForce.filter((a) => a.purposes.includes(purpose));
+    if (allowing.length === 0) {
+      const allowed = [...new Set(inForce.flatMap((a) => a.purposes))].sort();
+      throw new ProblemError('purpose-not-agreed', `Purpose "${purpose}" is not agreed for ${registry}/${service}; agreed purposes: ${allowed.join(', ')}.`, {
+        errors: [{ pointer: 'header:X-Purpose', detail: `must be one of: ${allowed.join(', ')}` }],
+      });
+    }
+    return new Authorization(allowing);
+  }
+
+  /**
+   * The agreements in force that cover an event type (issue 14): an agreement whose `service` names the event type
+   * (`person-changed` of registry `identity`) lets its consumer subscribe persons to it. No purpose is cited: the
+   * subscription itself is the standing use the agreement allows.
+   */
+  coverEvents(agency: Agency, registry: string, eventType: string, today: string): readonly Agreement[] {
+    return this.inForce(agency, registry, eventType, today);
+  }
+
+  /** Refuses in this order: no consumer role, no agreement, none standing, none in force. */
+  private inForce(agency: Agency, registry: string, service: string, today: string): Agreement[] {
     if (!hasRole(agency, 'consumer')) {
       throw new ProblemError('role-required', `Agency ${agency.id} does not hold the consumer role, so it may not make inquiries.`);
     }
@@ -119,19 +146,7 @@ export class AccessPolicy {
       const periods = standing.map((a) => `${a.id} (${a.validFrom} to ${a.validUntil})`).join(', ');
       throw new ProblemError('agreement-not-in-force', `No agreement for ${registry}/${service} is in force on ${today}: ${periods}.`);
     }
-    if (!purpose) {
-      throw new ProblemError('purpose-required', 'The X-Purpose header must give the purpose code (legal basis) of this inquiry.', {
-        errors: [{ pointer: 'header:X-Purpose', detail: 'is required' }],
-      });
-    }
-    const allowing = inForce.filter((a) => a.purposes.includes(purpose));
-    if (allowing.length === 0) {
-      const allowed = [...new Set(inForce.flatMap((a) => a.purposes))].sort();
-      throw new ProblemError('purpose-not-agreed', `Purpose "${purpose}" is not agreed for ${registry}/${service}; agreed purposes: ${allowed.join(', ')}.`, {
-        errors: [{ pointer: 'header:X-Purpose', detail: `must be one of: ${allowed.join(', ')}` }],
-      });
-    }
-    return new Authorization(allowing);
+    return inForce;
   }
 }
 

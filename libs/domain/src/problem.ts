@@ -53,6 +53,9 @@ export const PROBLEM_TYPES = {
   // Operations calls on the metrics listener (POST /ops/backup), never on the API port.
   'ops-forbidden': { status: 403, outcome: 'denied', title: 'Operations calls come from this machine, or carry the operations token (NIX_OPS_TOKEN)' },
   'backup-not-embedded': { status: 409, outcome: 'invalid', title: 'The ledger is in PostgreSQL, which is backed up with pg_basebackup and WAL archiving, not through NIX' },
+  // Identity-change notifications (issue 14).
+  'unknown-event-type': { status: 404, outcome: 'invalid', title: 'No such event type is catalogued' },
+  'notifications-unavailable': { status: 503, outcome: 'unavailable', title: 'Notifications cannot be served now' },
   'shutting-down': { status: 503, outcome: 'unavailable', title: 'This broker instance is shutting down' },
   'internal-error': { status: 500, outcome: 'broker-error', title: 'The broker failed unexpectedly' },
 } as const satisfies Record<string, { status: number; outcome: Outcome; title: string }>;

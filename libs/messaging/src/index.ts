@@ -11,3 +11,4 @@ export * from './kafka/kafka-acls';
 export * from './transport-errors';
 export * from './kafka/kept-consumer';
 export * from './kafka/payload-sealer';
+export * from './kafka/kafka-events';

@@ -171,6 +171,20 @@ export class NixMetrics {
     registers: [this.registry],
   });
 
+  readonly notificationEvents = new Counter({
+    name: 'nix_notification_events_total',
+    help: 'Events custodians published (issue 14), by registry and event type.',
+    labelNames: ['registry', 'event_type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly notificationDeliveries = new Counter({
+    name: 'nix_notification_deliveries_total',
+    help: 'Notification deliveries: acknowledged by pull, or webhook attempts by outcome (ok, or why not).',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean; labels?: Record<string, string> } = {}) {
     if (options.labels) this.registry.setDefaultLabels(options.labels);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'nix_' });

@@ -23,6 +23,7 @@ export * from './legal-entity/legal-entity.port';
 export * from './sample/pinned-records';
 export * from './sample/sample-dataset';
 export * from './sample/sample-registry';
+export * from './sample/identity-changes';
 export * from './vehicle/vehicle.adapter';
 export * from './vehicle/vehicle.http';
 export * from './vehicle/vehicle.port';

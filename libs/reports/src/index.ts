@@ -10,3 +10,4 @@ export * from './report-query';
 export * from './report-scope';
 export * from './service-level';
 export * from './usage';
+export * from './notifications';

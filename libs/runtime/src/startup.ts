@@ -1,4 +1,4 @@
-import { ServiceCatalog } from '@nix/catalog';
+import { EventTypeCatalog, ServiceCatalog } from '@nix/catalog';
 import type { NixConfig } from '@nix/config';
 import { loadContracts, type ContractSet } from '@nix/contracts';
 
@@ -10,6 +10,6 @@ export interface Startup {
 /** Reads schemas/ and contracts/ once; a bad file throws a ConfigurationError naming it. */
 export function loadStartup(config: NixConfig): Startup {
   const catalog = ServiceCatalog.load(config.paths.schemas);
-  const contracts = loadContracts(config.paths.contracts, catalog, { production: config.production });
+  const contracts = loadContracts(config.paths.contracts, catalog, { production: config.production, eventTypes: EventTypeCatalog.load(config.paths.schemas) });
   return { catalog, contracts };
 }

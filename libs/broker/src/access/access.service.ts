@@ -165,6 +165,19 @@ export class AccessService {
     }
   }
 
+  /**
+   * The agreements that let an agency subscribe to an event type (R6), or a 403 naming what is missing. In development
+   * a demo agency is covered for every event type, as it is for every service.
+   */
+  coverEvents(agency: Agency, registry: string, eventType: string, today: string, snapshot = this.snapshot()): readonly Agreement[] {
+    try {
+      return snapshot.policy.coverEvents(agency, registry, eventType, today);
+    } catch (error) {
+      if (!(this.demoCoverage && agency.demo && error instanceof ProblemError && error.problemType === 'no-agreement')) throw error;
+      return new AccessPolicy([demoAgreement(agency, registry, eventType, [])]).coverEvents(agency, registry, eventType, today);
+    }
+  }
+
   /** Counts one inquiry against the agreement's daily quota, cluster-wide; answers the quota left. */
   consumeQuota(agreement: Agreement, day: CalendarDay, now: number): Promise<number> {
     return this.quota.consume(agreement, day, now);

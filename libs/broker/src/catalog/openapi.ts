@@ -1,5 +1,6 @@
 import { PROBLEM_TYPES } from '@nix/domain';
 import { GOVERNANCE_PATHS } from '../governance/governance-openapi';
+import { NOTIFICATION_PATHS } from '../notifications/notifications-openapi';
 import type { CatalogEntry } from './catalog.service';
 
 /**
@@ -58,6 +59,7 @@ export function openApiDocument(entries: CatalogEntry[], version: string): Recor
       ...REPORT_PATHS,
       ...EXCHANGE_PATHS,
       ...GOVERNANCE_PATHS,
+      ...NOTIFICATION_PATHS,
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: "The agency's API key." } },

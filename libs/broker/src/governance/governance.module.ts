@@ -10,6 +10,7 @@ import { CallerController } from './caller.controller';
 import { GovernanceCaller } from './governance-caller';
 import { GovernanceSql } from './governance-sql';
 import { GovernanceService } from './governance.service';
+import { EVENT_TYPES, EVENT_TYPES_PROVIDER } from '../notifications/event-types.token';
 import { DisputesController, ServiceRequestsController } from './working-group.controller';
 
 /**
@@ -22,7 +23,8 @@ import { DisputesController, ServiceRequestsController } from './working-group.c
     { provide: GovernanceRepository, inject: [LEDGER_STORE], useFactory: (store: SqlClient) => new GovernanceRepository(new GovernanceSql(store)) },
     GovernanceCaller,
     GovernanceService,
+    EVENT_TYPES_PROVIDER,
   ],
-  exports: [GovernanceRepository, GovernanceCaller],
+  exports: [GovernanceRepository, GovernanceCaller, EVENT_TYPES],
 })
 export class GovernanceModule {}

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { compareSemver, type LiveCatalog, type ServiceDefinition } from '@nix/catalog';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { compareSemver, type EventTypeCatalog, type LiveCatalog, type ServiceDefinition } from '@nix/catalog';
 import { majorOf } from '@nix/domain';
 import {
   checkDataItems,
@@ -18,6 +18,7 @@ import {
 } from '@nix/governance';
 import { SERVICE_CATALOG } from '@nix/platform';
 import type { AccessRequestBody, AgreementBody, AmendmentBody } from './governance-bodies';
+import { EVENT_TYPES } from '../notifications/event-types.token';
 
 /** What GovernanceService uses of the store. */
 export type GovernanceStore = Pick<
@@ -31,6 +32,7 @@ export class GovernanceService {
   constructor(
     @Inject(GovernanceRepository) private readonly repository: GovernanceStore,
     @Inject(SERVICE_CATALOG) private readonly catalog: Pick<LiveCatalog, 'get' | 'registry' | 'versions'>,
+    @Optional() @Inject(EVENT_TYPES) private readonly eventTypes?: Pick<EventTypeCatalog, 'get'>,
   ) {}
 
   /** The caller's own agreements (as consumer); the working group sees all. */
@@ -107,8 +109,8 @@ export class GovernanceService {
    */
   private service(registry: string, service: string, major: number): ServiceDefinition {
     if (!this.catalog.registry(registry)) throw new GovernanceInputError('registry', `"${registry}" is not a registry of the catalogue`);
-    const newest = this.catalog.get(registry, service);
-    if (!newest) throw new GovernanceInputError('service', `"${service}" is not a service of registry ${registry}`);
+    const newest = this.catalog.get(registry, service) ?? this.eventTypeAsService(registry, service, major);
+    if (!newest) throw new GovernanceInputError('service', `"${service}" is not a service or event type of registry ${registry}`);
     const versions = this.catalog.versions(registry, service).map((v) => ({ version: v.published.version, definition: v.definition }));
     if (versions.length === 0) versions.push({ version: newest.version, definition: newest });
     const ofMajor = versions.filter((v) => majorOf(v.version) === major).sort((a, b) => compareSemver(a.version, b.version));
@@ -117,6 +119,18 @@ export class GovernanceService {
       throw new GovernanceInputError('major', `${registry}/${service} has no published version in major ${major} (published majors: ${majors.join(', ')})`);
     }
     return ofMajor.at(-1)!.definition;
+  }
+
+  /**
+   * An event type (issue 14) as agreements see it: an agreement whose `service` names it lets its consumer subscribe,
+   * and its data items are the event's fields. Event types have one major, 1.
+   */
+  private eventTypeAsService(registry: string, eventType: string, major: number): ServiceDefinition | undefined {
+    const type = this.eventTypes?.get(registry, eventType);
+    if (!type) return undefined;
+    if (major !== 1) throw new GovernanceInputError('major', `${registry}/${eventType} is an event type, which has major 1 only`);
+    const fields = Object.keys((type.schema.properties ?? {}));
+    return { registry, service: eventType, version: '1.0.0', custodian: type.custodian, dataItems: fields } as unknown as ServiceDefinition;
   }
 }
 

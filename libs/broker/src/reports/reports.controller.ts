@@ -63,6 +63,13 @@ export class ReportsController {
     return json(reply, report);
   }
 
+  /** Events and notification deliveries per agency, and the share delivered the same Tehran day (issue 14). */
+  @Get('notifications')
+  async notifications(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() raw: RawQuery) {
+    const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.presentedBy(request));
+    return json(reply, await this.reports.notifications(caller, parseAgencyReportQuery(raw, caller.now)));
+  }
+
   @Get('agencies')
   async agencies(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.presentedBy(request));

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import type { SqlClient } from '@nix/ledger';
+import { NotificationStore } from '@nix/notifications';
+import { LEDGER_STORE } from '@nix/platform';
 import { GovernanceModule } from '../governance/governance.module';
 import { PdfPrinter } from './pdf-printer';
 import { ReportsController } from './reports.controller';
@@ -9,7 +12,12 @@ import { ReportsService } from './reports.service';
 @Module({
   imports: [GovernanceModule],
   controllers: [ReportsController],
-  providers: [ReportsRepository, ReportsService, PdfPrinter],
+  providers: [
+    ReportsRepository,
+    ReportsService,
+    PdfPrinter,
+    { provide: NotificationStore, inject: [LEDGER_STORE], useFactory: (store: SqlClient) => new NotificationStore(store) },
+  ],
   exports: [ReportsService, ReportsRepository],
 })
 export class ReportsModule {}

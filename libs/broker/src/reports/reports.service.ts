@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DayTracker, PROBE_AGENCY, ProblemError, type Agency, type Clock, type PresentedCertificate } from '@nix/domain';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { dayOf, DayTracker, PROBE_AGENCY, ProblemError, type Agency, type Clock, type PresentedCertificate } from '@nix/domain';
+import { NotificationStore } from '@nix/notifications';
 import { GovernanceRepository } from '@nix/governance';
 import type { CatalogView } from '@nix/catalog';
 import { LATENCY_BOUNDS_MS } from '@nix/ledger';
@@ -15,6 +16,7 @@ import {
   inForceDuring,
   jalaliDateOf,
   labelsFor,
+  notificationRows,
   periodBuckets,
   periodDays,
   previousPeriod,
@@ -26,6 +28,7 @@ import {
   unusedAgreements,
   usageTable,
   type AgencyReport,
+  type NotificationReportRow,
   type ComplianceFindings,
   type ComplianceQuery,
   type PeriodBucket,
@@ -88,8 +91,18 @@ export interface ComplianceReport extends ReportHeader, ComplianceFindings {
   report: 'compliance';
   previousPeriod: PeriodDescription;
   expiresWithinDays: number;
+  /** Agencies that let notifications lapse unacknowledged past retention in the period (issue 14). */
+  unacknowledgedNotifications: { agency: string; expired: number }[];
   labels: ReportLabels;
 }
+
+export interface NotificationReport extends ReportHeader {
+  report: 'notifications';
+  agencies: NotificationReportRow[];
+}
+
+/** What the reports read of the notification tables: counts and lapses, metadata only. */
+export type NotificationCounter = Pick<NotificationStore, 'counts' | 'lapses'>;
 
 const ROUNDED_NOTE = 'from and to were widened to whole Tehran hours, the resolution of the hourly rollups reports are made from';
 
@@ -105,6 +118,7 @@ export class ReportsService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CATALOG) private readonly catalog: CatalogView,
     @Inject(GovernanceRepository) private readonly governance: GovernanceRecords,
+    @Optional() @Inject(NotificationStore) private readonly notificationCounts?: NotificationCounter,
   ) {
     this.directory = {
       agencyName: (id) => access.agency(id)?.name,
@@ -164,12 +178,13 @@ export class ReportsService {
     const { scope } = caller;
     const selection = this.selection(scope, query);
     const previous = previousPeriod(query.period);
-    const [activity, refusals, current, before, agreements] = await Promise.all([
+    const [activity, refusals, current, before, agreements, lapses] = await Promise.all([
       this.repository.activity(selection),
       this.repository.refusals(selection),
       this.repository.serviceTraffic(selection),
       this.repository.serviceTraffic({ ...selection, from: previous.from, to: previous.to }),
       this.agreementsIn(scope),
+      this.lapses(query),
     ]);
     const inForce = agreements.filter((a) => inForceDuring(a, periodDays(query.period)));
     const findings: ComplianceFindings = {
@@ -187,6 +202,7 @@ export class ReportsService {
       previousPeriod: describePeriod(previous),
       expiresWithinDays: query.expiresWithinDays,
       ...findings,
+      unacknowledgedNotifications: lapses.filter((l) => scope.all || l.agency === scope.agency),
       labels: labelsFor(mentioned, this.directory),
     };
   }
@@ -264,6 +280,17 @@ export class ReportsService {
    */
   private async agreementsIn(scope: ReportScope): Promise<ReportedAgreement[]> {
     return (await this.governance.agreements()).filter((a) => a.consumer !== PROBE_AGENCY.id && covers(scope, { consumer: a.consumer, provider: this.catalog.get(a.registry, a.service)?.custodian ?? '' }));
+  }
+
+  /** Events published and notifications delivered per agency, with the share delivered the same Tehran day (R18). */
+  async notifications(caller: ReportCaller, query: TrafficQuery): Promise<NotificationReport> {
+    const [counts, lapses] = await Promise.all([this.notificationCounts?.counts(query.period.from, query.period.to) ?? [], this.lapses(query)]);
+    return { report: 'notifications', ...this.header(caller, query), agencies: notificationRows(counts, lapses, caller.scope) };
+  }
+
+  private async lapses(query: TrafficQuery): Promise<{ agency: string; expired: number }[]> {
+    if (!this.notificationCounts) return [];
+    return this.notificationCounts.lapses(dayOf(query.period.from).date, dayOf(query.period.to - 1).date);
   }
 
   private selection(scope: ReportScope, query: TrafficQuery): RollupSelection {

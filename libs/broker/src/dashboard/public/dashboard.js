@@ -235,15 +235,17 @@
     if (params.period === undefined && (!params.from || !params.to)) return;
     setState('loading');
     try {
-      const [traffic, outcomes, consumers, services, levels] = await Promise.all([
+      const [traffic, outcomes, consumers, services, levels, notifications] = await Promise.all([
         api('/v1/reports/usage', { ...params, groupBy: 'period' }),
         api('/v1/reports/usage', { ...params, groupBy: 'outcome' }),
         api('/v1/reports/usage', { ...params, groupBy: 'consumer', limit: TOP }),
         api('/v1/reports/usage', { ...params, groupBy: 'registry,service', limit: TOP }),
         api('/v1/reports/service-levels', params),
+        // Events and deliveries (issue 14) are per agency and period only: the traffic filters do not apply.
+        api('/v1/reports/notifications', periodParams()),
       ]);
       if (sequence !== state.sequence) return;
-      state.reports = { traffic, outcomes, consumers, services, levels };
+      state.reports = { traffic, outcomes, consumers, services, levels, notifications };
       showProblem(null);
       render();
       setState('ready');
@@ -458,6 +460,14 @@
       cell(tr, percent(r.availability), r.availability, 'availability');
       cell(tr, percent(r.errorRate), r.errorRate, 'errorRate');
       for (const field of ['latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms']) cell(tr, number(r[field], 2), r[field], field);
+    });
+
+    fillTable('notifications', state.reports.notifications.agencies, (tr, r) => {
+      tr.dataset.key = r.agency;
+      cell(tr, agencyName(r.agency), r.agency, 'agency');
+      for (const field of ['events', 'deliveries']) cell(tr, number(r[field]), r[field], field);
+      cell(tr, r.sameDayShare === null ? '–' : percent(r.sameDayShare), r.sameDayShare, 'sameDayShare');
+      cell(tr, number(r.lapsed), r.lapsed, 'lapsed');
     });
 
     fillTable('agencies', state.agencies, (tr, a) => {

@@ -1,0 +1,191 @@
+import { dayOf, type Clock, type ExchangeIdGenerator } from '@nix/domain';
+import { retryDelayMs } from './delivery-backoff';
+import type { NotificationContent, NotificationSealer } from './notification-sealer';
+import type { DeliveryRecord, NotificationStore, PendingNotification, PublishedEvent } from './notification-store';
+import type { SubscriptionPseudonyms } from './pseudonyms';
+import { newWebhookSecret, signWebhook } from './webhook-signature';
+import { webhookUrlProblem, type ResolveHost, type WebhookUrlRules } from './webhook-url';
+
+/** What an agency receives for one matched event, and nothing more (R18). */
+export interface Notification {
+  eventId: string;
+  /** `registry/eventType`, e.g. `identity/person-changed`. */
+  eventType: string;
+  nationalId: string;
+  changedOn: string;
+}
+
+/** Posts one webhook call; answers the status, or throws when nothing came back (refused, reset, timed out). */
+export type WebhookPost = (url: string, headers: Record<string, string>, body: string) => Promise<number>;
+
+/** Counts what happens, for metrics (labels bounded: registries, event types, channels, outcomes; never an identifier). */
+export interface NotificationObserver {
+  published(registry: string, eventType: string, events: number): void;
+  delivered(channel: 'pull' | 'webhook', outcome: string, count: number): void;
+}
+
+const UNOBSERVED: NotificationObserver = { published: () => undefined, delivered: () => undefined };
+
+export interface WebhookSettings {
+  rules: WebhookUrlRules;
+  resolve: ResolveHost;
+  post: WebhookPost;
+}
+
+/** How long a broker holds a claimed delivery before another may send it (a crash mid-call). */
+const DELIVERY_LEASE_MS = 60_000;
+
+/**
+ * Identity-change notifications as plain logic over its ports: custodians publish events, agencies subscribe persons
+ * by pseudonym, matched events queue sealed notifications that agencies pull and acknowledge or receive on a signed
+ * webhook, at least once. Access (custodian, agreement) is decided by the caller before these run.
+ */
+export class NotificationCenter {
+  constructor(
+    private readonly store: NotificationStore,
+    private readonly pseudonyms: SubscriptionPseudonyms,
+    private readonly sealer: NotificationSealer,
+    private readonly clock: Clock,
+    private readonly ids: ExchangeIdGenerator,
+    private readonly webhooks: WebhookSettings,
+    private readonly observer: NotificationObserver = UNOBSERVED,
+  ) {}
+
+  /**
+   * Publishes checked events: each gets an ID (or keeps the one it came with, from Kafka: publishing it again adds
+   * nothing), and each agency subscribed to its person a sealed notification.
+   */
+  async publish(custodian: string, registry: string, eventType: string, events: readonly (NotificationContent & { eventId?: string })[]): Promise<{ eventIds: string[]; matched: number }> {
+    const pseudonyms = events.map((e) => this.pseudonyms.of(registry, e.nationalId));
+    const matches = await this.store.match(registry, eventType, pseudonyms);
+    const agenciesOf = new Map<string, string[]>();
+    for (const m of matches) agenciesOf.set(m.pseudonym, [...(agenciesOf.get(m.pseudonym) ?? []), m.agency]);
+    const publishedAt = this.clock.now();
+    const published: PublishedEvent[] = events.map((content, i) => {
+      const eventId = content.eventId ?? this.ids.next();
+      const agencies = [...new Set(agenciesOf.get(pseudonyms[i].toString('hex')) ?? [])];
+      return {
+        eventId,
+        registry,
+        eventType,
+        custodian,
+        publishedAt,
+        deliveries: agencies.map((agency) => ({ agency, sealed: this.sealer.seal({ nationalId: content.nationalId, changedOn: content.changedOn }, eventId, agency) })),
+      };
+    });
+    await this.store.publish(published);
+    this.observer.published(registry, eventType, published.length);
+    return { eventIds: published.map((e) => e.eventId), matched: published.reduce((n, e) => n + e.deliveries.length, 0) };
+  }
+
+  subscribe(agency: string, registry: string, eventType: string, nationalIds: readonly string[]): Promise<number> {
+    return this.store.subscribe(agency, registry, eventType, this.pseudonymsOf(registry, nationalIds));
+  }
+
+  unsubscribe(agency: string, registry: string, eventType: string, nationalIds: readonly string[]): Promise<number> {
+    return this.store.unsubscribe(agency, registry, eventType, this.pseudonymsOf(registry, nationalIds));
+  }
+
+  /** An agency's pending notifications after the cursor, opened; the cursor to ask with next. */
+  async pull(agency: string, after: string, limit: number): Promise<{ notifications: Notification[]; cursor: string }> {
+    const pending = await this.store.pending(agency, after, limit);
+    return { notifications: pending.map((p) => this.notificationOf(p)), cursor: pending.at(-1)?.seq ?? after };
+  }
+
+  /** Deletes the acknowledged notifications and records their deliveries; answers how many there were. */
+  async acknowledge(agency: string, eventIds: readonly string[]): Promise<number> {
+    const gone = await this.store.acknowledge(agency, eventIds);
+    const at = this.clock.now();
+    await this.store.recordDeliveries(gone.map((p) => this.deliveryOf(p, 'pull', at)));
+    if (gone.length > 0) this.observer.delivered('pull', 'ok', gone.length);
+    return gone.length;
+  }
+
+  /** Registers (or replaces) an agency's webhook after the SSRF checks; answers its new signing secret, shown once. */
+  async registerWebhook(agency: string, url: string): Promise<{ url: string; secret: string } | { problem: { pointer: string; detail: string } }> {
+    const problem = await webhookUrlProblem(url, this.webhooks.rules, this.webhooks.resolve);
+    if (problem) return { problem };
+    const secret = newWebhookSecret();
+    await this.store.setWebhook(agency, url, this.sealer.sealSecret(secret, agency), this.clock.now());
+    return { url, secret };
+  }
+
+  webhookOf(agency: string): Promise<{ url: string; registeredAt: number } | null> {
+    return this.store.webhookOf(agency);
+  }
+
+  deleteWebhook(agency: string): Promise<boolean> {
+    return this.store.deleteWebhook(agency);
+  }
+
+  /**
+   * Sends the notifications due for webhooks, each once; a 2xx deletes it and records its delivery, anything else
+   * schedules the next attempt after an exponential backoff. Answers how many were delivered.
+   */
+  async deliverDue(limit = 100): Promise<number> {
+    const now = this.clock.now();
+    const due = await this.store.claimDue(now, now + DELIVERY_LEASE_MS, limit);
+    let delivered = 0;
+    await Promise.all(
+      due.map(async (d) => {
+        const outcome = await this.send(d.url, d.agency, d.secret, this.notificationOf(d));
+        // A status's class, not the status: the label stays bounded.
+        this.observer.delivered('webhook', outcome.replace(/^status-(\d)\d\d$/, 'status-$1xx'), 1);
+        if (outcome === 'ok') {
+          await this.store.delivered(d.seq, this.deliveryOf(d, 'webhook', this.clock.now()));
+          delivered++;
+        } else {
+          await this.store.failed(d.seq, d.attempts + 1, this.clock.now() + retryDelayMs(d.attempts + 1), outcome);
+        }
+      }),
+    );
+    return delivered;
+  }
+
+  /**
+   * Drops notifications past retention, counted per agency for the compliance report; with `trafficMonths`, also the
+   * metadata of events and deliveries older than that (as the ledger drops its raw records).
+   */
+  expire(retentionDays: number, trafficMonths?: number): Promise<number> {
+    const now = this.clock.now();
+    const trafficCutoff = trafficMonths === undefined ? undefined : now - trafficMonths * 31 * 86_400_000;
+    return this.store.expire(now - retentionDays * 86_400_000, dayOf(now).date, trafficCutoff);
+  }
+
+  private async send(url: string, agency: string, sealedSecret: { keyId: string; value: Buffer }, notification: Notification): Promise<'ok' | string> {
+    // Checked again at each delivery: a name may resolve to another address than when it was registered.
+    const problem = await webhookUrlProblem(url, this.webhooks.rules, this.webhooks.resolve);
+    if (problem) return 'url-refused';
+    const body = JSON.stringify(notification);
+    const headers = { 'content-type': 'application/json', ...signWebhook(this.sealer.openSecret(sealedSecret, agency), notification.eventId, Math.floor(this.clock.now() / 1000), body) };
+    try {
+      const status = await this.webhooks.post(url, headers, body);
+      return status >= 200 && status < 300 ? 'ok' : `status-${status}`;
+    } catch (error) {
+      return `error-${String((error as { code?: string }).code ?? (error as Error).name).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40)}`;
+    }
+  }
+
+  private notificationOf(p: PendingNotification): Notification {
+    const content = this.sealer.open(p.sealed, p.eventId, p.agency);
+    return { eventId: p.eventId, eventType: `${p.registry}/${p.eventType}`, nationalId: content.nationalId, changedOn: content.changedOn };
+  }
+
+  private deliveryOf(p: PendingNotification, channel: 'pull' | 'webhook', at: number): DeliveryRecord {
+    return {
+      eventId: p.eventId,
+      agency: p.agency,
+      registry: p.registry,
+      eventType: p.eventType,
+      custodian: p.custodian,
+      channel,
+      at,
+      latencyMs: Math.max(0, at - p.publishedAt),
+      sameDay: dayOf(p.publishedAt).date === dayOf(at).date,
+    };
+  }
+
+  private pseudonymsOf(registry: string, nationalIds: readonly string[]): Buffer[] {
+    return [...new Set(nationalIds)].map((id) => this.pseudonyms.of(registry, id));
+  }
+}
