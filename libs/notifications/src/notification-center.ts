@@ -24,6 +24,30 @@ export interface NotificationObserver {
   delivered(channel: 'pull' | 'webhook', outcome: string, count: number): void;
 }
 
+/**
+ * How one delivery attempt ended, as records and metric labels name it (a bounded set, never a URL or an identifier):
+ * `ok`; the webhook answered another status (`http-3xx`, `http-4xx`, `http-5xx`); it did not answer in time
+ * (`timeout`); its host refused the connection (`connection-refused`) or resolves to an address that is not allowed
+ * (`refused-address`); or the connection failed otherwise (`network-error`).
+ */
+export type DeliveryOutcome = 'ok' | 'http-1xx' | 'http-3xx' | 'http-4xx' | 'http-5xx' | 'timeout' | 'connection-refused' | 'refused-address' | 'network-error';
+
+export function outcomeOfStatus(status: number): DeliveryOutcome {
+  if (status >= 200 && status < 300) return 'ok';
+  const kind = Math.floor(status / 100);
+  return kind === 1 || kind === 3 || kind === 4 ? (`http-${kind}xx` as DeliveryOutcome) : 'http-5xx';
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+export function outcomeOfError(error: unknown): DeliveryOutcome {
+  const { code, name } = (error ?? {}) as { code?: string; name?: string };
+  if ((code && TIMEOUT_CODES.has(code)) || name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+  if (code === 'ECONNREFUSED') return 'connection-refused';
+  if (code === 'EADDRNOTPUBLIC') return 'refused-address';
+  return 'network-error';
+}
+
 const UNOBSERVED: NotificationObserver = { published: () => undefined, delivered: () => undefined };
 
 export interface WebhookSettings {
@@ -129,13 +153,14 @@ export class NotificationCenter {
     await Promise.all(
       due.map(async (d) => {
         const outcome = await this.send(d.url, d.agency, d.secret, this.notificationOf(d));
-        // A status's class, not the status: the label stays bounded.
-        this.observer.delivered('webhook', outcome.replace(/^status-(\d)\d\d$/, 'status-$1xx'), 1);
+        this.observer.delivered('webhook', outcome, 1);
+        // Every attempt is a delivery record, the failed ones with why they failed and how long after publication.
+        const record = this.deliveryOf(d, 'webhook', this.clock.now(), outcome);
         if (outcome === 'ok') {
-          await this.store.delivered(d.seq, this.deliveryOf(d, 'webhook', this.clock.now()));
+          await this.store.delivered(d.seq, record);
           delivered++;
         } else {
-          await this.store.failed(d.seq, d.attempts + 1, this.clock.now() + retryDelayMs(d.attempts + 1), outcome);
+          await this.store.failed(d.seq, d.attempts + 1, this.clock.now() + retryDelayMs(d.attempts + 1), record);
         }
       }),
     );
@@ -152,17 +177,16 @@ export class NotificationCenter {
     return this.store.expire(now - retentionDays * 86_400_000, dayOf(now).date, trafficCutoff);
   }
 
-  private async send(url: string, agency: string, sealedSecret: { keyId: string; value: Buffer }, notification: Notification): Promise<'ok' | string> {
+  private async send(url: string, agency: string, sealedSecret: { keyId: string; value: Buffer }, notification: Notification): Promise<DeliveryOutcome> {
     // Checked again at each delivery: a name may resolve to another address than when it was registered.
-    const problem = await webhookUrlProblem(url, this.webhooks.rules, this.webhooks.resolve);
-    if (problem) return 'url-refused';
+    const problem = await webhookUrlProblem(url, this.webhooks.rules, this.webhooks.resolve).catch(() => ({ detail: 'unresolved' }));
+    if (problem) return 'refused-address';
     const body = JSON.stringify(notification);
     const headers = { 'content-type': 'application/json', ...signWebhook(this.sealer.openSecret(sealedSecret, agency), notification.eventId, Math.floor(this.clock.now() / 1000), body) };
     try {
-      const status = await this.webhooks.post(url, headers, body);
-      return status >= 200 && status < 300 ? 'ok' : `status-${status}`;
+      return outcomeOfStatus(await this.webhooks.post(url, headers, body));
     } catch (error) {
-      return `error-${String((error as { code?: string }).code ?? (error as Error).name).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40)}`;
+      return outcomeOfError(error);
     }
   }
 
@@ -171,8 +195,9 @@ export class NotificationCenter {
     return { eventId: p.eventId, eventType: `${p.registry}/${p.eventType}`, nationalId: content.nationalId, changedOn: content.changedOn };
   }
 
-  private deliveryOf(p: PendingNotification, channel: 'pull' | 'webhook', at: number): DeliveryRecord {
+  private deliveryOf(p: PendingNotification, channel: 'pull' | 'webhook', at: number, outcome: DeliveryOutcome = 'ok'): DeliveryRecord {
     return {
+      outcome,
       eventId: p.eventId,
       agency: p.agency,
       registry: p.registry,

@@ -38,6 +38,8 @@ export interface DeliveryRecord {
   eventType: string;
   custodian: string;
   channel: 'pull' | 'webhook';
+  /** `ok` for a delivery; for a failed webhook attempt, why (a DeliveryOutcome). */
+  outcome: string;
   at: number;
   latencyMs: number;
   sameDay: boolean;
@@ -46,8 +48,12 @@ export interface DeliveryRecord {
 export interface NotificationCounts {
   agency: string;
   events: number;
+  /** Notifications delivered (outcome ok). */
   deliveries: number;
+  /** Of those, delivered the Tehran day their event was published. */
   sameDay: number;
+  /** Webhook attempts that failed (each is tried again until it is delivered or lapses). */
+  failedAttempts: number;
 }
 
 interface PendingRow {
@@ -215,14 +221,17 @@ export class NotificationStore {
     );
   }
 
-  /** A webhook attempt failed: the next is due after the backoff. The reason names no content (a status or an error code). */
-  async failed(seq: string, attempts: number, nextAttemptAt: number, reason: string): Promise<void> {
-    await this.sql.query('UPDATE notification_pending SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE seq = $1::bigint', [
-      seq,
-      attempts,
-      iso(nextAttemptAt),
-      reason.slice(0, 200),
-    ]);
+  /**
+   * A webhook attempt failed: the next is due after the backoff, and the attempt is recorded with why it failed (a
+   * DeliveryOutcome, naming no content), in one statement.
+   */
+  async failed(seq: string, attempts: number, nextAttemptAt: number, record: DeliveryRecord): Promise<void> {
+    await this.sql.query(
+      `WITH kept AS (UPDATE notification_pending SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE seq = $1::bigint RETURNING 1)
+       INSERT INTO notification_traffic (kind, at, event_id, registry, event_type, custodian, agency, channel, outcome, latency_ms, same_day)
+       SELECT 'delivery', $5, $6, $7, $8, $9, $10, 'webhook', $4, $11, $12 FROM kept`,
+      [seq, attempts, iso(nextAttemptAt), record.outcome.slice(0, 40), iso(record.at), record.eventId, record.registry, record.eventType, record.custodian, record.agency, record.latencyMs, record.sameDay],
+    );
   }
 
   /** Records deliveries acknowledged by pull. */
@@ -285,15 +294,16 @@ export class NotificationStore {
 
   /** Events published (per custodian) and deliveries (per receiving agency) in [from, to), with the same-day ones. */
   async counts(from: number, to: number): Promise<NotificationCounts[]> {
-    const rows = await this.sql.query<{ agency: string; events: number; deliveries: number; same_day: number }>(
+    const rows = await this.sql.query<{ agency: string; events: number; deliveries: number; same_day: number; failed: number }>(
       `SELECT CASE WHEN kind = 'event' THEN custodian ELSE agency END AS agency,
          count(*) FILTER (WHERE kind = 'event')::int AS events,
-         count(*) FILTER (WHERE kind = 'delivery')::int AS deliveries,
-         count(*) FILTER (WHERE kind = 'delivery' AND same_day)::int AS same_day
+         count(*) FILTER (WHERE kind = 'delivery' AND outcome = 'ok')::int AS deliveries,
+         count(*) FILTER (WHERE kind = 'delivery' AND outcome = 'ok' AND same_day)::int AS same_day,
+         count(*) FILTER (WHERE kind = 'delivery' AND outcome <> 'ok')::int AS failed
        FROM notification_traffic WHERE at >= $1 AND at < $2 GROUP BY 1 ORDER BY 1`,
       [iso(from), iso(to)],
     );
-    return rows.map((r) => ({ agency: r.agency, events: Number(r.events), deliveries: Number(r.deliveries), sameDay: Number(r.same_day) }));
+    return rows.map((r) => ({ agency: r.agency, events: Number(r.events), deliveries: Number(r.deliveries), sameDay: Number(r.same_day), failedAttempts: Number(r.failed) }));
   }
 
   /** Agencies whose notifications lapsed unacknowledged between the two days (inclusive). */
