@@ -80,14 +80,27 @@ export class NotificationCenter {
    * nothing), and each agency subscribed to its person a sealed notification.
    */
   async publish(custodian: string, registry: string, eventType: string, events: readonly (NotificationContent & { eventId?: string })[]): Promise<{ eventIds: string[]; matched: number }> {
-    const pseudonyms = events.map((e) => this.pseudonyms.of(registry, e.nationalId));
-    const matches = await this.store.match(registry, eventType, pseudonyms);
-    const agenciesOf = new Map<string, string[]>();
-    for (const m of matches) agenciesOf.set(m.pseudonym, [...(agenciesOf.get(m.pseudonym) ?? []), m.agency]);
+    const current = events.map((e) => this.pseudonyms.of(registry, e.nationalId));
+    // During a key rotation each person is also looked up under the older keys; whom that finds is re-keyed.
+    const previous = this.pseudonyms.rotating ? events.map((e) => this.pseudonyms.previousOf(registry, e.nationalId)) : [];
+    // Each pseudonym names the events of its person (a batch may hold several for one person).
+    const eventsOf = new Map<string, number[]>();
+    const add = (p: Buffer, i: number) => eventsOf.set(p.toString('hex'), [...(eventsOf.get(p.toString('hex')) ?? []), i]);
+    current.forEach((p, i) => add(p, i));
+    previous.forEach((ps, i) => ps.forEach((p) => add(p, i)));
+    const matches = await this.store.match(registry, eventType, [...eventsOf.keys()].map((hex) => Buffer.from(hex, 'hex')));
+    const agenciesOf = new Map<number, Set<string>>();
+    const rekeyed = new Map<string, { agency: string; from: Buffer; to: Buffer }>();
+    for (const m of matches) {
+      for (const i of eventsOf.get(m.pseudonym) ?? []) {
+        agenciesOf.set(i, (agenciesOf.get(i) ?? new Set()).add(m.agency));
+        if (m.pseudonym !== current[i].toString('hex')) rekeyed.set(`${m.agency}\0${m.pseudonym}`, { agency: m.agency, from: Buffer.from(m.pseudonym, 'hex'), to: current[i] });
+      }
+    }
     const publishedAt = this.clock.now();
     const published: PublishedEvent[] = events.map((content, i) => {
       const eventId = content.eventId ?? this.ids.next();
-      const agencies = [...new Set(agenciesOf.get(pseudonyms[i].toString('hex')) ?? [])];
+      const agencies = [...(agenciesOf.get(i) ?? [])];
       return {
         eventId,
         registry,
@@ -98,16 +111,32 @@ export class NotificationCenter {
       };
     });
     await this.store.publish(published);
+    if (rekeyed.size > 0) await this.store.rekey(registry, eventType, [...rekeyed.values()]);
     this.observer.published(registry, eventType, published.length);
     return { eventIds: published.map((e) => e.eventId), matched: published.reduce((n, e) => n + e.deliveries.length, 0) };
   }
 
-  subscribe(agency: string, registry: string, eventType: string, nationalIds: readonly string[]): Promise<number> {
-    return this.store.subscribe(agency, registry, eventType, this.pseudonymsOf(registry, nationalIds));
+  /**
+   * Subscribes persons; answers how many were not subscribed before. During a key rotation a person subscribed under
+   * an older key is re-keyed to the current one (and is not counted as added).
+   */
+  async subscribe(agency: string, registry: string, eventType: string, nationalIds: readonly string[]): Promise<number> {
+    const persons = [...new Set(nationalIds)];
+    const current = persons.map((id) => this.pseudonyms.of(registry, id));
+    if (!this.pseudonyms.rotating) return this.store.subscribe(agency, registry, eventType, current);
+    const previous = persons.map((id) => this.pseudonyms.previousOf(registry, id));
+    const inserted = new Set(await this.store.insertPseudonyms(agency, registry, eventType, current));
+    const removed = new Set(await this.store.removePseudonyms(agency, registry, eventType, previous.flat()));
+    return persons.filter((_, i) => inserted.has(current[i].toString('hex')) && !previous[i].some((p) => removed.has(p.toString('hex')))).length;
   }
 
-  unsubscribe(agency: string, registry: string, eventType: string, nationalIds: readonly string[]): Promise<number> {
-    return this.store.unsubscribe(agency, registry, eventType, this.pseudonymsOf(registry, nationalIds));
+  /** Unsubscribes persons (under every key in use); answers how many were subscribed. */
+  async unsubscribe(agency: string, registry: string, eventType: string, nationalIds: readonly string[]): Promise<number> {
+    const persons = [...new Set(nationalIds)];
+    if (!this.pseudonyms.rotating) return this.store.unsubscribe(agency, registry, eventType, persons.map((id) => this.pseudonyms.of(registry, id)));
+    const pseudonyms = persons.map((id) => [this.pseudonyms.of(registry, id), ...this.pseudonyms.previousOf(registry, id)]);
+    const removed = new Set(await this.store.removePseudonyms(agency, registry, eventType, pseudonyms.flat()));
+    return pseudonyms.filter((ps) => ps.some((p) => removed.has(p.toString('hex')))).length;
   }
 
   /** An agency's pending notifications after the cursor, opened; the cursor to ask with next. */
@@ -208,9 +237,5 @@ export class NotificationCenter {
       latencyMs: Math.max(0, at - p.publishedAt),
       sameDay: dayOf(p.publishedAt).date === dayOf(at).date,
     };
-  }
-
-  private pseudonymsOf(registry: string, nationalIds: readonly string[]): Buffer[] {
-    return [...new Set(nationalIds)].map((id) => this.pseudonyms.of(registry, id));
   }
 }

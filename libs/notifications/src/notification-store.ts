@@ -123,6 +123,43 @@ export class NotificationStore {
     return Number(rows[0].n);
   }
 
+  /** Subscribes pseudonyms; answers those that were new (hex). */
+  async insertPseudonyms(agency: string, registry: string, eventType: string, pseudonyms: readonly Buffer[]): Promise<string[]> {
+    const rows = await this.sql.query<{ p: string }>(
+      `INSERT INTO notification_subscription (registry, event_type, pseudonym, agency)
+       SELECT $1, $2, decode(p, 'hex'), $3 FROM unnest($4::text[]) AS p
+       ON CONFLICT DO NOTHING RETURNING encode(pseudonym, 'hex') AS p`,
+      [registry, eventType, agency, hex(pseudonyms)],
+    );
+    return rows.map((r) => r.p);
+  }
+
+  /** Unsubscribes pseudonyms; answers those that were subscribed (hex). */
+  async removePseudonyms(agency: string, registry: string, eventType: string, pseudonyms: readonly Buffer[]): Promise<string[]> {
+    if (pseudonyms.length === 0) return [];
+    const rows = await this.sql.query<{ p: string }>(
+      `DELETE FROM notification_subscription
+       WHERE registry = $1 AND event_type = $2 AND agency = $3 AND pseudonym = ANY (ARRAY(SELECT decode(p, 'hex') FROM unnest($4::text[]) AS p))
+       RETURNING encode(pseudonym, 'hex') AS p`,
+      [registry, eventType, agency, hex(pseudonyms)],
+    );
+    return rows.map((r) => r.p);
+  }
+
+  /** Moves subscriptions found under an older key to the current key's pseudonym, in one statement (a rotation). */
+  async rekey(registry: string, eventType: string, moves: readonly { agency: string; from: Buffer; to: Buffer }[]): Promise<void> {
+    await this.sql.query(
+      `WITH moves AS (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]) AS m (agency, old, new)),
+       gone AS (
+         DELETE FROM notification_subscription s USING moves
+         WHERE s.registry = $1 AND s.event_type = $2 AND s.agency = moves.agency AND s.pseudonym = decode(moves.old, 'hex')
+         RETURNING moves.agency, moves.new)
+       INSERT INTO notification_subscription (registry, event_type, pseudonym, agency)
+       SELECT $1, $2, decode(new, 'hex'), agency FROM gone ON CONFLICT DO NOTHING`,
+      [registry, eventType, moves.map((m) => m.agency), hex(moves.map((m) => m.from)), hex(moves.map((m) => m.to))],
+    );
+  }
+
   /**
    * The agencies subscribed to each pseudonym: an index scan of the primary key for the array (ARRAY(...) makes it one
    * value, where `= ANY (SELECT ...)` let the planner join against the whole table).
