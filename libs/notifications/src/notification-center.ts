@@ -111,7 +111,8 @@ export class NotificationCenter {
       };
     });
     await this.store.publish(published);
-    if (rekeyed.size > 0) await this.store.rekey(registry, eventType, [...rekeyed.values()]);
+    // Re-keying is lazy and may wait: the event is published already, and the person is matched under the old key next time.
+    if (rekeyed.size > 0) await this.store.rekey(registry, eventType, [...rekeyed.values()]).catch(() => undefined);
     this.observer.published(registry, eventType, published.length);
     return { eventIds: published.map((e) => e.eventId), matched: published.reduce((n, e) => n + e.deliveries.length, 0) };
   }
