@@ -27,8 +27,8 @@ export interface NotificationObserver {
 /**
  * How one delivery attempt ended, as records and metric labels name it (a bounded set, never a URL or an identifier):
  * `ok`; the webhook answered another status (`http-3xx`, `http-4xx`, `http-5xx`); it did not answer in time
- * (`timeout`); its host refused the connection (`connection-refused`) or resolves to an address that is not allowed
- * (`refused-address`); or the connection failed otherwise (`network-error`).
+ * (`timeout`); its host refused the connection (`connection-refused`), or the URL failed its check again before the
+ * call: the host resolves to an address that is not allowed, or does not resolve (`refused-address`); or the connection failed otherwise (`network-error`).
  */
 export type DeliveryOutcome = 'ok' | 'http-1xx' | 'http-3xx' | 'http-4xx' | 'http-5xx' | 'timeout' | 'connection-refused' | 'refused-address' | 'network-error';
 
