@@ -209,7 +209,7 @@ export class NotificationCenter {
 
   private async send(url: string, agency: string, sealedSecret: { keyId: string; value: Buffer }, notification: Notification): Promise<DeliveryOutcome> {
     // Checked again at each delivery: a name may resolve to another address than when it was registered.
-    const problem = await webhookUrlProblem(url, this.webhooks.rules, this.webhooks.resolve).catch(() => ({ detail: 'unresolved' }));
+    const problem = await webhookUrlProblem(url, this.webhooks.rules, this.webhooks.resolve);
     if (problem) return 'refused-address';
     const body = JSON.stringify(notification);
     const headers = { 'content-type': 'application/json', ...signWebhook(this.sealer.openSecret(sealedSecret, agency), notification.eventId, Math.floor(this.clock.now() / 1000), body) };
