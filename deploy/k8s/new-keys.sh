@@ -5,6 +5,8 @@
 #   ledger-signing-key  NIX_LEDGER_SIGNING_KEY  an Ed25519 private key, PKCS#8 DER in base64
 #   ledger-public-key                           its public key (SPKI DER, base64), for NIX_LEDGER_TRUSTED_KEYS later
 #   payload-keys        NIX_PAYLOAD_KEYS        one AES-256 key, id:base64 (id pYYYYMMDD)
+#   subscription-key    NIX_SUBSCRIPTION_KEY    32 random bytes, base64url (the HMAC key of subscription pseudonyms)
+#   notification-keys   NIX_NOTIFICATION_KEYS   one AES-256 key, id:base64 (id nYYYYMMDD), for pending notifications
 # No file ends with a newline (Kubernetes keeps it in the value). Needs Node.js only.
 #   deploy/k8s/new-keys.sh DIR
 set -eu
@@ -29,5 +31,7 @@ const ledger = generateKeyPairSync('ed25519').privateKey;
 write('ledger-signing-key', ledger.export({ type: 'pkcs8', format: 'der' }).toString('base64'));
 write('ledger-public-key', createPublicKey(ledger).export({ type: 'spki', format: 'der' }).toString('base64'));
 write('payload-keys', `p${day.replace(/-/g, '')}:${randomBytes(32).toString('base64')}`);
-process.stdout.write(`keys written to ${dir}: tracking-key receipt-keys ledger-signing-key ledger-public-key payload-keys\n`);
+write('subscription-key', randomBytes(32).toString('base64url'));
+write('notification-keys', `n${day.replace(/-/g, '')}:${randomBytes(32).toString('base64')}`);
+process.stdout.write(`keys written to ${dir}: tracking-key receipt-keys ledger-signing-key ledger-public-key payload-keys subscription-key notification-keys\n`);
 JS

@@ -153,11 +153,11 @@ describeWithBrowser('the reports dashboard in headless Chromium', () => {
   it('shows events, deliveries and the same-day share per agency, as the notifications report gives them', async () => {
     const report = await api('/v1/reports/notifications?period=day');
     expect(report.agencies).toEqual([
-      { agency: 'civil-registration', events: 1, deliveries: 0, sameDay: 0, sameDayShare: null, lapsed: 0 },
-      { agency: 'test-alpha', events: 0, deliveries: 1, sameDay: 1, sameDayShare: 1, lapsed: 0 },
+      { agency: 'civil-registration', events: 1, deliveries: 0, sameDay: 0, failedAttempts: 0, sameDayShare: null, lapsed: 0 },
+      { agency: 'test-alpha', events: 0, deliveries: 1, sameDay: 1, failedAttempts: 0, sameDayShare: 1, lapsed: 0 },
     ]);
     expect(await tableRows('notifications')).toEqual(
-      report.agencies.map((r: any) => ({ key: r.agency, values: { agency: r.agency, events: str(r.events), deliveries: str(r.deliveries), sameDayShare: str(r.sameDayShare), lapsed: str(r.lapsed) } })),
+      report.agencies.map((r: any) => ({ key: r.agency, values: { agency: r.agency, events: str(r.events), deliveries: str(r.deliveries), failedAttempts: str(r.failedAttempts), sameDayShare: str(r.sameDayShare), lapsed: str(r.lapsed) } })),
     );
     expect(await text('[data-testid="notifications"] tr[data-key="test-alpha"] td[data-field="sameDayShare"]')).toBe('100%');
     expect(await text('[data-testid="notifications"] thead')).toContain('Delivered the same day');

@@ -102,13 +102,28 @@ describe('production overlay', () => {
   it('carries no Secret: every Secret it needs is created by the commands of deploy/README.md', () => {
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     const documented = documentedSecrets(runbook);
-    for (const name of ['nix-database', 'nix-broker-keys', 'nix-payload-keys', 'nix-broker-tls', 'nix-kafka-ca']) expect(documented.has(name)).toBe(true);
+    for (const name of ['nix-database', 'nix-broker-keys', 'nix-payload-keys', 'nix-notification-keys', 'nix-broker-tls', 'nix-kafka-ca']) expect(documented.has(name)).toBe(true);
     expect([...documented.get('nix-broker-keys')!.keys()].sort()).toEqual(['ledger-signing-key', 'receipt-keys', 'tracking-key']);
+    expect([...documented.get('nix-notification-keys')!.keys()].sort()).toEqual(['notification-keys', 'subscription-key']);
     expect([...documented.get('nix-kafka-ca')!.keys()]).toEqual(['ca.crt']);
     // A Kafka user per role, and the admin user of the ACL Job: its name given literally, its password from a file.
     for (const [secret, user] of [['nix-kafka-broker', 'nix-broker'], ['nix-kafka-adapter-identity', 'nix-adapter-identity'], ['nix-kafka-adapter-others', 'nix-adapter-others'], ['nix-kafka-recorder', 'nix-recorder'], ['nix-kafka-admin', 'kafka-admin']]) {
       expect([secret, Object.fromEntries(documented.get(secret) ?? [])]).toEqual([secret, { username: user, password: null }]);
     }
+  });
+
+  it('gives the brokers the notification keys from the Secret nix-notification-keys (and only the brokers)', () => {
+    const secretEnv = (o: K8sObject) =>
+      (o.spec.template.spec.containers as { env?: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[] }[])
+        .flatMap((c) => c.env ?? [])
+        .filter((v) => v.valueFrom?.secretKeyRef?.name === 'nix-notification-keys')
+        .map((v) => [v.name, v.valueFrom!.secretKeyRef!.key, v.valueFrom!.secretKeyRef!.optional ?? false]);
+    expect(secretEnv(find(objects, 'StatefulSet', 'nix-broker')!)).toEqual([
+      ['NIX_SUBSCRIPTION_KEY', 'subscription-key', false],
+      ['NIX_NOTIFICATION_KEYS', 'notification-keys', false],
+      ['NIX_SUBSCRIPTION_PREVIOUS_KEYS', 'subscription-previous-keys', true],
+    ]);
+    for (const o of objects.filter((x) => ['Deployment', 'Job'].includes(x.kind))) expect([o.metadata.name, secretEnv(o)]).toEqual([o.metadata.name, []]);
   });
 
   it('reaches Kafka over TLS with the cluster CA, as a SCRAM-SHA-512 user per role whose password is a mounted file', () => {
@@ -187,7 +202,9 @@ describe('deploy/k8s/new-keys.sh, the runbook\'s key maker', () => {
     try {
       execFileSync('sh', [join(K8S_DIR, 'new-keys.sh'), dir], { stdio: 'pipe' });
       const key = (name: string) => readFileSync(join(dir, name), 'utf8');
-      for (const name of ['tracking-key', 'receipt-keys', 'ledger-signing-key', 'ledger-public-key', 'payload-keys']) expect([name, /\s$/.test(key(name))]).toEqual([name, false]);
+      for (const name of ['tracking-key', 'receipt-keys', 'ledger-signing-key', 'ledger-public-key', 'payload-keys', 'subscription-key', 'notification-keys']) {
+        expect([name, /\s$/.test(key(name))]).toEqual([name, false]);
+      }
       const config = loadConfig({
         NODE_ENV: 'production',
         NIX_TRANSPORT: 'kafka',
@@ -197,6 +214,8 @@ describe('deploy/k8s/new-keys.sh, the runbook\'s key maker', () => {
         NIX_RECEIPT_KEYS: key('receipt-keys'),
         NIX_LEDGER_SIGNING_KEY: key('ledger-signing-key'),
         NIX_PAYLOAD_KEYS: key('payload-keys'),
+        NIX_SUBSCRIPTION_KEY: key('subscription-key'),
+        NIX_NOTIFICATION_KEYS: key('notification-keys'),
         // Kafka over TLS (the system's CAs) as a user of its own: production refuses plaintext Kafka.
         KAFKA_SSL: 'true',
         KAFKA_SASL_MECHANISM: 'scram-sha-512',
@@ -205,6 +224,9 @@ describe('deploy/k8s/new-keys.sh, the runbook\'s key maker', () => {
       });
       expect(config.receipts.keys).toHaveLength(1);
       expect(config.kafka.payloadKeys).toHaveLength(1);
+      // Notifications are served (production without these keys answers their endpoints with 503).
+      expect(config.notifications.subscriptionKey).toBe(key('subscription-key'));
+      expect(config.notifications.keys).toHaveLength(1);
       const signing = createPrivateKey({ key: Buffer.from(key('ledger-signing-key'), 'base64'), format: 'der', type: 'pkcs8' });
       expect(createPublicKey(signing).export({ type: 'spki', format: 'der' }).toString('base64')).toBe(key('ledger-public-key'));
       const before = key('tracking-key');

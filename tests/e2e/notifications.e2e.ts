@@ -10,6 +10,7 @@ import { findDatabaseLeaks, findLeaks, type Haystack } from '@nix/ledger/testing
 import { NotificationStore, verifyWebhook, type NotificationCenter } from '@nix/notifications';
 import { NOTIFICATION_CENTER } from '@nix/broker';
 import { eventually } from '../support/polling';
+import { parseCsv } from '../support/report-traffic';
 import { DEMO_HEADERS, MovableClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app';
 
 /** A valid national ID no sample registry, schema or fixture holds. */
@@ -174,14 +175,24 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
       expect(verifyWebhook(registered.json.secret, call.headers as Record<string, string>, call.body, Math.floor(Date.now() / 1000))).toBe(true);
       expect(verifyWebhook('whsec_' + Buffer.alloc(32).toString('base64'), call.headers as Record<string, string>, call.body, Math.floor(Date.now() / 1000))).toBe(false);
     }
+    // Both attempts are delivery records: the failed one with why (the 503's class) and its latency, then the delivery.
+    const attempts = await store.sql.query<{ outcome: string; channel: string; agency: string; latency_ms: number }>(
+      `SELECT outcome, channel, agency, latency_ms FROM notification_traffic WHERE kind = 'delivery' AND event_id = $1 ORDER BY id`,
+      [eventId],
+    );
+    expect(attempts.map((a) => ({ ...a, latency_ms: Number(a.latency_ms) }))).toEqual([
+      { outcome: 'http-5xx', channel: 'webhook', agency: 'demo-agency', latency_ms: expect.any(Number) },
+      { outcome: 'ok', channel: 'webhook', agency: 'demo-agency', latency_ms: expect.any(Number) },
+    ]);
+    expect(Number(attempts[1].latency_ms)).toBeGreaterThanOrEqual(Number(attempts[0].latency_ms));
   });
 
   it('counts each event and each delivery, with the same-day share, as metadata without identifiers', async () => {
     const counts = await store.counts(0, Date.now() + 60_000);
     expect(counts).toEqual(
       expect.arrayContaining([
-        { agency: 'civil-registration', events: 4, deliveries: 0, sameDay: 0 },
-        { agency: 'demo-agency', events: 0, deliveries: 2, sameDay: 2 },
+        { agency: 'civil-registration', events: 4, deliveries: 0, sameDay: 0, failedAttempts: 0 },
+        { agency: 'demo-agency', events: 0, deliveries: 2, sameDay: 2, failedAttempts: 1 },
       ]),
     );
     // On the metrics listener, with bounded labels: the webhook's first 503 and its accepted retry.
@@ -189,15 +200,31 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
     expect(metrics).toMatch(/nix_notification_events_total\{[^}]*registry="identity"[^}]*event_type="person-changed"[^}]*\} 4\n/);
     expect(metrics).toMatch(/nix_notification_deliveries_total\{[^}]*channel="pull",outcome="ok"[^}]*\} 1\n/);
     expect(metrics).toMatch(/nix_notification_deliveries_total\{[^}]*channel="webhook",outcome="ok"[^}]*\} 1\n/);
-    expect(metrics).toMatch(/nix_notification_deliveries_total\{[^}]*channel="webhook",outcome="status-5xx"[^}]*\} 1\n/);
+    expect(metrics).toMatch(/nix_notification_deliveries_total\{[^}]*channel="webhook",outcome="http-5xx"[^}]*\} 1\n/);
     const report = await nix.call('GET', '/v1/reports/notifications', { headers: bearer('demo-wg-key') });
     expect(report.status).toBe(200);
     expect(report.json.agencies).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ agency: 'civil-registration', events: 4 }),
-        expect.objectContaining({ agency: 'demo-agency', deliveries: 2, sameDay: 2, sameDayShare: 1 }),
+        // The failed attempt is not a delivery: the same-day share counts the two delivered.
+        expect.objectContaining({ agency: 'demo-agency', deliveries: 2, sameDay: 2, failedAttempts: 1, sameDayShare: 1 }),
       ]),
     );
+
+    // The same rows as CSV (Accept or ?format=csv), with the agency's name in the report's language, for spreadsheets.
+    for (const asked of [
+      await nix.call('GET', '/v1/reports/notifications?lang=en', { headers: { ...bearer('demo-wg-key'), accept: 'text/csv' } }),
+      await nix.call('GET', '/v1/reports/notifications?format=csv&lang=en', { headers: bearer('demo-wg-key') }),
+    ]) {
+      expect(asked.status).toBe(200);
+      expect(asked.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(asked.headers['content-disposition']).toMatch(/^attachment; filename="nix-notifications-[A-Za-z0-9-]+\.csv"$/);
+      const [header, ...rows] = parseCsv(asked.text.replace(/^\uFEFF/, ''));
+      expect(header).toEqual(['agency', 'agency_name', 'events', 'deliveries', 'sameDay', 'sameDayShare', 'failedAttempts', 'lapsed']);
+      expect(rows).toEqual(expect.arrayContaining([['demo-agency', 'Demo agency', '0', '2', '2', '1', '1', '0']]));
+    }
+    const persian = await nix.call('GET', '/v1/reports/notifications?format=csv', { headers: bearer('demo-wg-key') });
+    expect(parseCsv(persian.text.replace(/^\uFEFF/, '')).find((r) => r[0] === 'demo-agency')?.[1]).toBe('دستگاه نمونه (آزمایشی)');
   });
 
   it('lets another agency subscribe once the working group makes an agreement naming the event type (R6)', async () => {
@@ -256,6 +283,12 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
     const compliance = await nix.call('GET', `/v1/reports/compliance?period=day:${day}`, { headers: bearer('demo-wg-key') });
     expect(compliance.status).toBe(200);
     expect(compliance.json.unacknowledgedNotifications).toEqual([{ agency: 'demo-agency', expired: 1 }]);
+    // The compliance CSV carries the same finding.
+    const csv = await nix.call('GET', `/v1/reports/compliance?period=day:${day}&format=csv&lang=en`, { headers: bearer('demo-wg-key') });
+    expect(csv.status).toBe(200);
+    const [header, ...rows] = parseCsv(csv.text.replace(/^\uFEFF/, ''));
+    const lapsed = rows.filter((r) => r[0] === 'unacknowledged-notifications').map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+    expect(lapsed).toEqual([expect.objectContaining({ finding: 'unacknowledged-notifications', agency: 'demo-agency', agency_name: 'Demo agency', count: '1' })]);
     clock.offsetMs = 0;
   });
 

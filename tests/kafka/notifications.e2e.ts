@@ -96,6 +96,11 @@ describeWithKafka('identity-change notifications over Kafka (issue 14): the iden
     await new Promise((resolve) => hook?.close(resolve));
   });
 
+  it('reports its event consumer in /health/ready (a consumer out of its group degrades, never unreadies)', async () => {
+    const ready = await eventually(() => nix.call('GET', '/health/ready'), (r) => r.status === 200, 60_000);
+    expect(ready.json.details.events).toEqual({ status: 'up', consumers: { identity: 'running' } });
+  });
+
   it('notifies the subscribed agency once by pull, for the subscribed person only', async () => {
     const put = await nix.call('PUT', '/v1/subscriptions/identity/person-changed', { headers: DEMO_HEADERS, body: { nationalIds: subscribed } });
     expect(put.json).toMatchObject({ added: 3 });
@@ -128,7 +133,7 @@ describeWithKafka('identity-change notifications over Kafka (issue 14): the iden
     expect(report.json.agencies).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ agency: 'civil-registration', events: 3 }),
-        expect.objectContaining({ agency: 'demo-agency', deliveries: 2, sameDay: 2, sameDayShare: 1 }),
+        expect.objectContaining({ agency: 'demo-agency', deliveries: 2, sameDay: 2, failedAttempts: 0, sameDayShare: 1 }),
       ]),
     );
   });

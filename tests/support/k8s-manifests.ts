@@ -304,6 +304,7 @@ function standIn(variable: string): string {
     case 'NIX_LEDGER_SIGNING_KEY':
       return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
     case 'NIX_PAYLOAD_KEYS':
+    case 'NIX_NOTIFICATION_KEYS':
       return `k1:${randomBytes(32).toString('base64')}`;
     case 'DATABASE_URL':
       return 'postgres://nix:stand-in@postgres:5432/nix';

@@ -308,6 +308,7 @@ describe('loadConfig', () => {
       const { notifications } = loadConfig({});
       expect(notifications).toEqual({
         subscriptionKey: DEMO_SUBSCRIPTION_KEY,
+        previousSubscriptionKeys: [],
         keys: [{ id: 'demo-notifications-not-for-production', key: Buffer.from(DEMO_NOTIFICATION_KEYS.split(':')[1], 'base64') }],
         retentionDays: 7,
         webhookAllowPrivate: false,
@@ -317,7 +318,19 @@ describe('loadConfig', () => {
     it('serves none in production without keys, and takes both when given', () => {
       expect(loadConfig(production).notifications).toMatchObject({ subscriptionKey: null, keys: [] });
       const config = loadConfig({ ...production, NIX_SUBSCRIPTION_KEY: 'a-production-subscription-key', NIX_NOTIFICATION_KEYS: KEYS, NIX_NOTIFICATION_RETENTION_DAYS: '3', NIX_WEBHOOK_ALLOW_PRIVATE: 'true' });
-      expect(config.notifications).toEqual({ subscriptionKey: 'a-production-subscription-key', keys: [{ id: 'n1', key: Buffer.alloc(32, 3) }], retentionDays: 3, webhookAllowPrivate: true });
+      expect(config.notifications).toEqual({ subscriptionKey: 'a-production-subscription-key', previousSubscriptionKeys: [], keys: [{ id: 'n1', key: Buffer.alloc(32, 3) }], retentionDays: 3, webhookAllowPrivate: true });
+    });
+
+    it('takes older pseudonym keys for a rotation, newest first, and refuses a short, repeated or current one', () => {
+      const rotating = { ...production, NIX_SUBSCRIPTION_KEY: 'the-new-subscription-key', NIX_NOTIFICATION_KEYS: KEYS };
+      expect(loadConfig({ ...rotating, NIX_SUBSCRIPTION_PREVIOUS_KEYS: 'the-old-subscription-key, an-older-subscription-key' }).notifications.previousSubscriptionKeys).toEqual([
+        'the-old-subscription-key',
+        'an-older-subscription-key',
+      ]);
+      expect(configError({ ...rotating, NIX_SUBSCRIPTION_PREVIOUS_KEYS: 'short' }).message).toContain('NIX_SUBSCRIPTION_PREVIOUS_KEYS: holds a key shorter than 16 characters');
+      expect(configError({ ...rotating, NIX_SUBSCRIPTION_PREVIOUS_KEYS: 'the-new-subscription-key' }).message).toContain('NIX_SUBSCRIPTION_PREVIOUS_KEYS: holds the current NIX_SUBSCRIPTION_KEY');
+      expect(configError({ ...rotating, NIX_SUBSCRIPTION_PREVIOUS_KEYS: 'the-old-subscription-key,the-old-subscription-key' }).message).toContain('holds a key twice');
+      expect(configError({ ...production, NIX_SUBSCRIPTION_PREVIOUS_KEYS: 'the-old-subscription-key' }).message).toContain('NIX_SUBSCRIPTION_PREVIOUS_KEYS: needs NIX_SUBSCRIPTION_KEY');
     });
 
     it('refuses the demo keys in production, one key without the other, and a key that is not AES-256', () => {

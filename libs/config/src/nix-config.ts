@@ -130,7 +130,7 @@ export interface NixConfig {
    * pending notifications (the first seals, all open), how long an unacknowledged one is kept, and whether webhooks
    * may point to private or loopback addresses. No keys (production without them): the notification endpoints answer 503.
    */
-  notifications: { subscriptionKey: string | null; keys: { id: string; key: Buffer }[]; retentionDays: number; webhookAllowPrivate: boolean };
+  notifications: { subscriptionKey: string | null; previousSubscriptionKeys: string[]; keys: { id: string; key: Buffer }[]; retentionDays: number; webhookAllowPrivate: boolean };
   /** Settings that look like NIX's but are not: logged at start. */
   warnings: string[];
 }
@@ -239,6 +239,7 @@ export const ENV_SCHEMA = {
     NIX_PROBES: { type: 'boolean', default: true },
     NIX_PROBE_INTERVAL_S: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
     NIX_SUBSCRIPTION_KEY: { type: 'string', minLength: 16 },
+    NIX_SUBSCRIPTION_PREVIOUS_KEYS: { type: 'string', minLength: 1 },
     NIX_NOTIFICATION_KEYS: { type: 'string', minLength: 1 },
     NIX_NOTIFICATION_RETENTION_DAYS: { type: 'integer', minimum: 1, maximum: 90, default: 7 },
     NIX_WEBHOOK_ALLOW_PRIVATE: { enum: ['true', 'false'], default: 'false' },
@@ -337,6 +338,15 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
   // In production, notifications are served only once both keys are set (their endpoints answer 503 until then).
   const subscriptionKey: string | null = v.NIX_SUBSCRIPTION_KEY ?? (production ? null : DEMO_SUBSCRIPTION_KEY);
   if (production && subscriptionKey === DEMO_SUBSCRIPTION_KEY) fail('NIX_SUBSCRIPTION_KEY', 'is the demo key, which is refused in production');
+  // Older pseudonym keys, newest first, still matched while subscriptions are re-keyed (a rotation).
+  const previousSubscriptionKeys: string[] = v.NIX_SUBSCRIPTION_PREVIOUS_KEYS === undefined ? [] : String(v.NIX_SUBSCRIPTION_PREVIOUS_KEYS).split(',').map((k: string) => k.trim());
+  if (previousSubscriptionKeys.length > 0) {
+    if (!subscriptionKey) fail('NIX_SUBSCRIPTION_PREVIOUS_KEYS', 'needs NIX_SUBSCRIPTION_KEY, the current key');
+    if (previousSubscriptionKeys.some((k) => k.length < 16)) fail('NIX_SUBSCRIPTION_PREVIOUS_KEYS', 'holds a key shorter than 16 characters (keys are separated by commas)');
+    if (previousSubscriptionKeys.includes(subscriptionKey ?? '')) fail('NIX_SUBSCRIPTION_PREVIOUS_KEYS', 'holds the current NIX_SUBSCRIPTION_KEY');
+    if (new Set(previousSubscriptionKeys).size !== previousSubscriptionKeys.length) fail('NIX_SUBSCRIPTION_PREVIOUS_KEYS', 'holds a key twice');
+    if (production && previousSubscriptionKeys.includes(DEMO_SUBSCRIPTION_KEY)) fail('NIX_SUBSCRIPTION_PREVIOUS_KEYS', 'holds the demo key, which is refused in production');
+  }
   const notificationKeysText: string | undefined = v.NIX_NOTIFICATION_KEYS ?? (production ? undefined : DEMO_NOTIFICATION_KEYS);
   const notificationKeys = notificationKeysText === undefined ? [] : keyListOf('NIX_NOTIFICATION_KEYS', notificationKeysText, fail);
   if (Boolean(subscriptionKey) !== notificationKeys.length > 0) {
@@ -424,6 +434,7 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
     probes: { enabled: v.NIX_PROBES, intervalSeconds: v.NIX_PROBE_INTERVAL_S },
     notifications: {
       subscriptionKey,
+      previousSubscriptionKeys,
       keys: notificationKeys,
       retentionDays: v.NIX_NOTIFICATION_RETENTION_DAYS,
       webhookAllowPrivate: v.NIX_WEBHOOK_ALLOW_PRIVATE === 'true',

@@ -24,6 +24,30 @@ export interface NotificationObserver {
   delivered(channel: 'pull' | 'webhook', outcome: string, count: number): void;
 }
 
+/**
+ * How one delivery attempt ended, as records and metric labels name it (a bounded set, never a URL or an identifier):
+ * `ok`; the webhook answered another status (`http-3xx`, `http-4xx`, `http-5xx`); it did not answer in time
+ * (`timeout`); its host refused the connection (`connection-refused`), or the URL failed its check again before the
+ * call: the host resolves to an address that is not allowed, or does not resolve (`refused-address`); or the connection failed otherwise (`network-error`).
+ */
+export type DeliveryOutcome = 'ok' | 'http-1xx' | 'http-3xx' | 'http-4xx' | 'http-5xx' | 'timeout' | 'connection-refused' | 'refused-address' | 'network-error';
+
+export function outcomeOfStatus(status: number): DeliveryOutcome {
+  if (status >= 200 && status < 300) return 'ok';
+  const kind = Math.floor(status / 100);
+  return kind === 1 || kind === 3 || kind === 4 ? (`http-${kind}xx` as DeliveryOutcome) : 'http-5xx';
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+export function outcomeOfError(error: unknown): DeliveryOutcome {
+  const { code, name } = (error ?? {}) as { code?: string; name?: string };
+  if ((code && TIMEOUT_CODES.has(code)) || name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+  if (code === 'ECONNREFUSED') return 'connection-refused';
+  if (code === 'EADDRNOTPUBLIC') return 'refused-address';
+  return 'network-error';
+}
+
 const UNOBSERVED: NotificationObserver = { published: () => undefined, delivered: () => undefined };
 
 export interface WebhookSettings {
@@ -56,14 +80,27 @@ export class NotificationCenter {
    * nothing), and each agency subscribed to its person a sealed notification.
    */
   async publish(custodian: string, registry: string, eventType: string, events: readonly (NotificationContent & { eventId?: string })[]): Promise<{ eventIds: string[]; matched: number }> {
-    const pseudonyms = events.map((e) => this.pseudonyms.of(registry, e.nationalId));
-    const matches = await this.store.match(registry, eventType, pseudonyms);
-    const agenciesOf = new Map<string, string[]>();
-    for (const m of matches) agenciesOf.set(m.pseudonym, [...(agenciesOf.get(m.pseudonym) ?? []), m.agency]);
+    const current = events.map((e) => this.pseudonyms.of(registry, e.nationalId));
+    // During a key rotation each person is also looked up under the older keys; whom that finds is re-keyed.
+    const previous = this.pseudonyms.rotating ? events.map((e) => this.pseudonyms.previousOf(registry, e.nationalId)) : [];
+    // Each pseudonym names the events of its person (a batch may hold several for one person).
+    const eventsOf = new Map<string, number[]>();
+    const add = (p: Buffer, i: number) => eventsOf.set(p.toString('hex'), [...(eventsOf.get(p.toString('hex')) ?? []), i]);
+    current.forEach((p, i) => add(p, i));
+    previous.forEach((ps, i) => ps.forEach((p) => add(p, i)));
+    const matches = await this.store.match(registry, eventType, [...eventsOf.keys()].map((hex) => Buffer.from(hex, 'hex')));
+    const agenciesOf = new Map<number, Set<string>>();
+    const rekeyed = new Map<string, { agency: string; from: Buffer; to: Buffer }>();
+    for (const m of matches) {
+      for (const i of eventsOf.get(m.pseudonym) ?? []) {
+        agenciesOf.set(i, (agenciesOf.get(i) ?? new Set()).add(m.agency));
+        if (m.pseudonym !== current[i].toString('hex')) rekeyed.set(`${m.agency}\0${m.pseudonym}`, { agency: m.agency, from: Buffer.from(m.pseudonym, 'hex'), to: current[i] });
+      }
+    }
     const publishedAt = this.clock.now();
     const published: PublishedEvent[] = events.map((content, i) => {
       const eventId = content.eventId ?? this.ids.next();
-      const agencies = [...new Set(agenciesOf.get(pseudonyms[i].toString('hex')) ?? [])];
+      const agencies = [...(agenciesOf.get(i) ?? [])];
       return {
         eventId,
         registry,
@@ -74,16 +111,33 @@ export class NotificationCenter {
       };
     });
     await this.store.publish(published);
+    // Re-keying is lazy and may wait: the event is published already, and the person is matched under the old key next time.
+    if (rekeyed.size > 0) await this.store.rekey(registry, eventType, [...rekeyed.values()]).catch(() => undefined);
     this.observer.published(registry, eventType, published.length);
     return { eventIds: published.map((e) => e.eventId), matched: published.reduce((n, e) => n + e.deliveries.length, 0) };
   }
 
-  subscribe(agency: string, registry: string, eventType: string, nationalIds: readonly string[]): Promise<number> {
-    return this.store.subscribe(agency, registry, eventType, this.pseudonymsOf(registry, nationalIds));
+  /**
+   * Subscribes persons; answers how many were not subscribed before. During a key rotation a person subscribed under
+   * an older key is re-keyed to the current one (and is not counted as added).
+   */
+  async subscribe(agency: string, registry: string, eventType: string, nationalIds: readonly string[]): Promise<number> {
+    const persons = [...new Set(nationalIds)];
+    const current = persons.map((id) => this.pseudonyms.of(registry, id));
+    if (!this.pseudonyms.rotating) return this.store.subscribe(agency, registry, eventType, current);
+    const previous = persons.map((id) => this.pseudonyms.previousOf(registry, id));
+    const inserted = new Set(await this.store.insertPseudonyms(agency, registry, eventType, current));
+    const removed = new Set(await this.store.removePseudonyms(agency, registry, eventType, previous.flat()));
+    return persons.filter((_, i) => inserted.has(current[i].toString('hex')) && !previous[i].some((p) => removed.has(p.toString('hex')))).length;
   }
 
-  unsubscribe(agency: string, registry: string, eventType: string, nationalIds: readonly string[]): Promise<number> {
-    return this.store.unsubscribe(agency, registry, eventType, this.pseudonymsOf(registry, nationalIds));
+  /** Unsubscribes persons (under every key in use); answers how many were subscribed. */
+  async unsubscribe(agency: string, registry: string, eventType: string, nationalIds: readonly string[]): Promise<number> {
+    const persons = [...new Set(nationalIds)];
+    if (!this.pseudonyms.rotating) return this.store.unsubscribe(agency, registry, eventType, persons.map((id) => this.pseudonyms.of(registry, id)));
+    const pseudonyms = persons.map((id) => [this.pseudonyms.of(registry, id), ...this.pseudonyms.previousOf(registry, id)]);
+    const removed = new Set(await this.store.removePseudonyms(agency, registry, eventType, pseudonyms.flat()));
+    return pseudonyms.filter((ps) => ps.some((p) => removed.has(p.toString('hex')))).length;
   }
 
   /** An agency's pending notifications after the cursor, opened; the cursor to ask with next. */
@@ -129,13 +183,14 @@ export class NotificationCenter {
     await Promise.all(
       due.map(async (d) => {
         const outcome = await this.send(d.url, d.agency, d.secret, this.notificationOf(d));
-        // A status's class, not the status: the label stays bounded.
-        this.observer.delivered('webhook', outcome.replace(/^status-(\d)\d\d$/, 'status-$1xx'), 1);
+        this.observer.delivered('webhook', outcome, 1);
+        // Every attempt is a delivery record, the failed ones with why they failed and how long after publication.
+        const record = this.deliveryOf(d, 'webhook', this.clock.now(), outcome);
         if (outcome === 'ok') {
-          await this.store.delivered(d.seq, this.deliveryOf(d, 'webhook', this.clock.now()));
+          await this.store.delivered(d.seq, record);
           delivered++;
         } else {
-          await this.store.failed(d.seq, d.attempts + 1, this.clock.now() + retryDelayMs(d.attempts + 1), outcome);
+          await this.store.failed(d.seq, d.attempts + 1, this.clock.now() + retryDelayMs(d.attempts + 1), record);
         }
       }),
     );
@@ -152,17 +207,16 @@ export class NotificationCenter {
     return this.store.expire(now - retentionDays * 86_400_000, dayOf(now).date, trafficCutoff);
   }
 
-  private async send(url: string, agency: string, sealedSecret: { keyId: string; value: Buffer }, notification: Notification): Promise<'ok' | string> {
+  private async send(url: string, agency: string, sealedSecret: { keyId: string; value: Buffer }, notification: Notification): Promise<DeliveryOutcome> {
     // Checked again at each delivery: a name may resolve to another address than when it was registered.
     const problem = await webhookUrlProblem(url, this.webhooks.rules, this.webhooks.resolve);
-    if (problem) return 'url-refused';
+    if (problem) return 'refused-address';
     const body = JSON.stringify(notification);
     const headers = { 'content-type': 'application/json', ...signWebhook(this.sealer.openSecret(sealedSecret, agency), notification.eventId, Math.floor(this.clock.now() / 1000), body) };
     try {
-      const status = await this.webhooks.post(url, headers, body);
-      return status >= 200 && status < 300 ? 'ok' : `status-${status}`;
+      return outcomeOfStatus(await this.webhooks.post(url, headers, body));
     } catch (error) {
-      return `error-${String((error as { code?: string }).code ?? (error as Error).name).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40)}`;
+      return outcomeOfError(error);
     }
   }
 
@@ -171,8 +225,9 @@ export class NotificationCenter {
     return { eventId: p.eventId, eventType: `${p.registry}/${p.eventType}`, nationalId: content.nationalId, changedOn: content.changedOn };
   }
 
-  private deliveryOf(p: PendingNotification, channel: 'pull' | 'webhook', at: number): DeliveryRecord {
+  private deliveryOf(p: PendingNotification, channel: 'pull' | 'webhook', at: number, outcome: DeliveryOutcome = 'ok'): DeliveryRecord {
     return {
+      outcome,
       eventId: p.eventId,
       agency: p.agency,
       registry: p.registry,
@@ -183,9 +238,5 @@ export class NotificationCenter {
       latencyMs: Math.max(0, at - p.publishedAt),
       sameDay: dayOf(p.publishedAt).date === dayOf(at).date,
     };
-  }
-
-  private pseudonymsOf(registry: string, nationalIds: readonly string[]): Buffer[] {
-    return [...new Set(nationalIds)].map((id) => this.pseudonyms.of(registry, id));
   }
 }

@@ -38,6 +38,8 @@ export interface DeliveryRecord {
   eventType: string;
   custodian: string;
   channel: 'pull' | 'webhook';
+  /** `ok` for a delivery; for a failed webhook attempt, why (a DeliveryOutcome). */
+  outcome: string;
   at: number;
   latencyMs: number;
   sameDay: boolean;
@@ -46,8 +48,12 @@ export interface DeliveryRecord {
 export interface NotificationCounts {
   agency: string;
   events: number;
+  /** Notifications delivered (outcome ok). */
   deliveries: number;
+  /** Of those, delivered the Tehran day their event was published. */
   sameDay: number;
+  /** Webhook attempts that failed (each is tried again until it is delivered or lapses). */
+  failedAttempts: number;
 }
 
 interface PendingRow {
@@ -115,6 +121,43 @@ export class NotificationStore {
       [registry, eventType, agency, hex(pseudonyms)],
     );
     return Number(rows[0].n);
+  }
+
+  /** Subscribes pseudonyms; answers those that were new (hex). */
+  async insertPseudonyms(agency: string, registry: string, eventType: string, pseudonyms: readonly Buffer[]): Promise<string[]> {
+    const rows = await this.sql.query<{ p: string }>(
+      `INSERT INTO notification_subscription (registry, event_type, pseudonym, agency)
+       SELECT $1, $2, decode(p, 'hex'), $3 FROM unnest($4::text[]) AS p
+       ON CONFLICT DO NOTHING RETURNING encode(pseudonym, 'hex') AS p`,
+      [registry, eventType, agency, hex(pseudonyms)],
+    );
+    return rows.map((r) => r.p);
+  }
+
+  /** Unsubscribes pseudonyms; answers those that were subscribed (hex). */
+  async removePseudonyms(agency: string, registry: string, eventType: string, pseudonyms: readonly Buffer[]): Promise<string[]> {
+    if (pseudonyms.length === 0) return [];
+    const rows = await this.sql.query<{ p: string }>(
+      `DELETE FROM notification_subscription
+       WHERE registry = $1 AND event_type = $2 AND agency = $3 AND pseudonym = ANY (ARRAY(SELECT decode(p, 'hex') FROM unnest($4::text[]) AS p))
+       RETURNING encode(pseudonym, 'hex') AS p`,
+      [registry, eventType, agency, hex(pseudonyms)],
+    );
+    return rows.map((r) => r.p);
+  }
+
+  /** Moves subscriptions found under an older key to the current key's pseudonym, in one statement (a rotation). */
+  async rekey(registry: string, eventType: string, moves: readonly { agency: string; from: Buffer; to: Buffer }[]): Promise<void> {
+    await this.sql.query(
+      `WITH moves AS (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]) AS m (agency, old, new)),
+       gone AS (
+         DELETE FROM notification_subscription s USING moves
+         WHERE s.registry = $1 AND s.event_type = $2 AND s.agency = moves.agency AND s.pseudonym = decode(moves.old, 'hex')
+         RETURNING moves.agency, moves.new)
+       INSERT INTO notification_subscription (registry, event_type, pseudonym, agency)
+       SELECT $1, $2, decode(new, 'hex'), agency FROM gone ON CONFLICT DO NOTHING`,
+      [registry, eventType, moves.map((m) => m.agency), hex(moves.map((m) => m.from)), hex(moves.map((m) => m.to))],
+    );
   }
 
   /**
@@ -215,14 +258,17 @@ export class NotificationStore {
     );
   }
 
-  /** A webhook attempt failed: the next is due after the backoff. The reason names no content (a status or an error code). */
-  async failed(seq: string, attempts: number, nextAttemptAt: number, reason: string): Promise<void> {
-    await this.sql.query('UPDATE notification_pending SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE seq = $1::bigint', [
-      seq,
-      attempts,
-      iso(nextAttemptAt),
-      reason.slice(0, 200),
-    ]);
+  /**
+   * A webhook attempt failed: the next is due after the backoff, and the attempt is recorded with why it failed (a
+   * DeliveryOutcome, naming no content), in one statement.
+   */
+  async failed(seq: string, attempts: number, nextAttemptAt: number, record: DeliveryRecord): Promise<void> {
+    await this.sql.query(
+      `WITH kept AS (UPDATE notification_pending SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE seq = $1::bigint RETURNING 1)
+       INSERT INTO notification_traffic (kind, at, event_id, registry, event_type, custodian, agency, channel, outcome, latency_ms, same_day)
+       SELECT 'delivery', $5, $6, $7, $8, $9, $10, 'webhook', $4, $11, $12 FROM kept`,
+      [seq, attempts, iso(nextAttemptAt), record.outcome.slice(0, 40), iso(record.at), record.eventId, record.registry, record.eventType, record.custodian, record.agency, record.latencyMs, record.sameDay],
+    );
   }
 
   /** Records deliveries acknowledged by pull. */
@@ -285,15 +331,16 @@ export class NotificationStore {
 
   /** Events published (per custodian) and deliveries (per receiving agency) in [from, to), with the same-day ones. */
   async counts(from: number, to: number): Promise<NotificationCounts[]> {
-    const rows = await this.sql.query<{ agency: string; events: number; deliveries: number; same_day: number }>(
+    const rows = await this.sql.query<{ agency: string; events: number; deliveries: number; same_day: number; failed: number }>(
       `SELECT CASE WHEN kind = 'event' THEN custodian ELSE agency END AS agency,
          count(*) FILTER (WHERE kind = 'event')::int AS events,
-         count(*) FILTER (WHERE kind = 'delivery')::int AS deliveries,
-         count(*) FILTER (WHERE kind = 'delivery' AND same_day)::int AS same_day
+         count(*) FILTER (WHERE kind = 'delivery' AND outcome = 'ok')::int AS deliveries,
+         count(*) FILTER (WHERE kind = 'delivery' AND outcome = 'ok' AND same_day)::int AS same_day,
+         count(*) FILTER (WHERE kind = 'delivery' AND outcome <> 'ok')::int AS failed
        FROM notification_traffic WHERE at >= $1 AND at < $2 GROUP BY 1 ORDER BY 1`,
       [iso(from), iso(to)],
     );
-    return rows.map((r) => ({ agency: r.agency, events: Number(r.events), deliveries: Number(r.deliveries), sameDay: Number(r.same_day) }));
+    return rows.map((r) => ({ agency: r.agency, events: Number(r.events), deliveries: Number(r.deliveries), sameDay: Number(r.same_day), failedAttempts: Number(r.failed) }));
   }
 
   /** Agencies whose notifications lapsed unacknowledged between the two days (inclusive). */

@@ -1,4 +1,5 @@
 import { retryDelayMs } from './delivery-backoff';
+import { outcomeOfError, outcomeOfStatus } from './notification-center';
 import { NotificationSealer } from './notification-sealer';
 import { SubscriptionPseudonyms } from './pseudonyms';
 import { newWebhookSecret, signWebhook, verifyWebhook } from './webhook-signature';
@@ -112,5 +113,18 @@ describe('retryDelayMs', () => {
     expect([1, 2, 3, 4].map((n) => retryDelayMs(n, middle))).toEqual([1000, 2000, 4000, 8000]);
     expect(retryDelayMs(40, middle)).toBe(15 * 60 * 1000);
     expect(retryDelayMs(1, () => 0)).toBe(800);
+  });
+});
+
+describe('delivery outcomes', () => {
+  it('names why a webhook attempt failed with a bounded set: a status class, a timeout, a refused connection or address', () => {
+    expect([200, 204, 301, 404, 410, 500, 503, 600].map(outcomeOfStatus)).toEqual(['ok', 'ok', 'http-3xx', 'http-4xx', 'http-4xx', 'http-5xx', 'http-5xx', 'http-5xx']);
+    const failure = (code: string, name = 'Error') => Object.assign(new Error('x'), { code, name });
+    expect(outcomeOfError(failure('UND_ERR_HEADERS_TIMEOUT', 'HeadersTimeoutError'))).toBe('timeout');
+    expect(outcomeOfError(failure('UND_ERR_CONNECT_TIMEOUT'))).toBe('timeout');
+    expect(outcomeOfError(failure('ECONNREFUSED'))).toBe('connection-refused');
+    expect(outcomeOfError(failure('EADDRNOTPUBLIC'))).toBe('refused-address');
+    expect(outcomeOfError(failure('ECONNRESET'))).toBe('network-error');
+    expect(outcomeOfError(undefined)).toBe('network-error');
   });
 });

@@ -74,11 +74,13 @@ describe('compliance findings', () => {
       refusals: [{ consumer: 'tax', outcome: 'over-quota', reason: 'quota-exceeded', count: 4 }],
       risingErrorRates: [],
       expiringAgreements: [],
+      unacknowledgedNotifications: [{ agency: 'pension-fund', expired: 3 }],
     });
     expect(rows.map((r) => [r.finding, r.agency, r.reason, r.count, r.status, r.resolution])).toEqual([
       ['agreement', 'sso', null, null, 'suspended', 'WG-7'],
       ['silent-agency', 'sso', null, null, null, null],
       ['refusal', 'tax', 'quota-exceeded', 4, null, null],
+      ['unacknowledged-notifications', 'pension-fund', null, 3, null, null],
     ]);
   });
 });

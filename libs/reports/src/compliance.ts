@@ -136,6 +136,8 @@ export interface ComplianceFindings {
   refusals: Refusal[];
   risingErrorRates: RisingErrorRate[];
   expiringAgreements: ExpiringAgreement[];
+  /** Agencies whose identity-change notifications lapsed unacknowledged past retention in the period (issue 14). */
+  unacknowledgedNotifications?: { agency: string; expired: number }[];
 }
 
 export const FINDING_COLUMNS = ['finding', 'agency', 'registry', 'service', 'agreement', 'reason', 'count', 'previousErrorRate', 'errorRate', 'validUntil', 'daysLeft', 'status', 'resolution'] as const;
@@ -151,5 +153,6 @@ export function findingRows(f: ComplianceFindings): Record<(typeof FINDING_COLUM
     ...f.refusals.map((r) => row({ finding: 'refusal', agency: r.consumer, reason: r.reason, count: r.count })),
     ...f.risingErrorRates.map((r) => row({ finding: 'rising-error-rate', agency: r.provider, registry: r.registry, service: r.service, previousErrorRate: r.previous.errorRate, errorRate: r.current.errorRate })),
     ...f.expiringAgreements.map((a) => row({ finding: 'expiring-agreement', ...standing(a), daysLeft: a.daysLeft })),
+    ...(f.unacknowledgedNotifications ?? []).map((l) => row({ finding: 'unacknowledged-notifications', agency: l.agency, count: l.expired })),
   ];
 }

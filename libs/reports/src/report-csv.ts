@@ -1,6 +1,7 @@
 import { findingRows, FINDING_COLUMNS, type ComplianceFindings } from './compliance';
 import { toCsv, type CsvValue } from './csv';
 import { nameIn, type ReportLabels } from './labels';
+import type { NotificationReportRow } from './notifications';
 import { gregorianDateOf, jalaliDateOf, type PeriodBucket } from './period';
 import type { Language, UsageKey } from './report-query';
 import { SERVICE_LEVEL_COLUMNS, type ServiceLevelRow } from './service-level';
@@ -54,4 +55,11 @@ export function complianceCsv(findings: ComplianceFindings, labels: ReportLabels
   const records = findingRows(findings).map((row) => ({ ...row, agency_name: nameIn(labels.agencies[String(row.agency ?? '')], lang, String(row.agency ?? '')) }));
   const columns = [FINDING_COLUMNS[0], FINDING_COLUMNS[1], 'agency_name', ...FINDING_COLUMNS.slice(2)];
   return toCsv(columns, records);
+}
+
+export const NOTIFICATION_COLUMNS = ['agency', 'agency_name', 'events', 'deliveries', 'sameDay', 'sameDayShare', 'failedAttempts', 'lapsed'] as const;
+
+/** The notification report (issue 14), one row per agency, with its name in the report's language. */
+export function notificationCsv(rows: readonly NotificationReportRow[], labels: ReportLabels, lang: Language): string {
+  return toCsv(NOTIFICATION_COLUMNS, rows.map((row) => ({ ...row, agency_name: nameIn(labels.agencies[row.agency], lang, row.agency) })));
 }

@@ -4,11 +4,23 @@ import type { NixConfig } from '@nix/config';
 import type { Clock } from '@nix/domain';
 import { createKafka, kafkaSettingsOf, KafkaEventConsumer, PayloadSealer } from '@nix/messaging';
 import type { NotificationCenter } from '@nix/notifications';
-import { CLOCK, LOGGER, NIX_CONFIG, SERVICE_CATALOG } from '@nix/platform';
+import { CLOCK, LOGGER, NIX_CONFIG, READINESS_CHECKS, SERVICE_CATALOG, type ReadinessChecks, type ReadinessReport } from '@nix/platform';
 import type { Logger } from 'pino';
 import { NotificationDelivery } from './notification-delivery';
 import { EVENT_TYPES } from './event-types.token';
 import { NOTIFICATION_CENTER } from './notifications.service';
+
+/**
+ * Readiness of the event consumers: a registry whose consumer is out of its group is reported (degraded), never
+ * unready. Its events wait on the topic and are read when the consumer is back (KeptConsumer rejoins by itself), and
+ * everything else the broker serves (inquiries, pull, POST /v1/events) goes on; taking the broker out of the
+ * balancer for it would refuse all of that and bring the events no sooner.
+ */
+export function eventConsumerReadiness(states: Record<string, boolean>): ReadinessReport {
+  const consumers = Object.fromEntries(Object.entries(states).map(([registry, running]) => [registry, running ? 'running' : 'not in its group']));
+  const notRunning = Object.keys(states).filter((registry) => !states[registry]).sort();
+  return { up: true, details: { consumers, ...(notRunning.length > 0 ? { degraded: true, notRunning } : {}) } };
+}
 
 /**
  * Custodians' events over Kafka (NIX_TRANSPORT=kafka): each registry with event types has a topic its custodian's
@@ -28,6 +40,7 @@ export class NotificationEvents implements OnApplicationBootstrap, OnApplication
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly delivery: NotificationDelivery,
+    @Inject(READINESS_CHECKS) private readonly readiness: ReadinessChecks,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -55,6 +68,8 @@ export class NotificationEvents implements OnApplicationBootstrap, OnApplication
       this.clock,
     );
     this.consumer.start(registries);
+    const consumer = this.consumer;
+    this.readiness.add({ name: 'events', probe: () => eventConsumerReadiness(consumer.states()) });
   }
 
   /** Resolves once the broker reads every event topic (tests wait for it). */

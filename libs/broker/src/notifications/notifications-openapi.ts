@@ -87,7 +87,7 @@ export const NOTIFICATION_PATHS: Record<string, unknown> = {
       security: [{ apiKey: [] }],
       summary: 'Events and notification deliveries per agency, and the share delivered the same Tehran day',
       description: 'The working group sees every agency; another agency its own row. Period parameters as the other reports (period, from, to).',
-      responses: { 200: { description: '{"report": "notifications", "period", "agencies": [{agency, events, deliveries, sameDay, sameDayShare, lapsed}]}' }, ...problems(400, 401, 403) },
+      responses: { 200: { description: '{"report": "notifications", "period", "agencies": [{agency, events, deliveries, sameDay, sameDayShare, failedAttempts, lapsed}], "labels"}; CSV with ?format=csv or Accept: text/csv' }, ...problems(400, 401, 403) },
     },
   },
 };

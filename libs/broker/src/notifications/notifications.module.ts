@@ -34,9 +34,9 @@ function webhookPost(allowPrivate: boolean): WebhookPost {
       provide: NOTIFICATION_CENTER,
       inject: [NIX_CONFIG, LEDGER_STORE, CLOCK, EXCHANGE_IDS, METRICS],
       useFactory: (config: NixConfig, store: SqlClient, clock: Clock, ids: ExchangeIdGenerator, metrics: NixMetrics) => {
-        const { subscriptionKey, keys, webhookAllowPrivate } = config.notifications;
+        const { subscriptionKey, previousSubscriptionKeys, keys, webhookAllowPrivate } = config.notifications;
         if (!subscriptionKey || keys.length === 0) return null;
-        return new NotificationCenter(new NotificationStore(store), new SubscriptionPseudonyms(subscriptionKey), new NotificationSealer(keys), clock, ids, {
+        return new NotificationCenter(new NotificationStore(store), new SubscriptionPseudonyms(subscriptionKey, previousSubscriptionKeys), new NotificationSealer(keys), clock, ids, {
           rules: { httpsOnly: config.production, allowPrivate: webhookAllowPrivate },
           resolve: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
           post: webhookPost(webhookAllowPrivate),

@@ -5,6 +5,7 @@ import { ClientCertificates } from '@nix/platform';
 import {
   complianceCsv,
   formatOf,
+  notificationCsv,
   parseAgencyReportQuery,
   parseComplianceQuery,
   parseServiceLevelQuery,
@@ -67,7 +68,11 @@ export class ReportsController {
   @Get('notifications')
   async notifications(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() raw: RawQuery) {
     const caller = this.reports.caller(request.headers.authorization, request.ip, this.certificates.presentedBy(request));
-    return json(reply, await this.reports.notifications(caller, parseAgencyReportQuery(raw, caller.now)));
+    const query = parseAgencyReportQuery(raw, caller.now);
+    const format = formatOf(raw, request.headers.accept, ['json', 'csv'], CSV);
+    const report = await this.reports.notifications(caller, query);
+    if (format === 'csv') return csv(reply, `nix-notifications-${report.period.key}`, notificationCsv(report.agencies, report.labels, query.lang));
+    return json(reply, report);
   }
 
   @Get('agencies')

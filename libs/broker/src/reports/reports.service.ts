@@ -99,6 +99,7 @@ export interface ComplianceReport extends ReportHeader, ComplianceFindings {
 export interface NotificationReport extends ReportHeader {
   report: 'notifications';
   agencies: NotificationReportRow[];
+  labels: ReportLabels;
 }
 
 /** What the reports read of the notification tables: counts and lapses, metadata only. */
@@ -194,15 +195,24 @@ export class ReportsService {
       refusals,
       risingErrorRates: risingErrorRates(current, before),
       expiringAgreements: expiringAgreements(agreements, caller.today, query.expiresWithinDays),
+      unacknowledgedNotifications: lapses.filter((l) => scope.all || l.agency === scope.agency),
     };
-    const mentioned = [...findings.agreements, ...findings.silentAgencies, ...findings.unusedAgreements, ...findings.refusals, ...findings.risingErrorRates, ...findings.expiringAgreements];
+    const mentioned = [
+      ...findings.agreements,
+      ...findings.silentAgencies,
+      ...findings.unusedAgreements,
+      ...findings.refusals,
+      ...findings.risingErrorRates,
+      ...findings.expiringAgreements,
+      ...findings.unacknowledgedNotifications!,
+    ];
     return {
       report: 'compliance',
       ...this.header(caller, query),
       previousPeriod: describePeriod(previous),
       expiresWithinDays: query.expiresWithinDays,
       ...findings,
-      unacknowledgedNotifications: lapses.filter((l) => scope.all || l.agency === scope.agency),
+      unacknowledgedNotifications: findings.unacknowledgedNotifications!,
       labels: labelsFor(mentioned, this.directory),
     };
   }
@@ -285,7 +295,8 @@ export class ReportsService {
   /** Events published and notifications delivered per agency, with the share delivered the same Tehran day (R18). */
   async notifications(caller: ReportCaller, query: TrafficQuery): Promise<NotificationReport> {
     const [counts, lapses] = await Promise.all([this.notificationCounts?.counts(query.period.from, query.period.to) ?? [], this.lapses(query)]);
-    return { report: 'notifications', ...this.header(caller, query), agencies: notificationRows(counts, lapses, caller.scope) };
+    const agencies = notificationRows(counts, lapses, caller.scope);
+    return { report: 'notifications', ...this.header(caller, query), agencies, labels: labelsFor(agencies, this.directory) };
   }
 
   private async lapses(query: TrafficQuery): Promise<{ agency: string; expired: number }[]> {

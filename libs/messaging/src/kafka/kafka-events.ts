@@ -69,6 +69,7 @@ export type EventHandler = (registry: string, event: { eventId: string; eventTyp
  */
 export class KafkaEventConsumer {
   private readonly consumers: KeptConsumer[] = [];
+  private readonly byRegistry = new Map<string, KeptConsumer>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -91,8 +92,14 @@ export class KafkaEventConsumer {
         start: (c) => this.consume(c, registry, topic),
       });
       this.consumers.push(consumer);
+      this.byRegistry.set(registry, consumer);
       consumer.start();
     }
+  }
+
+  /** Per registry, whether its consumer is in its group and taking events now. */
+  states(): Record<string, boolean> {
+    return Object.fromEntries([...this.byRegistry].map(([registry, consumer]) => [registry, consumer.isRunning]));
   }
 
   /** Resolves once every consumer is in its group. */

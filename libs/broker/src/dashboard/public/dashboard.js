@@ -465,7 +465,7 @@
     fillTable('notifications', state.reports.notifications.agencies, (tr, r) => {
       tr.dataset.key = r.agency;
       cell(tr, agencyName(r.agency), r.agency, 'agency');
-      for (const field of ['events', 'deliveries']) cell(tr, number(r[field]), r[field], field);
+      for (const field of ['events', 'deliveries', 'failedAttempts']) cell(tr, number(r[field]), r[field], field);
       cell(tr, r.sameDayShare === null ? '–' : percent(r.sameDayShare), r.sameDayShare, 'sameDayShare');
       cell(tr, number(r.lapsed), r.lapsed, 'lapsed');
     });
