@@ -23,8 +23,8 @@ maybe('alert rules evaluated by promtool', () => {
     expect(execFileSync('promtool', ['check', 'rules', 'alerts.yml'], { cwd: PROMETHEUS, encoding: 'utf8' })).toMatch(/SUCCESS: \d+ rules found/);
   });
 
-  it('fires the probe alerts exactly as the fixtures say (deploy/prometheus/tests/probes.test.yml)', () => {
-    const result = spawnSync('promtool', ['test', 'rules', 'tests/probes.test.yml'], { cwd: PROMETHEUS, encoding: 'utf8' });
+  it.each(['probes', 'notifications'])('fires the %s alerts exactly as the fixtures say (deploy/prometheus/tests)', (name) => {
+    const result = spawnSync('promtool', ['test', 'rules', `tests/${name}.test.yml`], { cwd: PROMETHEUS, encoding: 'utf8' });
     expect(`${result.stdout}${result.stderr}`).toMatch(/SUCCESS/);
     expect(result.status).toBe(0);
   });
