@@ -1,56 +1,20 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { NotificationEvents } from '@nix/broker';
 import { dayOf } from '@nix/domain';
 import type { SqlClient } from '@nix/ledger';
-import { findDatabaseLeaks, findLeaks, type Haystack } from '@nix/ledger/testing';
+import { findDatabaseLeaks, findLeaks } from '@nix/ledger/testing';
 import { createKafka, eventTopicOf, KafkaEventPublisher, PayloadSealer, trafficTopicOf } from '@nix/messaging';
 import { NotificationStore, verifyWebhook } from '@nix/notifications';
 import { createLogger } from '@nix/observability';
 import { LEDGER_STORE } from '@nix/platform';
 import { SampleIdentityChanges, SampleRegistry } from '@nix/registries';
+import { filesUnder, readTopics } from '../support/kafka-haystack';
 import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
 import { eventually } from '../support/polling';
 import { freshDatabase } from '../support/postgres';
 import { DEMO_HEADERS, startTestApp, type TestApp } from '../support/test-app';
-
-/** Every message of the topics, read from their beginning by a group of its own. */
-async function readTopics(kafka: Kafka, topics: string[], groupId: string): Promise<Haystack[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  let expected = 0;
-  try {
-    for (const topic of topics) for (const { high, low } of await admin.fetchTopicOffsets(topic)) expected += Number(high) - Number(low);
-  } finally {
-    await admin.disconnect();
-  }
-  const consumer = kafka.consumer({ groupId });
-  const messages: Haystack[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ topic, message, partition }) => {
-      const headers = JSON.stringify(Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])));
-      messages.push({ source: `${topic} partition ${partition} offset ${message.offset}`, text: `${message.key} ${message.value?.toString('utf8')} ${headers}` });
-    },
-  });
-  await eventually(async () => messages.length, (n) => n >= expected, 60_000);
-  await consumer.disconnect();
-  return messages;
-}
-
-function filesUnder(dir: string, keep: (name: string) => boolean = () => true): Haystack[] {
-  return readdirSync(dir)
-    .filter(keep)
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return filesUnder(path);
-      return /\.(time)?index$/.test(name) ? [] : [{ source: path, text: readFileSync(path).toString('utf8') }];
-    });
-}
 
 describeWithKafka('identity-change notifications over Kafka (issue 14): the identity registry emits, the broker notifies', () => {
   const prefix = uniquePrefix('nixtest-notify');

@@ -1,57 +1,13 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Kafka } from 'kafkajs';
 import { createKafka, trafficTopicOf } from '@nix/messaging';
 import { TrafficRepository } from '@nix/ledger';
 import { findDatabaseLeaks, findLeaks, type Haystack } from '@nix/ledger/testing';
 import { createLogger } from '@nix/observability';
+import { filesUnder, readTopics } from '../support/kafka-haystack';
 import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
 import { eventually, settled } from '../support/polling';
 import { freshDatabase } from '../support/postgres';
 import { sendIdentifierTraffic } from '../support/r3-traffic';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-/** Every message of the topics, read from their beginning by a group of its own, until each partition's end. */
-async function readTopics(kafka: Kafka, topics: string[], groupId: string): Promise<Haystack[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  let expected = 0;
-  try {
-    for (const topic of topics) {
-      for (const { high, low } of await admin.fetchTopicOffsets(topic)) expected += Number(high) - Number(low);
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  const consumer = kafka.consumer({ groupId });
-  const messages: Haystack[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ topic, message, partition }) => {
-      const headers = JSON.stringify(Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])));
-      messages.push({ source: `${topic} partition ${partition} offset ${message.offset}`, text: `${message.key} ${message.value?.toString('utf8')} ${headers}` });
-    },
-  });
-  await eventually(async () => messages.length, (n) => n >= expected, 60_000);
-  await consumer.disconnect();
-  expect(messages.length).toBe(expected);
-  return messages;
-}
-
-/**
- * The files under a directory that hold records, as UTF-8 text (binary bytes become U+FFFD; identifiers stay
- * readable). Offset indexes are skipped: they hold offsets and positions only, in preallocated 10 MB files.
- */
-function filesUnder(dir: string, keep: (name: string) => boolean = () => true): Haystack[] {
-  return readdirSync(dir)
-    .filter(keep)
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return filesUnder(path);
-      return /\.(time)?index$/.test(name) ? [] : [{ source: path, text: readFileSync(path).toString('utf8') }];
-    });
-}
 
 describeWithKafka('R3: the broker keeps no content (Kafka and PostgreSQL)', () => {
   const prefix = uniquePrefix('nixtest-r3');

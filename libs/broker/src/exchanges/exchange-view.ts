@@ -1,31 +1,11 @@
-import { ProblemError } from '@nix/domain';
+import { ProblemError, type TrafficRecord } from '@nix/domain';
 import { isWorkingGroup, type GovernanceActor } from '@nix/governance';
 
 /** One exchange as the ledger stores it (traffic_record), with its instants in epoch milliseconds. */
-export interface StoredExchange {
-  exchangeId: string;
-  receivedAt: number;
-  dispatchedAt: number | null;
-  adapterReceivedAt: number | null;
-  adapterRepliedAt: number | null;
-  respondedAt: number;
-  consumer: string | null;
-  registry: string | null;
-  custodian: string | null;
-  service: string | null;
-  serviceVersion: string | null;
-  purpose: string | null;
-  agreement: string | null;
-  receiptDigest: string | null;
-  outcome: string;
-  httpStatus: number;
-  problemType: string | null;
-  totalMs: number;
-  brokerMs: number;
-  transportMs: number | null;
-  adapterMs: number | null;
-  registryMs: number | null;
-}
+export type StoredExchange = Pick<
+  TrafficRecord,
+  'exchangeId' | 'receivedAt' | 'dispatchedAt' | 'adapterReceivedAt' | 'adapterRepliedAt' | 'respondedAt' | 'consumer' | 'registry' | 'custodian' | 'service' | 'serviceVersion' | 'purpose' | 'agreement' | 'receiptDigest' | 'outcome' | 'httpStatus' | 'problemType' | 'brokerMs' | 'transportMs' | 'adapterMs' | 'registryMs'
+> & { totalMs: number };
 
 /** The steps an exchange passes through, in order, named as GET /v1/exchanges shows them. */
 export const EXCHANGE_STEPS = ['received', 'dispatched', 'adapter-received', 'adapter-replied', 'responded'] as const;

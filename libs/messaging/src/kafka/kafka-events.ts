@@ -2,7 +2,7 @@ import type { Consumer, IHeaders, Kafka, KafkaMessage, Message, Producer } from 
 import type { Logger } from 'pino';
 import type { Clock } from '@nix/domain';
 import { inquiryConsumerConfig, producerConfig, topicOf, type KafkaSettings } from './kafka-settings';
-import { ensureTopics, inquiryTopicConfig } from './kafka-topics';
+import { ensureTopicsOnce, inquiryTopicConfig } from './kafka-topics';
 import { KeptConsumer } from './kept-consumer';
 import { UnopenablePayloadError, type PayloadSealer } from './payload-sealer';
 
@@ -112,13 +112,7 @@ export class KafkaEventConsumer {
   }
 
   private async consume(consumer: Consumer, registry: string, topic: string): Promise<void> {
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      await ensureTopics(admin, [inquiryTopicConfig(topic, this.settings)], this.clock);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    await ensureTopicsOnce(this.kafka, [inquiryTopicConfig(topic, this.settings)], this.clock);
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
@@ -162,15 +156,7 @@ export class KafkaEventPublisher {
     if (!this.topics.has(topic)) {
       this.topics.set(
         topic,
-        (async () => {
-          const admin = this.kafka.admin();
-          try {
-            await admin.connect();
-            await ensureTopics(admin, [inquiryTopicConfig(topic, this.settings)], this.clock);
-          } finally {
-            await admin.disconnect().catch(() => undefined);
-          }
-        })().catch((error: Error) => {
+        ensureTopicsOnce(this.kafka, [inquiryTopicConfig(topic, this.settings)], this.clock).catch((error: Error) => {
           this.topics.delete(topic);
           throw error;
         }),

@@ -6,7 +6,7 @@ import type { Clock, InquiryMessage, InquiryReply } from '@nix/domain';
 import { BatchingProducer } from './batching-producer';
 import { inquiryFromKafka, replyToKafka, type ReceivedInquiry } from './kafka-envelope';
 import { createKafka, inquiryConsumerConfig, producerConfig, topicOf, type KafkaSettings } from './kafka-settings';
-import { ensureTopics, inquiryTopicConfig } from './kafka-topics';
+import { ensureTopicsOnce, inquiryTopicConfig } from './kafka-topics';
 import { KeptConsumer } from './kept-consumer';
 import { PayloadSealer, UnopenablePayloadError } from './payload-sealer';
 
@@ -141,13 +141,7 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
 
   /** One attempt to start a registry's consumer; its topic is made first, and the reply producer connected. */
   private async consume(consumer: Consumer, address: string, topic: string, groupId: string): Promise<void> {
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      await ensureTopics(admin, [inquiryTopicConfig(topic, this.settings)], this.clock);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    await ensureTopicsOnce(this.kafka, [inquiryTopicConfig(topic, this.settings)], this.clock);
     await this.producerReady();
     await consumer.connect();
     // A new group reads from the start of the topic: inquiries sent before the first adapter joined

@@ -1,4 +1,4 @@
-import type { Admin, ITopicConfig } from 'kafkajs';
+import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import type { Clock } from '@nix/domain';
 import { trafficTopicOf, type KafkaSettings } from './kafka-settings';
 
@@ -42,6 +42,17 @@ function transientTopic(topic: string, partitions: number, settings: KafkaSettin
       { name: 'cleanup.policy', value: 'delete' },
     ],
   };
+}
+
+/** ensureTopics through an admin client of its own, connected for this call only. */
+export async function ensureTopicsOnce(kafka: Kafka, topics: ITopicConfig[], clock: Clock): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await ensureTopics(admin, topics, clock);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /**
