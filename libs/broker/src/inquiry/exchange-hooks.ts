@@ -68,10 +68,12 @@ export class ExchangeHooks {
       };
       // A streamed answer cannot be digested before its header goes: inquiry answers and problems are whole bodies.
       if (sent !== payload) return send();
-      this.sign(trace, reply, payload as string | Buffer | null | undefined).then(send, (error: Error) => {
-        this.recorder.receiptFailed(trace, error);
-        send();
-      });
+      try {
+        this.sign(trace, reply, payload as string | Buffer | null | undefined);
+      } catch (error) {
+        this.recorder.receiptFailed(trace, error as Error);
+      }
+      send();
     });
     fastify.addHook('onResponse', (request, reply, done) => {
       // A body left unread (415, 413 mid-way) is drained, as Node does for a request nobody read, so that the
@@ -100,7 +102,7 @@ export class ExchangeHooks {
    * Signs the receipt of an answer about to leave and puts it in NIX-Receipt; the record keeps only its digest.
    * The request digest covers the body bytes read, as they came over the wire.
    */
-  private async sign(trace: ExchangeTrace, reply: FastifyReply, payload: string | Buffer | null | undefined): Promise<void> {
+  private sign(trace: ExchangeTrace, reply: FastifyReply, payload: string | Buffer | null | undefined): void {
     const receipt = receipts.get(trace) ?? freshReceipt();
     receipt.sealed = true;
     const { facts } = trace;
@@ -125,7 +127,7 @@ export class ExchangeHooks {
       requestDigest: receipt.request.digest('base64url'),
       answerDigest: saltedHash(receipt.salt).update(payload ?? '').digest('base64url'),
     };
-    const jws = await this.receiptKeys.sign(claims);
+    const jws = this.receiptKeys.sign(claims);
     reply.header(RECEIPT_HEADER, jws);
     trace.receiptDigest = receiptDigestOf(jws);
   }
