@@ -48,6 +48,7 @@ export const PROBLEM_TYPES = {
   'ledger-unavailable': { status: 503, outcome: 'unavailable', title: 'The traffic ledger cannot be read now' },
   'pdf-unavailable': { status: 503, outcome: 'unavailable', title: 'No browser is installed to print the report as PDF' },
   'status-unavailable': { status: 503, outcome: 'unavailable', title: "The services' status cannot be read now" },
+  overloaded: { status: 503, outcome: 'unavailable', title: 'This broker instance is answering as many inquiries as it can; try again shortly' },
   'shutting-down': { status: 503, outcome: 'unavailable', title: 'This broker instance is shutting down' },
   'internal-error': { status: 500, outcome: 'broker-error', title: 'The broker failed unexpectedly' },
 } as const satisfies Record<string, { status: number; outcome: Outcome; title: string }>;
