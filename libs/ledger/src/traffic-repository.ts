@@ -54,22 +54,31 @@ const COLUMNS: readonly { column: string; type: string; value: (r: TrafficRecord
   { column: 'ledger_hash', type: 'text', value: (r) => r.ledgerHash ?? null },
 ];
 
+/** The rollups: Tehran hours in traffic_hourly, Tehran days in traffic_daily (migration 0012). */
+export type RollupGrain = 'hour' | 'day';
+export const ROLLUP_TABLES: Record<RollupGrain, { table: string; column: string }> = {
+  hour: { table: 'traffic_hourly', column: 'hour' },
+  day: { table: 'traffic_daily', column: 'day' },
+};
+
 /**
- * The hourly rollup (Tehran hours) of the traffic records a source yields,
- * merged into traffic_hourly. The batch insert rolls up the rows it has just
- * inserted; a rebuild can roll up a range of traffic_record.
+ * The rollup (Tehran hours, or days) of the traffic records a source yields,
+ * merged into traffic_hourly or traffic_daily. The batch insert rolls up the
+ * rows it has just inserted into both; a rebuild can roll up a range of
+ * traffic_record.
  */
-export function rollupSql(source: string): string {
+export function rollupSql(source: string, grain: RollupGrain = 'hour'): string {
+  const { table, column } = ROLLUP_TABLES[grain];
   return `
-  INSERT INTO traffic_hourly AS h (hour, ${GROUP_KEYS.join(', ')}, exchanges,
+  INSERT INTO ${table} AS h (${column}, ${GROUP_KEYS.join(', ')}, exchanges,
     total_ms_sum, total_ms_min, total_ms_max, broker_ms_sum, transport_ms_sum, adapter_ms_sum, registry_ms_sum,
     request_bytes_sum, request_bytes_min, request_bytes_max, response_bytes_sum, response_bytes_min, response_bytes_max, latency_counts)
-  SELECT date_trunc('hour', received_at, 'Asia/Tehran'), ${GROUP_KEYS.map((k) => `coalesce(${k}, '')`).join(', ')}, count(*),
+  SELECT date_trunc('${grain}', received_at, 'Asia/Tehran'), ${GROUP_KEYS.map((k) => `coalesce(${k}, '')`).join(', ')}, count(*),
     sum(total_ms), min(total_ms), max(total_ms), sum(broker_ms), coalesce(sum(transport_ms), 0), coalesce(sum(adapter_ms), 0), coalesce(sum(registry_ms), 0),
     sum(request_bytes), min(request_bytes), max(request_bytes), sum(response_bytes), min(response_bytes), max(response_bytes), ${histogramSql()}
   FROM ${source}
   GROUP BY ${Array.from({ length: GROUP_KEYS.length + 1 }, (_, i) => i + 1).join(', ')}
-  ON CONFLICT (hour, ${GROUP_KEYS.join(', ')}) DO UPDATE SET
+  ON CONFLICT (${column}, ${GROUP_KEYS.join(', ')}) DO UPDATE SET
     exchanges = h.exchanges + excluded.exchanges,
     total_ms_sum = h.total_ms_sum + excluded.total_ms_sum,
     total_ms_min = least(h.total_ms_min, excluded.total_ms_min),
@@ -88,7 +97,7 @@ export function rollupSql(source: string): string {
 }
 
 /**
- * Writes a batch and rolls it up in one statement. Records already in the
+ * Writes a batch and rolls it up, by hour and by day, in one statement. Records already in the
  * ledger (a replay) are skipped, and only the new ones reach the rollups,
  * so writing the same batch twice changes nothing.
  */
@@ -100,7 +109,10 @@ WITH inserted AS (
   ON CONFLICT DO NOTHING
   RETURNING *
 ), rolled AS (
-  ${rollupSql('inserted')}
+  ${rollupSql('inserted', 'hour')}
+  RETURNING 1
+), rolled_daily AS (
+  ${rollupSql('inserted', 'day')}
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM inserted)::int AS inserted`;
