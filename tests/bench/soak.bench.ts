@@ -215,6 +215,8 @@ async function main(): Promise<void> {
       }
       log(`${mode}: ${SECONDS} s at ${RATE}/s on average, ${PEAK * RATE}/s for ${PEAK_SECONDS} s of every minute`);
       results[mode] = await soak(mode, env, dataDir);
+      // Written after each mode, so that a long run keeps what it has measured.
+      writeResults({ soak: results });
     } finally {
       await kafka?.destroy();
       rmSync(dataDir, { recursive: true, force: true });
