@@ -8,27 +8,20 @@
  *   npm run bench:ledger      (DATABASE_URL and KAFKA_BROKERS to use your own servers)
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { v7 } from 'uuid';
-import { ServiceCatalog } from '@nix/catalog';
-import { GovernanceRepository } from '@nix/governance';
-import type { Agency, TrafficRecord } from '@nix/domain';
+import type { TrafficRecord } from '@nix/domain';
 import { KafkaTrafficStore, migrate, PgSqlClient, TrafficRecorder, TrafficRepository } from '@nix/ledger';
 import { createKafka, trafficTopicConfig, type KafkaSettings } from '@nix/messaging';
 import { createLogger } from '@nix/observability';
-import { parseServiceLevelQuery, parseUsageQuery, scopeOf } from '@nix/reports';
-import { NodeKeyHasher, ReportsRepository } from '@nix/broker';
-import { accessServiceOf } from '@nix/broker/testing';
-import { ReportsService, type ReportCaller } from '@nix/broker';
 import { createDatabase, startLocalPostgres, type LocalPostgres } from '../support/local-postgres';
 import { runContext, writeResults } from './bench-results';
 import { SERVICES } from './bench-traffic';
 import { SystemClock } from '@nix/platform';
+import { monthAtNationalVolume } from './month-reports';
 
 const INGEST_RECORDS = Number(process.env.BENCH_RECORDS ?? 400_000);
 const BATCH = 2000;
 const TARGET_RECORDS_PER_SEC = 20_000;
-const DAILY_EXCHANGES = 24_000_000;
 
 
 /** Synthetic traffic records as the broker writes them, spread over the last hour. */
@@ -125,59 +118,6 @@ async function recorderIngest(url: string, brokers: string): Promise<Record<stri
   return { records: count, seconds: Math.round(seconds * 10) / 10, recordsPerSec: rate };
 }
 
-/** A month of hourly rollups at national volume: what the month's reports read. */
-async function monthAtNationalVolume(url: string): Promise<Record<string, unknown>> {
-  const sql = new PgSqlClient(await createDatabase(url, 'nix_bench_month'), 4);
-  await migrate(sql);
-  const consumers = 100;
-  const instances = 2;
-  const outcomes = ['ok', 'not-found', 'invalid', 'timeout'];
-  const shares = [0.9, 0.07, 0.02, 0.01];
-  const perHourCell = DAILY_EXCHANGES / 24 / (consumers * SERVICES.length * instances);
-  const month = { from: '2026-10-23T20:30:00Z', to: '2026-11-22T20:30:00Z' };
-  log(`generating a month of rollups: ${consumers} consumers × ${SERVICES.length} services × ${outcomes.length} outcomes × ${instances} broker instances, every hour`);
-  const began = performance.now();
-  await sql.exec(`
-    INSERT INTO traffic_hourly
-    SELECT hour, consumer, registry, custodian, service, outcome, problem, 'tax-audit', agreement, broker,
-      n, n * 4.2, 1, 900, n * 0.4, n * 1.1, n * 0.3, n * 2.1, n * 80, 60, 120, n * 300, 150, 600,
-      ARRAY[0, n / 10, n / 5, n / 3, n / 5, n / 10, n - (n / 10) * 2 - (n / 5) * 2 - n / 3]::bigint[]
-    FROM (
-      SELECT h AS hour, 'agency-' || c AS consumer, s.registry, s.custodian, s.service, o.outcome, o.problem,
-        'agreement-' || c || '-' || s.service AS agreement, 'broker-' || b AS broker,
-        greatest(1, round(${perHourCell} * o.share * (0.5 + random())))::bigint AS n
-      FROM generate_series('${month.from}'::timestamptz, '${month.to}'::timestamptz - interval '1 hour', interval '1 hour') AS h,
-           generate_series(1, ${consumers}) AS c,
-           generate_series(1, ${instances}) AS b,
-           (VALUES ${SERVICES.map(([r, sv, cu]) => `('${r}', '${sv}', '${cu}')`).join(', ')}) AS s(registry, service, custodian),
-           (VALUES ${outcomes.map((o, i) => `('${o}', ${shares[i]}, '${o === 'ok' ? '' : o}')`).join(', ')}) AS o(outcome, share, problem)
-    ) cells;
-    ANALYZE traffic_hourly;`);
-  const [{ rows, total }] = await sql.query<{ rows: number; total: number }>('SELECT count(*)::int AS rows, sum(exchanges)::float8 AS total FROM traffic_hourly');
-  log(`${rows.toLocaleString('en')} rollup rows for ${Math.round(total).toLocaleString('en')} exchanges (${Math.round(total / 30).toLocaleString('en')} a day), in ${Math.round((performance.now() - began) / 1000)} s`);
-
-  const catalog = ServiceCatalog.load(join(__dirname, '..', '..', 'schemas'));
-  const workingGroup: Agency = { id: 'interoperability-working-group', name: { fa: 'کارگروه', en: 'Working group' }, roles: ['working-group'], demo: false };
-  const access = accessServiceOf({ agencies: [workingGroup], agreements: [], apiKeys: [], refusedDemoAgencies: [] }, new NodeKeyHasher('bench-tracking-key'));
-  const reports = new ReportsService(access, new ReportsRepository(sql), { now: () => Date.now() }, catalog, new GovernanceRepository(sql));
-  const caller: ReportCaller = { agency: workingGroup, scope: scopeOf(workingGroup), now: Date.now(), today: new Date().toISOString().slice(0, 10) };
-  const query = { from: month.from, to: month.to };
-  const timings: Record<string, number[]> = { 'usage by consumer × service × outcome': [], 'service levels': [] };
-  for (let run = 0; run < 5; run++) {
-    let t = performance.now();
-    await reports.usage(caller, parseUsageQuery({ ...query, groupBy: 'consumer,service,outcome' }, caller.now));
-    timings['usage by consumer × service × outcome'].push(performance.now() - t);
-    t = performance.now();
-    await reports.serviceLevels(caller, parseServiceLevelQuery(query, caller.now));
-    timings['service levels'].push(performance.now() - t);
-  }
-  await sql.close();
-  const median = (values: number[]) => Math.round([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]);
-  const result = Object.fromEntries(Object.entries(timings).map(([name, runs]) => [name, { medianMs: median(runs), runsMs: runs.map(Math.round) }]));
-  for (const [name, r] of Object.entries(result)) log(`month report, ${name}: median ${r.medianMs} ms`);
-  return { rollupRows: rows, exchanges: Math.round(total), dailyExchanges: Math.round(total / 30), queries: result };
-}
-
 async function main(): Promise<void> {
   let postgres: LocalPostgres | undefined;
   let kafka: { brokers: string; destroy(): Promise<void> } | undefined;
@@ -192,7 +132,7 @@ async function main(): Promise<void> {
     }
     const repository = await repositoryIngest(url);
     const recorder = await recorderIngest(url, kafka.brokers);
-    const month = await monthAtNationalVolume(url);
+    const month = await monthAtNationalVolume(url, log);
     writeResults({
       ledger: {
         ...runContext(),

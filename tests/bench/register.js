@@ -18,8 +18,10 @@ const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   const app = /^@nix\/apps\/(.+)$/.exec(request);
   const lib = /^@nix\/([a-z-]+)$/.exec(request);
+  const testing = /^@nix\/([a-z-]+)\/testing$/.exec(request);
   if (app) request = path.join(root, 'apps', app[1]);
   else if (lib) request = path.join(root, 'libs', lib[1], 'src');
+  else if (testing) request = path.join(root, 'libs', testing[1], 'src', 'testing');
   return resolve.call(this, request, ...rest);
 };
 

@@ -104,6 +104,27 @@ export function ledgerSuite(describeFn: jest.Describe, name: string, env: () => 
       expect(row).toEqual({ req_sum: 3_000_000_010, req_max: 3_000_000_000, res_max: 2 ** 40 });
     });
 
+    it('keeps the daily rollup (Tehran days) in the same statement as the hourly one, and a replay changes neither', async () => {
+      const repository = nix.app.get(TrafficRepository);
+      // 20:00 and 21:00 UTC on 1 March 2021 are 23:30 on 1 March and 00:30 on 2 March in Tehran (UTC+3:30).
+      const late = Date.UTC(2021, 2, 1, 20, 0);
+      const early = Date.UTC(2021, 2, 1, 21, 0);
+      const batch = [recordAt(late, 101, { brokerInstance: 'days' }), recordAt(late + 60_000, 102, { brokerInstance: 'days', requestBytes: 30 }), recordAt(early, 103, { brokerInstance: 'days' })];
+      expect(await repository.insertBatch(batch)).toBe(3);
+      expect(await repository.insertBatch(batch)).toBe(0);
+      const days = await repository.sql.query<{ day: string; exchanges: number; bytes: number; latency: number }>(
+        `SELECT to_char(day AT TIME ZONE 'Asia/Tehran', 'YYYY-MM-DD HH24:MI') AS day, exchanges::int AS exchanges, request_bytes_sum::int AS bytes,
+           (SELECT sum(c) FROM unnest(latency_counts) AS c)::int AS latency
+         FROM traffic_daily WHERE broker_instance = 'days' ORDER BY day`,
+      );
+      expect(days).toEqual([
+        { day: '2021-03-01 00:00', exchanges: 2, bytes: 40, latency: 2 },
+        { day: '2021-03-02 00:00', exchanges: 1, bytes: 10, latency: 1 },
+      ]);
+      const [hourly] = await repository.sql.query<{ n: number }>(`SELECT sum(exchanges)::int AS n FROM traffic_hourly WHERE broker_instance = 'days'`);
+      expect(hourly.n).toBe(3);
+    });
+
     it('sets a record the database refuses aside in the quarantine, with the reason, and writes the rest of its batch', async () => {
       const repository = nix.app.get(TrafficRepository);
       // The writer behind the chain: these records are written as they are, unchained.

@@ -56,6 +56,7 @@ export const PROBLEM_TYPES = {
   // Identity-change notifications (issue 14).
   'unknown-event-type': { status: 404, outcome: 'invalid', title: 'No such event type is catalogued' },
   'notifications-unavailable': { status: 503, outcome: 'unavailable', title: 'Notifications cannot be served now' },
+  overloaded: { status: 503, outcome: 'unavailable', title: 'This broker instance is answering as many inquiries as it can; try again shortly' },
   'shutting-down': { status: 503, outcome: 'unavailable', title: 'This broker instance is shutting down' },
   'internal-error': { status: 500, outcome: 'broker-error', title: 'The broker failed unexpectedly' },
 } as const satisfies Record<string, { status: number; outcome: Outcome; title: string }>;

@@ -54,56 +54,91 @@ const COLUMNS: readonly { column: string; type: string; value: (r: TrafficRecord
   { column: 'ledger_hash', type: 'text', value: (r) => r.ledgerHash ?? null },
 ];
 
+/** The rollups: Tehran hours in traffic_hourly, Tehran days in traffic_daily (migration 0012). */
+export type RollupGrain = 'hour' | 'day';
+export const ROLLUP_TABLES: Record<RollupGrain, { table: string; column: string }> = {
+  hour: { table: 'traffic_hourly', column: 'hour' },
+  day: { table: 'traffic_daily', column: 'day' },
+};
+
 /**
- * The hourly rollup (Tehran hours) of the traffic records a source yields,
- * merged into traffic_hourly. The batch insert rolls up the rows it has just
- * inserted; a rebuild can roll up a range of traffic_record.
+ * Each rollup column: how it is computed from records, merged into a stored row on conflict, and summed from
+ * finer rollup rows (hours into a day).
  */
-export function rollupSql(source: string): string {
+const ROLLUP_COLUMNS: readonly { column: string; ofRecords: string; merge: string; ofRollups: string }[] = [
+  { column: 'exchanges', ofRecords: 'count(*)', merge: 'h.exchanges + excluded.exchanges', ofRollups: 'sum(exchanges)' },
+  ...(['total_ms', 'broker_ms', 'transport_ms', 'adapter_ms', 'registry_ms', 'request_bytes', 'response_bytes'] as const).map((source) => ({
+    column: `${source}_sum`,
+    // Transport, adapter and registry times are unknown (null) for exchanges that never reached them.
+    ofRecords: ['transport_ms', 'adapter_ms', 'registry_ms'].includes(source) ? `coalesce(sum(${source}), 0)` : `sum(${source})`,
+    merge: `h.${source}_sum + excluded.${source}_sum`,
+    ofRollups: `sum(${source}_sum)`,
+  })),
+  ...(['total_ms', 'request_bytes', 'response_bytes'] as const).flatMap((source) => [
+    { column: `${source}_min`, ofRecords: `min(${source})`, merge: `least(h.${source}_min, excluded.${source}_min)`, ofRollups: `min(${source}_min)` },
+    { column: `${source}_max`, ofRecords: `max(${source})`, merge: `greatest(h.${source}_max, excluded.${source}_max)`, ofRollups: `max(${source}_max)` },
+  ]),
+  { column: 'latency_counts', ofRecords: histogramSql(), merge: 'nix_add_counts(h.latency_counts, excluded.latency_counts)', ofRollups: 'nix_sum_counts(latency_counts)' },
+];
+
+const GROUP_BY = `GROUP BY ${Array.from({ length: GROUP_KEYS.length + 1 }, (_, i) => i + 1).join(', ')}`;
+
+/** Merges the rows a SELECT yields (time, keys, then ROLLUP_COLUMNS in order) into a rollup table. */
+function upsertRollupSql(grain: RollupGrain, select: string): string {
+  const { table, column } = ROLLUP_TABLES[grain];
   return `
-  INSERT INTO traffic_hourly AS h (hour, ${GROUP_KEYS.join(', ')}, exchanges,
-    total_ms_sum, total_ms_min, total_ms_max, broker_ms_sum, transport_ms_sum, adapter_ms_sum, registry_ms_sum,
-    request_bytes_sum, request_bytes_min, request_bytes_max, response_bytes_sum, response_bytes_min, response_bytes_max, latency_counts)
-  SELECT date_trunc('hour', received_at, 'Asia/Tehran'), ${GROUP_KEYS.map((k) => `coalesce(${k}, '')`).join(', ')}, count(*),
-    sum(total_ms), min(total_ms), max(total_ms), sum(broker_ms), coalesce(sum(transport_ms), 0), coalesce(sum(adapter_ms), 0), coalesce(sum(registry_ms), 0),
-    sum(request_bytes), min(request_bytes), max(request_bytes), sum(response_bytes), min(response_bytes), max(response_bytes), ${histogramSql()}
+  INSERT INTO ${table} AS h (${column}, ${GROUP_KEYS.join(', ')}, ${ROLLUP_COLUMNS.map((c) => c.column).join(', ')})
+  ${select}
+  ON CONFLICT (${column}, ${GROUP_KEYS.join(', ')}) DO UPDATE SET
+    ${ROLLUP_COLUMNS.map((c) => `${c.column} = ${c.merge}`).join(',\n    ')}`;
+}
+
+/** The rollup rows (Tehran hours, or days) of the traffic records a source yields. */
+function rollupOfRecordsSql(source: string, grain: RollupGrain): string {
+  return `SELECT date_trunc('${grain}', received_at, 'Asia/Tehran'), ${GROUP_KEYS.map((k) => `coalesce(${k}, '')`).join(', ')},
+    ${ROLLUP_COLUMNS.map((c) => c.ofRecords).join(', ')}
   FROM ${source}
-  GROUP BY ${Array.from({ length: GROUP_KEYS.length + 1 }, (_, i) => i + 1).join(', ')}
-  ON CONFLICT (hour, ${GROUP_KEYS.join(', ')}) DO UPDATE SET
-    exchanges = h.exchanges + excluded.exchanges,
-    total_ms_sum = h.total_ms_sum + excluded.total_ms_sum,
-    total_ms_min = least(h.total_ms_min, excluded.total_ms_min),
-    total_ms_max = greatest(h.total_ms_max, excluded.total_ms_max),
-    broker_ms_sum = h.broker_ms_sum + excluded.broker_ms_sum,
-    transport_ms_sum = h.transport_ms_sum + excluded.transport_ms_sum,
-    adapter_ms_sum = h.adapter_ms_sum + excluded.adapter_ms_sum,
-    registry_ms_sum = h.registry_ms_sum + excluded.registry_ms_sum,
-    request_bytes_sum = h.request_bytes_sum + excluded.request_bytes_sum,
-    request_bytes_min = least(h.request_bytes_min, excluded.request_bytes_min),
-    request_bytes_max = greatest(h.request_bytes_max, excluded.request_bytes_max),
-    response_bytes_sum = h.response_bytes_sum + excluded.response_bytes_sum,
-    response_bytes_min = least(h.response_bytes_min, excluded.response_bytes_min),
-    response_bytes_max = greatest(h.response_bytes_max, excluded.response_bytes_max),
-    latency_counts = nix_add_counts(h.latency_counts, excluded.latency_counts)`;
+  ${GROUP_BY}`;
 }
 
 /**
- * Writes a batch and rolls it up in one statement. Records already in the
- * ledger (a replay) are skipped, and only the new ones reach the rollups,
- * so writing the same batch twice changes nothing.
+ * The rollup (Tehran hours, or days) of the traffic records a source yields,
+ * merged into traffic_hourly or traffic_daily: what a rebuild over a range of
+ * traffic_record runs.
  */
-const INSERT_BATCH = `
+export function rollupSql(source: string, grain: RollupGrain = 'hour'): string {
+  return upsertRollupSql(grain, rollupOfRecordsSql(source, grain));
+}
+
+/**
+ * Writes a batch and rolls it up, by hour and by day, in one statement.
+ * Records already in the ledger (a replay) are skipped, and only the new ones
+ * reach the rollups, so writing the same batch twice changes nothing. The
+ * records are aggregated once, by hour; the day rows are summed from those
+ * few hour rows (a Tehran hour lies within one Tehran day).
+ * (The grains are a parameter for the embedded-ledger benchmark, which weighs each rollup's cost.)
+ */
+export function insertBatchSql(grains: readonly RollupGrain[] = ['hour', 'day']): string {
+  const hours = `SELECT * FROM batch_hours`;
+  const days = `SELECT date_trunc('day', hour, 'Asia/Tehran'), ${GROUP_KEYS.join(', ')}, ${ROLLUP_COLUMNS.map((c) => c.ofRollups).join(', ')}
+  FROM batch_hours ${GROUP_BY}`;
+  const rollups = grains.map((grain) => `, rolled_${grain} AS (${upsertRollupSql(grain, grain === 'hour' ? hours : days)}
+  RETURNING 1
+)`);
+  return `
 WITH inserted AS (
   INSERT INTO traffic_record (${COLUMNS.map((c) => c.column).join(', ')})
   SELECT ${COLUMNS.map((c) => (c.epochMs ? `to_timestamp(${c.column} / 1000.0)` : c.column)).join(', ')}
   FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')}) AS batch(${COLUMNS.map((c) => c.column).join(', ')})
   ON CONFLICT DO NOTHING
   RETURNING *
-), rolled AS (
-  ${rollupSql('inserted')}
-  RETURNING 1
-)
+), batch_hours (hour, ${GROUP_KEYS.join(', ')}, ${ROLLUP_COLUMNS.map((c) => c.column).join(', ')}) AS (
+  ${rollupOfRecordsSql('inserted', 'hour')}
+)${rollups.join('')}
 SELECT (SELECT count(*) FROM inserted)::int AS inserted`;
+}
+
+const INSERT_BATCH = insertBatchSql();
 
 /** The batch as one array per column, in the order of INSERT_BATCH's parameters. */
 export function batchParameters(records: readonly TrafficRecord[]): unknown[][] {

@@ -1,5 +1,5 @@
 import { ProblemError } from '@nix/domain';
-import { calendarPeriodOf, describePeriod, parsePeriod, periodBuckets, previousPeriod, rangePeriod, type ReportPeriod } from './period';
+import { calendarPeriodOf, describePeriod, parsePeriod, periodBuckets, previousPeriod, rangePeriod, rollupGrainFor, type ReportPeriod } from './period';
 
 const at = (iso: string) => Date.parse(iso);
 // 2 Azar 1405, a Monday afternoon in Tehran.
@@ -156,5 +156,20 @@ describe('period buckets', () => {
   it('refuses an interval that would make too many rows', () => {
     const problem = problemOf(() => periodBuckets(rangePeriod('2026-01-01', '2026-11-01'), 'hour'));
     expect(problem.extras.errors).toEqual([{ pointer: 'query:interval', detail: expect.stringContaining('more than 1000 rows') }]);
+  });
+});
+
+describe('rollupGrainFor', () => {
+  it('reads the daily rollup when a month and its day buckets cut at Tehran midnights', () => {
+    const month = calendarPeriodOf('jalali-month', undefined, at('2026-11-23T12:00:00Z'));
+    expect(rollupGrainFor([month.from, month.to, ...periodBuckets(month, 'day').map((b) => b.from)])).toBe('day');
+  });
+
+  it('reads the hourly rollup when any cut is not a Tehran midnight: an hourly bucket, or a UTC midnight', () => {
+    const day = calendarPeriodOf('day', undefined, at('2026-11-23T12:00:00Z'));
+    expect(rollupGrainFor([day.from, day.to, ...periodBuckets(day, 'hour').map((b) => b.from)])).toBe('hour');
+    expect(rollupGrainFor([at('2026-11-01T00:00:00Z'), at('2026-11-02T00:00:00Z')])).toBe('hour');
+    // Tehran midnight is 20:30 UTC the day before.
+    expect(rollupGrainFor([at('2026-10-31T20:30:00Z'), at('2026-11-01T20:30:00Z')])).toBe('day');
   });
 });

@@ -381,3 +381,14 @@ export function describePeriod(period: ReportPeriod): PeriodDescription {
 export function periodDays(period: ReportPeriod): { first: string; last: string } {
   return { first: gregorianDateOf(period.from), last: gregorianDateOf(period.to - 1) };
 }
+
+/**
+ * Which rollup a report reads: the daily one when every instant it cuts at (the period's ends, its buckets' starts)
+ * is a midnight in Tehran, since a day row then falls wholly inside or outside each cut; the hourly one otherwise.
+ */
+export function rollupGrainFor(instants: readonly number[]): 'day' | 'hour' {
+  for (const instant of instants) {
+    if (DateTime.fromMillis(instant, { zone: ZONE }).startOf('day').toMillis() !== instant) return 'hour';
+  }
+  return 'day';
+}

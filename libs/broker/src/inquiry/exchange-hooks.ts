@@ -1,7 +1,8 @@
 import { Readable, Transform, pipeline } from 'node:stream';
 import type { Hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ExchangeTrace } from '@nix/domain';
+import { ProblemError, type ExchangeTrace } from '@nix/domain';
+import { answerProblem } from '@nix/platform';
 import { newSalt, RECEIPT_HEADER, receiptDigestOf, saltedHash, type ReceiptClaims } from '../receipts/receipt';
 import type { ReceiptKeys } from '../receipts/receipt-keys';
 import type { ExchangeRecorder } from './exchange-recorder';
@@ -18,7 +19,12 @@ export interface ExchangeHookSettings {
   bodyLimit: number;
   /** NIX_LEDGER_DURABILITY=sync: an answer leaves once its record is durable. */
   durableAnswers: boolean;
+  /** NIX_MAX_IN_FLIGHT: past this many exchanges in flight, a new one is shed with a fast 503 overloaded. */
+  maxInFlight: number;
 }
+
+/** How soon a shed client should try again. */
+const OVERLOADED_RETRY_AFTER_S = 1;
 
 /**
  * The Fastify side of exchanges: every request under /v1/inquiries/ is an
@@ -38,7 +44,14 @@ export class ExchangeHooks {
   register(fastify: FastifyInstance): void {
     fastify.decorateRequest('exchange', null);
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (!request.exchange && isExchangeRequest(request)) this.begin(request, reply);
+      if (!request.exchange && isExchangeRequest(request)) {
+        this.begin(request, reply);
+        // Shed rather than queue past saturation: a fast answer, and the exchange still recorded (onResponse).
+        if (this.recorder.inFlightCount > this.settings.maxInFlight) {
+          answerProblem(request, reply, new ProblemError('overloaded', 'This broker instance is at its limit of inquiries in flight; send the request again shortly.', { retryAfterSeconds: OVERLOADED_RETRY_AFTER_S }));
+          return;
+        }
+      }
       done();
     });
     fastify.addHook('preParsing', (request, _reply, payload, done) => {
@@ -68,10 +81,12 @@ export class ExchangeHooks {
       };
       // A streamed answer cannot be digested before its header goes: inquiry answers and problems are whole bodies.
       if (sent !== payload) return send();
-      this.sign(trace, reply, payload as string | Buffer | null | undefined).then(send, (error: Error) => {
-        this.recorder.receiptFailed(trace, error);
-        send();
-      });
+      try {
+        this.sign(trace, reply, payload as string | Buffer | null | undefined);
+      } catch (error) {
+        this.recorder.receiptFailed(trace, error as Error);
+      }
+      send();
     });
     fastify.addHook('onResponse', (request, reply, done) => {
       // A body left unread (415, 413 mid-way) is drained, as Node does for a request nobody read, so that the
@@ -100,7 +115,7 @@ export class ExchangeHooks {
    * Signs the receipt of an answer about to leave and puts it in NIX-Receipt; the record keeps only its digest.
    * The request digest covers the body bytes read, as they came over the wire.
    */
-  private async sign(trace: ExchangeTrace, reply: FastifyReply, payload: string | Buffer | null | undefined): Promise<void> {
+  private sign(trace: ExchangeTrace, reply: FastifyReply, payload: string | Buffer | null | undefined): void {
     const receipt = receipts.get(trace) ?? freshReceipt();
     receipt.sealed = true;
     const { facts } = trace;
@@ -125,7 +140,7 @@ export class ExchangeHooks {
       requestDigest: receipt.request.digest('base64url'),
       answerDigest: saltedHash(receipt.salt).update(payload ?? '').digest('base64url'),
     };
-    const jws = await this.receiptKeys.sign(claims);
+    const jws = this.receiptKeys.sign(claims);
     reply.header(RECEIPT_HEADER, jws);
     trace.receiptDigest = receiptDigestOf(jws);
   }

@@ -31,7 +31,7 @@ import { RegistryBreakers } from './registry-breakers';
     {
       provide: ExchangeHooks,
       useFactory: (recorder: ExchangeRecorder, config: NixConfig, keys: ReceiptKeys, clock: Clock) =>
-        new ExchangeHooks(recorder, { bodyLimit: config.http.bodyLimit, durableAnswers: config.ledger.durability === 'sync' }, keys, clock),
+        new ExchangeHooks(recorder, { bodyLimit: config.http.bodyLimit, durableAnswers: config.ledger.durability === 'sync', maxInFlight: config.http.maxInFlight }, keys, clock),
       inject: [ExchangeRecorder, NIX_CONFIG, ReceiptKeys, CLOCK],
     },
   ],

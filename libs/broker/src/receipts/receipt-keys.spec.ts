@@ -1,4 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, createPrivateKey } from 'node:crypto';
+import { CompactSign } from 'jose';
 import { DEMO_RECEIPT_KEY, type ReceiptKey } from '@nix/config';
 import { ReceiptKeyError, ReceiptKeys, verifyReceipt } from './receipt-keys';
 import { receiptDigestOf, saltedDigest, type ReceiptClaims } from './receipt';
@@ -17,7 +18,7 @@ const claims: ReceiptClaims = {
 describe('receipt keys', () => {
   it('signs with the first key and verifies against the published JWKS, which holds public halves only', async () => {
     const keys = new ReceiptKeys([newKey('2026-02'), newKey('2026-01')]);
-    const jws = await keys.sign(claims);
+    const jws = keys.sign(claims);
     expect(await verifyReceipt(jws, keys.jwks)).toEqual(claims);
     expect(JSON.parse(Buffer.from(jws.split('.')[0], 'base64url').toString())).toEqual({ alg: 'EdDSA', kid: '2026-02', typ: 'nix-receipt+jws' });
     expect(keys.jwks.keys.map((k) => k.kid)).toEqual(['2026-02', '2026-01']);
@@ -26,7 +27,7 @@ describe('receipt keys', () => {
 
   it('still verifies a receipt signed before a rotation, while its key stays published', async () => {
     const old = newKey('2026-01');
-    const before = await new ReceiptKeys([old]).sign(claims);
+    const before = new ReceiptKeys([old]).sign(claims);
     const rotated = new ReceiptKeys([newKey('2026-02'), old]);
     expect((await verifyReceipt(before, rotated.jwks)).exchangeId).toBe(claims.exchangeId);
     await expect(verifyReceipt(before, new ReceiptKeys([newKey('2026-02')]).jwks)).rejects.toThrow();
@@ -34,9 +35,18 @@ describe('receipt keys', () => {
 
   it('refuses a receipt whose payload was changed after signing', async () => {
     const keys = new ReceiptKeys([DEMO_RECEIPT_KEY]);
-    const [head, , signature] = (await keys.sign(claims)).split('.');
+    const [head, , signature] = (keys.sign(claims)).split('.');
     const changed = Buffer.from(JSON.stringify({ ...claims, outcome: 'denied' })).toString('base64url');
     await expect(verifyReceipt(`${head}.${changed}.${signature}`, keys.jwks)).rejects.toThrow(/signature/);
+  });
+
+  it('gives byte for byte the JWS that jose would give (Ed25519 is deterministic)', async () => {
+    const keys = new ReceiptKeys([DEMO_RECEIPT_KEY]);
+    const { kty, crv, x, d } = DEMO_RECEIPT_KEY;
+    const byJose = await new CompactSign(Buffer.from(JSON.stringify(claims)))
+      .setProtectedHeader({ alg: 'EdDSA', kid: DEMO_RECEIPT_KEY.kid, typ: 'nix-receipt+jws' })
+      .sign(createPrivateKey({ key: { kty, crv, x, d }, format: 'jwk' }));
+    expect(keys.sign(claims)).toBe(byJose);
   });
 
   it('refuses a key whose x is not the public half of its d', () => {

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isStoreUnavailable, LATENCY_BOUNDS_MS, type SqlClient } from '@nix/ledger';
+import { isStoreUnavailable, LATENCY_BOUNDS_MS, ROLLUP_TABLES, type SqlClient } from '@nix/ledger';
 import { PROBE_AGENCY, ProblemError } from '@nix/domain';
 import {
   outcomesOf,
   REVIEWED_REFUSALS,
+  rollupGrainFor,
   type OutcomeClass,
   type PeriodBucket,
   type Refusal,
@@ -56,11 +57,11 @@ const BUCKETS = Array.from({ length: LATENCY_BOUNDS_MS.length + 1 }, (_, i) => i
  * per service by outcome class: far cheaper than filtering every rollup row
  * once per bucket.
  */
-const serviceOutcomes = (where: string) => `
+const serviceOutcomes = (where: string, table: string) => `
   SELECT registry, service, custodian, outcome, sum(exchanges) AS exchanges,
     sum(total_ms_sum) AS ms_sum, min(total_ms_min) AS ms_min, max(total_ms_max) AS ms_max,
     ${BUCKETS.map((i) => `sum(latency_counts[${i}]) AS b${i}`).join(', ')}
-  FROM traffic_hourly WHERE ${where} GROUP BY 1, 2, 3, 4`;
+  FROM ${table} WHERE ${where} GROUP BY 1, 2, 3, 4`;
 
 const RELAYED_HISTOGRAM = `ARRAY[${BUCKETS.map((i) => `coalesce(sum(b${i}) FILTER (WHERE ${RELAYED}), 0)`).join(', ')}]::float8[]`;
 
@@ -78,7 +79,8 @@ const arrayLiteral = (values: readonly string[]) => `{${values.map((v) => `"${v}
 export type ReportsRollups = Pick<ReportsRepository, 'usage' | 'serviceTraffic' | 'refusals' | 'activity'>;
 
 /**
- * Reports read the hourly rollups only (traffic_hourly), never raw records.
+ * Reports read the rollups only, never raw records: the daily ones (traffic_daily) when the period and its buckets
+ * start and end at Tehran midnights, the hourly ones (traffic_hourly) otherwise.
  * The same SQL runs on PostgreSQL and on the embedded PGlite.
  */
 @Injectable()
@@ -88,14 +90,15 @@ export class ReportsRepository {
   /** Sums per group of the keys (and of the period buckets, when given). */
   async usage(selection: RollupSelection, keys: readonly Exclude<UsageKey, 'period'>[], buckets?: readonly PeriodBucket[]): Promise<UsageGroup[]> {
     const params: unknown[] = [];
-    const where = this.where(selection, params);
+    const { table, column } = rollupOf(selection, buckets);
+    const where = this.where(selection, params, column);
     const columns = keys.map((k) => `${COLUMN_OF[k]} AS "${k}"`);
     if (buckets) {
       params.push(arrayLiteral(buckets.map((b) => iso(b.from))));
-      columns.push(`width_bucket(hour, $${params.length}::timestamptz[]) AS bucket`);
+      columns.push(`width_bucket(${column}, $${params.length}::timestamptz[]) AS bucket`);
     }
     const groupBy = columns.length > 0 ? `GROUP BY ${columns.map((_, i) => i + 1).join(', ')}` : '';
-    const rows = await this.query(`SELECT ${[...columns, SUMS].join(', ')} FROM traffic_hourly WHERE ${where} AND ${NOT_PROBE} ${groupBy}`, params);
+    const rows = await this.query(`SELECT ${[...columns, SUMS].join(', ')} FROM ${table} WHERE ${where} AND ${NOT_PROBE} ${groupBy}`, params);
     return rows
       .filter((row) => num(row.exchanges))
       .map((row) => ({
@@ -107,7 +110,8 @@ export class ReportsRepository {
   /** Outcome classes and the relayed exchanges' latency, per service. */
   async serviceTraffic(selection: RollupSelection): Promise<ServiceTraffic[]> {
     const params: unknown[] = [];
-    const where = this.where(selection, params);
+    const { table, column } = rollupOf(selection);
+    const where = this.where(selection, params, column);
     const rows = await this.query(
       `SELECT registry, service, custodian AS provider,
         ${CLASS_COUNTS},
@@ -115,7 +119,7 @@ export class ReportsRepository {
         (min(ms_min) FILTER (WHERE ${RELAYED}))::float8 AS relayed_ms_min,
         (max(ms_max) FILTER (WHERE ${RELAYED}))::float8 AS relayed_ms_max,
         ${RELAYED_HISTOGRAM} AS relayed_histogram
-      FROM (${serviceOutcomes(where)}) per_outcome GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      FROM (${serviceOutcomes(where, table)}) per_outcome GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       params,
     );
     return rows.map((row) => ({
@@ -140,10 +144,11 @@ export class ReportsRepository {
   /** Denied and over-quota attempts per consumer and problem type. */
   async refusals(selection: RollupSelection): Promise<Refusal[]> {
     const params: unknown[] = [];
-    const where = this.where(selection, params);
+    const { table, column } = rollupOf(selection);
+    const where = this.where(selection, params, column);
     const rows = await this.query(
       `SELECT consumer, outcome, problem_type AS reason, sum(exchanges)::float8 AS count
-       FROM traffic_hourly WHERE ${where} AND ${NOT_PROBE} AND outcome IN (${REVIEWED_REFUSALS.map((o) => `'${o}'`).join(', ')})
+       FROM ${table} WHERE ${where} AND ${NOT_PROBE} AND outcome IN (${REVIEWED_REFUSALS.map((o) => `'${o}'`).join(', ')})
        GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3`,
       params,
     );
@@ -153,20 +158,21 @@ export class ReportsRepository {
   /** The consumers that sent anything, and the agreements inquiries were accepted under. */
   async activity(selection: RollupSelection): Promise<{ consumers: Set<string>; agreements: Set<string> }> {
     const params: unknown[] = [];
-    const where = this.where(selection, params);
-    const rows = await this.query(`SELECT DISTINCT consumer, agreement FROM traffic_hourly WHERE ${where} AND ${NOT_PROBE} AND exchanges > 0`, params);
+    const { table, column } = rollupOf(selection);
+    const where = this.where(selection, params, column);
+    const rows = await this.query(`SELECT DISTINCT consumer, agreement FROM ${table} WHERE ${where} AND ${NOT_PROBE} AND exchanges > 0`, params);
     return {
       consumers: new Set(rows.map((r) => String(r.consumer)).filter(Boolean)),
       agreements: new Set(rows.map((r) => String(r.agreement)).filter(Boolean)),
     };
   }
 
-  private where(selection: RollupSelection, params: unknown[]): string {
+  private where(selection: RollupSelection, params: unknown[], column: string): string {
     const bind = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
     };
-    const conditions = [`hour >= ${bind(iso(selection.from))}::timestamptz`, `hour < ${bind(iso(selection.to))}::timestamptz`];
+    const conditions = [`${column} >= ${bind(iso(selection.from))}::timestamptz`, `${column} < ${bind(iso(selection.to))}::timestamptz`];
     const { scope, filters } = selection;
     if (!scope.all) {
       const views: string[] = [];
@@ -190,6 +196,11 @@ export class ReportsRepository {
       throw error;
     }
   }
+}
+
+/** The rollup table a selection reads: daily when it (and its buckets) cut only at Tehran midnights. */
+function rollupOf(selection: RollupSelection, buckets?: readonly PeriodBucket[]): { table: string; column: string } {
+  return ROLLUP_TABLES[rollupGrainFor([selection.from, selection.to, ...(buckets ?? []).map((b) => b.from)])];
 }
 
 function sumsOf(row: Row): RollupSums {

@@ -1,7 +1,7 @@
 import { BaseRpcContext, ClientProxy, Server, type CustomTransportStrategy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { Clock, InquiryMessage } from '@nix/domain';
-import type { AdapterAwareTransport, TransportStatus } from '../inquiry-dispatcher';
+import type { Clock, InquiryMessage, InquiryReply } from '@nix/domain';
+import { requestOnce, type AdapterAwareTransport, type DirectRequests, type TransportStatus } from '../inquiry-dispatcher';
 import { DeadlineExceededError, TransportUnavailableError } from '../transport-errors';
 
 type Handler = (data: unknown) => Promise<unknown>;
@@ -88,7 +88,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
 }
 
 /** The embedded default's transport, client half. */
-export class InProcessClient extends ClientProxy implements TransportStatus, AdapterAwareTransport {
+export class InProcessClient extends ClientProxy implements TransportStatus, AdapterAwareTransport, DirectRequests {
   readonly kind = 'in-process' as const;
 
   constructor(private readonly bus: InProcessBus) {
@@ -114,6 +114,11 @@ export class InProcessClient extends ClientProxy implements TransportStatus, Ada
 
   close(): void {
     // Nothing to close.
+  }
+
+  /** send() as a promise, without rxjs: what the dispatcher calls per inquiry. */
+  request(address: string, message: InquiryMessage, waitMs: number): Promise<InquiryReply> {
+    return requestOnce(() => this.connect(), (packet, callback) => this.publish(packet, callback), address, message, waitMs);
   }
 
   unwrap<T>(): T {

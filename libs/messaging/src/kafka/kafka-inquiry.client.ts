@@ -3,7 +3,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs
 import type { Logger } from 'pino';
 import type { Clock, InquiryMessage, InquiryReply } from '@nix/domain';
 import { AdapterPresence, type AdapterPresenceSettings, DEFAULT_ADAPTER_PRESENCE } from '../adapter-presence';
-import type { AdapterAwareTransport, TransportStatus } from '../inquiry-dispatcher';
+import { requestOnce, type AdapterAwareTransport, type DirectRequests, type TransportStatus } from '../inquiry-dispatcher';
 import { TransportUnavailableError } from '../transport-errors';
 import { BatchingProducer } from './batching-producer';
 import { inquiryToKafka, replyExchangeId, replyFromKafka } from './kafka-envelope';
@@ -46,7 +46,7 @@ const SETUP_BACKOFF = { initialMs: 500, maxMs: 10_000 };
  * once (see AdapterPresence). While Kafka is away every send fails fast, and
  * the client keeps trying in the background until it is back.
  */
-export class KafkaInquiryClient extends ClientProxy implements TransportStatus, AdapterAwareTransport {
+export class KafkaInquiryClient extends ClientProxy implements TransportStatus, AdapterAwareTransport, DirectRequests {
   readonly kind = 'kafka' as const;
   readonly replyTopic: string;
   private readonly kafka: Kafka;
@@ -175,6 +175,11 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
 
   unwrap<T>(): T {
     return this.kafka as T;
+  }
+
+  /** send() as a promise, without rxjs: what the dispatcher calls per inquiry. */
+  request(address: string, message: InquiryMessage, waitMs: number): Promise<InquiryReply> {
+    return requestOnce(() => this.connect(), (packet, callback) => this.publish(packet, callback), address, message, waitMs);
   }
 
   protected publish(packet: ReadPacket, callback: Callback): () => void {
