@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { inquiryMix } from './inquiry-mix';
 import { runContext, writeResults } from './bench-results';
 import { processCpuUs, runWrk, writeWrkScript, type WrkResult } from './wrk-load';
+import { benchKafka, type BenchKafka } from './bench-kafka';
 
 const ROOT = join(__dirname, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -202,17 +203,11 @@ async function main(): Promise<void> {
 
   for (const mode of ['embedded', 'sink', 'kafka'].filter((m) => MODES.includes(m))) {
     const dataDir = mkdtempSync(join(tmpdir(), `nix-bench-${mode}-`));
-    let kafka: { brokers: string; pid?: number; destroy(): Promise<void> } | undefined;
+    let kafka: BenchKafka | undefined;
     try {
       const env: Record<string, string> = nixEnv(dataDir);
       if (mode === 'kafka') {
-        if (process.env.KAFKA_BROKERS) kafka = { brokers: process.env.KAFKA_BROKERS, destroy: async () => undefined };
-        else {
-          const { ensureJars, startLocalKafka } = await import('../../deploy/kafka/local-kafka');
-          await ensureJars();
-          const local = await startLocalKafka({ serverProperties: { 'num.partitions': 6 } });
-          kafka = { brokers: local.brokers, pid: local.pid, destroy: () => local.destroy() };
-        }
+        kafka = await benchKafka();
         Object.assign(env, { NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: kafka.brokers, NIX_KAFKA_TOPIC_PREFIX: `bench${Date.now()}`, NIX_INSTANCE_ID: 'bench' });
       }
       const args = mode === 'sink' ? ['-r', './tests/bench/register.js', 'tests/bench/sink-server.ts'] : ['dist/apps/nix/src/main.js'];

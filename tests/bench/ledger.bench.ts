@@ -18,6 +18,7 @@ import { runContext, writeResults } from './bench-results';
 import { SERVICES } from './bench-traffic';
 import { SystemClock } from '@nix/platform';
 import { monthAtNationalVolume } from './month-reports';
+import { benchKafka, type BenchKafka } from './bench-kafka';
 
 const INGEST_RECORDS = Number(process.env.BENCH_RECORDS ?? 400_000);
 const BATCH = 2000;
@@ -120,16 +121,10 @@ async function recorderIngest(url: string, brokers: string): Promise<Record<stri
 
 async function main(): Promise<void> {
   let postgres: LocalPostgres | undefined;
-  let kafka: { brokers: string; destroy(): Promise<void> } | undefined;
+  let kafka: BenchKafka | undefined;
   try {
     const url = process.env.DATABASE_URL ?? (postgres = await startLocalPostgres()).url;
-    if (process.env.KAFKA_BROKERS) kafka = { brokers: process.env.KAFKA_BROKERS, destroy: async () => undefined };
-    else {
-      const { ensureJars, startLocalKafka } = await import('../../deploy/kafka/local-kafka');
-      await ensureJars();
-      const local = await startLocalKafka({ serverProperties: { 'num.partitions': 6 } });
-      kafka = { brokers: local.brokers, destroy: () => local.destroy() };
-    }
+    kafka = await benchKafka();
     const repository = await repositoryIngest(url);
     const recorder = await recorderIngest(url, kafka.brokers);
     const month = await monthAtNationalVolume(url, log);

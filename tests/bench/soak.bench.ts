@@ -19,6 +19,7 @@ import { Pool } from 'undici';
 import { embeddedStoreDir, PgliteSqlClient } from '@nix/ledger';
 import { inquiryMix } from './inquiry-mix';
 import { runContext, writeResults } from './bench-results';
+import { benchKafka, type BenchKafka } from './bench-kafka';
 
 const ROOT = join(__dirname, '..', '..');
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
@@ -202,17 +203,11 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = { ...runContext(), targets: SOAK_TARGETS };
   for (const mode of MODES) {
     const dataDir = mkdtempSync(join(tmpdir(), `nix-soak-${mode}-`));
-    let kafka: { brokers: string; destroy(): Promise<void> } | undefined;
+    let kafka: BenchKafka | undefined;
     try {
       const env: Record<string, string> = {};
       if (mode === 'kafka') {
-        if (process.env.KAFKA_BROKERS) kafka = { brokers: process.env.KAFKA_BROKERS, destroy: async () => undefined };
-        else {
-          const { ensureJars, startLocalKafka } = await import('../../deploy/kafka/local-kafka');
-          await ensureJars();
-          const local = await startLocalKafka({ serverProperties: { 'num.partitions': 6 } });
-          kafka = { brokers: local.brokers, destroy: () => local.destroy() };
-        }
+        kafka = await benchKafka();
         Object.assign(env, { NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: kafka.brokers, NIX_KAFKA_TOPIC_PREFIX: `soak${Date.now()}`, NIX_INSTANCE_ID: 'soak' });
       }
       log(`${mode}: ${SECONDS} s at ${RATE}/s on average, ${PEAK * RATE}/s for ${PEAK_SECONDS} s of every minute`);
