@@ -20,6 +20,7 @@ import { embeddedStoreDir, PgliteSqlClient } from '@nix/ledger';
 import { inquiryMix } from './inquiry-mix';
 import { runContext, writeResults } from './bench-results';
 import { benchKafka, type BenchKafka } from './bench-kafka';
+import { PROBE_AGENCY } from '@nix/domain';
 
 const ROOT = join(__dirname, '..', '..');
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
@@ -151,7 +152,7 @@ async function soak(mode: string, env: Record<string, string>, dataDir: string):
     const sql = new PgliteSqlClient(embeddedStoreDir(dataDir));
     let ledgerCount = -1;
     try {
-      ledgerCount = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM traffic_record'))[0].n;
+      ledgerCount = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM traffic_record WHERE consumer IS DISTINCT FROM '${PROBE_AGENCY.id}'`))[0].n;
     } finally {
       await sql.close();
     }
@@ -205,7 +206,8 @@ async function main(): Promise<void> {
     const dataDir = mkdtempSync(join(tmpdir(), `nix-soak-${mode}-`));
     let kafka: BenchKafka | undefined;
     try {
-      const env: Record<string, string> = {};
+      // No synthetic probes: the ledger then holds exactly the soak's exchanges (the probes' are counted apart below anyway).
+      const env: Record<string, string> = { NIX_PROBES: 'false' };
       if (mode === 'kafka') {
         kafka = await benchKafka();
         Object.assign(env, { NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: kafka.brokers, NIX_KAFKA_TOPIC_PREFIX: `soak${Date.now()}`, NIX_INSTANCE_ID: 'soak' });
