@@ -1,17 +1,15 @@
 import { randomInt } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { nationalIdCheckDigit } from '@nix/domain';
 import { LEDGER_STORE } from '@nix/platform';
 import type { SqlClient } from '@nix/ledger';
-import { findDatabaseLeaks, findLeaks, type Haystack } from '@nix/ledger/testing';
+import { findDatabaseLeaks, findLeaks } from '@nix/ledger/testing';
 import { NotificationStore, verifyWebhook, type NotificationCenter } from '@nix/notifications';
 import { NOTIFICATION_CENTER } from '@nix/broker';
+import { filesUnder } from '../support/haystacks';
 import { eventually } from '../support/polling';
 import { parseCsv } from '../support/report-traffic';
 import { DEMO_HEADERS, MovableClock, startTestApp, type TestApp, type TestResponse } from '../support/test-app';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 /** A valid national ID no sample registry, schema or fixture holds. */
 function freshNationalId(): string {
@@ -20,22 +18,6 @@ function freshNationalId(): string {
     const id = nine + String(nationalIdCheckDigit(nine));
     if (id.length === 10 && !/^(\d)\1{9}$/.test(id)) return id;
   }
-}
-
-/** Every file under a directory, as text (binary files too: an identifier written plain shows as its ASCII bytes). */
-function fileHaystacks(dir: string): Haystack[] {
-  const found: Haystack[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) found.push(...fileHaystacks(path));
-    else found.push({ source: path, text: readFileSync(path).toString('latin1') });
-  }
-  return found;
-}
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
 }
 
 function expectProblem(response: TestResponse, status: number, type: string): void {
@@ -49,11 +31,7 @@ function expectProblem(response: TestResponse, status: number, type: string): vo
 describe('identity-change notifications (issue 14, over HTTP, one process)', () => {
   let nix: TestApp;
   let store: NotificationStore;
-  let hook: Server;
-  let hookUrl: string;
-  const received: Received[] = [];
-  /** What the test's webhook answers next (a first failure proves the retry). */
-  const answers: number[] = [];
+  let hook: WebhookReceiver;
   const subscribed = [freshNationalId(), freshNationalId(), freshNationalId()];
   const unsubscribed = freshNationalId();
   const needles = [...subscribed, unsubscribed];
@@ -63,17 +41,7 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
   const clock = new MovableClock();
 
   beforeAll(async () => {
-    hook = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => (body += chunk));
-      request.on('end', () => {
-        received.push({ headers: request.headers, body });
-        response.statusCode = answers.shift() ?? 204;
-        response.end();
-      });
-    });
-    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-    hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/nix-hook`;
+    hook = await startWebhookReceiver('/nix-hook');
     nix = await startTestApp({ NIX_WEBHOOK_ALLOW_PRIVATE: 'true', NIX_LOG_LEVEL: 'debug', NIX_LOG_EXCHANGES: 'true' }, { clock });
     store = new NotificationStore(nix.app.get<SqlClient>(LEDGER_STORE, { strict: false }));
     const wg = bearer('demo-wg-key');
@@ -85,7 +53,7 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
 
   afterAll(async () => {
     await nix?.close().catch(() => undefined);
-    await new Promise((resolve) => hook?.close(resolve));
+    await hook?.close();
   });
 
   const count = async (table: string) => Number((await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
@@ -154,10 +122,10 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
   });
 
   it('delivers exactly one notification to a signed webhook, trying again after a failure', async () => {
-    const registered = await nix.call('PUT', '/v1/agencies/me/webhook', { headers: DEMO_HEADERS, body: { url: hookUrl } });
+    const registered = await nix.call('PUT', '/v1/agencies/me/webhook', { headers: DEMO_HEADERS, body: { url: hook.url } });
     expect(registered.status).toBe(200);
-    expect(registered.json).toEqual({ url: hookUrl, secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]+=*$/) });
-    answers.push(503);
+    expect(registered.json).toEqual({ url: hook.url, secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]+=*$/) });
+    hook.answers.push(503);
 
     const published = await nix.call('POST', '/v1/events/identity/person-changed', {
       headers: bearer(custodianKey),
@@ -168,8 +136,8 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
 
     await eventually(async () => count('notification_pending'), (n) => n === 0);
     // The first call failed (503), the retry after the backoff was accepted: two calls of the same message.
-    expect(received).toHaveLength(2);
-    for (const call of received) {
+    expect(hook.received).toHaveLength(2);
+    for (const call of hook.received) {
       expect(JSON.parse(call.body)).toEqual({ eventId, eventType: 'identity/person-changed', nationalId: subscribed[2], changedOn: '2026-11-30' });
       expect(call.headers['webhook-id']).toBe(eventId);
       expect(verifyWebhook(registered.json.secret, call.headers as Record<string, string>, call.body, Math.floor(Date.now() / 1000))).toBe(true);
@@ -298,7 +266,7 @@ describe('identity-change notifications (issue 14, over HTTP, one process)', () 
     expect(findLeaks(nix.logLines.map((text, i) => ({ source: `log line ${i}`, text })), needles)).toEqual([]);
     const dataDir = nix.config.paths.data;
     await nix.close();
-    const files = fileHaystacks(dataDir);
+    const files = filesUnder(dataDir);
     expect(files.length).toBeGreaterThan(10);
     expect(findLeaks(files, needles)).toEqual([]);
   });

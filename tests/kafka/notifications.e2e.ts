@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Kafka } from 'kafkajs';
 import { NotificationEvents } from '@nix/broker';
 import { dayOf } from '@nix/domain';
@@ -10,11 +8,12 @@ import { NotificationStore, verifyWebhook } from '@nix/notifications';
 import { createLogger } from '@nix/observability';
 import { LEDGER_STORE } from '@nix/platform';
 import { SampleIdentityChanges, SampleRegistry } from '@nix/registries';
-import { filesUnder, readTopics } from '../support/kafka-haystack';
+import { filesUnder, readTopics } from '../support/haystacks';
 import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
 import { eventually } from '../support/polling';
 import { freshDatabase } from '../support/postgres';
 import { DEMO_HEADERS, startTestApp, type TestApp } from '../support/test-app';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 describeWithKafka('identity-change notifications over Kafka (issue 14): the identity registry emits, the broker notifies', () => {
   const prefix = uniquePrefix('nixtest-notify');
@@ -23,9 +22,7 @@ describeWithKafka('identity-change notifications over Kafka (issue 14): the iden
   let kafka: Kafka;
   let publisher: KafkaEventPublisher;
   let changes: SampleIdentityChanges;
-  let hook: Server;
-  let hookUrl: string;
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  let hook: WebhookReceiver;
   // Persons the identity sample registry holds (past the pinned ones that documentation shows).
   const persons = SampleRegistry.default().dataset.persons.slice(200, 204).map((p) => p.nationalId);
   const subscribed = persons.slice(0, 3);
@@ -33,17 +30,7 @@ describeWithKafka('identity-change notifications over Kafka (issue 14): the iden
   const today = dayOf(Date.now()).date;
 
   beforeAll(async () => {
-    hook = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => (body += chunk));
-      request.on('end', () => {
-        received.push({ headers: request.headers, body });
-        response.statusCode = 200;
-        response.end();
-      });
-    });
-    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-    hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    hook = await startWebhookReceiver('/hook', 200);
     nix = await startTestApp({ ...kafkaEnv(prefix, `${prefix}-all`), DATABASE_URL: await freshDatabase(), NIX_WEBHOOK_ALLOW_PRIVATE: 'true', NIX_LOG_EXCHANGES: 'true' });
     store = new NotificationStore(nix.app.get<SqlClient>(LEDGER_STORE, { strict: false }));
     await nix.app.get(NotificationEvents, { strict: false }).whenRunning();
@@ -57,7 +44,7 @@ describeWithKafka('identity-change notifications over Kafka (issue 14): the iden
   afterAll(async () => {
     await publisher?.close();
     await nix?.close().catch(() => undefined);
-    await new Promise((resolve) => hook?.close(resolve));
+    await hook?.close();
   });
 
   it('reports its event consumer in /health/ready (a consumer out of its group degrades, never unreadies)', async () => {
@@ -82,14 +69,14 @@ describeWithKafka('identity-change notifications over Kafka (issue 14): the iden
   });
 
   it('notifies it once on its signed webhook', async () => {
-    const registered = await nix.call('PUT', '/v1/agencies/me/webhook', { headers: DEMO_HEADERS, body: { url: hookUrl } });
+    const registered = await nix.call('PUT', '/v1/agencies/me/webhook', { headers: DEMO_HEADERS, body: { url: hook.url } });
     expect(registered.status).toBe(200);
     const [event] = await changes.emit([subscribed[1]], today);
-    await eventually(async () => received.length, (n) => n >= 1, 60_000);
+    await eventually(async () => hook.received.length, (n) => n >= 1, 60_000);
     await eventually(async () => Number((await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM notification_pending'))[0].n), (n) => n === 0, 30_000);
-    expect(received).toHaveLength(1);
-    expect(JSON.parse(received[0].body)).toEqual({ eventId: event.eventId, eventType: 'identity/person-changed', nationalId: subscribed[1], changedOn: today });
-    expect(verifyWebhook(registered.json.secret, received[0].headers as Record<string, string>, received[0].body, Math.floor(Date.now() / 1000))).toBe(true);
+    expect(hook.received).toHaveLength(1);
+    expect(JSON.parse(hook.received[0].body)).toEqual({ eventId: event.eventId, eventType: 'identity/person-changed', nationalId: subscribed[1], changedOn: today });
+    expect(verifyWebhook(registered.json.secret, hook.received[0].headers as Record<string, string>, hook.received[0].body, Math.floor(Date.now() / 1000))).toBe(true);
   });
 
   it('counts the events, the deliveries and the same-day share in the report', async () => {

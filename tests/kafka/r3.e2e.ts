@@ -2,7 +2,7 @@ import { createKafka, trafficTopicOf } from '@nix/messaging';
 import { TrafficRepository } from '@nix/ledger';
 import { findDatabaseLeaks, findLeaks, type Haystack } from '@nix/ledger/testing';
 import { createLogger } from '@nix/observability';
-import { filesUnder, readTopics } from '../support/kafka-haystack';
+import { filesUnder, readTopics } from '../support/haystacks';
 import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
 import { eventually, settled } from '../support/polling';
 import { freshDatabase } from '../support/postgres';
