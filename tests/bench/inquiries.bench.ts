@@ -16,6 +16,7 @@
  *   npm run bench     BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=15 BENCH_MODES=baseline,embedded,sink,kafka,breaker
  *                     BENCH_LEVELS=1,50,200 (two cores)  BENCH_ONE_CORE_LEVELS=50,200
  *   KAFKA_BROKERS=host:port npm run bench   (otherwise a local KRaft broker is started)
+ *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" npm run bench   (profiles the server)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +33,8 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,50,200').split(',').map(Number);
 const ONE_CORE_LEVELS = (process.env.BENCH_ONE_CORE_LEVELS ?? '50,200').split(',').map(Number);
 const MODES = (process.env.BENCH_MODES ?? 'baseline,embedded,sink,kafka,breaker').split(',');
+/** Extra node options for the server, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it. */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const PORT = 3900;
 const URL_BASE = `http://127.0.0.1:${PORT}`;
 /** The server's core and the load generator's, for the one-core figures. */
@@ -69,7 +72,7 @@ interface ModeResult {
 
 function startServer(args: string[], env: Record<string, string>): ChildProcess {
   // taskset execs node: the child's pid is the server's.
-  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...SERVER_NODE_ARGS, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code, signal) => {
     if (code !== 0 && signal !== 'SIGTERM' && code !== null) process.stderr.write(`server exited with ${code}\n`);
   });
