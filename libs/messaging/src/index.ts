@@ -12,3 +12,4 @@ export * from './transport-errors';
 export * from './kafka/kept-consumer';
 export * from './kafka/payload-sealer';
 export * from './kafka/kafka-events';
+export * from './kafka/offset-commits';

@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, ITopicConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Clock } from '@nix/domain';
-import { KeptConsumer, METADATA_MAX_AGE_MS } from '@nix/messaging';
+import { KeptConsumer, METADATA_MAX_AGE_MS, OffsetCommits } from '@nix/messaging';
 import type { NixMetrics } from '@nix/observability';
 import { createHash } from 'node:crypto';
 import { SqlTrafficQuarantine, writeIsolating, type QuarantineEntry, type TrafficBatchStore, type TrafficQuarantine } from '../traffic-quarantine';
@@ -35,6 +35,7 @@ export interface TrafficRecorderOptions {
  */
 export class TrafficRecorder {
   private kept: KeptConsumer | null = null;
+  private commits: OffsetCommits | undefined;
   private failing = false;
   private readonly quarantine: TrafficQuarantine;
   private readonly kafka: Kafka;
@@ -88,6 +89,7 @@ export class TrafficRecorder {
           retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 3000, restartOnFailure: async () => true },
         }),
       start: (consumer) => this.consume(consumer),
+      beforeStop: async () => this.commits?.close(),
     });
     this.kept = kept;
     kept.start();
@@ -103,12 +105,13 @@ export class TrafficRecorder {
     await ensureTrafficTopic(this.kafka, this.topic, this.clock);
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic.topic, fromBeginning: true });
-    // Only offsets resolved after a successful write are committed.
-    await consumer.run({ autoCommit: true, autoCommitInterval: 1000, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+    // Only offsets of batches in the database are committed, at most twice a second (kafkajs would commit after every batch).
+    const commits = (this.commits = new OffsetCommits(consumer, (error) => this.logger.warn({ err: error }, 'the recorder could not commit its offsets; those records may be read again')));
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload, commits) });
   }
 
   /** The recorder's one error boundary: a refused write is retried, an unwritable record quarantined, and readiness told (isFailing). */
-  private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, commits: OffsetCommits): Promise<void> {
     if (batch.messages.length === 0) return;
     const where = `recorder ${batch.topic}[${batch.partition}]`;
     const records: unknown[] = [];
@@ -154,8 +157,9 @@ export class TrafficRecorder {
     this.failing = false;
     this.metrics?.ledgerWritten.inc(written);
     if (quarantined > 0) this.metrics?.ledgerQuarantined.inc({ source: 'recorder' }, quarantined);
-    resolveOffset(batch.messages[batch.messages.length - 1].offset);
-    await commitOffsetsIfNecessary();
+    const last = batch.messages[batch.messages.length - 1].offset;
+    resolveOffset(last);
+    commits.handled(batch.topic, batch.partition, last);
     await heartbeat();
   }
 }

@@ -10,6 +10,7 @@ import { inquiryToKafka, replyExchangeId, replyFromKafka } from './kafka-envelop
 import { createKafka, inquiryConsumerConfig, producerConfig, replyTopicOf, topicOf, type KafkaSettings } from './kafka-settings';
 import { ensureTopics, inquiryTopicConfig, replyTopicConfig } from './kafka-topics';
 import { KeptConsumer } from './kept-consumer';
+import { OffsetCommits } from './offset-commits';
 import { PayloadSealer, UnopenablePayloadError } from './payload-sealer';
 
 export interface KafkaClientObserver {
@@ -56,6 +57,7 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
   private readonly admin: Admin;
   private readonly presence: AdapterPresence;
   private readonly pending = new Map<string, { callback: Callback; registry: string }>();
+  private replyCommits: OffsetCommits | undefined;
   /** Exchanges whose callers gave up, kept briefly to name the registry of a late reply. */
   private readonly abandoned = new Map<string, string>();
   private setup: Promise<void> | null = null;
@@ -94,6 +96,7 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
       clock: this.clock,
       create: () => this.kafka.consumer(inquiryConsumerConfig(this.replyTopic)),
       start: (consumer) => this.consumeReplies(consumer),
+      beforeStop: async () => this.replyCommits?.close(),
     });
     this.admin = this.kafka.admin();
     this.presence = new AdapterPresence(this.addresses, (a) => this.adapterMembers(a), this.clock, options.presence ?? DEFAULT_ADAPTER_PRESENCE);
@@ -247,7 +250,9 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
   private async consumeReplies(consumer: Consumer): Promise<void> {
     await consumer.connect();
     await consumer.subscribe({ topic: this.replyTopic, fromBeginning: false });
-    await consumer.run({ autoCommitInterval: 1000, eachBatch: (payload) => this.onReplies(payload) });
+    const commits = (this.replyCommits = new OffsetCommits(consumer, (error) => this.logger.warn({ err: error }, 'the reply consumer could not commit its offsets')));
+    // Committed by OffsetCommits, at most twice a second: kafkajs would commit after every batch.
+    await consumer.run({ autoCommit: false, eachBatch: (payload) => this.onReplies(payload, commits) });
   }
 
   /** Members of each address's adapter consumer group, joining ones included. */
@@ -263,7 +268,7 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
     this.abandoned.set(exchangeId, registry);
   }
 
-  private async onReplies({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+  private async onReplies({ batch, resolveOffset, heartbeat }: EachBatchPayload, commits: OffsetCommits): Promise<void> {
     for (const record of batch.messages) {
       const exchangeId = replyExchangeId(record);
       const waiting = exchangeId ? this.pending.get(exchangeId) : undefined;
@@ -292,6 +297,8 @@ export class KafkaInquiryClient extends ClientProxy implements TransportStatus, 
       }
       resolveOffset(record.offset);
     }
+    const last = batch.messages[batch.messages.length - 1];
+    if (last) commits.handled(batch.topic, batch.partition, last.offset);
     await heartbeat();
   }
 }

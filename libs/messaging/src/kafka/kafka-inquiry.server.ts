@@ -8,6 +8,7 @@ import { inquiryFromKafka, replyToKafka, type ReceivedInquiry } from './kafka-en
 import { createKafka, inquiryConsumerConfig, producerConfig, topicOf, type KafkaSettings } from './kafka-settings';
 import { ensureTopicsOnce, inquiryTopicConfig } from './kafka-topics';
 import { KeptConsumer } from './kept-consumer';
+import { OffsetCommits } from './offset-commits';
 import { PayloadSealer, UnopenablePayloadError } from './payload-sealer';
 
 export interface KafkaServerObserver {
@@ -43,8 +44,9 @@ export class KafkaInquiryContext extends BaseRpcContext<[string, number]> {
  * The adapters' half of the Kafka transport. Each registry topic is read by
  * its own consumer group, so adapter instances of a registry share its
  * partitions and scale out by adding instances. Work whose deadline has
- * passed is dropped unread. Offsets are committed once a batch is answered,
- * so an adapter that dies mid-batch leaves its inquiries to the next one.
+ * passed is dropped unread. Offsets are committed once a batch is answered
+ * (at most twice a second: OffsetCommits), so an adapter that dies mid-batch
+ * leaves its inquiries to the next one.
  * Started while Kafka is away, it keeps trying (and reports not running)
  * until it joins; consumers that kafkajs gives up on are made anew.
  */
@@ -54,6 +56,8 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
   private readonly producer: Producer;
   private readonly sender: BatchingProducer;
   private readonly consumers: KeptConsumer[] = [];
+  /** Per address, the offset commits of its current consumer. */
+  private readonly commits = new Map<string, OffsetCommits>();
   private producing: Promise<void> | null = null;
   private closed = false;
   private listening = false;
@@ -120,6 +124,7 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
       clock: this.clock,
       create: () => this.kafka.consumer(inquiryConsumerConfig(groupId)),
       start: (c) => this.consume(c, address, topic, groupId),
+      beforeStop: async () => this.commits.get(address)?.close(),
     });
     this.consumers.push(consumer);
     consumer.start();
@@ -147,11 +152,13 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
     // A new group reads from the start of the topic: inquiries sent before the first adapter joined
     // are not skipped (those past their deadline are dropped unread).
     await consumer.subscribe({ topic, fromBeginning: true });
+    const commits = new OffsetCommits(consumer, (error) => this.log.warn({ err: error, topic }, 'adapter could not commit its offsets; those inquiries may be read again'));
+    this.commits.set(address, commits);
     await consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 500,
+      // Committed by OffsetCommits, at most twice a second: kafkajs would commit after every batch.
+      autoCommit: false,
       partitionsConsumedConcurrently: this.settings.partitions,
-      eachBatch: (payload) => this.onBatch(address, topic, groupId, payload),
+      eachBatch: (payload) => this.onBatch(address, topic, groupId, commits, payload),
     });
   }
 
@@ -165,7 +172,7 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
     return this.producing;
   }
 
-  private async onBatch(address: string, topic: string, groupId: string, { batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+  private async onBatch(address: string, topic: string, groupId: string, commits: OffsetCommits, { batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
     const handler = this.messageHandlers.get(address)!;
     const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
     try {
@@ -192,7 +199,10 @@ export class KafkaInquiryServer extends Server implements CustomTransportStrateg
         }),
       );
       const last = batch.messages[batch.messages.length - 1];
-      if (last) resolveOffset(last.offset);
+      if (last) {
+        resolveOffset(last.offset);
+        commits.handled(topic, batch.partition, last.offset);
+      }
       this.observer.lag(groupId, topic, Number(batch.offsetLag()));
     } finally {
       clearInterval(beat);

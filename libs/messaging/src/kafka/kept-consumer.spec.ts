@@ -118,4 +118,31 @@ describe('KeptConsumer', () => {
     await tick(100);
     expect(made.length).toBe(count);
   });
+
+  it('lets its owner commit before the running consumer disconnects at stop', async () => {
+    const order: string[] = [];
+    const committing = new KeptConsumer({
+      name: 'committing',
+      logger: pino({ level: 'silent' }),
+      clock: { now: () => Date.now() },
+      create: () => {
+        const consumer = new FakeConsumer();
+        const disconnect = consumer.disconnect.bind(consumer);
+        consumer.disconnect = async () => {
+          order.push(`disconnect (still joined: ${committing.isRunning})`);
+          await disconnect();
+        };
+        made.push(consumer);
+        return consumer as unknown as Consumer;
+      },
+      start: async (consumer) => setTimeout(() => (consumer as unknown as FakeConsumer).join(), 1),
+      beforeStop: async () => {
+        order.push(`commit (joined: ${committing.isRunning})`);
+      },
+    });
+    committing.start();
+    await committing.whenRunning();
+    await committing.stop();
+    expect(order).toEqual(['commit (joined: true)', 'disconnect (still joined: false)']);
+  });
 });

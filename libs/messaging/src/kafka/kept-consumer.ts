@@ -16,6 +16,8 @@ export interface KeptConsumerOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** A consumer that has not joined its group for this long (and has not said why) is replaced. */
   stuckMs?: number;
+  /** Called at stop while the consumer still runs, before it disconnects: commits the offsets it has handled. */
+  beforeStop?(): Promise<void>;
 }
 
 const DEFAULT_BACKOFF = { initialMs: 500, maxMs: 10_000 };
@@ -78,8 +80,9 @@ export class KeptConsumer {
     this.generation++;
     clearTimeout(this.retry);
     clearInterval(this.watchdog);
-    this.joined = false;
     const consumer = this.consumer;
+    if (consumer && this.joined) await this.options.beforeStop?.().catch(() => undefined);
+    this.joined = false;
     this.consumer = null;
     await consumer?.disconnect().catch(() => undefined);
   }

@@ -27,6 +27,13 @@ describe('PayloadSealer', () => {
     expect(sealer.seal(BODY, BINDING).value.equals(sealed.value)).toBe(false);
   });
 
+  it('never repeats an IV, also past a refill of its pool of random bytes, and each sealed value opens', () => {
+    const sealer = new PayloadSealer([NEW]);
+    const values = Array.from({ length: 2000 }, () => sealer.seal(BODY, BINDING).value);
+    expect(new Set(values.map((v) => v.subarray(0, 12).toString('hex'))).size).toBe(2000);
+    for (const value of values) expect(sealer.open(value, NEW.id, BINDING)).toEqual(BODY);
+  });
+
   it('refuses another key under the same ID, an unknown key ID and a missing one', () => {
     const sealed = new PayloadSealer([NEW]).seal(BODY, BINDING);
     expect(reasonOf(() => new PayloadSealer([{ id: NEW.id, key: Buffer.alloc(32, 1) }]).open(sealed.value, NEW.id, BINDING))).toBe('not-authentic');
