@@ -49,6 +49,10 @@ class FakeConsumer {
   readonly events = EVENTS;
   private readonly emitter = new EventEmitter();
   eachBatch: ((payload: EachBatchPayload) => Promise<void>) | null = null;
+  readonly commits: Array<Array<{ topic: string; partition: number; offset: string }>> = [];
+  async commitOffsets(offsets: Array<{ topic: string; partition: number; offset: string }>): Promise<void> {
+    this.commits.push(offsets);
+  }
   on(event: string, listener: (e: unknown) => void): () => void {
     this.emitter.on(event, listener);
     return () => this.emitter.off(event, listener);
@@ -121,6 +125,9 @@ describe('TrafficRecorder', () => {
     expect(resolved).toEqual(['11']);
     expect(await gauge(metrics, 'nix_ledger_recorder_lag_seconds')).toBe(4);
     expect(recorder.isRunning).toBe(true);
+    // Committed (at most twice a second, and at stop): the group resumes after the written batch.
+    await recorder.stop();
+    expect(kafka.consumers[0].commits).toEqual([[{ topic: TOPIC.topic, partition: 0, offset: '12' }]]);
   });
 
   it('quarantines an unreadable message by where it was and its digest, and writes the rest', async () => {
@@ -141,5 +148,15 @@ describe('TrafficRecorder', () => {
     expect(resolved).toEqual(['10']);
     expect(await gauge(metrics, 'nix_ledger_write_failures_total')).toBe(1);
     expect(recorder.isFailing).toBe(false);
+  });
+
+  it('commits nothing for a batch it has not written', async () => {
+    store.refusals = Infinity;
+    const batch = batchOf([JSON.stringify(record(5))], []);
+    (batch as { isRunning: () => boolean }).isRunning = () => false;
+    await eachBatch(batch);
+    await recorder.stop();
+    expect(store.stored).toEqual([]);
+    expect(kafka.consumers[0].commits).toEqual([]);
   });
 });

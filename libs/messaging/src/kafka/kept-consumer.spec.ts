@@ -135,7 +135,9 @@ describe('KeptConsumer', () => {
         made.push(consumer);
         return consumer as unknown as Consumer;
       },
-      start: async (consumer) => setTimeout(() => (consumer as unknown as FakeConsumer).join(), 1),
+      start: async (consumer) => {
+        setTimeout(() => (consumer as unknown as FakeConsumer).join(), 1);
+      },
       beforeStop: async () => {
         order.push(`commit (joined: ${committing.isRunning})`);
       },
