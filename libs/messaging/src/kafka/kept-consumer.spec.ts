@@ -147,4 +147,25 @@ describe('KeptConsumer', () => {
     await committing.stop();
     expect(order).toEqual(['commit (joined: true)', 'disconnect (still joined: false)']);
   });
+
+  it('disconnects anyway when that last commit hangs (Kafka just went away)', async () => {
+    const hanging = new KeptConsumer({
+      name: 'hanging',
+      logger: pino({ level: 'silent' }),
+      clock: { now: () => Date.now() },
+      create: () => {
+        const consumer = new FakeConsumer();
+        made.push(consumer);
+        return consumer as unknown as Consumer;
+      },
+      start: async (consumer) => {
+        setTimeout(() => (consumer as unknown as FakeConsumer).join(), 1);
+      },
+      beforeStop: () => new Promise<void>(() => undefined),
+    });
+    hanging.start();
+    await hanging.whenRunning();
+    await hanging.stop();
+    expect(made[made.length - 1].disconnected).toBe(true);
+  });
 });

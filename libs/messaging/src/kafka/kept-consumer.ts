@@ -22,6 +22,8 @@ export interface KeptConsumerOptions {
 
 const DEFAULT_BACKOFF = { initialMs: 500, maxMs: 10_000 };
 const DEFAULT_STUCK_MS = 90_000;
+/** How long stop() waits for beforeStop (the last commit) before it disconnects anyway. */
+const BEFORE_STOP_MS = 2000;
 
 /**
  * Keeps a kafkajs consumer in its group for the life of the process, so
@@ -81,7 +83,13 @@ export class KeptConsumer {
     clearTimeout(this.retry);
     clearInterval(this.watchdog);
     const consumer = this.consumer;
-    if (consumer && this.joined) await this.options.beforeStop?.().catch(() => undefined);
+    if (consumer && this.joined && this.options.beforeStop) {
+      // Bounded: a commit to a Kafka that has just gone away would otherwise hold the shutdown through kafkajs' retries.
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, BEFORE_STOP_MS)));
+      await Promise.race([this.options.beforeStop().catch(() => undefined), bound]);
+      clearTimeout(timer);
+    }
     this.joined = false;
     this.consumer = null;
     await consumer?.disconnect().catch(() => undefined);
