@@ -1,3 +1,4 @@
+import type { FastifyBodyParser } from 'fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { CatalogService } from './catalog/catalog.service';
@@ -16,6 +17,13 @@ export function configureHttp(app: NestFastifyApplication, version: string, edge
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify also parses text/plain by default; an inquiry is JSON or a 415.
   fastify.removeContentTypeParser(['text/plain']);
+  // JSON is read as bytes and decoded once by Fastify's own parser (the same proto and constructor poisoning checks):
+  // the exchange hooks see and digest the body's chunks as they came over the wire, undecoded.
+  fastify.removeContentTypeParser(['application/json']);
+  const { onProtoPoisoning = 'error', onConstructorPoisoning = 'error' } = fastify.initialConfig;
+  // Typed for strings; it takes a Buffer as well (secure-json-parse decodes it as UTF-8, a BOM dropped, as for a string).
+  const parseJson = fastify.getDefaultJsonParser(onProtoPoisoning, onConstructorPoisoning) as unknown as FastifyBodyParser<Buffer>;
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJson);
   // A subscription call carries up to 10,000 national IDs: more than the API's body limit, on those routes only.
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/v1/subscriptions/')) route.bodyLimit = SUBSCRIPTION_BODY_LIMIT;
