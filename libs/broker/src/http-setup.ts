@@ -4,14 +4,16 @@ import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { CatalogService } from './catalog/catalog.service';
 import { openApiDocument } from './catalog/openapi';
 import { ExchangeHooks } from './inquiry/exchange-hooks';
+import { InquiryRoute } from './inquiry/inquiry.route';
 import { SUBSCRIPTION_BODY_LIMIT } from './notifications/notification-bodies';
 import type { HttpEdge } from '@nix/platform';
 
 /**
  * What the broker's HTTP API needs beyond Nest's routing: only JSON bodies
  * (Nest's form parser is off: the app is created with bodyParser: false), the
- * exchange hooks, and the OpenAPI document at /docs. Called before
- * the app initialises, and before the edge attaches its own hooks.
+ * exchange hooks, the inquiry route (on Fastify itself), and the OpenAPI
+ * document at /docs. Called before the app initialises, and before the edge
+ * attaches its own hooks.
  */
 export function configureHttp(app: NestFastifyApplication, version: string, edge: HttpEdge): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -30,6 +32,7 @@ export function configureHttp(app: NestFastifyApplication, version: string, edge
   });
   const hooks = app.get(ExchangeHooks);
   hooks.register(fastify);
+  app.get(InquiryRoute).register(fastify);
   edge.trackExchanges((request, reply) => hooks.track(request, reply));
   const catalog = app.get(CatalogService);
   const document = () => openApiDocument(catalog.list(), version) as unknown as OpenAPIObject;
