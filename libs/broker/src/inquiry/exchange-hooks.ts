@@ -179,7 +179,7 @@ function mayCarryBody(request: FastifyRequest, bodyLimit: number): boolean {
 function bodyWatcher(trace: ExchangeTrace): (chunk: Buffer | string) => void {
   const receipt = receipts.get(trace);
   return (chunk) => {
-    // Buffers as they came over the wire: the JSON parser reads buffers (bodyParsers), so no decoder sits in between.
+    // Buffers as they came over the wire: the JSON parser reads buffers (configureHttp), so no decoder sits in between.
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     trace.requestBytes += bytes.length;
     // Bytes drained after the answer (a 415 left unread) are not in the receipt, which was signed before them.
