@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
+import { request } from 'undici';
 import { TrafficRepository } from '@nix/ledger';
 import { ensureBuilt } from '../support/dist-build';
 import { REPO_ROOT } from '../support/fixtures';
@@ -90,6 +92,25 @@ describe('signed receipts (NIX-Receipt) on the embedded default', () => {
     expect(claims.answerDigest).toBe(salted(claims.salt, response.text));
     const other = await verified(exchanges[0].response);
     expect(claims.salt).not.toBe(other.salt);
+  });
+
+  it('digests the request bytes as they came over the wire: in chunks, split inside a character, one byte not UTF-8', async () => {
+    // {"nationalId":"0067749828","birthDate":"1988-03-21","note":"سلام\xff"}: a schema refusal (400), so it is parsed.
+    const bytes = Buffer.concat([Buffer.from('{"nationalId":"0067749828","birthDate":"1988-03-21","note":"سل'), Buffer.from([0xff]), Buffer.from('ام"}')]);
+    const split = bytes.indexOf(Buffer.from('ل')) + 1; // inside the two bytes of ل
+    const response = await request(`${nix.url}/v1/inquiries/identity/person`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      // An async iterable has no length: undici sends it chunked, one chunk per part.
+      body: Readable.from([bytes.subarray(0, split), bytes.subarray(split)]),
+    });
+    const text = await response.body.text();
+    expect(response.statusCode).toBe(400);
+    const claims = await verified({ status: response.statusCode, headers: response.headers, text } as unknown as TestResponse);
+    expect(claims.requestDigest).toBe(salted(claims.salt, bytes));
+    // The same characters as a decoder would give them back (U+FFFD for the stray byte) digest differently.
+    expect(claims.requestDigest).not.toBe(salted(claims.salt, Buffer.from(bytes.toString('utf8'))));
+    expect(claims.answerDigest).toBe(salted(claims.salt, text));
   });
 
   it('signs a 415 whose body was left unread, over the bytes read before the answer', async () => {

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /** The crypto port of access control and the ledger. */
 export interface KeyHasher {
@@ -14,7 +14,8 @@ export class NodeKeyHasher implements KeyHasher {
   constructor(private readonly trackingKey: string) {}
 
   apiKeyHash(key: string): string {
-    return createHash('sha256').update(key).digest('hex');
+    // One-shot: no Hash object per inquiry.
+    return hash('sha256', key, 'hex');
   }
 
   trackingDigest(consumer: string, trackingCode: string): string {

@@ -1,9 +1,8 @@
 import { Readable, Transform, pipeline } from 'node:stream';
-import type { Hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, type ExchangeTrace } from '@nix/domain';
 import { answerProblem } from '@nix/platform';
-import { newSalt, RECEIPT_HEADER, receiptDigestOf, saltedHash, type ReceiptClaims } from '../receipts/receipt';
+import { newSalt, RECEIPT_HEADER, receiptDigestOf, saltedDigestOfParts, type ReceiptClaims } from '../receipts/receipt';
 import type { ReceiptKeys } from '../receipts/receipt-keys';
 import type { ExchangeRecorder } from './exchange-recorder';
 import { isExchangeRequest, TRACKING_CODE } from './exchange-requests';
@@ -56,15 +55,10 @@ export class ExchangeHooks {
     });
     fastify.addHook('preParsing', (request, _reply, payload, done) => {
       const trace = request.exchange;
-      if (!trace || !mayCarryBody(request, this.settings.bodyLimit)) return done(null, payload);
-      const receipt = receipts.get(trace);
-      const body = counted(payload, (chunk) => {
-        trace.requestBytes += chunk.length;
-        // Bytes drained after the answer (a 415 left unread) are not in the receipt, which was signed before them.
-        if (receipt && !receipt.sealed) receipt.request.update(chunk);
-      });
-      countedBodies.set(request, body);
-      done(null, body);
+      // The body's bytes are seen by a listener of their own, beside the parser's (which attaches in the same tick,
+      // before the stream flows): no stream in between. A body nobody parses (a 415) flows through it and is drained.
+      if (trace && mayCarryBody(request, this.settings.bodyLimit)) payload.on('data', bodyWatcher(trace));
+      done(null, payload);
     });
     fastify.addHook('onSend', (request, reply, payload, done) => {
       const trace = request.exchange;
@@ -89,10 +83,6 @@ export class ExchangeHooks {
       send();
     });
     fastify.addHook('onResponse', (request, reply, done) => {
-      // A body left unread (415, 413 mid-way) is drained, as Node does for a request nobody read, so that the
-      // connection can carry the next request.
-      const body = countedBodies.get(request);
-      if (body && !request.raw.complete) body.resume();
       if (request.exchange) void this.recorder.finish(request.exchange, { httpStatus: reply.statusCode, durably: false });
       done();
     });
@@ -137,8 +127,8 @@ export class ExchangeHooks {
       receivedAt: new Date(trace.receivedAt).toISOString(),
       respondedAt: new Date(this.clock.now()).toISOString(),
       salt: receipt.salt.toString('base64url'),
-      requestDigest: receipt.request.digest('base64url'),
-      answerDigest: saltedHash(receipt.salt).update(payload ?? '').digest('base64url'),
+      requestDigest: saltedDigestOfParts(receipt.salt, receipt.requestParts),
+      answerDigest: saltedDigestOfParts(receipt.salt, payload ? [typeof payload === 'string' ? Buffer.from(payload) : payload] : []),
     };
     const jws = this.receiptKeys.sign(claims);
     reply.header(RECEIPT_HEADER, jws);
@@ -161,20 +151,21 @@ export class ExchangeHooks {
   }
 }
 
-const countedBodies = new WeakMap<FastifyRequest, Readable>();
-/** The salt of each exchange's receipt and the running digest of its request body. */
+/** The salt of each exchange's receipt and the request body's bytes read so far. */
 const receipts = new WeakMap<ExchangeTrace, ReceiptInProgress>();
 
-/** A receipt being made: its salt, the running digest of the request body, and whether the digest was taken. */
+/**
+ * A receipt being made: its salt, the request body's chunks read before it is signed (digested then, in one call: a
+ * body is at most the body limit, and the parser holds the same bytes meanwhile), and whether it was signed.
+ */
 interface ReceiptInProgress {
   salt: Buffer;
-  request: Hash;
+  requestParts: Buffer[];
   sealed: boolean;
 }
 
 function freshReceipt(): ReceiptInProgress {
-  const salt = newSalt();
-  return { salt, request: saltedHash(salt), sealed: false };
+  return { salt: newSalt(), requestParts: [], sealed: false };
 }
 
 /** Whether the body may be read: a body over the limit by its Content-Length is refused unread (413). */
@@ -184,7 +175,19 @@ function mayCarryBody(request: FastifyRequest, bodyLimit: number): boolean {
   return request.headers['transfer-encoding'] !== undefined;
 }
 
-/** The same bytes, seen (counted, digested) as they pass. */
+/** Counts the request body's bytes as they are read, and digests those read before the receipt is sealed. */
+function bodyWatcher(trace: ExchangeTrace): (chunk: Buffer | string) => void {
+  const receipt = receipts.get(trace);
+  return (chunk) => {
+    // Buffers as they came over the wire: the JSON parser reads buffers (configureHttp), so no decoder sits in between.
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    trace.requestBytes += bytes.length;
+    // Bytes drained after the answer (a 415 left unread) are not in the receipt, which was signed before them.
+    if (receipt && !receipt.sealed) receipt.requestParts.push(bytes);
+  };
+}
+
+/** The same bytes, seen (counted) as they pass. */
 function counted(source: NodeJS.ReadableStream, see: (chunk: Buffer) => void): Readable {
   const counter = new Transform({
     transform(chunk: Buffer | string, _encoding, callback) {

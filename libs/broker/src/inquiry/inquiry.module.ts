@@ -10,16 +10,16 @@ import { ReceiptKeys } from '../receipts/receipt-keys';
 import { ReceiptsModule } from '../receipts/receipts.module';
 import { ExchangeHooks } from './exchange-hooks';
 import { ExchangeRecorder } from './exchange-recorder';
-import { InquiryController } from './inquiry.controller';
 import { InquiryMetrics } from './inquiry-metrics';
+import { InquiryRoute } from './inquiry.route';
 import { InquiryService } from './inquiry.service';
 import { RegistryBreakers } from './registry-breakers';
 
 @Module({
   imports: [ReceiptsModule],
-  controllers: [InquiryController],
   providers: [
     InquiryService,
+    InquiryRoute,
     RegistryBreakers,
     { provide: InquiryMetrics, useFactory: (metrics: NixMetrics) => new InquiryMetrics(metrics), inject: [METRICS] },
     {
@@ -35,6 +35,6 @@ import { RegistryBreakers } from './registry-breakers';
       inject: [ExchangeRecorder, NIX_CONFIG, ReceiptKeys, CLOCK],
     },
   ],
-  exports: [ExchangeRecorder, ExchangeHooks, RegistryBreakers, InquiryService],
+  exports: [ExchangeRecorder, ExchangeHooks, RegistryBreakers, InquiryService, InquiryRoute],
 })
 export class InquiryModule {}

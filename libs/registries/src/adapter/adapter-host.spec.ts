@@ -147,6 +147,28 @@ describe('AdapterHost', () => {
     expect(aborted).toBe(true);
   });
 
+  it('drops an inquiry whose backend fails after the deadline, though it never asked for the abort signal', async () => {
+    const failing = new (class extends ScriptedAdapter {
+      override async answer(_service: string, _body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
+        return call(async () => {
+          clock.at = T0 + 2000;
+          throw new RegistryHttpError(503, 'registry answered 503');
+        });
+      }
+    })();
+    expect(await new AdapterHost([{ adapter: failing }], 'adapter-3', clock).handle(inquiry())).toBeNull();
+    // The same failure before the deadline is the registry's.
+    clock.at = T0;
+    const early = new (class extends ScriptedAdapter {
+      override async answer(_service: string, _body: Record<string, unknown>, call: RegistryCall): Promise<Record<string, unknown>> {
+        return call(async () => {
+          throw new RegistryHttpError(503, 'registry answered 503');
+        });
+      }
+    })();
+    expect(await replied(new AdapterHost([{ adapter: early }], 'adapter-4', clock), inquiry())).toMatchObject({ status: 'provider-error' });
+  });
+
   it('runs every backend call through the adapter’s guard, and reports what the guard throws', async () => {
     const guarded: string[] = [];
     const guard: BackendGuard = async (operation) => {

@@ -1,6 +1,6 @@
 import type { Clock, InquiryMessage, InquiryReply } from '@nix/domain';
 import { RegistryAnswerError } from '../http/registry-http-client';
-import { DeadlinePassedError, InquiryRejectedError, RecordNotFoundError, type RegistryAdapter, type RegistryCall } from './registry-adapter';
+import { DeadlinePassedError, InquiryRejectedError, RecordNotFoundError, type BackendRequest, type RegistryAdapter, type RegistryCall } from './registry-adapter';
 
 /** Wraps every backend call of one adapter, e.g. in a circuit breaker. */
 export type BackendGuard = <T>(operation: () => Promise<T>) => Promise<T>;
@@ -61,17 +61,14 @@ export class AdapterHost {
     const call: RegistryCall = async (operation) => {
       const remaining = message.deadline - this.clock.now();
       if (remaining <= 0) throw new DeadlinePassedError();
-      // Not AbortSignal.timeout: its timer outlives the call and builds a DOMException (with a stack) when it
-      // fires, for every inquiry (issue 15's profile). This timer is cleared as soon as the call ends.
-      const controller = new AbortController();
-      const timer = setTimeout(abortOnDeadline, Math.ceil(remaining), controller);
+      const request = new DeadlineBoundRequest(message, remaining);
       const started = performance.now();
       try {
-        return await guard(() => operation({ signal: controller.signal, exchangeId: message.exchangeId, ...(message.trackingCode ? { trackingCode: message.trackingCode } : {}) }));
+        return await guard(() => operation(request));
       } catch (error) {
-        throw controller.signal.aborted ? new DeadlinePassedError() : error;
+        throw request.aborted || this.clock.now() >= message.deadline ? new DeadlinePassedError() : error;
       } finally {
-        clearTimeout(timer);
+        request.end();
         registryMs += performance.now() - started;
       }
     };
@@ -83,6 +80,47 @@ export class AdapterHost {
       if (error instanceof InquiryRejectedError) return reply({ status: 'rejected', detail: error.reason });
       return reply({ status: 'provider-error', detail: describeFailure(error) });
     }
+  }
+}
+
+/**
+ * One backend call's request, whose signal ends it at the deadline. The signal (an AbortController and its timer) is
+ * made only when the backend asks for it: an in-memory backend (the sample registry) never does, and a controller
+ * and a timer per inquiry showed in issue 15's profile. Not AbortSignal.timeout: its timer outlives the call and
+ * builds a DOMException (with a stack) when it fires.
+ */
+class DeadlineBoundRequest implements BackendRequest {
+  readonly exchangeId: string;
+  readonly trackingCode?: string;
+  private controller: AbortController | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private ended = false;
+
+  constructor(
+    message: InquiryMessage,
+    private readonly remainingMs: number,
+  ) {
+    this.exchangeId = message.exchangeId;
+    if (message.trackingCode) this.trackingCode = message.trackingCode;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      // A call already over never aborts: its timer would only outlive it.
+      if (!this.ended) this.timer = setTimeout(abortOnDeadline, Math.ceil(this.remainingMs), this.controller);
+    }
+    return this.controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.controller?.signal.aborted ?? false;
+  }
+
+  /** The call is over: its deadline timer, if any, is cleared. */
+  end(): void {
+    this.ended = true;
+    if (this.timer) clearTimeout(this.timer);
   }
 }
 
