@@ -245,7 +245,7 @@ export const ENV_SCHEMA = {
     NIX_LOG_EXCHANGES: { type: 'boolean', default: false },
     NIX_SHUTDOWN_DRAIN_MS: { type: 'integer', minimum: 0, maximum: 120000, default: 10000 },
     NIX_MAX_IN_FLIGHT: { type: 'integer', minimum: 1, maximum: 100000, default: 128 },
-    NIX_ADMISSION_TARGET_MS: { type: 'integer', minimum: 0, maximum: 10000, default: 20 },
+    NIX_ADMISSION_TARGET_MS: { type: 'integer', minimum: 0, maximum: 10000, default: 10 },
     NIX_GOVERNANCE_POLL_MS: { type: 'integer', minimum: 50, maximum: 2000, default: 500 },
     NIX_OPS_TOKEN: { type: 'string', minLength: 32 },
     NIX_PROBES: { type: 'boolean', default: true },
