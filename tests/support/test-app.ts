@@ -43,7 +43,9 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nix-data-'));
   // Synthetic probes are off unless a test turns them on (NIX_PROBES=true): their traffic would change what other suites count.
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', NIX_METRICS_PORT: '0', NIX_LOG_LEVEL: 'info', NIX_DATA_DIR: dataDir, NIX_PROBES: 'false', ...env });
+  // So is shedding by queueing delay (NIX_ADMISSION_TARGET_MS): on a busy machine a burst of a test's own inquiries
+  // could outlast a turn's target and be shed; tests/e2e/overload.e2e.ts turns it on.
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', NIX_METRICS_PORT: '0', NIX_LOG_LEVEL: 'info', NIX_DATA_DIR: dataDir, NIX_PROBES: 'false', NIX_ADMISSION_TARGET_MS: '0', ...env });
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {

@@ -68,6 +68,8 @@ export interface NixConfig {
     tls: TlsConfig | null;
     /** NIX_MAX_IN_FLIGHT: inquiries this process answers at once; beyond it a fast 503 overloaded (issue 15). */
     maxInFlight: number;
+    /** NIX_ADMISSION_TARGET_MS: an inquiry read this long after the first of its event-loop turn gets a fast 503 overloaded; 0 never. */
+    admissionTargetMs: number;
   };
   /** Whether keys not bound to a client certificate are accepted (always in development; in production only when allowed). */
   allowBearerOnly: boolean;
@@ -243,6 +245,7 @@ export const ENV_SCHEMA = {
     NIX_LOG_EXCHANGES: { type: 'boolean', default: false },
     NIX_SHUTDOWN_DRAIN_MS: { type: 'integer', minimum: 0, maximum: 120000, default: 10000 },
     NIX_MAX_IN_FLIGHT: { type: 'integer', minimum: 1, maximum: 100000, default: 128 },
+    NIX_ADMISSION_TARGET_MS: { type: 'integer', minimum: 0, maximum: 10000, default: 10 },
     NIX_GOVERNANCE_POLL_MS: { type: 'integer', minimum: 50, maximum: 2000, default: 500 },
     NIX_OPS_TOKEN: { type: 'string', minLength: 32 },
     NIX_PROBES: { type: 'boolean', default: true },
@@ -398,7 +401,7 @@ export function loadConfig(env = process.env, defaults: RoleDefaults = { port: 3
   return {
     production,
     instanceId: v.NIX_INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    http: { host: v.HOST, port, bodyLimit: 64 * 1024, trustProxy, tls, maxInFlight: v.NIX_MAX_IN_FLIGHT },
+    http: { host: v.HOST, port, bodyLimit: 64 * 1024, trustProxy, tls, maxInFlight: v.NIX_MAX_IN_FLIGHT, admissionTargetMs: v.NIX_ADMISSION_TARGET_MS },
     allowBearerOnly,
     metrics: { host: v.NIX_METRICS_HOST, port: metricsPort },
     transport: v.NIX_TRANSPORT,

@@ -6,6 +6,7 @@ import { newSalt, RECEIPT_HEADER, receiptDigestOf, saltedDigestOfParts, type Rec
 import type { ReceiptKeys } from '../receipts/receipt-keys';
 import type { ExchangeRecorder } from './exchange-recorder';
 import { isExchangeRequest, TRACKING_CODE } from './exchange-requests';
+import type { AdmissionDecision, InquiryAdmission } from './inquiry-admission';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,12 +19,16 @@ export interface ExchangeHookSettings {
   bodyLimit: number;
   /** NIX_LEDGER_DURABILITY=sync: an answer leaves once its record is durable. */
   durableAnswers: boolean;
-  /** NIX_MAX_IN_FLIGHT: past this many exchanges in flight, a new one is shed with a fast 503 overloaded. */
-  maxInFlight: number;
 }
 
 /** How soon a shed client should try again. */
 const OVERLOADED_RETRY_AFTER_S = 1;
+
+/** The answers of shed inquiries, made once: shedding must cost little (an Error's stack is not free). */
+const OVERLOADED: Record<Exclude<AdmissionDecision, 'admitted'>, ProblemError> = {
+  'in-flight-limit': new ProblemError('overloaded', 'This broker instance is at its limit of inquiries in flight; send the request again shortly.', { retryAfterSeconds: OVERLOADED_RETRY_AFTER_S }),
+  'queue-delay': new ProblemError('overloaded', 'This broker instance is saturated: the inquiry waited too long to be read; send the request again shortly.', { retryAfterSeconds: OVERLOADED_RETRY_AFTER_S }),
+};
 
 /**
  * The Fastify side of exchanges: every request under /v1/inquiries/ is an
@@ -38,6 +43,7 @@ export class ExchangeHooks {
     private readonly settings: ExchangeHookSettings,
     private readonly receiptKeys: ReceiptKeys,
     private readonly clock: { now(): number },
+    private readonly admission: Pick<InquiryAdmission, 'decide'>,
   ) {}
 
   register(fastify: FastifyInstance): void {
@@ -46,8 +52,9 @@ export class ExchangeHooks {
       if (!request.exchange && isExchangeRequest(request)) {
         this.begin(request, reply);
         // Shed rather than queue past saturation: a fast answer, and the exchange still recorded (onResponse).
-        if (this.recorder.inFlightCount > this.settings.maxInFlight) {
-          answerProblem(request, reply, new ProblemError('overloaded', 'This broker instance is at its limit of inquiries in flight; send the request again shortly.', { retryAfterSeconds: OVERLOADED_RETRY_AFTER_S }));
+        const decision = this.admission.decide(this.recorder.inFlightCount);
+        if (decision !== 'admitted') {
+          answerProblem(request, reply, OVERLOADED[decision]);
           return;
         }
       }

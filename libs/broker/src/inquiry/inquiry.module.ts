@@ -10,6 +10,7 @@ import { ReceiptKeys } from '../receipts/receipt-keys';
 import { ReceiptsModule } from '../receipts/receipts.module';
 import { ExchangeHooks } from './exchange-hooks';
 import { ExchangeRecorder } from './exchange-recorder';
+import { InquiryAdmission, nodeTurns } from './inquiry-admission';
 import { InquiryMetrics } from './inquiry-metrics';
 import { InquiryRoute } from './inquiry.route';
 import { InquiryService } from './inquiry.service';
@@ -31,7 +32,13 @@ import { RegistryBreakers } from './registry-breakers';
     {
       provide: ExchangeHooks,
       useFactory: (recorder: ExchangeRecorder, config: NixConfig, keys: ReceiptKeys, clock: Clock) =>
-        new ExchangeHooks(recorder, { bodyLimit: config.http.bodyLimit, durableAnswers: config.ledger.durability === 'sync', maxInFlight: config.http.maxInFlight }, keys, clock),
+        new ExchangeHooks(
+          recorder,
+          { bodyLimit: config.http.bodyLimit, durableAnswers: config.ledger.durability === 'sync' },
+          keys,
+          clock,
+          new InquiryAdmission({ maxInFlight: config.http.maxInFlight, targetDelayMs: config.http.admissionTargetMs }, performance, nodeTurns),
+        ),
       inject: [ExchangeRecorder, NIX_CONFIG, ReceiptKeys, CLOCK],
     },
   ],
