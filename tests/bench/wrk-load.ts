@@ -27,6 +27,11 @@ export interface WrkResult {
   timeouts: number;
   /** Connect, read and write errors. */
   socketErrors: number;
+  /**
+   * With the by-status script: per HTTP status, the answers and the upper bound of the histogram bucket that holds
+   * their p99 (wall time from the request's write to its answer, no coordinated-omission correction).
+   */
+  byStatus?: Record<string, { answers: number; p99AtMostMs: number }>;
 }
 
 /** A Lua string literal that holds any bytes. */
@@ -88,11 +93,23 @@ end
 `;
 }
 
-/** Writes the script for a mix once; the path is reused by every run. */
-export function writeWrkScript(requests: InquiryRequest[]): string {
+/**
+ * Writes the script for a mix once; the path is reused by every run. `byStatus` appends
+ * wrk-latency-by-status.lua: each request gets its own X-Tracking-Code (NIX echoes it), so that the latency of
+ * accepted (2xx) answers is told apart from that of shed ones.
+ */
+export function writeWrkScript(requests: InquiryRequest[], options: { byStatus?: boolean } = {}): string {
   const path = join(mkdtempSync(join(tmpdir(), 'nix-wrk-')), 'mix.lua');
-  writeFileSync(path, wrkScript(requests));
+  const tail = options.byStatus ? `\n${readFileSync(join(__dirname, 'wrk-latency-by-status.lua'), 'utf8')}` : '';
+  writeFileSync(path, wrkScript(requests) + tail);
   return path;
+}
+
+/** The by-status script's `HIST <status> n=<answers>: … (p99 <= <ms> ms)` lines. */
+function latencyByStatus(stdout: string): WrkResult['byStatus'] {
+  const lines = [...stdout.matchAll(/^HIST (\d+) n=(\d+):.*\(p99 <= ([\d.e+-]+) ms\)$/gm)];
+  if (lines.length === 0) return undefined;
+  return Object.fromEntries(lines.map((m) => [m[1], { answers: Number(m[2]), p99AtMostMs: Number(m[3]) }]));
 }
 
 /** One wrk run: `connections` connections for `seconds`, on `cpus` (taskset -c) when given. */
@@ -121,6 +138,7 @@ export function runWrk(options: { url: string; script: string; connections: numb
         statuses: raw.statuses,
         timeouts: raw.timeouts,
         socketErrors: raw.socketErrors,
+        ...(latencyByStatus(stdout) ? { byStatus: latencyByStatus(stdout) } : {}),
       });
     });
   });
