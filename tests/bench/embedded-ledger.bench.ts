@@ -78,7 +78,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 async function main(): Promise<void> {
   const variants: [string, Write, RollupGrain[]][] = [
     ['as written: binary COPY + rollups summed in JS (TrafficRepository)', 'copy', ['hour', 'day']],
-    ['before: INSERT … unnest + both rollups in SQL (the statement)', 'statement', ['hour', 'day']],
+    ['the statement: INSERT … unnest, both rollups in SQL (the PostgreSQL path, the fallback)', 'statement', ['hour', 'day']],
     ['the statement, records only (no rollup)', 'statement', []],
   ];
   const runs = new Map<string, Record<string, number | string>[]>();
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     runsCpuUsPerRecord: list.map((r) => Number(r.cpuUsPerRecord)),
   }));
   for (const b of best) process.stdout.write(`least of ${ROUNDS}: ${b.name}: ${b.cpuUsPerRecord} µs CPU per record\n`);
-  writeResults({ embeddedLedger: { ...runContext(), records: RECORDS, batch: BATCH, agencies: AGENCIES, rounds: ROUNDS, variants: best } });
+  writeResults({ [AGENCIES === 40 ? 'embeddedLedger' : `embeddedLedgerAgencies${AGENCIES}`]: { ...runContext(), records: RECORDS, batch: BATCH, agencies: AGENCIES, rounds: ROUNDS, variants: best } });
 }
 
 main().then(
