@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { migrate } from './migrations/migrator';
 import { PgSqlClient } from './sql/pg-sql-client';
 import { embeddedStoreDir, PgliteSqlClient } from './sql/pglite-sql-client';
-import type { SqlClient } from './sql/sql-client';
+import type { CopyFollowUp, SqlClient } from './sql/sql-client';
 
 export interface LedgerStoreOptions {
   /** PostgreSQL when set; otherwise the embedded store under dataDir. */
@@ -15,6 +15,14 @@ export class LedgerStoreUnavailableError extends Error {
   constructor(reason: string) {
     super(`the ledger store is not available: ${reason}`);
     this.name = 'LedgerStoreUnavailableError';
+  }
+}
+
+/** The store's client has no COPY: the caller writes through statements instead. */
+export class CopyUnsupportedError extends Error {
+  constructor() {
+    super('this store takes no COPY');
+    this.name = 'CopyUnsupportedError';
   }
 }
 
@@ -44,6 +52,13 @@ export class LedgerStore implements SqlClient {
     private readonly create: (options: LedgerStoreOptions) => SqlClient = defaultClient,
   ) {
     this.kind = options.databaseUrl ? 'postgres' : 'pglite';
+    if (this.kind === 'pglite') {
+      this.copyFrom = async <T>(copySql: string, bytes: Uint8Array, then: readonly CopyFollowUp[]): Promise<T[]> => {
+        const client = await this.current();
+        if (!client.copyFrom) throw new CopyUnsupportedError();
+        return client.copyFrom<T>(copySql, bytes, then);
+      };
+    }
     this.ready = this.open();
     this.ready.catch(() => undefined);
   }
@@ -63,6 +78,9 @@ export class LedgerStore implements SqlClient {
   async exec(sql: string): Promise<void> {
     return (await this.current()).exec(sql);
   }
+
+  /** Defined for the embedded store only (see PgliteSqlClient.copyFrom). */
+  readonly copyFrom?: <T>(copySql: string, bytes: Uint8Array, then: readonly CopyFollowUp[]) => Promise<T[]>;
 
   /**
    * A consistent snapshot of the embedded store (see PgliteSqlClient.dumpDataDir). PostgreSQL is backed up by its own

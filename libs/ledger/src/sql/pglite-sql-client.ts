@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { SqlClient } from './sql-client';
+import type { CopyFollowUp, SqlClient } from './sql-client';
 
 interface Pending {
   resolve(rows: unknown[], archive?: ArrayBuffer): void;
@@ -41,6 +41,16 @@ export class PgliteSqlClient implements SqlClient {
   }
 
   /**
+   * COPY FROM the bytes (the server reads them as the file /dev/blob), then the statements after it, in one
+   * transaction; answers the last statement's rows. The bytes are transferred to the worker, not cloned: the caller
+   * must not use them afterwards.
+   */
+  copyFrom<T>(copySql: string, bytes: Uint8Array, then: readonly CopyFollowUp[]): Promise<T[]> {
+    const owned = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
+    return this.send({ op: 'copy', copy: copySql, bytes: owned, length: bytes.byteLength, then }, undefined, [owned]) as Promise<T[]>;
+  }
+
+  /**
    * A gzipped tarball of the data directory, taken inside the running store: PGlite runs one statement at a time and
    * copies its files holding that lock, so the archive holds exactly the transactions committed before it started.
    */
@@ -58,7 +68,7 @@ export class PgliteSqlClient implements SqlClient {
     await this.worker.terminate();
   }
 
-  private send(request: Record<string, unknown>, onArchive?: (archive: ArrayBuffer) => void): Promise<unknown[]> {
+  private send(request: Record<string, unknown>, onArchive?: (archive: ArrayBuffer) => void, transfer: ArrayBuffer[] = []): Promise<unknown[]> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -69,7 +79,7 @@ export class PgliteSqlClient implements SqlClient {
         },
         reject,
       });
-      this.worker.postMessage({ id, ...request });
+      this.worker.postMessage({ id, ...request }, transfer);
     });
   }
 

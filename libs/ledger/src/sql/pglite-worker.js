@@ -11,6 +11,16 @@ parentPort.on('message', async (request) => {
     if (request.op === 'query') {
       const result = await db.query(request.sql, request.params);
       parentPort.postMessage({ id: request.id, rows: result.rows });
+    } else if (request.op === 'copy') {
+      // A COPY of the transferred bytes (read by the server as the file /dev/blob), then the statements that go with
+      // it, in one transaction: all of it is stored, or none of it.
+      const rows = await db.transaction(async (tx) => {
+        await tx.query(request.copy, [], { blob: new Blob([new Uint8Array(request.bytes, 0, request.length)]) });
+        let last = [];
+        for (const statement of request.then) last = (await tx.query(statement.sql, statement.params)).rows;
+        return last;
+      });
+      parentPort.postMessage({ id: request.id, rows });
     } else if (request.op === 'exec') {
       await db.exec(request.sql);
       parentPort.postMessage({ id: request.id, rows: [] });

@@ -8,4 +8,12 @@ export interface SqlClient {
   /** Runs several statements, without parameters (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+  /** The embedded store only: COPY FROM the bytes, then the statements after it, in one transaction (see PgliteSqlClient). */
+  copyFrom?<T = Record<string, unknown>>(copySql: string, bytes: Uint8Array, then: readonly CopyFollowUp[]): Promise<T[]>;
+}
+
+/** A statement run after a COPY, in its transaction. */
+export interface CopyFollowUp {
+  sql: string;
+  params: unknown[];
 }
