@@ -33,30 +33,62 @@ function admissionWith(settings: { maxInFlight?: number; targetDelayMs?: number 
   return { clock, turns, admission };
 }
 
+/** A turn that reads `read` inquiries `gapMs` apart; its decisions. */
+function turnOf(clock: FakeClock, turns: FakeTurns, admission: InquiryAdmission, read: number, gapMs: number): string[] {
+  const decisions: string[] = [];
+  for (let i = 0; i < read; i++) {
+    if (i > 0) clock.advance(gapMs);
+    decisions.push(admission.decide(1));
+  }
+  clock.advance(gapMs);
+  turns.end();
+  return decisions;
+}
+
+const shedIn = (decisions: string[]) => decisions.filter((d) => d === 'queue-delay').length;
+
 describe('InquiryAdmission', () => {
-  it('admits the inquiries read within the target of the first one of their turn, and sheds those read later', () => {
-    const { clock, turns, admission } = admissionWith({ targetDelayMs: 20 });
-    expect(admission.decide(1)).toBe('admitted');
-    clock.advance(12);
-    expect(admission.decide(1)).toBe('admitted');
-    clock.advance(8);
-    expect(admission.decide(1)).toBe('admitted'); // exactly at the target
-    clock.advance(0.5);
-    expect(admission.decide(1)).toBe('queue-delay');
-    clock.advance(40);
-    expect(admission.decide(1)).toBe('queue-delay');
-    expect(turns.waiting).toBe(1);
+  it('sheds nothing while turns stay short, however many inquiries each reads (the saturating concurrency)', () => {
+    const { clock, turns, admission } = admissionWith({ targetDelayMs: 10 });
+    // 50 inquiries of 0.5 ms: 25 ms turns, under three times the target, for two seconds.
+    for (let i = 0; i < 80; i++) expect(shedIn(turnOf(clock, turns, admission, 50, 0.5))).toBe(0);
   });
 
-  it('starts counting again in the next turn, from its first inquiry and not from the idle time before it', () => {
-    const { clock, turns, admission } = admissionWith({ targetDelayMs: 20 });
-    admission.decide(1);
-    clock.advance(25);
-    expect(admission.decide(1)).toBe('queue-delay');
-    turns.end();
-    clock.advance(1_000); // the loop sat idle, waiting for requests
+  it('sheds nothing in a single long turn, a pause or a burst: only once turns have been long for 100 ms', () => {
+    const { clock, turns, admission } = admissionWith({ targetDelayMs: 10 });
+    expect(shedIn(turnOf(clock, turns, admission, 200, 0.35))).toBe(0); // 70 ms
+    expect(shedIn(turnOf(clock, turns, admission, 50, 0.35))).toBe(0); // 17.5 ms: short, the queue did not stand
+    expect(shedIn(turnOf(clock, turns, admission, 200, 0.35))).toBe(0); // long again, since 0 ms
+    // The next long turn passes 100 ms of long turns at its 30th ms: from then on, its inquiries read after 10 ms are shed.
+    const decisions = turnOf(clock, turns, admission, 200, 0.35);
+    expect(decisions.slice(0, 86).every((d) => d === 'admitted')).toBe(true);
+    expect(decisions.slice(87).every((d) => d === 'queue-delay')).toBe(true);
+  });
+
+  it('keeps shedding past the target while turns would be long without it, and stops once they would not', () => {
+    const { clock, turns, admission } = admissionWith({ targetDelayMs: 10 });
+    turnOf(clock, turns, admission, 200, 0.35);
+    turnOf(clock, turns, admission, 200, 0.35);
+    // A standing queue: each turn admits what it reads within 10 ms (29 inquiries at 0.35 ms), sheds the rest.
+    for (let i = 0; i < 10; i++) {
+      const decisions = turnOf(clock, turns, admission, 200, 0.35);
+      expect(decisions.slice(0, 29).every((d) => d === 'admitted')).toBe(true);
+      expect(shedIn(decisions)).toBe(171);
+    }
+    // The load falls to 50 connections: 50 × 0.35 ms would be 17.5 ms. That turn still sheds (the queue stood when
+    // it began); the next one sheds nothing.
+    expect(shedIn(turnOf(clock, turns, admission, 50, 0.35))).toBe(21);
+    expect(shedIn(turnOf(clock, turns, admission, 50, 0.35))).toBe(0);
+  });
+
+  it('counts a turn from its first inquiry, not from the idle time before it', () => {
+    const { clock, turns, admission } = admissionWith({ targetDelayMs: 10 });
+    for (let i = 0; i < 3; i++) turnOf(clock, turns, admission, 200, 0.35);
+    expect(shedIn(turnOf(clock, turns, admission, 200, 0.35))).toBe(171);
+    clock.advance(1_000); // the loop sat idle, waiting for requests: that turn is not ended by the idle time
+    expect(turns.waiting).toBe(0);
     expect(admission.decide(1)).toBe('admitted');
-    clock.advance(19);
+    clock.advance(9);
     expect(admission.decide(1)).toBe('admitted');
     clock.advance(2);
     expect(admission.decide(1)).toBe('queue-delay');

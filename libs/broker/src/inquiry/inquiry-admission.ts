@@ -21,21 +21,34 @@ export interface AdmissionSettings {
 /** Why an inquiry is shed, or that it is admitted. */
 export type AdmissionDecision = 'admitted' | 'in-flight-limit' | 'queue-delay';
 
+/** A queue stands when every turn for this long would have been long without shedding (CoDel's interval). */
+export const STANDING_QUEUE_MS = 100;
+/** A turn is long past this many times the target: requests then wait more than about twice that in their sockets. */
+export const LONG_TURN_TARGETS = 3;
+
 /**
  * Admission of inquiries (issue 15): shed rather than queue past saturation.
  *
  * Two limits. Inquiries that wait on slow registries pile up in flight: past maxInFlight a new one is shed. Inquiries
  * that saturate the CPU never pile up in flight (each is answered in the turn that reads it); they queue before NIX
- * sees them, in the sockets the event loop has not read yet, and libuv accepts one new connection per turn. So the
- * other limit is on the length of the turn: the requests of a turn are read one after the other, and one read later
- * than targetDelayMs after the first has waited at least that long (more, since it arrived during the previous turn).
- * Shedding it answers it fast, keeps the turn short, and with it the wait of the next turn's requests and of the
- * connections waiting to be accepted (CoDel's idea: bound the time in the queue, not its length).
+ * sees them, in the sockets the event loop has not read yet, and libuv accepts one new connection per turn. A
+ * request waits about one turn in its socket, then its place in the turn. So the other limit is on the length of
+ * the turn, as CoDel bounds the time in a queue rather than its length: once turns have been long for
+ * STANDING_QUEUE_MS (a standing queue, not a burst or a pause), an inquiry read more than targetDelayMs after the
+ * first of its turn is shed, which answers it fast and keeps the turn, and the next turn's wait, short. Shedding
+ * stops as soon as a turn would have been short without it (its inquiries times the cost of the admitted ones): at
+ * the saturating concurrency turns stay short, and nothing is shed.
  */
 export class InquiryAdmission {
-  private turnStartedAt: number | null = null;
+  private turn: { startedAt: number; read: number; admitted: number; firstShedAfter: number | null } | null = null;
+  /** When the turns started being long, without a short one since. */
+  private longTurnsSince: number | null = null;
   private readonly endTurn = () => {
-    this.turnStartedAt = null;
+    const turn = this.turn!;
+    this.turn = null;
+    const length = turn.firstShedAfter === null ? this.clock.now() - turn.startedAt : (turn.read * turn.firstShedAfter) / turn.admitted;
+    if (length > LONG_TURN_TARGETS * this.settings.targetDelayMs) this.longTurnsSince ??= turn.startedAt;
+    else this.longTurnsSince = null;
   };
 
   constructor(
@@ -49,12 +62,21 @@ export class InquiryAdmission {
     if (inFlight > this.settings.maxInFlight) return 'in-flight-limit';
     if (this.settings.targetDelayMs <= 0) return 'admitted';
     const now = this.clock.now();
-    if (this.turnStartedAt === null) {
-      this.turnStartedAt = now;
+    const turn = this.turn;
+    if (turn === null) {
+      this.turn = { startedAt: now, read: 1, admitted: 1, firstShedAfter: null };
       this.turns.afterThisTurn(this.endTurn);
       return 'admitted';
     }
-    return now - this.turnStartedAt > this.settings.targetDelayMs ? 'queue-delay' : 'admitted';
+    turn.read++;
+    const waited = now - turn.startedAt;
+    const standing = this.longTurnsSince !== null && now - this.longTurnsSince >= STANDING_QUEUE_MS;
+    if (standing && waited > this.settings.targetDelayMs) {
+      turn.firstShedAfter ??= waited;
+      return 'queue-delay';
+    }
+    turn.admitted++;
+    return 'admitted';
   }
 }
 
