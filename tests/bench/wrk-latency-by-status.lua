@@ -37,7 +37,7 @@ statuses = {}
 hist = {}
 local threads = {}
 -- latency buckets (ms upper bounds)
-local bounds = {1,2,5,10,20,30,40,50,60,70,80,90,100,120,150,200,300,500,1000,2000,5000,10000,1e9}
+local bounds = {1,2,5,10,20,30,40,50,60,70,80,90,100,110,120,130,140,150,175,200,300,500,1000,2000,5000,10000,1e9}
 
 function setup(thread) table.insert(threads, thread) end
 

@@ -34,7 +34,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       production: false,
-      http: { host: '0.0.0.0', port: 3000, bodyLimit: 65536, trustProxy: false, tls: null, maxInFlight: 128, admissionTargetMs: 10 },
+      http: { host: '0.0.0.0', port: 3000, bodyLimit: 65536, trustProxy: false, tls: null, maxInFlight: 128, admissionTargetMs: 80 },
       allowBearerOnly: true,
       metrics: { host: '127.0.0.1', port: 9464 },
       transport: 'in-process',

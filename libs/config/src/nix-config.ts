@@ -68,7 +68,7 @@ export interface NixConfig {
     tls: TlsConfig | null;
     /** NIX_MAX_IN_FLIGHT: inquiries this process answers at once; beyond it a fast 503 overloaded (issue 15). */
     maxInFlight: number;
-    /** NIX_ADMISSION_TARGET_MS: an inquiry read this long after the first of its event-loop turn gets a fast 503 overloaded; 0 never. */
+    /** NIX_ADMISSION_TARGET_MS: with a standing queue, an inquiry that has waited longer (the last event-loop turn and its place in its own) gets a fast 503 overloaded; 0 never. */
     admissionTargetMs: number;
   };
   /** Whether keys not bound to a client certificate are accepted (always in development; in production only when allowed). */
@@ -245,7 +245,7 @@ export const ENV_SCHEMA = {
     NIX_LOG_EXCHANGES: { type: 'boolean', default: false },
     NIX_SHUTDOWN_DRAIN_MS: { type: 'integer', minimum: 0, maximum: 120000, default: 10000 },
     NIX_MAX_IN_FLIGHT: { type: 'integer', minimum: 1, maximum: 100000, default: 128 },
-    NIX_ADMISSION_TARGET_MS: { type: 'integer', minimum: 0, maximum: 10000, default: 10 },
+    NIX_ADMISSION_TARGET_MS: { type: 'integer', minimum: 0, maximum: 10000, default: 80 },
     NIX_GOVERNANCE_POLL_MS: { type: 'integer', minimum: 50, maximum: 2000, default: 500 },
     NIX_OPS_TOKEN: { type: 'string', minLength: 32 },
     NIX_PROBES: { type: 'boolean', default: true },

@@ -14,7 +14,10 @@ export interface TurnBoundary {
 export interface AdmissionSettings {
   /** NIX_MAX_IN_FLIGHT: past this many inquiries in flight (waiting on registries), a new one is shed. */
   maxInFlight: number;
-  /** NIX_ADMISSION_TARGET_MS: an inquiry read this long after the first one of its event-loop turn is shed; 0 never. */
+  /**
+   * NIX_ADMISSION_TARGET_MS: with a standing queue, an inquiry that has waited longer than this (the last turn, which
+   * it spent in its socket, and its place in this one) is shed; 0 never.
+   */
   targetDelayMs: number;
 }
 
@@ -23,8 +26,8 @@ export type AdmissionDecision = 'admitted' | 'in-flight-limit' | 'queue-delay';
 
 /** A queue stands when every turn for this long would have been long without shedding (CoDel's interval). */
 export const STANDING_QUEUE_MS = 100;
-/** A turn is long past this many times the target: requests then wait more than about twice that in their sockets. */
-export const LONG_TURN_TARGETS = 3;
+/** A turn is long past this share of the target: its requests, and the next turn's, wait about that long. */
+export const LONG_TURN_SHARE = 0.5;
 
 /**
  * Admission of inquiries (issue 15): shed rather than queue past saturation.
@@ -34,20 +37,24 @@ export const LONG_TURN_TARGETS = 3;
  * sees them, in the sockets the event loop has not read yet, and libuv accepts one new connection per turn. A
  * request waits about one turn in its socket, then its place in the turn. So the other limit is on the length of
  * the turn, as CoDel bounds the time in a queue rather than its length: once turns have been long for
- * STANDING_QUEUE_MS (a standing queue, not a burst or a pause), an inquiry read more than targetDelayMs after the
- * first of its turn is shed, which answers it fast and keeps the turn, and the next turn's wait, short. Shedding
+ * STANDING_QUEUE_MS (a standing queue, not a burst or a pause), an inquiry whose wait (the last turn, spent in its
+ * socket, and its place in this turn) passes targetDelayMs is shed, which answers it fast and keeps the turn, and the
+ * next turn's wait, short. Shedding
  * stops as soon as a turn would have been short without it (its inquiries times the cost of the admitted ones): at
  * the saturating concurrency turns stay short, and nothing is shed.
  */
 export class InquiryAdmission {
   private turn: { startedAt: number; read: number; admitted: number; firstShedAfter: number | null } | null = null;
+  /** How long the last turn ran, from its first inquiry to its end: about how long this turn's inquiries waited in their sockets. */
+  private lastTurnMs = 0;
   /** When the turns started being long, without a short one since. */
   private longTurnsSince: number | null = null;
   private readonly endTurn = () => {
     const turn = this.turn!;
     this.turn = null;
+    this.lastTurnMs = this.clock.now() - turn.startedAt;
     const length = turn.firstShedAfter === null ? this.clock.now() - turn.startedAt : (turn.read * turn.firstShedAfter) / turn.admitted;
-    if (length > LONG_TURN_TARGETS * this.settings.targetDelayMs) this.longTurnsSince ??= turn.startedAt;
+    if (length > LONG_TURN_SHARE * this.settings.targetDelayMs) this.longTurnsSince ??= turn.startedAt;
     else this.longTurnsSince = null;
   };
 
@@ -71,7 +78,7 @@ export class InquiryAdmission {
     turn.read++;
     const waited = now - turn.startedAt;
     const standing = this.longTurnsSince !== null && now - this.longTurnsSince >= STANDING_QUEUE_MS;
-    if (standing && waited > this.settings.targetDelayMs) {
+    if (standing && this.lastTurnMs + waited > this.settings.targetDelayMs) {
       turn.firstShedAfter ??= waited;
       return 'queue-delay';
     }
