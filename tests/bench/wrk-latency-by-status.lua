@@ -1,5 +1,5 @@
 -- Latency by HTTP status, for wrk (issue 15, overload): append this file to a script written by
--- tests/bench/wrk-load.ts (which defines `mix`), e.g.
+-- tests/bench/wrk-load.ts (which defines `mix`, `threads`, and the response() and done() it extends), e.g.
 --   cat generated.lua tests/bench/wrk-latency-by-status.lua > by-status.lua; wrk -s by-status.lua ...
 -- Each request carries its own X-Tracking-Code, which NIX echoes on every answer, so that an answer is matched to
 -- the moment its request was written. done() prints a histogram per status (HIST lines; wrk's own percentiles are
@@ -33,13 +33,13 @@ local nslow = 0
 local next_index = 0
 local seq = 0
 local started = {}
-statuses = {}
 hist = {}
-local threads = {}
 -- latency buckets (ms upper bounds)
 local bounds = {1,2,5,10,20,30,40,50,60,70,80,90,100,110,120,130,140,150,175,200,300,500,1000,2000,5000,10000,1e9}
 
-function setup(thread) table.insert(threads, thread) end
+-- The mix's script counts statuses and prints WRK-RESULT (its `threads` and `statuses`); this adds to both.
+local count_status = response
+local print_result = done
 
 function request()
   next_index = next_index % #mix + 1
@@ -54,7 +54,7 @@ function request()
 end
 
 function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
+  count_status(status, headers, body)
   local code = headers["x-tracking-code"] or headers["X-Tracking-Code"]
   local t0 = code and started[code]
   if t0 then
@@ -76,16 +76,7 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local counts = {}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do counts[status] = (counts[status] or 0) + n end
-  end
-  local parts = {}
-  for status, n in pairs(counts) do table.insert(parts, string.format('"%d":%d', status, n)) end
-  local e = summary.errors
-  io.write(string.format('WRK-RESULT {"requests":%d,"durationUs":%d,"timeouts":%d,"socketErrors":%d,"p50Us":%d,"p90Us":%d,"p99Us":%d,"maxUs":%d,"statuses":{%s}}\n',
-    summary.requests, summary.duration, e.timeout, e.connect + e.read + e.write,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, table.concat(parts, ",")))
+  print_result(summary, latency, requests)
   for _, thread in ipairs(threads) do
     local flat = thread:get("hist")
     local h = {}

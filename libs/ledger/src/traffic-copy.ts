@@ -11,8 +11,8 @@ import type { TrafficRecord } from '@nix/domain';
 
 type Kind = 'uuid' | 'time' | 'text' | 'int2' | 'int8' | 'float4';
 
-/** The columns the COPY writes, in order, and the field of the record each holds. */
-const COPY_COLUMNS: readonly { column: string; kind: Kind; value: (r: TrafficRecord) => unknown }[] = [
+/** The columns of traffic_record a batch writes, in order, the field of the record each holds, and its kind. */
+export const TRAFFIC_COLUMNS: readonly { column: string; kind: Kind; value: (r: TrafficRecord) => unknown }[] = [
   { column: 'exchange_id', kind: 'uuid', value: (r) => r.exchangeId },
   { column: 'received_at', kind: 'time', value: (r) => r.receivedAt },
   { column: 'dispatched_at', kind: 'time', value: (r) => r.dispatchedAt },
@@ -46,7 +46,7 @@ const COPY_COLUMNS: readonly { column: string; kind: Kind; value: (r: TrafficRec
 ];
 
 /** The statement that loads an encoded batch; the embedded store reads the bytes as the file /dev/blob. */
-export const TRAFFIC_COPY_SQL = `COPY traffic_record (${COPY_COLUMNS.map((c) => c.column).join(', ')}) FROM '/dev/blob' WITH (FORMAT binary)`;
+export const TRAFFIC_COPY_SQL = `COPY traffic_record (${TRAFFIC_COLUMNS.map((c) => c.column).join(', ')}) FROM '/dev/blob' WITH (FORMAT binary)`;
 
 const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
 /** Seconds from the Unix epoch to PostgreSQL's (2000-01-01). */
@@ -184,8 +184,8 @@ export function encodeTrafficCopy(records: readonly TrafficRecord[]): Uint8Array
   try {
     for (const record of records) {
       w.room(2);
-      w.int16(COPY_COLUMNS.length);
-      for (const c of COPY_COLUMNS) encodeValue(w, c.kind, c.value(record));
+      w.int16(TRAFFIC_COLUMNS.length);
+      for (const c of TRAFFIC_COLUMNS) encodeValue(w, c.kind, c.value(record));
     }
   } catch (error) {
     if (error instanceof NotEncodable) return null;

@@ -1,7 +1,7 @@
 import type { TrafficRecord } from '@nix/domain';
 import { CopyUnsupportedError } from './ledger-store';
 import type { SqlClient } from './sql/sql-client';
-import { encodeTrafficCopy, postgresMicros, TRAFFIC_COPY_SQL } from './traffic-copy';
+import { encodeTrafficCopy, postgresMicros, TRAFFIC_COLUMNS, TRAFFIC_COPY_SQL } from './traffic-copy';
 
 /** Upper bounds (ms, inclusive) of the latency histogram in the rollups; one more bucket holds the rest. */
 export const LATENCY_BOUNDS_MS = [1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 2000, 3000, 5000, 10000] as const;
@@ -35,43 +35,16 @@ function sumCountsSql(column: string): string {
 }
 
 /**
- * The columns of traffic_record, each with how a batch carries it: arrays of
- * plain values (timestamps as epoch milliseconds) that Postgres unnests. That
- * is much cheaper to parse than JSON or ISO timestamps, on PostgreSQL and on
- * the embedded store alike.
+ * The columns of traffic_record, each with how a batch statement carries it: arrays of plain values (instants as
+ * epoch milliseconds) that Postgres unnests. That is much cheaper to parse than JSON or ISO timestamps, on PostgreSQL
+ * and on the embedded store alike. The same columns, in the same order, as the embedded store's COPY.
  */
-const COLUMNS: readonly { column: string; type: string; value: (r: TrafficRecord) => unknown; epochMs?: true }[] = [
-  { column: 'exchange_id', type: 'uuid', value: (r) => r.exchangeId },
-  { column: 'received_at', type: 'float8', value: (r) => r.receivedAt, epochMs: true },
-  { column: 'dispatched_at', type: 'float8', value: (r) => r.dispatchedAt, epochMs: true },
-  { column: 'adapter_received_at', type: 'float8', value: (r) => r.adapterReceivedAt, epochMs: true },
-  { column: 'adapter_replied_at', type: 'float8', value: (r) => r.adapterRepliedAt, epochMs: true },
-  { column: 'responded_at', type: 'float8', value: (r) => r.respondedAt, epochMs: true },
-  { column: 'consumer', type: 'text', value: (r) => r.consumer },
-  { column: 'registry', type: 'text', value: (r) => r.registry },
-  { column: 'custodian', type: 'text', value: (r) => r.custodian },
-  { column: 'service', type: 'text', value: (r) => r.service },
-  { column: 'service_version', type: 'text', value: (r) => r.serviceVersion },
-  { column: 'purpose', type: 'text', value: (r) => r.purpose },
-  { column: 'agreement', type: 'text', value: (r) => r.agreement },
-  { column: 'tracking_digest', type: 'text', value: (r) => r.trackingDigest },
-  { column: 'receipt_digest', type: 'text', value: (r) => r.receiptDigest ?? null },
-  { column: 'outcome', type: 'text', value: (r) => r.outcome },
-  { column: 'http_status', type: 'int2', value: (r) => r.httpStatus },
-  { column: 'problem_type', type: 'text', value: (r) => r.problemType },
-  { column: 'request_bytes', type: 'int8', value: (r) => r.requestBytes },
-  { column: 'response_bytes', type: 'int8', value: (r) => r.responseBytes },
-  { column: 'total_ms', type: 'float4', value: (r) => Math.max(0, r.respondedAt - r.receivedAt) },
-  { column: 'broker_ms', type: 'float4', value: (r) => r.brokerMs },
-  { column: 'transport_ms', type: 'float4', value: (r) => r.transportMs },
-  { column: 'adapter_ms', type: 'float4', value: (r) => r.adapterMs },
-  { column: 'registry_ms', type: 'float4', value: (r) => r.registryMs },
-  { column: 'broker_instance', type: 'text', value: (r) => r.brokerInstance },
-  { column: 'adapter_instance', type: 'text', value: (r) => r.adapterInstance },
-  { column: 'ledger_seq', type: 'int8', value: (r) => r.ledgerSeq ?? null },
-  { column: 'ledger_prev', type: 'text', value: (r) => r.ledgerPrev ?? null },
-  { column: 'ledger_hash', type: 'text', value: (r) => r.ledgerHash ?? null },
-];
+const COLUMNS: readonly { column: string; type: string; value: (r: TrafficRecord) => unknown; epochMs: boolean }[] = TRAFFIC_COLUMNS.map((c) => ({
+  column: c.column,
+  type: c.kind === 'time' ? 'float8' : c.kind,
+  value: c.value,
+  epochMs: c.kind === 'time',
+}));
 
 /** The rollups: Tehran hours in traffic_hourly, Tehran days in traffic_daily (migration 0012). */
 export type RollupGrain = 'hour' | 'day';
