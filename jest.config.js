@@ -18,6 +18,9 @@ const base = {
 /** @type {import('jest').Config} */
 module.exports = {
   reporters: [['default', { summaryThreshold: 0 }]],
+  // Every suite's temporary files under one directory per run, removed at its end (tests/support/tmp-setup.ts).
+  globalSetup: '<rootDir>/tests/support/tmp-setup.ts',
+  globalTeardown: '<rootDir>/tests/support/tmp-teardown.ts',
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.e2e.ts'] },
