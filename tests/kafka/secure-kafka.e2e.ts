@@ -3,13 +3,14 @@
  * StandardAuthorizer; its own ports, so the plaintext broker of the other suites is left alone), the ACLs of each
  * role created as `npm run kafka:acls` creates them, and NIX's roles as separate apps, each as its own Kafka user.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { Client } from 'pg';
 import { createKafka, createRoleAcls, roleAcls, topicOf, trafficTopicOf } from '@nix/messaging';
 import { createLogger } from '@nix/observability';
-import { findLeaks, type Haystack } from '@nix/ledger/testing';
+import { findLeaks } from '@nix/ledger/testing';
+import { filesUnder, readTopics } from '../support/haystacks';
 import { startLocalKafka, type LocalKafka } from '../../deploy/kafka/local-kafka';
 import { describeWithKafka, kafkaEnv, uniquePrefix } from '../support/kafka-env';
 import { eventually } from '../support/polling';
@@ -207,24 +208,11 @@ describeWithKafka('Kafka secured: SASL_SSL, a SCRAM user per role, ACLs per role
     const admin = audit.admin();
     await admin.connect();
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-    let expected = 0;
-    for (const topic of topics) for (const { high, low } of await admin.fetchTopicOffsets(topic)) expected += Number(high) - Number(low);
     await admin.disconnect();
     expect(topics).toEqual(expect.arrayContaining([identityTopic, topicOf(settings, 'inquiry.vehicle.v1'), topicOf(settings, `reply.${prefix}-broker`), trafficTopicOf(settings)]));
 
-    const consumer = audit.consumer({ groupId: `${prefix}.r3-audit` });
-    const messages: Haystack[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        const headers = JSON.stringify(Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])));
-        messages.push({ source: `${topic} partition ${partition} offset ${message.offset}`, text: `${message.key} ${message.value?.toString('utf8')} ${headers}` });
-      },
-    });
-    await eventually(async () => messages.length, (n) => n >= expected, 120_000);
-    await consumer.disconnect();
-    expect(messages.length).toBe(expected);
+    // Every message the topics hold, to each partition's end (readTopics throws when it reads fewer).
+    const messages = await readTopics(audit, topics, `${prefix}.r3-audit`, 120_000);
     // The inquiries that passed the broker's checks went out and came back: both sides are in the audit.
     expect(messages.filter((m) => m.source.startsWith(identityTopic)).length).toBeGreaterThanOrEqual(3);
     expect(messages.filter((m) => m.source.startsWith(topicOf(settings, 'reply.'))).length).toBeGreaterThanOrEqual(3);
@@ -232,10 +220,7 @@ describeWithKafka('Kafka secured: SASL_SSL, a SCRAM user per role, ACLs per role
 
     // The same on this broker's disk: its segment files of this suite's topics (index files hold offsets only).
     const kraft = join(kafka.dataDir, 'kraft');
-    const segments: Haystack[] = readdirSync(kraft)
-      .filter((dir) => dir.startsWith(`${prefix}.`) && statSync(join(kraft, dir)).isDirectory())
-      .flatMap((dir) => readdirSync(join(kraft, dir)).filter((f) => f.endsWith('.log')).map((f) => join(kraft, dir, f)))
-      .map((path) => ({ source: path, text: readFileSync(path).toString('utf8') }));
+    const segments = filesUnder(kraft, (dir) => dir.startsWith(`${prefix}.`)).filter((s) => s.source.endsWith('.log'));
     expect(segments.filter((s) => s.text.length > 0).length).toBeGreaterThanOrEqual(3);
     expect(findLeaks(segments, needles)).toEqual([]);
   });

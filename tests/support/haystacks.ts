@@ -8,7 +8,7 @@ import { eventually } from './polling';
  * Every message of the topics, read from their beginning by a group of its own until each partition's end, as
  * text for the R3 search (key, value and headers).
  */
-export async function readTopics(kafka: Kafka, topics: string[], groupId: string): Promise<Haystack[]> {
+export async function readTopics(kafka: Kafka, topics: string[], groupId: string, timeoutMs = 60_000): Promise<Haystack[]> {
   const admin = kafka.admin();
   await admin.connect();
   let expected = 0;
@@ -27,7 +27,7 @@ export async function readTopics(kafka: Kafka, topics: string[], groupId: string
       messages.push({ source: `${topic} partition ${partition} offset ${message.offset}`, text: `${message.key} ${message.value?.toString('utf8')} ${headers}` });
     },
   });
-  await eventually(async () => messages.length, (n) => n >= expected, 60_000);
+  await eventually(async () => messages.length, (n) => n >= expected, timeoutMs);
   await consumer.disconnect();
   if (messages.length !== expected) throw new Error(`read ${messages.length} messages of the ${expected} the topics hold`);
   return messages;
