@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +9,8 @@ import { join } from 'node:path';
  */
 export default function setUpRunTmp(): void {
   const root = mkdtempSync(join(tmpdir(), 'nix-test-run-'));
+  // As /tmp is: the PostgreSQL suites run initdb as the postgres user, who must make its cluster here too.
+  chmodSync(root, 0o1777);
   process.env.NIX_TEST_RUN_TMP = root;
   process.env.TMPDIR = root;
 }
