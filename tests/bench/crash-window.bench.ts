@@ -22,6 +22,7 @@ import { Pool } from 'undici';
 import { embeddedStoreDir, journalDir, PgliteSqlClient, spoolDir } from '@nix/ledger';
 import { inquiryMix } from './inquiry-mix';
 import { runContext, writeResults } from './bench-results';
+import { nixStartArgs } from './nix-start';
 
 const ROOT = join(__dirname, '..', '..');
 const RUNS = Number(process.env.CRASH_RUNS ?? 5);
@@ -31,7 +32,7 @@ const MODES = (process.env.CRASH_MODES ?? 'batched,sync').split(',');
 const PORT = Number(process.env.CRASH_PORT ?? 3950);
 
 function start(dataDir: string, durability: string): ChildProcess {
-  return spawn(process.execPath, ['dist/apps/nix/src/main.js'], {
+  return spawn(process.execPath, nixStartArgs(), {
     cwd: ROOT,
     env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NIX_DATA_DIR: dataDir, NIX_LEDGER_DURABILITY: durability, NIX_LOG_LEVEL: 'error', NODE_ENV: 'development' },
     stdio: ['ignore', 'ignore', 'inherit'],

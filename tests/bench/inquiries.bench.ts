@@ -26,6 +26,7 @@ import { inquiryMix } from './inquiry-mix';
 import { runContext, writeResults } from './bench-results';
 import { processCpuUs, runWrk, writeWrkScript, type WrkResult } from './wrk-load';
 import { benchKafka, type BenchKafka } from './bench-kafka';
+import { nixNodeFlags, nixStartArgs } from './nix-start';
 
 const ROOT = join(__dirname, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -220,7 +221,7 @@ async function main(): Promise<void> {
         kafka = await benchKafka();
         Object.assign(env, { NIX_TRANSPORT: 'kafka', KAFKA_BROKERS: kafka.brokers, NIX_KAFKA_TOPIC_PREFIX: `bench${Date.now()}`, NIX_INSTANCE_ID: 'bench' });
       }
-      const args = mode === 'sink' ? ['-r', './tests/bench/register.js', 'tests/bench/sink-server.ts'] : ['dist/apps/nix/src/main.js'];
+      const args = mode === 'sink' ? [...nixNodeFlags(), '-r', './tests/bench/register.js', 'tests/bench/sink-server.ts'] : nixStartArgs();
       const levels = await withServer(args, env, '/health/ready', (pid) => measure(mode, { script, byStatusScript, serverPid: pid, kafkaPid: kafka?.pid }, mode !== 'kafka'));
       ratios(levels.oneCore, baseline?.oneCore);
       ratios(levels.twoCores, baseline?.twoCores);
@@ -244,7 +245,7 @@ async function main(): Promise<void> {
     const dataDir = mkdtempSync(join(tmpdir(), 'nix-bench-breaker-'));
     const goods = writeWrkScript(requests.filter((r) => r.path.endsWith('/goods/goods')));
     const env = { ...nixEnv(dataDir), NIX_ADAPTER_REGISTRIES: 'identity,legal-entity,address,vehicle', NIX_BREAKER_RESET_MS: '60000' };
-    const [single, busy] = await withServer(['dist/apps/nix/src/main.js'], env, '/health/ready', async (pid) => {
+    const [single, busy] = await withServer(nixStartArgs(), env, '/health/ready', async (pid) => {
       pin(pid, ALL_CPUS);
       await runWrk({ url: URL_BASE, script: goods, connections: 10, seconds: 3 });
       return [await level({ script: goods, serverPid: pid }, 1, SECONDS), await level({ script: goods, serverPid: pid }, 50, SECONDS)];

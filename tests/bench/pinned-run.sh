@@ -4,7 +4,7 @@
 # ${SECS:-15} s measured. Prints wrk's summary, the server's CPU µs per inquiry, and each thread's share (the main
 # thread, the PGlite worker, V8's helpers).
 #   tests/bench/pinned-run.sh [node options…]        e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
-# Env: PORT (8099), CONN, WARM, SECS, ENTRY (dist/apps/nix/src/main.js), and any NIX_* for the server.
+# Env: PORT (8099), CONN, WARM, SECS, ENTRY (default: what `npm start` runs, V8 flags included), and any NIX_* for the server.
 # Runs are serialised machine-wide (flock on /tmp/nix-bench.lock) so that two never overlap.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,7 +20,7 @@ node -r ./tests/bench/register.js -e "
   process.stdout.write(writeWrkScript(inquiryMix()));" > "$OUT/script"
 SCRIPT=$(cat "$OUT/script")
 NIX_DATA_DIR="$OUT/data" NIX_LOG_LEVEL=warn NODE_ENV=development PORT=$PORT HOST=127.0.0.1 NIX_METRICS_PORT=0 \
-  taskset -c 0 node "$@" ${ENTRY:-dist/apps/nix/src/main.js} > "$OUT/server.log" 2>&1 &
+  taskset -c 0 node "$@" ${ENTRY:-$(node -p "require('./package.json').scripts.start.split(/\\s+/).slice(1).join(' ')")} > "$OUT/server.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$PORT/health/ready" > /dev/null && break; sleep 0.5; done
 taskset -a -p -c 0 $PID > /dev/null

@@ -5,8 +5,9 @@
  * in embedded and in Kafka mode. It reports, per mode:
  *   - the ledger count against the inquiries sent (they must be equal);
  *   - RSS after the warm-up (the first 2 minutes) and at the end: growth < 10 %;
- *   - the event-loop delay p99 of each 5 s scrape after the warm-up: < 20 ms (prom-client's figure, which
- *     includes its 10 ms sampling interval: an idle loop shows about 10 ms).
+ *   - the event-loop delay p99 of each 5 s scrape after the warm-up: < 20 ms. prom-client's figure is the time
+ *     between its samples, which includes its 10 ms sampling interval (an idle loop shows about 10 ms): the delay
+ *     is that figure minus the interval, and both are reported.
  * A script with figures, not a timed test. Writes "soak" in tests/bench/results.json.
  *
  *   npm run bench:soak      SOAK_SECONDS=600 SOAK_MODES=embedded,kafka SOAK_RATE=270 SOAK_PEAK=5
@@ -21,6 +22,8 @@ import { inquiryMix } from './inquiry-mix';
 import { runContext, writeResults } from './bench-results';
 import { benchKafka, type BenchKafka } from './bench-kafka';
 import { PROBE_AGENCY } from '@nix/domain';
+import { EVENT_LOOP_SAMPLING_MS } from '@nix/observability';
+import { nixStartArgs } from './nix-start';
 
 const ROOT = join(__dirname, '..', '..');
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
@@ -82,7 +85,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function soak(mode: string, env: Record<string, string>, dataDir: string): Promise<Record<string, unknown>> {
-  const child: ChildProcess = spawn(process.execPath, ['dist/apps/nix/src/main.js'], {
+  const child: ChildProcess = spawn(process.execPath, nixStartArgs(), {
     cwd: ROOT,
     env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NIX_METRICS_PORT: String(METRICS_PORT), NIX_DATA_DIR: dataDir, NIX_LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -96,14 +99,14 @@ async function soak(mode: string, env: Record<string, string>, dataDir: string):
     let answered = 0;
     let failed = 0;
     const statuses: Record<string, number> = {};
-    const samples: { second: number; rss: number; loopP99Ms: number }[] = [];
+    const samples: { second: number; rss: number; sampledP99Ms: number }[] = [];
     const started = performance.now();
     const scraper = setInterval(() => {
       void scrape().then((metrics) => {
         samples.push({
           second: (performance.now() - started) / 1000,
           rss: rssOf(child.pid!),
-          loopP99Ms: total(metrics, 'nix_nodejs_eventloop_lag_p99_seconds') * 1000,
+          sampledP99Ms: total(metrics, 'nix_nodejs_eventloop_lag_p99_seconds') * 1000,
         });
       }, () => undefined);
     }, SCRAPE_MS);
@@ -162,7 +165,8 @@ async function soak(mode: string, env: Record<string, string>, dataDir: string):
     const last = afterWarmup.slice(-Math.max(1, Math.round(60_000 / SCRAPE_MS)));
     const rssWarm = median(warm.map((s) => s.rss));
     const rssEnd = median(last.map((s) => s.rss));
-    const loop = afterWarmup.map((s) => s.loopP99Ms);
+    const sampled = afterWarmup.map((s) => s.sampledP99Ms);
+    const loop = sampled.map((ms) => Math.max(0, ms - EVENT_LOOP_SAMPLING_MS));
     const result = {
       seconds: SECONDS,
       pattern: { averagePerSec: RATE, peakPerSec: PEAK * RATE, peakSecondsPerMinute: PEAK_SECONDS, basePerSec: round(BASE_RATE) },
@@ -175,6 +179,8 @@ async function soak(mode: string, env: Record<string, string>, dataDir: string):
       ledgerCountEqualsSent: ledgerCount === sent,
       rssMiB: { afterWarmup: round(rssWarm / 2 ** 20), end: round(rssEnd / 2 ** 20), growthPercent: round(((rssEnd - rssWarm) / rssWarm) * 100) },
       eventLoopDelayP99Ms: { medianOfScrapes: round(median(loop), 2), maxOfScrapes: round(Math.max(...loop, 0), 2), scrapes: loop.length },
+      /** prom-client's own figure (nix_nodejs_eventloop_lag_p99_seconds): the delay plus its sampling interval. */
+      sampledEventLoopP99Ms: { samplingIntervalMs: EVENT_LOOP_SAMPLING_MS, medianOfScrapes: round(median(sampled), 2), maxOfScrapes: round(Math.max(...sampled, 0), 2) },
     };
     log(`${mode}: ${JSON.stringify(result)}`);
     return {

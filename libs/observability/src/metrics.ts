@@ -6,6 +6,12 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
  * Every metric family NIX exports. Labels stay bounded: agencies, registries,
  * services and outcomes, never identifiers or exchange IDs.
  */
+/**
+ * How often prom-client samples the event loop. Its nix_nodejs_eventloop_lag_* figures are the time between two
+ * samples, so they include this interval: an idle loop shows about 10 ms; the delay itself is the figure minus it.
+ */
+export const EVENT_LOOP_SAMPLING_MS = 10;
+
 export class NixMetrics {
   readonly registry = new Registry();
 
@@ -187,6 +193,8 @@ export class NixMetrics {
 
   constructor(options: { defaultMetrics?: boolean; labels?: Record<string, string> } = {}) {
     if (options.labels) this.registry.setDefaultLabels(options.labels);
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'nix_' });
+    if (options.defaultMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'nix_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLING_MS });
+    }
   }
 }
