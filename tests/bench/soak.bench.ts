@@ -83,6 +83,8 @@ function rssOf(pid: number): number {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const mib = (bytes: number) => round(bytes / 2 ** 20);
+const range = (bytes: number[]) => ({ min: mib(Math.min(...bytes)), max: mib(Math.max(...bytes)) });
 
 async function soak(mode: string, env: Record<string, string>, dataDir: string): Promise<Record<string, unknown>> {
   const child: ChildProcess = spawn(process.execPath, nixStartArgs(), {
@@ -99,13 +101,16 @@ async function soak(mode: string, env: Record<string, string>, dataDir: string):
     let answered = 0;
     let failed = 0;
     const statuses: Record<string, number> = {};
-    const samples: { second: number; rss: number; sampledP99Ms: number }[] = [];
+    const samples: { second: number; rss: number; heapTotal: number; heapUsed: number; external: number; sampledP99Ms: number }[] = [];
     const started = performance.now();
     const scraper = setInterval(() => {
       void scrape().then((metrics) => {
         samples.push({
           second: (performance.now() - started) / 1000,
           rss: rssOf(child.pid!),
+          heapTotal: total(metrics, 'nix_nodejs_heap_size_total_bytes'),
+          heapUsed: total(metrics, 'nix_nodejs_heap_size_used_bytes'),
+          external: total(metrics, 'nix_nodejs_external_memory_bytes'),
           sampledP99Ms: total(metrics, 'nix_nodejs_eventloop_lag_p99_seconds') * 1000,
         });
       }, () => undefined);
@@ -137,7 +142,11 @@ async function soak(mode: string, env: Record<string, string>, dataDir: string):
       }
       if (elapsed - lastProgress >= 60) {
         lastProgress = elapsed;
-        log(`${mode}: ${Math.round(elapsed)} s, ${sent} sent, ${answered} answered, RSS ${Math.round(rssOf(child.pid!) / 2 ** 20)} MiB`);
+        const memory = samples.at(-1);
+        log(
+          `${mode}: ${Math.round(elapsed)} s, ${sent} sent, ${answered} answered, RSS ${Math.round(rssOf(child.pid!) / 2 ** 20)} MiB` +
+            (memory ? `, V8 heap ${mib(memory.heapUsed)} of ${mib(memory.heapTotal)} MiB, external ${mib(memory.external)} MiB` : ''),
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -178,6 +187,15 @@ async function soak(mode: string, env: Record<string, string>, dataDir: string):
       ledgerCount,
       ledgerCountEqualsSent: ledgerCount === sent,
       rssMiB: { afterWarmup: round(rssWarm / 2 ** 20), end: round(rssEnd / 2 ** 20), growthPercent: round(((rssEnd - rssWarm) / rssWarm) * 100) },
+      /** Over every scrape after the warm-up: a sawtooth (a heap that grows until a full collection) shows here, a leak in rising floors. */
+      memoryRangeMiB: {
+        rss: range(afterWarmup.map((s) => s.rss)),
+        rssFloorFirstMinute: mib(Math.min(...warm.map((s) => s.rss))),
+        rssFloorLastMinute: mib(Math.min(...last.map((s) => s.rss))),
+        v8HeapTotal: range(afterWarmup.map((s) => s.heapTotal)),
+        v8HeapUsed: range(afterWarmup.map((s) => s.heapUsed)),
+        external: range(afterWarmup.map((s) => s.external)),
+      },
       eventLoopDelayP99Ms: { medianOfScrapes: round(median(loop), 2), maxOfScrapes: round(Math.max(...loop, 0), 2), scrapes: loop.length },
       /** prom-client's own figure (nix_nodejs_eventloop_lag_p99_seconds): the delay plus its sampling interval. */
       sampledEventLoopP99Ms: { samplingIntervalMs: EVENT_LOOP_SAMPLING_MS, medianOfScrapes: round(median(sampled), 2), maxOfScrapes: round(Math.max(...sampled, 0), 2) },
