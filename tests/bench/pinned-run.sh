@@ -20,7 +20,7 @@ node -r ./tests/bench/register.js -e "
   process.stdout.write(writeWrkScript(inquiryMix()));" > "$OUT/script"
 SCRIPT=$(cat "$OUT/script")
 NIX_DATA_DIR="$OUT/data" NIX_LOG_LEVEL=warn NODE_ENV=development PORT=$PORT HOST=127.0.0.1 NIX_METRICS_PORT=0 \
-  taskset -c 0 node "$@" ${ENTRY:-$(node -p "require('./package.json').scripts.start.split(/\\s+/).slice(1).join(' ')")} > "$OUT/server.log" 2>&1 &
+  taskset -c 0 node "$@" ${ENTRY:-$(node -r ./tests/bench/register.js -p "require('./tests/bench/nix-start.ts').nixStartArgs().join(' ')")} > "$OUT/server.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$PORT/health/ready" > /dev/null && break; sleep 0.5; done
 taskset -a -p -c 0 $PID > /dev/null

@@ -144,7 +144,7 @@ async function soak(mode: string, env: Record<string, string>, dataDir: string):
         lastProgress = elapsed;
         const memory = samples.at(-1);
         log(
-          `${mode}: ${Math.round(elapsed)} s, ${sent} sent, ${answered} answered, RSS ${Math.round(rssOf(child.pid!) / 2 ** 20)} MiB` +
+          `${mode}: ${Math.round(elapsed)} s, ${sent} sent, ${answered} answered, RSS ${Math.round(mib(rssOf(child.pid!)))} MiB` +
             (memory ? `, V8 heap ${mib(memory.heapUsed)} of ${mib(memory.heapTotal)} MiB, external ${mib(memory.external)} MiB` : ''),
         );
       }
@@ -186,7 +186,7 @@ async function soak(mode: string, env: Record<string, string>, dataDir: string):
       ledgerRecordsWritten: written,
       ledgerCount,
       ledgerCountEqualsSent: ledgerCount === sent,
-      rssMiB: { afterWarmup: round(rssWarm / 2 ** 20), end: round(rssEnd / 2 ** 20), growthPercent: round(((rssEnd - rssWarm) / rssWarm) * 100) },
+      rssMiB: { afterWarmup: mib(rssWarm), end: mib(rssEnd), growthPercent: round(((rssEnd - rssWarm) / rssWarm) * 100) },
       /** Over every scrape after the warm-up: a sawtooth (a heap that grows until a full collection) shows here, a leak in rising floors. */
       memoryRangeMiB: {
         rss: range(afterWarmup.map((s) => s.rss)),

@@ -3,15 +3,15 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
- * Every metric family NIX exports. Labels stay bounded: agencies, registries,
- * services and outcomes, never identifiers or exchange IDs.
- */
-/**
  * How often prom-client samples the event loop. Its nix_nodejs_eventloop_lag_* figures are the time between two
  * samples, so they include this interval: an idle loop shows about 10 ms; the delay itself is the figure minus it.
  */
 export const EVENT_LOOP_SAMPLING_MS = 10;
 
+/**
+ * Every metric family NIX exports. Labels stay bounded: agencies, registries,
+ * services and outcomes, never identifiers or exchange IDs.
+ */
 export class NixMetrics {
   readonly registry = new Registry();
 
