@@ -13,14 +13,16 @@ exec 9>/tmp/nix-bench.lock
 flock 9
 cd "$ROOT"
 OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+PID=
+# The server goes with the script, whatever ends it (a closed pipe included), and does not hold the lock.
+trap '[ -n "$PID" ] && kill -TERM $PID 2> /dev/null; rm -rf "$OUT"' EXIT
 node -r ./tests/bench/register.js -e "
   const { inquiryMix } = require('./tests/bench/inquiry-mix.ts');
   const { writeWrkScript } = require('./tests/bench/wrk-load.ts');
   process.stdout.write(writeWrkScript(inquiryMix()));" > "$OUT/script"
 SCRIPT=$(cat "$OUT/script")
 NIX_DATA_DIR="$OUT/data" NIX_LOG_LEVEL=warn NODE_ENV=development PORT=$PORT HOST=127.0.0.1 NIX_METRICS_PORT=0 \
-  taskset -c 0 node "$@" ${ENTRY:-$(node -r ./tests/bench/register.js -p "require('./tests/bench/nix-start.ts').nixStartArgs().join(' ')")} > "$OUT/server.log" 2>&1 &
+  taskset -c 0 node "$@" ${ENTRY:-$(node -r ./tests/bench/register.js -p "require('./tests/bench/nix-start.ts').nixStartArgs().join(' ')")} > "$OUT/server.log" 2>&1 9>&- &
 PID=$!
 for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$PORT/health/ready" > /dev/null && break; sleep 0.5; done
 taskset -a -p -c 0 $PID > /dev/null

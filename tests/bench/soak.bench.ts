@@ -144,7 +144,7 @@ async function soak(mode: string, env: Record<string, string>, dataDir: string):
         lastProgress = elapsed;
         const memory = samples.at(-1);
         log(
-          `${mode}: ${Math.round(elapsed)} s, ${sent} sent, ${answered} answered, RSS ${Math.round(mib(rssOf(child.pid!)))} MiB` +
+          `${mode}: ${Math.round(elapsed)} s, ${sent} sent, ${answered} answered, RSS ${mib(rssOf(child.pid!))} MiB` +
             (memory ? `, V8 heap ${mib(memory.heapUsed)} of ${mib(memory.heapTotal)} MiB, external ${mib(memory.external)} MiB` : ''),
         );
       }
